@@ -1,0 +1,29 @@
+//! What the browser may know about a configured cloud account: never a
+//! credential or an endpoint.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    Huawei,
+    Tencent,
+}
+
+impl Provider {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Huawei => "Huawei Cloud HSS",
+            Self::Tencent => "Tencent Cloud TCSS",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub id: String,
+    pub provider: Provider,
+    pub region: String,
+    /// Served by the embedded sandbox, not a real cloud.
+    pub sandbox: bool,
+}

@@ -1,0 +1,21 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// An error, what to do about it, and the upstream request id to quote.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let request_id = error.request_id().map(str::to_owned);
+    let detail = match &error {
+        AppError::UpstreamRejected { message, .. }
+        | AppError::AuthRejected { message, .. }
+        | AppError::ClockSkew { message, .. } => Some(message.clone()),
+        _ => None,
+    };
+    view! {
+        <div class="notice error" role="alert">
+            <p class="notice-title">{error.to_string()}</p>
+            {detail.map(|d| view! { <p class="notice-detail">{d}</p> })}
+            {request_id.map(|id| view! { <p class="notice-id">"Request ID: " <code>{id}</code></p> })}
+        </div>
+    }
+}

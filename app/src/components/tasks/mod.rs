@@ -1,0 +1,2 @@
+pub mod progress_bar;
+pub mod task_table;

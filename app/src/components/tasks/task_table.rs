@@ -1,0 +1,71 @@
+use super::progress_bar::ProgressBar;
+use crate::format::{iso_utc, utc_minutes};
+use leptos::prelude::*;
+use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType};
+
+fn task_type_label(value: Option<&str>) -> String {
+    match value {
+        Some("cycle") => "Scheduled".to_owned(),
+        Some("manual") => "Manual".to_owned(),
+        Some("autoSync") => "Automatic sync".to_owned(),
+        Some("manualSync") => "Manual sync".to_owned(),
+        Some(other) => other.to_owned(),
+        None => "—".to_owned(),
+    }
+}
+
+/// The tasks of one list, newest first as the service returns them.
+#[component]
+pub fn TaskTable(list: TaskListType, answer: ListTasksResponse) -> impl IntoView {
+    if answer.data_list.is_empty() {
+        let what = match list {
+            TaskListType::ImageScan => {
+                "No scan tasks yet. Launch a scan from the image list to see it here."
+            }
+            TaskListType::ImageSync => "No sync tasks yet. Sync a registry to see it here.",
+        };
+        return view! { <p class="empty">{what}</p> }.into_any();
+    }
+    let shown = answer.data_list.len();
+    let total = answer.total_num;
+    view! {
+        <p class="count">{format!("{shown} of {total} tasks")}</p>
+        <div class="table-wrap">
+            <table class="tasks" data-list=list.as_str()>
+                <thead>
+                    <tr>
+                        <th scope="col">"Task"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col" class="num">"Succeeded"</th>
+                        <th scope="col" class="num">"Failed"</th>
+                        <th scope="col" class="num">"Total"</th>
+                        <th scope="col">"Started"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {answer.data_list.into_iter().map(|task| view! { <TaskRow task /> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn TaskRow(task: ImageScanTaskInfo) -> impl IntoView {
+    let started = task.begin_time.map(|ms| {
+        view! { <time datetime=iso_utc(ms)>{utc_minutes(ms)}</time> }
+    });
+    view! {
+        <tr class="task" data-task-id=task.task_id.clone()>
+            <th scope="row" class="task-name">{task.task_name}</th>
+            <td>{task_type_label(task.task_type.as_deref())}</td>
+            <td><ProgressBar status=task.task_status /></td>
+            <td class="num">{task.success_num}</td>
+            <td class="num">{task.failed_num}</td>
+            <td class="num">{task.total_num}</td>
+            <td>{started}</td>
+        </tr>
+    }
+}

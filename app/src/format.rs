@@ -1,0 +1,59 @@
+//! Formatting shared by server rendering and the browser, so both render
+//! the same text and hydration matches.
+
+/// `2026-11-22 08:00 UTC` from milliseconds since the epoch.
+pub fn utc_minutes(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
+}
+
+/// ISO 8601 for `<time datetime>`.
+pub fn iso_utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian
+/// calendar (H. Hinnant's algorithm); avoids a date crate in the WASM.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(utc_minutes(0), "1970-01-01 00:00 UTC");
+        // 2026-11-22T08:00:00Z, the signing vectors' date.
+        assert_eq!(utc_minutes(1_795_334_400_000), "2026-11-22 08:00 UTC");
+        assert_eq!(iso_utc(1_795_334_400_000), "2026-11-22T08:00:00Z");
+        // A leap day.
+        assert_eq!(utc_minutes(1_709_164_800_000), "2024-02-29 00:00 UTC");
+    }
+}

@@ -1,0 +1,70 @@
+//! Scanport's Leptos app: compiled twice, with `ssr` into the server and
+//! with `hydrate` into the browser's WASM. Server-only code sits behind
+//! `#[cfg(feature = "ssr")]`; the cloud crate is an `ssr`-only dependency,
+//! so no signer or credential can reach the browser build.
+
+pub mod accounts;
+pub mod components;
+pub mod error;
+pub mod format;
+pub mod pages;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <meta name="description" content="Scanport: container-image security scans on Huawei Cloud HSS and Tencent Cloud TCSS" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: this marks the page as interactive
+    // (end-to-end tests wait for it).
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/scanport.css" />
+        <Title text="Scanport" />
+        <Router>
+            <components::layout::Header />
+            <main id="main">
+                <Routes fallback=pages::not_found::NotFound>
+                    // Async: the HTML is sent once the data is in, so the page is
+                    // complete without JavaScript (no streamed fragments).
+                    <Route path=StaticSegment("") view=pages::tasks::TasksPage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("tasks")
+                        view=pages::tasks::TasksPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

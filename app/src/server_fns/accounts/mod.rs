@@ -1,0 +1,2 @@
+mod list_accounts;
+pub use list_accounts::*;

@@ -1,0 +1,5 @@
+//! Server functions, one per file, grouped by domain. Each body runs only
+//! on the server: it authorises, validates and calls a cloud client.
+
+pub mod accounts;
+pub mod tasks;

@@ -1,0 +1,2 @@
+mod list_tasks;
+pub use list_tasks::*;

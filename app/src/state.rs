@@ -1,0 +1,83 @@
+//! Server-side services handed to server functions through context.
+
+use crate::accounts::{AccountInfo, Provider};
+use crate::error::AppError;
+use scanport_cloud::hss::HssClient;
+use scanport_cloud::tcss::TcssClient;
+use std::sync::Arc;
+
+/// A configured cloud account and its client.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub info: AccountInfo,
+    pub client: AccountClient,
+}
+
+#[derive(Debug, Clone)]
+pub enum AccountClient {
+    Huawei(HssClient),
+    Tencent(TcssClient),
+}
+
+/// Everything a server function may use. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub accounts: Arc<Vec<Account>>,
+}
+
+impl AppState {
+    /// The account named `id`, or the first of `provider` when `id` is
+    /// absent.
+    pub fn account(&self, id: Option<&str>, provider: Provider) -> Result<&Account, AppError> {
+        let found = match id {
+            Some(id) => self.accounts.iter().find(|a| a.info.id == id),
+            None => self.accounts.iter().find(|a| a.info.provider == provider),
+        };
+        let account = found.ok_or_else(|| AppError::NotFound {
+            what: id.map_or_else(
+                || format!("A {} account", provider.label()),
+                |id| format!("Account {id:?}"),
+            ),
+        })?;
+        if account.info.provider != provider {
+            return Err(AppError::InvalidInput {
+                field: "account".to_owned(),
+                message: format!("{} is not a {} account", account.info.id, provider.label()),
+            });
+        }
+        Ok(account)
+    }
+
+    /// The HSS client of an account.
+    pub fn hss(&self, id: Option<&str>) -> Result<&HssClient, AppError> {
+        match &self.account(id, Provider::Huawei)?.client {
+            AccountClient::Huawei(client) => Ok(client),
+            AccountClient::Tencent(_) => Err(not_provider(Provider::Huawei)),
+        }
+    }
+
+    /// The TCSS client of an account.
+    pub fn tcss(&self, id: Option<&str>) -> Result<&TcssClient, AppError> {
+        match &self.account(id, Provider::Tencent)?.client {
+            AccountClient::Tencent(client) => Ok(client),
+            AccountClient::Huawei(_) => Err(not_provider(Provider::Tencent)),
+        }
+    }
+}
+
+fn not_provider(provider: Provider) -> AppError {
+    AppError::InvalidInput {
+        field: "account".to_owned(),
+        message: format!("not a {} account", provider.label()),
+    }
+}
+
+/// The app state from the server function's context.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Transport {
+            message: "the server is misconfigured; see its log".to_owned(),
+        }
+    })
+}

@@ -1,0 +1,244 @@
+//! The Huawei Cloud HSS client: typed calls, each validated before it is
+//! signed and sent.
+
+use crate::budget::RateBudget;
+use crate::credentials::HuaweiCredentials;
+use crate::error::CloudError;
+use crate::signing::huawei;
+use crate::transport::{Call, HttpSettings, RawAnswer, clock_offset, retry_after};
+use scanport_wire::hss::{ListTasksRequest, ListTasksResponse};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The public endpoint of a region.
+pub fn default_endpoint(region: &str) -> String {
+    format!("https://hss.{region}.myhuaweicloud.com")
+}
+
+/// HSS refuses an `X-Sdk-Date` more than 15 minutes off.
+const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
+
+/// One HSS account's client. Cheap to clone; the HTTP pool and the budget
+/// are shared.
+#[derive(Clone)]
+pub struct HssClient {
+    http: reqwest::Client,
+    settings: HttpSettings,
+    budget: Arc<RateBudget>,
+    base: reqwest::Url,
+    host: String,
+    project_id: String,
+    credentials: HuaweiCredentials,
+}
+
+impl std::fmt::Debug for HssClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HssClient")
+            .field("endpoint", &self.base.as_str())
+            .field("project_id", &self.project_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HssClient {
+    /// `endpoint` comes from the config (or [`default_endpoint`]), never
+    /// from a browser request.
+    pub fn new(
+        endpoint: &str,
+        project_id: &str,
+        credentials: HuaweiCredentials,
+        http: reqwest::Client,
+        settings: HttpSettings,
+        budget: Arc<RateBudget>,
+    ) -> Result<Self, String> {
+        let base = reqwest::Url::parse(endpoint)
+            .map_err(|e| format!("endpoint {endpoint:?} is not a URL: {e}"))?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(format!(
+                "endpoint {endpoint:?} must be an http(s) URL with a host"
+            ));
+        }
+        scanport_wire::validate::str_len("project_id", project_id, 1, 256)
+            .and_then(|()| scanport_wire::validate::no_control_chars("project_id", project_id))
+            .map_err(|e| e.to_string())?;
+        let host = match (base.host_str(), base.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            (None, _) => unreachable!("checked above"),
+        };
+        Ok(Self {
+            http,
+            settings,
+            budget,
+            base,
+            host,
+            project_id: project_id.to_owned(),
+            credentials,
+        })
+    }
+
+    /// `GET /v5/{project_id}/image/tasks`: scan or sync tasks.
+    pub async fn list_tasks(
+        &self,
+        req: &ListTasksRequest,
+    ) -> Result<ListTasksResponse, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_tasks",
+            reqwest::Method::GET,
+            &["image", "tasks"],
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        api: &'static str,
+        method: reqwest::Method,
+        tail: &[&str],
+        query: &[(String, String)],
+        body: Option<Vec<u8>>,
+        read: bool,
+    ) -> Result<T, CloudError> {
+        let mut segments = vec!["v5", self.project_id.as_str()];
+        segments.extend_from_slice(tail);
+        let path = huawei::request_path(&segments);
+        let query_string = huawei::canonical_query(query);
+        let mut url = self.base.clone();
+        url.set_path(&path);
+        url.set_query((!query_string.is_empty()).then_some(query_string.as_str()));
+        let body = body.unwrap_or_default();
+
+        let build = || {
+            let date = huawei::sdk_date(time::OffsetDateTime::now_utc());
+            let headers =
+                huawei::base_headers(&self.credentials, &self.host, &self.project_id, &date);
+            let signature = huawei::sign(
+                &self.credentials,
+                &huawei::RequestParts {
+                    method: method.as_str(),
+                    segments: &segments,
+                    query,
+                    headers: &headers,
+                    body: &body,
+                },
+            );
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .header(reqwest::header::AUTHORIZATION, signature.authorization)
+                .body(body.clone());
+            // reqwest derives Host from the URL, which is what was signed.
+            for (name, value) in headers.iter().filter(|(n, _)| n != "Host") {
+                request = request.header(name, value);
+            }
+            request
+        };
+        let answer = Call {
+            settings: &self.settings,
+            budget: &self.budget,
+            api,
+            read,
+        }
+        .run(build, check_answer)
+        .await?;
+        parse_body(&answer)
+    }
+}
+
+/// The error body HSS and its gateway send.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ErrorBody {
+    error_code: Option<String>,
+    error_msg: Option<String>,
+    request_id: Option<String>,
+}
+
+fn request_id(answer: &RawAnswer, body: &ErrorBody) -> Option<String> {
+    answer
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| body.request_id.clone())
+}
+
+/// Maps a non-2xx answer to an error, by HTTP status and `error_code`.
+fn check_answer(answer: &RawAnswer, elapsed: Duration) -> Result<(), CloudError> {
+    if (200..300).contains(&answer.status) {
+        return Ok(());
+    }
+    let body: ErrorBody = serde_json::from_slice(&answer.body).unwrap_or_default();
+    let request_id = request_id(answer, &body);
+    let code = body
+        .error_code
+        .clone()
+        .unwrap_or_else(|| format!("HTTP {}", answer.status));
+    let message = body
+        .error_msg
+        .clone()
+        .unwrap_or_else(|| "no message".to_owned());
+    Err(match (answer.status, code.as_str()) {
+        (429, _) | (_, "APIG.0308") => CloudError::RateLimited {
+            retry_after: retry_after(&answer.headers).unwrap_or(Duration::from_secs(12)),
+            upstream_code: Some(code),
+            request_id,
+        },
+        // APIG.0201 is a bad request at 400, a dead backend at 502, and a
+        // backend timeout at 504.
+        (504, _) => CloudError::TimedOut {
+            after: elapsed,
+            request_id,
+        },
+        (401 | 403, _) | (_, "APIG.0301") => {
+            if clock_offset(&answer.headers).is_some_and(|off| off > MAX_CLOCK_SKEW) {
+                CloudError::ClockSkew {
+                    code,
+                    message,
+                    request_id,
+                }
+            } else {
+                CloudError::AuthRejected {
+                    code,
+                    message,
+                    request_id,
+                }
+            }
+        }
+        (500..=599, _) => CloudError::Unavailable {
+            message,
+            code: Some(code),
+            request_id,
+        },
+        (status, _) => CloudError::UpstreamRejected {
+            status,
+            code,
+            message,
+            request_id,
+        },
+    })
+}
+
+/// Parses a success body; an empty body reads as `{}`.
+fn parse_body<T: DeserializeOwned>(answer: &RawAnswer) -> Result<T, CloudError> {
+    let bytes: &[u8] = if answer.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &answer.body
+    };
+    serde_json::from_slice(bytes).map_err(|e| CloudError::Unavailable {
+        message: format!("the service sent an answer that is not valid JSON ({e})"),
+        code: None,
+        request_id: answer
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    })
+}

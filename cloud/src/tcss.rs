@@ -1,0 +1,207 @@
+//! The Tencent Cloud TCSS client: one endpoint, the action in headers,
+//! errors inside an HTTP 200 `Response.Error`.
+
+use crate::budget::RateBudget;
+use crate::credentials::TencentCredentials;
+use crate::error::CloudError;
+use crate::signing::tencent;
+use crate::transport::{Call, HttpSettings, RawAnswer};
+use scanport_wire::tcss::{
+    Acknowledged, Common, DEFAULT_HOST, Envelope, SERVICE, TimingScanTask, UpdateTimingScanRequest,
+    VERSION,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The public endpoint (the same for every region).
+pub fn default_endpoint() -> String {
+    format!("https://{DEFAULT_HOST}")
+}
+
+/// One TCSS account's client. Cheap to clone.
+#[derive(Clone)]
+pub struct TcssClient {
+    http: reqwest::Client,
+    settings: HttpSettings,
+    budget: Arc<RateBudget>,
+    url: reqwest::Url,
+    host: String,
+    region: String,
+    credentials: TencentCredentials,
+}
+
+impl std::fmt::Debug for TcssClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcssClient")
+            .field("endpoint", &self.url.as_str())
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TcssClient {
+    pub fn new(
+        endpoint: &str,
+        region: &str,
+        credentials: TencentCredentials,
+        http: reqwest::Client,
+        settings: HttpSettings,
+        budget: Arc<RateBudget>,
+    ) -> Result<Self, String> {
+        let mut url = reqwest::Url::parse(endpoint)
+            .map_err(|e| format!("endpoint {endpoint:?} is not a URL: {e}"))?;
+        let host = match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) if matches!(url.scheme(), "http" | "https") => format!("{h}:{p}"),
+            (Some(h), None) if matches!(url.scheme(), "http" | "https") => h.to_owned(),
+            _ => {
+                return Err(format!(
+                    "endpoint {endpoint:?} must be an http(s) URL with a host"
+                ));
+            }
+        };
+        url.set_path("/");
+        url.set_query(None);
+        scanport_wire::validate::str_len("region", region, 1, 64).map_err(|e| e.to_string())?;
+        Ok(Self {
+            http,
+            settings,
+            budget,
+            url,
+            host,
+            region: region.to_owned(),
+            credentials,
+        })
+    }
+
+    /// `DescribeImageRegistryTimingScanTask`: the registry scan schedule.
+    pub async fn describe_timing_scan(&self) -> Result<TimingScanTask, CloudError> {
+        self.call(
+            "DescribeImageRegistryTimingScanTask",
+            &serde_json::json!({}),
+            true,
+        )
+        .await
+    }
+
+    /// `UpdateImageRegistryTimingScanTask`: never retried automatically.
+    pub async fn update_timing_scan(
+        &self,
+        req: &UpdateTimingScanRequest,
+    ) -> Result<Acknowledged, CloudError> {
+        req.validate()?;
+        self.call("UpdateImageRegistryTimingScanTask", req, false)
+            .await
+    }
+
+    async fn call<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        req: &Req,
+        read: bool,
+    ) -> Result<Resp, CloudError> {
+        let body = serde_json::to_vec(req).map_err(|e| CloudError::Unavailable {
+            message: format!("cannot encode the request: {e}"),
+            code: None,
+            request_id: None,
+        })?;
+        let build = || {
+            let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
+            let parts = tencent::RequestParts {
+                host: &self.host,
+                service: SERVICE,
+                action,
+                version: VERSION,
+                region: &self.region,
+                timestamp,
+                body: &body,
+            };
+            let signature = tencent::sign(&self.credentials, &parts);
+            let mut request = self.http.post(self.url.clone()).body(body.clone());
+            for (name, value) in tencent::headers(&self.credentials, &parts, &signature)
+                .into_iter()
+                .filter(|(n, _)| n != "Host")
+            {
+                request = request.header(name, value);
+            }
+            request
+        };
+        let answer = Call {
+            settings: &self.settings,
+            budget: &self.budget,
+            api: action,
+            read,
+        }
+        .run(build, check_answer)
+        .await?;
+        serde_json::from_slice::<Envelope<Resp>>(&answer.body)
+            .map(|e| e.response)
+            .map_err(|e| CloudError::Unavailable {
+                message: format!("the service sent an answer that is not valid JSON ({e})"),
+                code: None,
+                request_id: None,
+            })
+    }
+}
+
+/// Maps `Response.Error` (sent with HTTP 200) or a non-200 status to an error.
+fn check_answer(answer: &RawAnswer, _elapsed: Duration) -> Result<(), CloudError> {
+    if answer.status >= 500 {
+        return Err(CloudError::Unavailable {
+            message: format!("HTTP {}", answer.status),
+            code: None,
+            request_id: None,
+        });
+    }
+    let Ok(envelope) = serde_json::from_slice::<Envelope<Common>>(&answer.body) else {
+        return Err(CloudError::Unavailable {
+            message: "the service sent an answer that is not valid JSON".to_owned(),
+            code: None,
+            request_id: None,
+        });
+    };
+    let request_id = envelope.response.request_id;
+    let Some(error) = envelope.response.error else {
+        if answer.status == 200 {
+            return Ok(());
+        }
+        return Err(CloudError::UpstreamRejected {
+            status: answer.status,
+            code: format!("HTTP {}", answer.status),
+            message: "unexpected status".to_owned(),
+            request_id,
+        });
+    };
+    let (code, message) = (error.code, error.message);
+    Err(match code.as_str() {
+        "AuthFailure.SignatureExpire" => CloudError::ClockSkew {
+            code,
+            message,
+            request_id,
+        },
+        c if c.starts_with("AuthFailure") || c == "UnauthorizedOperation" => {
+            CloudError::AuthRejected {
+                code,
+                message,
+                request_id,
+            }
+        }
+        c if c.starts_with("RequestLimitExceeded") => CloudError::RateLimited {
+            retry_after: Duration::from_secs(1),
+            upstream_code: Some(code),
+            request_id,
+        },
+        c if c.starts_with("InternalError") => CloudError::Unavailable {
+            message,
+            code: Some(code),
+            request_id,
+        },
+        _ => CloudError::UpstreamRejected {
+            status: answer.status,
+            code,
+            message,
+            request_id,
+        },
+    })
+}

@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { CANARY_URL, EMBEDDED_URL } from '../fixtures/env';
+import { jsEnabled, waitForApp } from '../fixtures/hydration';
+
+test.describe('task monitor', () => {
+  test('scan tasks show with progress, counts and start time', async ({ page }, info) => {
+    await page.goto(`${CANARY_URL}/tasks`);
+    await waitForApp(page, info);
+    const table = page.locator('table.tasks[data-list="image_scan"]');
+    await expect(table).toBeVisible();
+    const rows = table.locator('tbody tr.task');
+    await expect(rows).toHaveCount(24);
+    await expect(page.getByText('24 of 24 tasks')).toBeVisible();
+
+    // Every end state reads as words, and the running task as a percentage.
+    const statuses = table.locator('.progress-label');
+    await expect(statuses.filter({ hasText: /^35%$/ })).toHaveCount(1);
+    await expect(statuses.filter({ hasText: /^Stopped$/ })).toHaveCount(1);
+    await expect(statuses.filter({ hasText: /^Timed out$/ })).toHaveCount(1);
+    await expect(statuses.filter({ hasText: /^Failed$/ })).toHaveCount(1);
+    await expect(table.locator('progress[value="35"]')).toHaveCount(1);
+
+    // Counts and the start time of a row.
+    const first = rows.first();
+    const cells = first.locator('td.num');
+    await expect(cells).toHaveCount(3);
+    const [succeeded, failed, total] = (await cells.allInnerTexts()).map(Number);
+    expect(succeeded + failed).toBeLessThanOrEqual(total);
+    expect(total).toBeGreaterThan(0);
+    await expect(first.locator('time')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+  });
+
+  test('switching to sync tasks re-fetches in place, without a page load', async ({ page }, info) => {
+    test.skip(!jsEnabled(info), 'needs the hydrated app');
+    await page.goto(`${CANARY_URL}/tasks?type=image_scan`);
+    await waitForApp(page, info);
+    await expect(page.locator('table.tasks[data-list="image_scan"]')).toBeVisible();
+    // A page load would wipe this marker.
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    const fetched = page.waitForRequest((r) => r.url().includes('/api/list_tasks') && r.method() === 'POST');
+    await page.getByRole('link', { name: 'Sync tasks' }).click();
+    await fetched;
+    const sync = page.locator('table.tasks[data-list="image_sync"]');
+    await expect(sync).toBeVisible();
+    await expect(sync.locator('tbody tr.task')).toHaveCount(12);
+    await expect(sync).toContainText('Automatic registry sync');
+    await expect(page).toHaveURL(/type=image_sync/);
+    await expect(page.getByRole('link', { name: 'Sync tasks' })).toHaveAttribute('aria-current', 'page');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+
+    // And back.
+    await page.getByRole('link', { name: 'Scan tasks' }).click();
+    await expect(page.locator('table.tasks[data-list="image_scan"] tbody tr.task')).toHaveCount(24);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+  });
+
+  test('without JavaScript the sync tab is a plain link to the sync list', async ({ page }, info) => {
+    test.skip(jsEnabled(info), 'covers the server-rendered path');
+    await page.goto(`${CANARY_URL}/tasks`);
+    await page.getByRole('link', { name: 'Sync tasks' }).click();
+    await expect(page).toHaveURL(/type=image_sync/);
+    await expect(page.locator('table.tasks[data-list="image_sync"] tbody tr.task')).toHaveCount(12);
+  });
+
+  test('the embedded sandbox serves tasks with no account configured', async ({ page }, info) => {
+    await page.goto(`${EMBEDDED_URL}/`);
+    await waitForApp(page, info);
+    await expect(page.locator('table.tasks[data-list="image_scan"] tbody tr.task').first()).toBeVisible();
+  });
+
+  test('an unknown page says so and links back', async ({ page }) => {
+    const response = await page.goto(`${CANARY_URL}/no-such-page`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Go to the task monitor' })).toBeVisible();
+  });
+});

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up what tests need and runs every test: format, lints and unit tests
+# for each feature set on its own (ssr and hydrate are never built
+# together), then the Playwright suite in Chromium against fresh servers.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+started=$(date +%s)
+ensure_build_tools
+ensure_test_tools
+
+SERVER_CRATES=(-p scanport-wire -p scanport-cloud -p scanport-app -p scanport)
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy: server build (ssr)"
+cargo clippy --locked "${SERVER_CRATES[@]}" --all-targets --features scanport-app/ssr -- -D warnings
+
+step "clippy: browser build (hydrate, wasm32)"
+cargo clippy --locked -p scanport-frontend -p scanport-app --target wasm32-unknown-unknown \
+  --features scanport-app/hydrate -- -D warnings
+
+step "unit and integration tests: server build (ssr)"
+SCANPORT_SHARED_DIR="${SCANPORT_SHARED_DIR:-$ROOT/../shared}" \
+  cargo test --locked "${SERVER_CRATES[@]}" --features scanport-app/ssr
+
+step "unit tests: browser build (hydrate)"
+cargo test --locked -p scanport-app --features hydrate
+
+build_release
+
+step "end-to-end: Playwright in Chromium, hydrated and with JavaScript off"
+(cd end2end && npx playwright test)
+
+step "all tests passed in $(( $(date +%s) - started ))s"

@@ -1,0 +1,180 @@
+//! Turns the configured accounts (or, with none, the embedded sandbox)
+//! into the clients server functions use.
+
+use crate::config::{Config, ConfigError, ProviderName};
+use crate::credentials::{self, Credentials};
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use scanport_app::accounts::{AccountInfo, Provider};
+use scanport_app::state::{Account, AccountClient};
+use scanport_cloud::budget::RateBudget;
+use scanport_cloud::hss::{self, HssClient};
+use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
+use scanport_cloud::tcss::{self, TcssClient};
+use scanport_cloud::{HttpSettings, HuaweiCredentials, TencentCredentials};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub fn http_settings(config: &Config) -> HttpSettings {
+    HttpSettings {
+        connect_timeout: Duration::from_secs_f64(config.http.connect_timeout_secs),
+        timeout: Duration::from_secs_f64(config.http.timeout_secs),
+        read_retries: config.http.read_retries,
+    }
+}
+
+/// Builds every configured account's client. With no account configured,
+/// starts the embedded sandbox on a loopback port and returns demo
+/// accounts pointed at it.
+pub async fn build(config: &Config) -> Result<Vec<Account>, ConfigError> {
+    let settings = http_settings(config);
+    let http = scanport_cloud::http_client(&settings)
+        .map_err(|e| ConfigError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+    if config.accounts.is_empty() {
+        return embedded_sandbox(config, http, settings).await;
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    let mut accounts = Vec::new();
+    for account in &config.accounts {
+        let creds = credentials::read(account, &env)?;
+        let bad = |e: String| ConfigError::Invalid(format!("account {:?}: {e}", account.id));
+        let client = match (account.provider, creds) {
+            (ProviderName::Huawei, Credentials::Huawei(creds)) => {
+                let endpoint = account
+                    .endpoint
+                    .clone()
+                    .unwrap_or_else(|| hss::default_endpoint(&account.region));
+                let project_id = account.project_id.as_deref().unwrap_or_default();
+                AccountClient::Huawei(
+                    HssClient::new(
+                        &endpoint,
+                        project_id,
+                        creds,
+                        http.clone(),
+                        settings,
+                        Arc::new(budget(
+                            account.max_calls_per_minute,
+                            RateBudget::huawei_default,
+                        )),
+                    )
+                    .map_err(bad)?,
+                )
+            }
+            (ProviderName::Tencent, Credentials::Tencent(creds)) => {
+                let endpoint = account
+                    .endpoint
+                    .clone()
+                    .unwrap_or_else(tcss::default_endpoint);
+                AccountClient::Tencent(
+                    TcssClient::new(
+                        &endpoint,
+                        &account.region,
+                        creds,
+                        http.clone(),
+                        settings,
+                        Arc::new(budget(
+                            account.max_calls_per_minute,
+                            RateBudget::tencent_default,
+                        )),
+                    )
+                    .map_err(bad)?,
+                )
+            }
+            _ => return Err(bad("credentials do not match the provider".to_owned())),
+        };
+        accounts.push(Account {
+            info: AccountInfo {
+                id: account.id.clone(),
+                provider: match account.provider {
+                    ProviderName::Huawei => Provider::Huawei,
+                    ProviderName::Tencent => Provider::Tencent,
+                },
+                region: account.region.clone(),
+                sandbox: false,
+            },
+            client,
+        });
+    }
+    Ok(accounts)
+}
+
+/// The account's own budget if configured, else the service's default.
+fn budget(per_minute: Option<u32>, default: fn() -> RateBudget) -> RateBudget {
+    per_minute
+        .and_then(NonZeroU32::new)
+        .map_or_else(default, |n| RateBudget::new(n, Duration::from_secs(60)))
+}
+
+fn random_secret(len: usize) -> String {
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+async fn embedded_sandbox(
+    config: &Config,
+    http: reqwest::Client,
+    settings: HttpSettings,
+) -> Result<Vec<Account>, ConfigError> {
+    let key = HuaweiKey {
+        ak: format!("SANDBOX{}", random_secret(13).to_uppercase()),
+        sk: random_secret(40),
+    };
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| ConfigError::Invalid(format!("cannot start the embedded sandbox: {e}")))?;
+    let tencent_key = TencentKey {
+        secret_id: format!("SANDBOXID{}", random_secret(16)),
+        secret_key: random_secret(32),
+    };
+    let mut sandbox_config = SandboxConfig::new(vec![key.clone()], vec![tencent_key.clone()]);
+    sandbox_config.seed = config.sandbox.seed;
+    sandbox_config.rate_limits = config.sandbox.rate_limits;
+    let running = sandbox::spawn(listener, sandbox_config)
+        .map_err(|e| ConfigError::Invalid(format!("cannot start the embedded sandbox: {e}")))?;
+    tracing::info!(
+        endpoint = %running.endpoint(),
+        "no cloud account configured: using the embedded sandbox"
+    );
+    let hss = HssClient::new(
+        &running.endpoint(),
+        "sandbox-project",
+        HuaweiCredentials::new(key.ak, key.sk),
+        http.clone(),
+        settings,
+        Arc::new(RateBudget::huawei_default()),
+    )
+    .map_err(ConfigError::Invalid)?;
+    let tcss = TcssClient::new(
+        &running.endpoint(),
+        "ap-guangzhou",
+        TencentCredentials::new(tencent_key.secret_id, tencent_key.secret_key),
+        http,
+        settings,
+        Arc::new(RateBudget::tencent_default()),
+    )
+    .map_err(ConfigError::Invalid)?;
+    Ok(vec![
+        Account {
+            info: AccountInfo {
+                id: "sandbox-huawei".to_owned(),
+                provider: Provider::Huawei,
+                region: "sandbox".to_owned(),
+                sandbox: true,
+            },
+            client: AccountClient::Huawei(hss),
+        },
+        Account {
+            info: AccountInfo {
+                id: "sandbox-tencent".to_owned(),
+                provider: Provider::Tencent,
+                region: "ap-guangzhou".to_owned(),
+                sandbox: true,
+            },
+            client: AccountClient::Tencent(tcss),
+        },
+    ])
+}

@@ -1,0 +1,122 @@
+//! The command line.
+
+use crate::config::{Config, ConfigError};
+use clap::{Parser, Subcommand};
+use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "scanport",
+    version,
+    about = "Self-hosted console for container-image security scans on Huawei Cloud HSS and Tencent Cloud TCSS"
+)]
+pub struct Cli {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "SCANPORT_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the console (the default).
+    Serve,
+    /// Run the HSS/TCSS sandbox alone, for tests or to try the console.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SandboxArgs {
+    #[arg(long, default_value = "127.0.0.1:8600")]
+    listen: SocketAddr,
+    #[arg(
+        long,
+        env = "SANDBOX_HUAWEI_AK",
+        hide_env_values = true,
+        requires = "huawei_sk"
+    )]
+    huawei_ak: Option<String>,
+    #[arg(
+        long,
+        env = "SANDBOX_HUAWEI_SK",
+        hide_env_values = true,
+        requires = "huawei_ak"
+    )]
+    huawei_sk: Option<String>,
+    #[arg(
+        long,
+        env = "SANDBOX_TENCENT_SECRET_ID",
+        hide_env_values = true,
+        requires = "tencent_secret_key"
+    )]
+    tencent_secret_id: Option<String>,
+    #[arg(
+        long,
+        env = "SANDBOX_TENCENT_SECRET_KEY",
+        hide_env_values = true,
+        requires = "tencent_secret_id"
+    )]
+    tencent_secret_key: Option<String>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Turn off the services' rate limits (for tests that are not about them).
+    #[arg(long)]
+    no_rate_limits: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let config = Config::load(cli.config.as_deref())?;
+            crate::router::serve(config).await
+        }
+        Command::Sandbox(args) => run_sandbox(args).await,
+    }
+}
+
+async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
+    let huawei: Vec<HuaweiKey> = args
+        .huawei_ak
+        .zip(args.huawei_sk)
+        .map(|(ak, sk)| HuaweiKey { ak, sk })
+        .into_iter()
+        .collect();
+    let tencent: Vec<TencentKey> = args
+        .tencent_secret_id
+        .zip(args.tencent_secret_key)
+        .map(|(secret_id, secret_key)| TencentKey {
+            secret_id,
+            secret_key,
+        })
+        .into_iter()
+        .collect();
+    if huawei.is_empty() && tencent.is_empty() {
+        return Err(CliError::Usage(
+            "give the sandbox at least one key pair: --huawei-ak/--huawei-sk or \
+             --tencent-secret-id/--tencent-secret-key (or their SANDBOX_* variables)"
+                .to_owned(),
+        ));
+    }
+    let mut config = SandboxConfig::new(huawei, tencent);
+    config.seed = args.seed;
+    config.rate_limits = !args.no_rate_limits;
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let running = sandbox::spawn(listener, config)?;
+    tracing::info!(endpoint = %running.endpoint(), "sandbox listening");
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}

@@ -1,0 +1,328 @@
+//! Configuration: defaults, then the TOML file named by `--config` or
+//! `SCANPORT_CONFIG`, then `SCANPORT_*` environment overrides (nested keys
+//! with `__`, e.g. `SCANPORT_HTTP__TIMEOUT_SECS=10`).
+//!
+//! Secrets never live in the TOML: an account's credentials come from the
+//! environment (the official SDKs' variable names by default) or from a
+//! credentials file only its owner can read.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the console listens.
+    pub listen: SocketAddr,
+    /// The built site (JS, WASM, CSS), as cargo-leptos writes it.
+    pub site_root: PathBuf,
+    pub http: HttpConfig,
+    pub sandbox: SandboxConfig,
+    pub accounts: Vec<AccountConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            site_root: PathBuf::from("target/site"),
+            http: HttpConfig::default(),
+            sandbox: SandboxConfig::default(),
+            accounts: Vec::new(),
+        }
+    }
+}
+
+/// Timeouts and retries for every cloud call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    pub connect_timeout_secs: f64,
+    pub timeout_secs: f64,
+    pub read_retries: u32,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout_secs: 5.0,
+            timeout_secs: 20.0,
+            read_retries: 2,
+        }
+    }
+}
+
+/// The embedded sandbox, used when no account is configured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SandboxConfig {
+    pub seed: u64,
+    /// Keep the services' documented rate limits (the default).
+    pub rate_limits: bool,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            rate_limits: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderName {
+    Huawei,
+    Tencent,
+}
+
+/// One `[[accounts]]` entry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    pub id: String,
+    pub provider: ProviderName,
+    pub region: String,
+    /// Huawei only.
+    #[serde(default)]
+    pub project_id: Option<String>,
+    /// Overrides the region's public endpoint (tests point it at a local
+    /// upstream).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// A TOML file with the credentials (`ak`/`sk`[/`security_token`] or
+    /// `secret_id`/`secret_key`[/`token`]), readable by its owner only.
+    #[serde(default)]
+    pub credentials_file: Option<PathBuf>,
+    /// Client-side call budget per API (default: the service's documented
+    /// limit, 5 per minute for HSS and 1200 per minute for TCSS).
+    #[serde(default)]
+    pub max_calls_per_minute: Option<u32>,
+    /// Names of the environment variables holding the credentials.
+    #[serde(default)]
+    pub ak_env: Option<String>,
+    #[serde(default)]
+    pub sk_env: Option<String>,
+    #[serde(default)]
+    pub security_token_env: Option<String>,
+    #[serde(default)]
+    pub secret_id_env: Option<String>,
+    #[serde(default)]
+    pub secret_key_env: Option<String>,
+    #[serde(default)]
+    pub token_env: Option<String>,
+}
+
+/// Top-level keys that `SCANPORT_*` variables may set.
+const ENV_KEYS: [&str; 4] = ["listen", "site_root", "http", "sandbox"];
+
+/// Keys that hold a secret; refused inside the TOML with a clear message.
+const SECRET_KEYS: [&str; 12] = [
+    "ak",
+    "sk",
+    "access_key",
+    "secret_key",
+    "secret_id",
+    "secret",
+    "security_token",
+    "token",
+    "password",
+    "access_key_id",
+    "secret_access_key",
+    "credentials",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Invalid(String),
+    #[error(
+        "account {account:?}: `{key}` looks like a secret written into the config file; \
+         secrets are read from the environment or from `credentials_file` (see README)"
+    )]
+    InlineSecret { account: String, key: String },
+}
+
+impl From<figment::Error> for ConfigError {
+    fn from(err: figment::Error) -> Self {
+        Self::Invalid(err.to_string())
+    }
+}
+
+impl Config {
+    /// Loads defaults, the optional TOML file, then `SCANPORT_*` overrides.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError::Invalid(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        // Only settings: other SCANPORT_* variables (SCANPORT_CONFIG,
+        // SCANPORT_LOG, test helpers) are not configuration keys.
+        let env = Env::prefixed("SCANPORT_")
+            .filter(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                ENV_KEYS
+                    .iter()
+                    .any(|k| key == *k || key.starts_with(&format!("{k}__")))
+            })
+            .split("__");
+        figment = figment.merge(env);
+        Self::refuse_inline_secrets(&figment)?;
+        let config: Config = figment.extract()?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn refuse_inline_secrets(figment: &Figment) -> Result<(), ConfigError> {
+        let Ok(accounts) = figment.extract_inner::<Vec<figment::value::Dict>>("accounts") else {
+            return Ok(()); // the typed extraction reports the real problem
+        };
+        for account in accounts {
+            let id = account
+                .get("id")
+                .and_then(|v| v.as_str())
+                .unwrap_or("?")
+                .to_owned();
+            if let Some(key) = account
+                .keys()
+                .find(|k| SECRET_KEYS.contains(&k.to_ascii_lowercase().as_str()))
+            {
+                return Err(ConfigError::InlineSecret {
+                    account: id,
+                    key: key.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let mut seen = std::collections::HashSet::new();
+        for account in &self.accounts {
+            if account.id.is_empty() || account.id.len() > 64 {
+                return Err(ConfigError::Invalid(
+                    "an account id must be 1..64 characters".into(),
+                ));
+            }
+            if !seen.insert(account.id.as_str()) {
+                return Err(ConfigError::Invalid(format!(
+                    "account id {:?} is used twice",
+                    account.id
+                )));
+            }
+            if account.provider == ProviderName::Huawei && account.project_id.is_none() {
+                return Err(ConfigError::Invalid(format!(
+                    "account {:?}: a Huawei account needs project_id",
+                    account.id
+                )));
+            }
+        }
+        if !(self.http.timeout_secs > 0.0 && self.http.connect_timeout_secs > 0.0) {
+            return Err(ConfigError::Invalid(
+                "http timeouts must be positive".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().expect("temp file");
+        file.write_all(text.as_bytes()).expect("write");
+        file
+    }
+
+    #[test]
+    fn reads_accounts_from_toml() {
+        let file = write(
+            r#"
+            listen = "127.0.0.1:4000"
+            [[accounts]]
+            id = "hw"
+            provider = "huawei"
+            region = "ap-southeast-1"
+            project_id = "p1"
+            endpoint = "http://127.0.0.1:9"
+            [[accounts]]
+            id = "tc"
+            provider = "tencent"
+            region = "ap-guangzhou"
+            "#,
+        );
+        let config = Config::load(Some(file.path())).expect("loads");
+        assert_eq!(config.listen.port(), 4000);
+        assert_eq!(config.accounts.len(), 2);
+        assert_eq!(config.accounts[1].provider, ProviderName::Tencent);
+    }
+
+    #[test]
+    fn no_file_means_defaults_and_no_accounts() {
+        let config = Config::load(None).expect("defaults");
+        assert!(config.accounts.is_empty());
+        assert_eq!(config.listen.port(), 3000);
+    }
+
+    #[test]
+    fn an_inline_secret_is_refused_with_a_clear_message() {
+        let file = write(
+            r#"
+            [[accounts]]
+            id = "hw"
+            provider = "huawei"
+            region = "r"
+            project_id = "p"
+            sk = "do-not-put-me-here"
+            "#,
+        );
+        let err = Config::load(Some(file.path())).unwrap_err().to_string();
+        assert!(err.contains("\"hw\"") && err.contains("`sk`"), "{err}");
+        assert!(err.contains("environment"), "{err}");
+        assert!(
+            !err.contains("do-not-put-me-here"),
+            "the secret must not be echoed: {err}"
+        );
+    }
+
+    #[test]
+    fn a_huawei_account_needs_a_project_id() {
+        let file = write("[[accounts]]\nid = \"hw\"\nprovider = \"huawei\"\nregion = \"r\"\n");
+        let err = Config::load(Some(file.path())).unwrap_err().to_string();
+        assert!(err.contains("project_id"), "{err}");
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's own Jail signature
+    fn scanport_variables_override_settings_and_others_are_ignored() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SCANPORT_LISTEN", "127.0.0.1:4101");
+            jail.set_env("SCANPORT_HTTP__TIMEOUT_SECS", "7.5");
+            jail.set_env("SCANPORT_LOG", "debug");
+            jail.set_env("SCANPORT_SHARED_DIR", "/elsewhere");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.listen.port(), 4101);
+            assert!((config.http.timeout_secs - 7.5).abs() < f64::EPSILON);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        let err = Config::load(Some(Path::new("/nonexistent/scanport.toml"))).unwrap_err();
+        assert!(err.to_string().contains("does not exist"));
+    }
+}

@@ -1,0 +1,332 @@
+//! Huawei Cloud HSS (API v5) image task types.
+
+use crate::validate::{FieldError, no_control_chars, opt_range, opt_str_len};
+use serde::{Deserialize, Serialize};
+
+/// Which task list to read: `type` on `GET /image/tasks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum TaskListType {
+    #[default]
+    #[serde(rename = "image_scan")]
+    ImageScan,
+    #[serde(rename = "image_sync")]
+    ImageSync,
+}
+
+impl TaskListType {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ImageScan => "image_scan",
+            Self::ImageSync => "image_sync",
+        }
+    }
+
+    /// Parses the wire name; `None` for anything else.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "image_scan" => Some(Self::ImageScan),
+            "image_sync" => Some(Self::ImageSync),
+            _ => None,
+        }
+    }
+}
+
+/// `task_type` filter and field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskType {
+    #[serde(rename = "cycle")]
+    Cycle,
+    #[serde(rename = "manual")]
+    Manual,
+    #[serde(rename = "autoSync")]
+    AutoSync,
+    #[serde(rename = "manualSync")]
+    ManualSync,
+}
+
+impl TaskType {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cycle => "cycle",
+            Self::Manual => "manual",
+            Self::AutoSync => "autoSync",
+            Self::ManualSync => "manualSync",
+        }
+    }
+}
+
+/// `global_image_type` filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GlobalImageType {
+    #[serde(rename = "local")]
+    Local,
+    #[serde(rename = "registry")]
+    Registry,
+}
+
+impl GlobalImageType {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Local => "local",
+            Self::Registry => "registry",
+        }
+    }
+}
+
+/// `task_status` filter (the field itself is a progress integer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskStatusFilter {
+    #[serde(rename = "scanning")]
+    Scanning,
+    #[serde(rename = "finished")]
+    Finished,
+}
+
+impl TaskStatusFilter {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Scanning => "scanning",
+            Self::Finished => "finished",
+        }
+    }
+}
+
+/// Upper bound of the `create_time` / `end_time` filters, in ms.
+pub const MAX_TIME_MS: i64 = 4_070_880_000_000;
+
+/// `GET /v5/{project_id}/image/tasks` query.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ListTasksRequest {
+    #[serde(rename = "type")]
+    pub r#type: TaskListType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_image_type: Option<GlobalImageType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_type: Option<TaskType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_status: Option<TaskStatusFilter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_scope: Option<i64>,
+}
+
+impl ListTasksRequest {
+    pub fn new(r#type: TaskListType) -> Self {
+        Self {
+            r#type,
+            ..Self::default()
+        }
+    }
+
+    /// The documented limits of every field.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        validate_enterprise_project_id(self.enterprise_project_id.as_deref())?;
+        opt_range("offset", self.offset, 0, 2_000_000)?;
+        opt_range("limit", self.limit, 10, 200)?;
+        opt_str_len("task_name", self.task_name.as_deref(), 1, 256)?;
+        opt_str_len("task_id", self.task_id.as_deref(), 1, 256)?;
+        if let Some(id) = &self.task_id {
+            no_control_chars("task_id", id)?;
+        }
+        opt_range("create_time", self.create_time, 0, MAX_TIME_MS)?;
+        opt_range("end_time", self.end_time, 0, MAX_TIME_MS)?;
+        opt_range("scan_scope", self.scan_scope, 0, i64::from(i32::MAX))?;
+        Ok(())
+    }
+
+    /// Query parameters as (name, value) pairs, in no particular order; the
+    /// signer sorts them.
+    pub fn query(&self) -> Vec<(String, String)> {
+        let mut q = vec![("type".to_owned(), self.r#type.as_str().to_owned())];
+        let mut push = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                q.push((k.to_owned(), v));
+            }
+        };
+        push("enterprise_project_id", self.enterprise_project_id.clone());
+        push(
+            "global_image_type",
+            self.global_image_type.map(|t| t.as_str().to_owned()),
+        );
+        push("offset", self.offset.map(|v| v.to_string()));
+        push("limit", self.limit.map(|v| v.to_string()));
+        push("task_type", self.task_type.map(|t| t.as_str().to_owned()));
+        push("task_name", self.task_name.clone());
+        push("task_id", self.task_id.clone());
+        push("create_time", self.create_time.map(|v| v.to_string()));
+        push("end_time", self.end_time.map(|v| v.to_string()));
+        push(
+            "task_status",
+            self.task_status.map(|t| t.as_str().to_owned()),
+        );
+        push("scan_scope", self.scan_scope.map(|v| v.to_string()));
+        q
+    }
+}
+
+/// `enterprise_project_id`, common to every HSS call: 1..256 characters.
+pub fn validate_enterprise_project_id(value: Option<&str>) -> Result<(), FieldError> {
+    opt_str_len("enterprise_project_id", value, 1, 256)
+}
+
+/// Answer of `GET /image/tasks`. Every field defaults, so a service that
+/// adds or omits a field does not break the console.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListTasksResponse {
+    pub total_num: i64,
+    pub data_list: Vec<ImageScanTaskInfo>,
+}
+
+/// One scan or sync task.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageScanTaskInfo {
+    pub task_id: String,
+    pub policy_id: Option<String>,
+    pub task_name: String,
+    /// Milliseconds since the epoch.
+    pub begin_time: Option<i64>,
+    pub end_time: Option<i64>,
+    pub remain_min: Option<i64>,
+    /// `cycle`, `manual`, `autoSync`, `manualSync`; kept as text so a new
+    /// kind from the service still shows.
+    pub task_type: Option<String>,
+    pub image_type: Option<String>,
+    /// 0..100 progress; -1 stopped, -2 timed out, -3 failed.
+    pub task_status: i64,
+    pub scan_scope: Option<i64>,
+    pub rate_limit: Option<i64>,
+    pub is_all: Option<bool>,
+    pub failed_num: i64,
+    pub success_num: i64,
+    pub total_num: i64,
+    pub risky_num: i64,
+    pub sync_task_type: Option<String>,
+    pub failed_reason: Option<String>,
+    pub failed_images: Vec<FailedImage>,
+}
+
+/// An image a task could not scan or sync, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FailedImage {
+    pub id: Option<String>,
+    pub registry_id: Option<String>,
+    pub registry_name: Option<String>,
+    pub image_name: String,
+    pub image_version: String,
+    pub namespace: String,
+    pub registry_type: Option<String>,
+    pub failed_reason: Option<String>,
+}
+
+/// What a `task_status` integer means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskState {
+    Running(u8),
+    Finished,
+    Stopped,
+    TimedOut,
+    Failed,
+    Unknown(i64),
+}
+
+impl TaskState {
+    pub fn from_status(status: i64) -> Self {
+        match status {
+            100 => Self::Finished,
+            0..=99 => Self::Running(u8::try_from(status).unwrap_or(0)),
+            -1 => Self::Stopped,
+            -2 => Self::TimedOut,
+            -3 => Self::Failed,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+/// `scan_scope` bits, named as the console shows them.
+pub const SCAN_SCOPE_ALL: i64 = 0x7fff_ffff;
+pub const SCAN_SCOPE_PARTS: [(i64, &str); 5] = [
+    (0x000f_0000, "vulnerabilities"),
+    (0x0000_f000, "baseline"),
+    (0x0000_0f00, "malicious files"),
+    (0x0000_00f0, "sensitive information"),
+    (0x0000_000f, "software compliance"),
+];
+
+/// The risk types a `scan_scope` bitmask covers.
+pub fn scan_scope_names(scope: i64) -> Vec<&'static str> {
+    SCAN_SCOPE_PARTS
+        .iter()
+        .filter(|(bits, _)| scope & bits != 0)
+        .map(|(_, name)| *name)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_list_answer_tolerates_unknown_and_missing_fields() {
+        let body = r#"{"total_num": 1, "new_field": {"x": 1},
+            "data_list": [{"task_id": "t1", "task_name": "n", "task_status": 40,
+                           "something_new": true}]}"#;
+        let parsed: ListTasksResponse = serde_json::from_str(body).expect("parses");
+        assert_eq!(parsed.total_num, 1);
+        assert_eq!(parsed.data_list[0].task_status, 40);
+        assert!(parsed.data_list[0].failed_images.is_empty());
+    }
+
+    #[test]
+    fn status_integers_map_to_states() {
+        assert_eq!(TaskState::from_status(100), TaskState::Finished);
+        assert_eq!(TaskState::from_status(37), TaskState::Running(37));
+        assert_eq!(TaskState::from_status(-1), TaskState::Stopped);
+        assert_eq!(TaskState::from_status(-2), TaskState::TimedOut);
+        assert_eq!(TaskState::from_status(-3), TaskState::Failed);
+        assert_eq!(TaskState::from_status(-9), TaskState::Unknown(-9));
+    }
+
+    #[test]
+    fn limit_outside_10_to_200_names_the_field() {
+        let mut req = ListTasksRequest::new(TaskListType::ImageScan);
+        req.limit = Some(5);
+        assert_eq!(req.validate().unwrap_err().field, "limit");
+        req.limit = Some(200);
+        assert!(req.validate().is_ok());
+    }
+
+    #[test]
+    fn unknown_enumeration_values_fail_at_the_edge() {
+        let bad = r#"{"type": "image_scan", "task_type": "weekly"}"#;
+        assert!(serde_json::from_str::<ListTasksRequest>(bad).is_err());
+        let good = r#"{"type": "image_sync", "task_type": "manualSync"}"#;
+        let req: ListTasksRequest = serde_json::from_str(good).expect("parses");
+        assert_eq!(req.task_type, Some(TaskType::ManualSync));
+    }
+
+    #[test]
+    fn scan_scope_bits_have_names() {
+        assert_eq!(
+            scan_scope_names(0x000f_0f00),
+            vec!["vulnerabilities", "malicious files"]
+        );
+        assert_eq!(scan_scope_names(SCAN_SCOPE_ALL).len(), 5);
+        assert!(scan_scope_names(0).is_empty());
+    }
+}

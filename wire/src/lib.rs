@@ -1,0 +1,11 @@
+//! Wire types for the two upstream services, named exactly as the services
+//! name them (snake_case for Huawei HSS, PascalCase for Tencent TCSS) so they
+//! can be held against the official references, plus the validation rules
+//! from `spec/API.md`. This crate has no dependencies beyond serde, so the
+//! browser can validate a form with the very rules the server enforces.
+
+pub mod hss;
+pub mod tcss;
+pub mod validate;
+
+pub use validate::FieldError;
