@@ -51,6 +51,14 @@ ensure_test_tools() {
   fi
 }
 
+ensure_conformance_tools() {
+  # The official cloud SDKs (pinned) that the sandbox must satisfy.
+  if ! python3 -m pip install -q --disable-pip-version-check \
+      -r "$ROOT/end2end/conformance/requirements.txt" >/dev/null 2>&1; then
+    python3 -m pip install --disable-pip-version-check -r "$ROOT/end2end/conformance/requirements.txt"
+  fi
+}
+
 build_release() {
   step "building the console (release: server + size-optimised WASM)"
   (cd "$ROOT" && cargo leptos build --release)

@@ -7,6 +7,7 @@ cd "$ROOT"
 started=$(date +%s)
 ensure_build_tools
 ensure_test_tools
+ensure_conformance_tools
 
 SERVER_CRATES=(-p scanport-wire -p scanport-cloud -p scanport-app -p scanport)
 
@@ -28,6 +29,9 @@ step "unit tests: browser build (hydrate)"
 cargo test --locked -p scanport-app --features hydrate
 
 build_release
+
+step "conformance: the official Python SDKs (HSS, TCSS) against the sandbox"
+python3 -m pytest -q end2end/conformance
 
 step "end-to-end: Playwright in Chromium, hydrated and with JavaScript off"
 (cd end2end && npx playwright test)

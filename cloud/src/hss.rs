@@ -6,7 +6,12 @@ use crate::credentials::HuaweiCredentials;
 use crate::error::CloudError;
 use crate::signing::huawei;
 use crate::transport::{Call, HttpSettings, RawAnswer, clock_offset, retry_after};
-use scanport_wire::hss::{ListTasksRequest, ListTasksResponse};
+use reqwest::Method;
+use scanport_wire::hss::{
+    BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ListImagesRequest,
+    ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest,
+    ListTasksResponse, SynchronizeRequest, SynchronizeResponse, validate_task_id,
+};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -63,6 +68,11 @@ impl HssClient {
         scanport_wire::validate::str_len("project_id", project_id, 1, 256)
             .and_then(|()| scanport_wire::validate::no_control_chars("project_id", project_id))
             .map_err(|e| e.to_string())?;
+        // An HTTP client would resolve a dot segment away, and the path
+        // sent would no longer be the path signed.
+        if project_id == "." || project_id == ".." || project_id.contains('/') {
+            return Err("project_id must not be \".\", \"..\" or contain \"/\"".to_owned());
+        }
         let host = match (base.host_str(), base.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_owned(),
@@ -87,7 +97,7 @@ impl HssClient {
         req.validate()?;
         self.call(
             "list_tasks",
-            reqwest::Method::GET,
+            Method::GET,
             &["image", "tasks"],
             &req.query(),
             None,
@@ -96,10 +106,141 @@ impl HssClient {
         .await
     }
 
+    /// `GET /v5/{project_id}/image/swr-repository`: SWR images.
+    pub async fn list_images(
+        &self,
+        req: &ListImagesRequest,
+    ) -> Result<ListImagesResponse, CloudError> {
+        req.validate()?;
+        let query = req.query();
+        self.call(
+            "list_images",
+            Method::GET,
+            &["image", "swr-repository"],
+            &query,
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/registries`: connected registries.
+    pub async fn list_registries(
+        &self,
+        req: &ListRegistriesRequest,
+    ) -> Result<ListRegistriesResponse, CloudError> {
+        req.validate()?;
+        let query = req.query();
+        self.call(
+            "list_registries",
+            Method::GET,
+            &["image", "registries"],
+            &query,
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// `POST /v5/{project_id}/image/batch-scan`. A launch: never retried.
+    pub async fn batch_scan(&self, req: &BatchScanRequest) -> Result<(), CloudError> {
+        req.validate()?;
+        let body = json_body(req)?;
+        self.call::<Ignored>(
+            "batch_scan",
+            Method::POST,
+            &["image", "batch-scan"],
+            &[],
+            Some(body),
+            false,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `POST /v5/{project_id}/image/synchronize`: refresh the SWR image list.
+    /// A nonzero `error_code` in the answer is the service refusing it.
+    pub async fn synchronize(
+        &self,
+        req: &SynchronizeRequest,
+    ) -> Result<SynchronizeResponse, CloudError> {
+        req.validate()?;
+        let body = json_body(req)?;
+        let answer: SynchronizeResponse = self
+            .call(
+                "synchronize",
+                Method::POST,
+                &["image", "synchronize"],
+                &[],
+                Some(body),
+                false,
+            )
+            .await?;
+        if answer.error_code != 0 {
+            return Err(CloudError::UpstreamRejected {
+                status: 200,
+                code: answer.error_code.to_string(),
+                message: answer.error_description,
+                request_id: None,
+            });
+        }
+        Ok(answer)
+    }
+
+    /// `POST /v5/{project_id}/image/image-sync/tasks`: sync registries.
+    pub async fn create_image_sync_task(
+        &self,
+        req: &ImageSyncTaskRequest,
+    ) -> Result<(), CloudError> {
+        req.validate()?;
+        let body = json_body(req)?;
+        self.call::<Ignored>(
+            "create_image_sync_task",
+            Method::POST,
+            &["image", "image-sync", "tasks"],
+            &[],
+            Some(body),
+            false,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `POST /v5/{project_id}/image/image-scan/tasks`: a manual scan task.
+    pub async fn create_scan_task(&self, req: &CreateScanTaskRequest) -> Result<(), CloudError> {
+        req.validate()?;
+        let body = json_body(req)?;
+        self.call::<Ignored>(
+            "create_scan_task",
+            Method::POST,
+            &["image", "image-scan", "tasks"],
+            &[],
+            Some(body),
+            false,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `PUT /v5/{project_id}/image/image-scan/tasks/{task_id}/stop`.
+    pub async fn stop_scan_task(&self, task_id: &str) -> Result<(), CloudError> {
+        validate_task_id(task_id)?;
+        self.call::<Ignored>(
+            "stop_scan_task",
+            Method::PUT,
+            &["image", "image-scan", "tasks", task_id, "stop"],
+            &[],
+            None,
+            false,
+        )
+        .await
+        .map(|_| ())
+    }
+
     async fn call<T: DeserializeOwned>(
         &self,
         api: &'static str,
-        method: reqwest::Method,
+        method: Method,
         tail: &[&str],
         query: &[(String, String)],
         body: Option<Vec<u8>>,
@@ -149,6 +290,17 @@ impl HssClient {
         .await?;
         parse_body(&answer)
     }
+}
+
+/// Launches answer 200 with an empty or informational body: any JSON will do.
+type Ignored = serde::de::IgnoredAny;
+
+fn json_body<T: serde::Serialize>(req: &T) -> Result<Vec<u8>, CloudError> {
+    serde_json::to_vec(req).map_err(|e| CloudError::Unavailable {
+        message: format!("cannot encode the request: {e}"),
+        code: None,
+        request_id: None,
+    })
 }
 
 /// The error body HSS and its gateway send.

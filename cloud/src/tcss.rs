@@ -7,8 +7,10 @@ use crate::error::CloudError;
 use crate::signing::tencent;
 use crate::transport::{Call, HttpSettings, RawAnswer};
 use scanport_wire::tcss::{
-    Acknowledged, Common, DEFAULT_HOST, Envelope, SERVICE, TimingScanTask, UpdateTimingScanRequest,
-    VERSION,
+    Acknowledged, Common, CreateRegistryScanRequest, CreateRegistryScanResponse, DEFAULT_HOST,
+    DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, Envelope, RegistryScanStatus,
+    RegistryScanStatusRequest, SERVICE, SyncRegistryAssetsRequest, TimingScanTask,
+    UpdateTimingScanRequest, VERSION,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -93,6 +95,44 @@ impl TcssClient {
         req.validate()?;
         self.call("UpdateImageRegistryTimingScanTask", req, false)
             .await
+    }
+
+    /// `DescribeAssetImageRegistryList`: registry images.
+    pub async fn describe_registry_images(
+        &self,
+        req: &DescribeRegistryImagesRequest,
+    ) -> Result<DescribeRegistryImagesResponse, CloudError> {
+        req.validate()?;
+        self.call("DescribeAssetImageRegistryList", req, true).await
+    }
+
+    /// `CreateAssetImageRegistryScanTask`: a launch, never retried.
+    pub async fn create_registry_scan(
+        &self,
+        req: &CreateRegistryScanRequest,
+    ) -> Result<CreateRegistryScanResponse, CloudError> {
+        req.validate()?;
+        self.call("CreateAssetImageRegistryScanTask", req, false)
+            .await
+    }
+
+    /// `DescribeAssetImageRegistryScanStatusOneKey`: scan progress.
+    pub async fn registry_scan_status(
+        &self,
+        req: &RegistryScanStatusRequest,
+    ) -> Result<RegistryScanStatus, CloudError> {
+        req.validate()?;
+        self.call("DescribeAssetImageRegistryScanStatusOneKey", req, true)
+            .await
+    }
+
+    /// `SyncAssetImageRegistryAsset`: sync registries, never retried.
+    pub async fn sync_registry_assets(
+        &self,
+        req: &SyncRegistryAssetsRequest,
+    ) -> Result<Acknowledged, CloudError> {
+        req.validate()?;
+        self.call("SyncAssetImageRegistryAsset", req, false).await
     }
 
     async fn call<Req: Serialize, Resp: DeserializeOwned>(

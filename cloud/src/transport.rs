@@ -69,12 +69,19 @@ impl Call<'_> {
             1
         };
         let mut attempt = 0;
+        let mut last_error: Option<CloudError> = None;
         loop {
             attempt += 1;
             let started = Instant::now();
-            self.budget
+            if let Err(budget_err) = self
+                .budget
                 .acquire(self.api, started + self.settings.timeout)
-                .await?;
+                .await
+            {
+                // A retry that cannot fit the budget reports what actually
+                // went wrong, not the budget.
+                return Err(last_error.unwrap_or(budget_err));
+            }
             let result = match self.send(build()).await {
                 Ok(answer) => check(&answer, started.elapsed()).map(|()| answer),
                 Err(err) => Err(err),
@@ -83,6 +90,7 @@ impl Call<'_> {
                 Err(err) if attempt < max_attempts && err.is_retryable() => {
                     tracing::debug!(api = self.api, attempt, error = %err, "retrying read");
                     tokio::time::sleep(backoff(attempt)).await;
+                    last_error = Some(err);
                 }
                 other => return other,
             }

@@ -9,7 +9,15 @@ use scanport_cloud::tcss::TcssClient;
 use scanport_cloud::{
     CloudError, HttpSettings, HuaweiCredentials, TencentCredentials, http_client,
 };
-use scanport_wire::hss::{ListTasksRequest, TaskListType, TaskType};
+use scanport_wire::hss::{
+    BatchScanImage, BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ImageType,
+    ListImagesRequest, ListRegistriesRequest, ListTasksRequest, RegistryRef, RegistryStatus,
+    RegistryType, ScanImageInfo, SwrImageType, SynchronizeRequest, TaskListType, TaskType,
+};
+use scanport_wire::tcss::{
+    CreateRegistryScanRequest, DescribeRegistryImagesRequest, RegistryScanStatusRequest,
+    SyncRegistryAssetsRequest,
+};
 use scanport_wire::tcss::{ScanType, UpdateTimingScanRequest};
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -32,6 +40,7 @@ async fn start(rate_limits: bool) -> String {
         }],
     );
     config.rate_limits = rate_limits;
+    config.pace = Duration::from_millis(40);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -243,4 +252,203 @@ async fn tcss_invalid_update_is_refused_locally() {
         CloudError::InvalidInput(field) => assert_eq!(field.field, "ScanTime"),
         other => panic!("expected InvalidInput, got {other:?}"),
     }
+}
+
+/// Polls the scan list until the newest manual task reaches a final state.
+async fn newest_manual_task(
+    client: &HssClient,
+    list: TaskListType,
+    done: impl Fn(i64) -> bool,
+) -> scanport_wire::hss::ImageScanTaskInfo {
+    let mut req = ListTasksRequest::new(list);
+    req.task_type = Some(if list == TaskListType::ImageScan {
+        TaskType::Manual
+    } else {
+        TaskType::ManualSync
+    });
+    req.limit = Some(10);
+    for _ in 0..100 {
+        let answer = client.list_tasks(&req).await.expect("list");
+        let newest = answer
+            .data_list
+            .iter()
+            .filter(|t| t.task_id.contains("-live-"))
+            .max_by_key(|t| t.begin_time)
+            .cloned();
+        if let Some(task) = newest
+            && done(task.task_status)
+        {
+            return task;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no task reached the expected state");
+}
+
+#[tokio::test]
+async fn a_batch_scan_of_listed_images_becomes_a_task_that_finishes() {
+    let endpoint = start(false).await;
+    let client = hss(&endpoint, SK, generous());
+    let mut list = ListImagesRequest::new(SwrImageType::PrivateImage);
+    list.limit = Some(10);
+    let images = client.list_images(&list).await.expect("images");
+    assert!(images.total_num > 100, "{}", images.total_num);
+    let picked: Vec<BatchScanImage> = images.data_list[..3]
+        .iter()
+        .map(|i| BatchScanImage {
+            namespace: i.namespace.clone(),
+            image_name: i.image_name.clone(),
+            image_version: i.image_version.clone(),
+            ..Default::default()
+        })
+        .collect();
+    client
+        .batch_scan(&BatchScanRequest::images(ImageType::PrivateImage, picked))
+        .await
+        .expect("launch");
+    let task = newest_manual_task(&client, TaskListType::ImageScan, |s| s == 100).await;
+    assert_eq!(task.total_num, 3);
+    assert_eq!(task.success_num + task.failed_num, 3);
+    assert_eq!(
+        task.failed_images.len(),
+        usize::try_from(task.failed_num).unwrap_or(0)
+    );
+}
+
+#[tokio::test]
+async fn scan_all_matching_counts_exactly_the_matching_images() {
+    let endpoint = start(false).await;
+    let client = hss(&endpoint, SK, generous());
+    let mut list = ListImagesRequest::new(SwrImageType::PrivateImage);
+    list.namespace = Some("payments".into());
+    let matching = client.list_images(&list).await.expect("images").total_num;
+    let mut scan = BatchScanRequest::all(ImageType::PrivateImage);
+    scan.namespace = Some("payments".into());
+    client.batch_scan(&scan).await.expect("launch");
+    let task = newest_manual_task(&client, TaskListType::ImageScan, |_| true).await;
+    assert_eq!(task.total_num, matching);
+    assert_eq!(task.is_all, Some(true));
+}
+
+#[tokio::test]
+async fn a_running_manual_scan_can_be_stopped() {
+    let endpoint = start(false).await;
+    let client = hss(&endpoint, SK, generous());
+    let req = CreateScanTaskRequest {
+        image_info: (0..40)
+            .map(|n| ScanImageInfo {
+                namespace: "payments".into(),
+                image_name: "checkout".into(),
+                image_version: format!("v9.9.{n}"),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    client.create_scan_task(&req).await.expect("launch");
+    let running =
+        newest_manual_task(&client, TaskListType::ImageScan, |s| (0..100).contains(&s)).await;
+    client.stop_scan_task(&running.task_id).await.expect("stop");
+    let stopped = newest_manual_task(&client, TaskListType::ImageScan, |s| s == -1).await;
+    assert_eq!(stopped.task_id, running.task_id);
+    // Stopping it again is refused by the service, not by us.
+    match client.stop_scan_task(&running.task_id).await.unwrap_err() {
+        CloudError::UpstreamRejected { status: 400, .. } => {}
+        other => panic!("expected UpstreamRejected, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn syncs_create_sync_tasks_and_registries_list_every_kind() {
+    let endpoint = start(false).await;
+    let client = hss(&endpoint, SK, generous());
+    let answer = client
+        .synchronize(&SynchronizeRequest {
+            image_type: ImageType::SharedImage,
+        })
+        .await
+        .expect("synchronize");
+    assert_eq!(answer.error_code, 0);
+    let mut req = ListRegistriesRequest {
+        limit: Some(50),
+        ..Default::default()
+    };
+    let registries = client.list_registries(&req).await.expect("registries");
+    assert!(
+        registries
+            .data_list
+            .iter()
+            .any(|r| r.status.as_deref() == Some("fail") && r.fail_reason.is_some())
+    );
+    let harbor = registries
+        .data_list
+        .iter()
+        .find(|r| r.registry_type == "Harbor")
+        .expect("harbor");
+    client
+        .create_image_sync_task(&ImageSyncTaskRequest {
+            sync_all_registries: None,
+            registry_info: vec![RegistryRef {
+                registry_id: harbor.id.clone(),
+                registry_type: RegistryType::Harbor,
+            }],
+        })
+        .await
+        .expect("sync one registry");
+    let task = newest_manual_task(&client, TaskListType::ImageSync, |s| s == 100).await;
+    assert_eq!(task.task_type.as_deref(), Some("manualSync"));
+    // Filters by status and a comma list of types reach the service intact.
+    req.status = Some(RegistryStatus::Fail);
+    req.registry_type = vec![RegistryType::Other, RegistryType::Jfrog];
+    let failing = client.list_registries(&req).await.expect("filtered");
+    assert_eq!(failing.total_num, 1);
+}
+
+#[tokio::test]
+async fn tcss_registry_scan_launches_and_reports_progress() {
+    let endpoint = start(false).await;
+    let client = tcss(&endpoint, SECRET_ID);
+    let images = client
+        .describe_registry_images(&DescribeRegistryImagesRequest {
+            limit: Some(10),
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(images.list.len(), 10);
+    assert!(images.total_count >= 60);
+    let ids: Vec<i64> = images.list.iter().take(3).map(|i| i.id).collect();
+    let launched = client
+        .create_registry_scan(&CreateRegistryScanRequest {
+            id: Some(ids),
+            ..Default::default()
+        })
+        .await
+        .expect("scan");
+    let task_id = launched.task_id.expect("task id");
+    let status = client
+        .registry_scan_status(&RegistryScanStatusRequest {
+            task_id: Some(task_id),
+            ..Default::default()
+        })
+        .await
+        .expect("status");
+    assert_eq!(status.image_total, 3);
+    assert!(status.success_count <= status.image_total);
+    client
+        .sync_registry_assets(&SyncRegistryAssetsRequest {
+            all: Some(true),
+            registry_ids: None,
+        })
+        .await
+        .expect("sync");
+    // Limit is at most 100: refused before sending.
+    let too_many = DescribeRegistryImagesRequest {
+        limit: Some(1000),
+        ..Default::default()
+    };
+    assert!(matches!(
+        client.describe_registry_images(&too_many).await,
+        Err(CloudError::InvalidInput(_))
+    ));
 }

@@ -133,6 +133,7 @@ async fn embedded_sandbox(
     let mut sandbox_config = SandboxConfig::new(vec![key.clone()], vec![tencent_key.clone()]);
     sandbox_config.seed = config.sandbox.seed;
     sandbox_config.rate_limits = config.sandbox.rate_limits;
+    sandbox_config.pace = Duration::from_millis(config.sandbox.pace_ms);
     let running = sandbox::spawn(listener, sandbox_config)
         .map_err(|e| ConfigError::Invalid(format!("cannot start the embedded sandbox: {e}")))?;
     tracing::info!(

@@ -66,6 +66,10 @@ struct SandboxArgs {
     /// Turn off the services' rate limits (for tests that are not about them).
     #[arg(long)]
     no_rate_limits: bool,
+    /// Milliseconds a launched scan spends per image (default 3000: a
+    /// 10-image scan takes half a minute).
+    #[arg(long, default_value_t = 3000)]
+    pace_ms: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +118,7 @@ async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
     let mut config = SandboxConfig::new(huawei, tencent);
     config.seed = args.seed;
     config.rate_limits = !args.no_rate_limits;
+    config.pace = std::time::Duration::from_millis(args.pace_ms);
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let running = sandbox::spawn(listener, config)?;
     tracing::info!(endpoint = %running.endpoint(), "sandbox listening");

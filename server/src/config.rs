@@ -62,6 +62,8 @@ pub struct SandboxConfig {
     pub seed: u64,
     /// Keep the services' documented rate limits (the default).
     pub rate_limits: bool,
+    /// Milliseconds a launched scan spends per image.
+    pub pace_ms: u64,
 }
 
 impl Default for SandboxConfig {
@@ -69,6 +71,7 @@ impl Default for SandboxConfig {
         Self {
             seed: 1,
             rate_limits: true,
+            pace_ms: 3000,
         }
     }
 }

@@ -4,7 +4,10 @@
 //! from `spec/API.md`. This crate has no dependencies beyond serde, so the
 //! browser can validate a form with the very rules the server enforces.
 
+mod macros;
+
 pub mod hss;
+pub mod query;
 pub mod tcss;
 pub mod validate;
 

@@ -1,5 +1,6 @@
 //! Tencent Cloud TCSS (API 2020-11-01) types, in the service's PascalCase.
 
+use crate::macros::wire_enum;
 use crate::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -7,26 +8,14 @@ pub const VERSION: &str = "2020-11-01";
 pub const SERVICE: &str = "tcss";
 pub const DEFAULT_HOST: &str = "tcss.tencentcloudapi.com";
 
-/// What a scheduled scan looks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ScanType {
-    #[serde(rename = "CVE")]
-    Cve,
-    #[serde(rename = "VIRUS")]
-    Virus,
-    #[serde(rename = "RISK")]
-    Risk,
+wire_enum! {
+    /// What a scan looks for.
+    ScanType { Cve = "CVE", Virus = "VIRUS", Risk = "RISK" }
 }
 
-/// Registry kinds a scheduled scan covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum RegistryType {
-    #[serde(rename = "tcr")]
-    Tcr,
-    #[serde(rename = "ccr")]
-    Ccr,
-    #[serde(rename = "harbor")]
-    Harbor,
+wire_enum! {
+    /// Registry kinds a scheduled scan covers.
+    RegistryType { Tcr = "tcr", Ccr = "ccr", Harbor = "harbor" }
 }
 
 /// An image named in a schedule.
@@ -167,6 +156,241 @@ impl UpdateTimingScanRequest {
             return Err(FieldError::new(
                 "Images",
                 "a scan of chosen images needs Images or Id",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A filter of the TCSS list and scan calls.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssetFilter {
+    pub name: String,
+    pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exact_match: Option<bool>,
+}
+
+fn validate_filters(field: &str, filters: Option<&Vec<AssetFilter>>) -> Result<(), FieldError> {
+    for (i, f) in filters.into_iter().flatten().enumerate() {
+        crate::validate::str_len(&format!("{field}[{i}].Name"), &f.name, 1, 64)?;
+        if f.values.is_empty() {
+            return Err(FieldError::new(
+                format!("{field}[{i}].Values"),
+                "give at least one value",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `DescribeAssetImageRegistryList` request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeRegistryImagesRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<AssetFilter>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<SortOrder>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_show_latest: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_running: Option<bool>,
+}
+
+wire_enum! {
+    /// Sort order of TCSS lists.
+    SortOrder { Asc = "ASC", Desc = "DESC" }
+}
+
+impl DescribeRegistryImagesRequest {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        crate::validate::opt_range("Limit", self.limit, 1, 100)?;
+        crate::validate::opt_range("Offset", self.offset, 0, i64::from(i32::MAX))?;
+        crate::validate::opt_str_len("By", self.by.as_deref(), 1, 64)?;
+        validate_filters("Filters", self.filters.as_ref())
+    }
+}
+
+/// `DescribeAssetImageRegistryList` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DescribeRegistryImagesResponse {
+    pub list: Vec<RegistryImage>,
+    pub total_count: i64,
+    pub request_id: Option<String>,
+}
+
+/// One registry image (a subset of the service's `ImageRepoInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct RegistryImage {
+    pub id: i64,
+    pub image_digest: Option<String>,
+    pub image_repo_address: Option<String>,
+    pub registry_type: Option<String>,
+    pub image_name: String,
+    pub image_tag: String,
+    pub image_size: Option<i64>,
+    pub scan_time: Option<String>,
+    pub scan_status: Option<String>,
+    pub vul_cnt: Option<i64>,
+    pub virus_cnt: Option<i64>,
+    pub risk_cnt: Option<i64>,
+    pub instance_id: Option<String>,
+    pub instance_name: Option<String>,
+    pub namespace: Option<String>,
+    pub is_latest_image: Option<bool>,
+    pub is_running: Option<bool>,
+}
+
+/// `CreateAssetImageRegistryScanTask` request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateRegistryScanRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ImageInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_type: Option<Vec<ScanType>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<AssetFilter>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_image_list: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_scan_latest: Option<bool>,
+    /// Seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
+}
+
+impl CreateRegistryScanRequest {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let chosen = self.images.as_ref().is_some_and(|v| !v.is_empty())
+            || self.id.as_ref().is_some_and(|v| !v.is_empty());
+        if self.all != Some(true) && !chosen {
+            return Err(FieldError::new(
+                "Id",
+                "choose images (Id or Images), or set All",
+            ));
+        }
+        if self.scan_type.as_ref().is_some_and(Vec::is_empty) {
+            return Err(FieldError::new(
+                "ScanType",
+                "choose at least one of CVE, VIRUS, RISK",
+            ));
+        }
+        for (field, ids) in [
+            ("Id", &self.id),
+            ("ExcludeImageList", &self.exclude_image_list),
+        ] {
+            if ids.iter().flatten().any(|id| *id < 0) {
+                return Err(FieldError::new(field, "image ids are non-negative"));
+            }
+        }
+        crate::validate::opt_range("Timeout", self.timeout, 1, 24 * 3600)?;
+        validate_filters("Filters", self.filters.as_ref())
+    }
+}
+
+/// `CreateAssetImageRegistryScanTask` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct CreateRegistryScanResponse {
+    #[serde(rename = "TaskID")]
+    pub task_id: Option<i64>,
+    pub request_id: Option<String>,
+}
+
+/// `DescribeAssetImageRegistryScanStatusOneKey` request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RegistryScanStatusRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ImageInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Vec<i64>>,
+    #[serde(default, rename = "TaskID", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+}
+
+impl RegistryScanStatusRequest {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if self.id.iter().flatten().any(|id| *id < 0) {
+            return Err(FieldError::new("Id", "image ids are non-negative"));
+        }
+        crate::validate::opt_range("TaskID", self.task_id, 0, i64::MAX)
+    }
+}
+
+/// `DescribeAssetImageRegistryScanStatusOneKey` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct RegistryScanStatus {
+    pub image_total: i64,
+    pub image_scan_cnt: i64,
+    pub image_status: Vec<ImageProgress>,
+    pub success_count: i64,
+    pub risk_count: i64,
+    /// Percent.
+    pub schedule: i64,
+    pub status: Option<String>,
+    pub scan_remain_time: Option<i64>,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ImageProgress {
+    pub image_id: Option<String>,
+    pub registry_type: Option<String>,
+    pub image_repo_address: Option<String>,
+    pub instance_id: Option<String>,
+    pub instance_name: Option<String>,
+    pub namespace: Option<String>,
+    pub image_name: Option<String>,
+    pub image_tag: Option<String>,
+    pub scan_status: Option<String>,
+    pub cve_progress: Option<i64>,
+    pub risk_progress: Option<i64>,
+    pub virus_progress: Option<i64>,
+}
+
+/// `SyncAssetImageRegistryAsset` request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SyncRegistryAssetsRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_ids: Option<Vec<i64>>,
+}
+
+impl SyncRegistryAssetsRequest {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let chosen = self.registry_ids.as_ref().is_some_and(|v| !v.is_empty());
+        if self.all != Some(true) && !chosen {
+            return Err(FieldError::new(
+                "RegistryIds",
+                "choose registries, or set All",
+            ));
+        }
+        if self.registry_ids.iter().flatten().any(|id| *id < 0) {
+            return Err(FieldError::new(
+                "RegistryIds",
+                "registry ids are non-negative",
             ));
         }
         Ok(())

@@ -1,17 +1,24 @@
-//! The HSS endpoints of the sandbox.
+//! The HSS endpoints of the sandbox: authentication, rate limits and
+//! validation as the service applies them, then answers from the inventory.
 
-use super::{SandboxState, huawei_auth};
-use axum::body::Body;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use super::inventory::{Inventory, NewTask, Target, now_ms};
+use super::{SandboxState, faults, huawei_auth};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use scanport_wire::hss::{ListTasksRequest, ListTasksResponse, TaskStatusFilter};
+use scanport_wire::hss::{
+    BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ListImagesRequest,
+    ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest,
+    ListTasksResponse, ScanStatus, SynchronizeRequest, SynchronizeResponse, TaskStatusFilter,
+};
+use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// Bodies above this are refused before they are read.
 const MAX_BODY: usize = 1 << 20;
@@ -22,6 +29,22 @@ const CALLS_PER_MINUTE: usize = 5;
 pub(crate) fn routes(state: Arc<SandboxState>) -> Router {
     Router::new()
         .route("/v5/{project_id}/image/tasks", get(list_tasks))
+        .route("/v5/{project_id}/image/swr-repository", get(list_images))
+        .route("/v5/{project_id}/image/registries", get(list_registries))
+        .route("/v5/{project_id}/image/batch-scan", post(batch_scan))
+        .route("/v5/{project_id}/image/synchronize", post(synchronize))
+        .route(
+            "/v5/{project_id}/image/image-sync/tasks",
+            post(create_image_sync_task),
+        )
+        .route(
+            "/v5/{project_id}/image/image-scan/tasks",
+            post(create_scan_task),
+        )
+        .route(
+            "/v5/{project_id}/image/image-scan/tasks/{task_id}/stop",
+            put(stop_scan_task),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .with_state(state)
 }
@@ -52,6 +75,41 @@ fn invalid(message: impl std::fmt::Display) -> Response {
     )
 }
 
+fn ok_json<T: serde::Serialize>(value: &T) -> Response {
+    let request_id = format!("{:032x}", rand::random::<u128>());
+    let mut response = Json(value).into_response();
+    if let Ok(v) = request_id.parse() {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// Launch calls answer 200 with an empty body.
+fn ok_empty() -> Response {
+    let mut response = StatusCode::OK.into_response();
+    if let Ok(v) = format!("{:032x}", rand::random::<u128>()).parse() {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+fn inventory(state: &SandboxState) -> MutexGuard<'_, Inventory> {
+    let mut inv = state
+        .inventory
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    inv.advance(Instant::now());
+    inv
+}
+
+fn query<T: DeserializeOwned>(request: &Request) -> Result<T, Response> {
+    serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).map_err(invalid)
+}
+
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
+    serde_json::from_slice(bytes).map_err(invalid)
+}
+
 /// Verifies the signature, then applies the per-user and per-address limits.
 async fn authenticate(
     State(state): State<Arc<SandboxState>>,
@@ -59,6 +117,15 @@ async fn authenticate(
     next: Next,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    let api = format!(
+        "{} {}",
+        parts.method,
+        parts
+            .extensions
+            .get::<MatchedPath>()
+            .map_or("", MatchedPath::as_str)
+    );
+    faults::count_call(&state, api.clone());
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return hss_error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -70,15 +137,12 @@ async fn authenticate(
         Ok(ak) => ak,
         Err(reason) => return huawei_auth::rejection(reason),
     };
+    let project_id = parts.uri.path().split('/').nth(2).unwrap_or_default();
+    let project_id = percent_encoding::percent_decode_str(project_id).decode_utf8_lossy();
+    if let Err(err) = scanport_wire::validate::str_len("project_id", &project_id, 1, 256) {
+        return invalid(err);
+    }
     if state.config.rate_limits {
-        let api = format!(
-            "{} {}",
-            parts.method,
-            parts
-                .extensions
-                .get::<MatchedPath>()
-                .map_or("", MatchedPath::as_str)
-        );
         let ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -103,20 +167,26 @@ async fn authenticate(
         .await
 }
 
+fn page<T: Clone>(items: &[T], offset: Option<i64>, limit: Option<i64>) -> Vec<T> {
+    let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(0);
+    let limit = usize::try_from(limit.unwrap_or(10)).unwrap_or(10);
+    items.iter().skip(offset).take(limit).cloned().collect()
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 async fn list_tasks(State(state): State<Arc<SandboxState>>, request: Request) -> Response {
-    let query = request.uri().query().unwrap_or_default();
-    let req: ListTasksRequest = match serde_urlencoded::from_str(query) {
+    let req: ListTasksRequest = match query(&request) {
         Ok(req) => req,
-        Err(err) => return invalid(err),
+        Err(rejection) => return rejection,
     };
     if let Err(err) = req.validate() {
         return invalid(err);
     }
-    let inventory = state
-        .inventory
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut matching: Vec<_> = inventory
+    let inv = inventory(&state);
+    let mut matching: Vec<_> = inv
         .tasks
         .iter()
         .filter(|t| t.list == req.r#type)
@@ -148,19 +218,401 @@ async fn list_tasks(State(state): State<Arc<SandboxState>>, request: Request) ->
             req.scan_scope
                 .is_none_or(|s| t.scan_scope.unwrap_or(0) & s != 0)
         })
+        .cloned()
         .collect();
     matching.sort_by_key(|t| std::cmp::Reverse(t.begin_time));
-    let offset = usize::try_from(req.offset.unwrap_or(0)).unwrap_or(0);
-    let limit = usize::try_from(req.limit.unwrap_or(10)).unwrap_or(10);
-    let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
-    Json(ListTasksResponse {
-        total_num: total,
-        data_list: matching
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .cloned()
-            .collect(),
+    ok_json(&ListTasksResponse {
+        total_num: count(matching.len()),
+        data_list: page(&matching, req.offset, req.limit),
     })
-    .into_response()
+}
+
+fn contains(haystack: &str, needle: Option<&String>) -> bool {
+    needle.is_none_or(|n| haystack.contains(n.as_str()))
+}
+
+async fn list_images(State(state): State<Arc<SandboxState>>, request: Request) -> Response {
+    let req: ListImagesRequest = match query(&request) {
+        Ok(req) => req,
+        Err(rejection) => return rejection,
+    };
+    if let Err(err) = req.validate() {
+        return invalid(err);
+    }
+    let inv = inventory(&state);
+    let matching: Vec<_> = inv
+        .images
+        .iter()
+        .filter(|i| i.image_type.as_deref() == Some(req.image_type.as_str()))
+        .filter(|i| contains(&i.namespace, req.namespace.as_ref()))
+        .filter(|i| contains(&i.image_name, req.image_name.as_ref()))
+        .filter(|i| contains(&i.image_version, req.image_version.as_ref()))
+        .filter(|i| {
+            req.latest_version
+                .is_none_or(|l| !l || i.latest_version == Some(true))
+        })
+        .filter(|i| {
+            req.scan_status
+                .is_none_or(|s| i.scan_status.as_deref() == Some(s.as_str()))
+        })
+        .filter(|i| {
+            req.instance_id
+                .as_ref()
+                .is_none_or(|id| i.instance_id.as_ref() == Some(id))
+        })
+        .filter(|i| {
+            contains(
+                i.instance_name.as_deref().unwrap_or(""),
+                req.instance_name.as_ref(),
+            )
+        })
+        .filter(|i| {
+            req.has_vul
+                .is_none_or(|v| v == (i.vul_num.unwrap_or(0) > 0))
+        })
+        .filter(|i| {
+            req.has_malicious_file
+                .is_none_or(|v| v == (i.malicious_file_num.unwrap_or(0) > 0))
+        })
+        .filter(|i| {
+            req.has_unsafe_setting
+                .is_none_or(|v| v == (i.unsafe_setting_num.unwrap_or(0) > 0))
+        })
+        .cloned()
+        .collect();
+    ok_json(&ListImagesResponse {
+        total_num: count(matching.len()),
+        data_list: page(&matching, req.offset, req.limit),
+    })
+}
+
+async fn list_registries(State(state): State<Arc<SandboxState>>, request: Request) -> Response {
+    // `registry_type` is a comma-separated list on the wire.
+    let raw: Vec<(String, String)> = match query(&request) {
+        Ok(pairs) => pairs,
+        Err(rejection) => return rejection,
+    };
+    let mut req = ListRegistriesRequest::default();
+    for (key, value) in raw {
+        let parsed: Result<(), String> = (|| {
+            let num = |v: &str| {
+                v.parse::<i64>()
+                    .map_err(|_| format!("{key} must be an integer"))
+            };
+            match key.as_str() {
+                "enterprise_project_id" => req.enterprise_project_id = Some(value.clone()),
+                "offset" => req.offset = Some(num(&value)?),
+                "limit" => req.limit = Some(num(&value)?),
+                "registry_name" => req.registry_name = Some(value.clone()),
+                "registry_id" => req.registry_id = Some(value.clone()),
+                "registry_type" => {
+                    for ty in value.split(',') {
+                        let ty = scanport_wire::hss::RegistryType::parse(ty)
+                            .ok_or_else(|| format!("registry_type: unknown value {ty:?}"))?;
+                        req.registry_type.push(ty);
+                    }
+                }
+                "status" => {
+                    req.status = Some(
+                        scanport_wire::hss::RegistryStatus::parse(&value)
+                            .ok_or_else(|| format!("status: unknown value {value:?}"))?,
+                    );
+                }
+                _ => {}
+            }
+            Ok(())
+        })();
+        if let Err(message) = parsed {
+            return invalid(message);
+        }
+    }
+    if let Err(err) = req.validate() {
+        return invalid(err);
+    }
+    let inv = inventory(&state);
+    let matching: Vec<_> = inv
+        .registries
+        .iter()
+        .filter(|r| contains(&r.registry_name, req.registry_name.as_ref()))
+        .filter(|r| req.registry_id.as_ref().is_none_or(|id| &r.id == id))
+        .filter(|r| {
+            req.registry_type.is_empty()
+                || req
+                    .registry_type
+                    .iter()
+                    .any(|t| t.as_str() == r.registry_type)
+        })
+        .filter(|r| {
+            req.status
+                .is_none_or(|s| r.status.as_deref() == Some(s.as_str()))
+        })
+        .cloned()
+        .collect();
+    ok_json(&ListRegistriesResponse {
+        total_num: count(matching.len()),
+        data_list: page(&matching, req.offset, req.limit),
+    })
+}
+
+/// Indices of the images of `image_type` matching the optional filters.
+fn select(
+    inv: &Inventory,
+    image_type: &str,
+    namespace: Option<&String>,
+    image_name: Option<&String>,
+    image_version: Option<&String>,
+    scan_status: Option<ScanStatus>,
+    latest_only: bool,
+) -> Vec<usize> {
+    inv.images
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.image_type.as_deref() == Some(image_type))
+        .filter(|(_, i)| contains(&i.namespace, namespace))
+        .filter(|(_, i)| contains(&i.image_name, image_name))
+        .filter(|(_, i)| contains(&i.image_version, image_version))
+        .filter(|(_, i)| scan_status.is_none_or(|s| i.scan_status.as_deref() == Some(s.as_str())))
+        .filter(|(_, i)| !latest_only || i.latest_version == Some(true))
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// A listed image: the inventory's when it exists, else one that will fail.
+fn listed_target(
+    inv: &Inventory,
+    image_type: &str,
+    namespace: &str,
+    name: &str,
+    version: &str,
+) -> Target {
+    let found = inv.images.iter().position(|i| {
+        i.image_type.as_deref() == Some(image_type)
+            && i.namespace == namespace
+            && i.image_name == name
+            && i.image_version == version
+    });
+    match found {
+        Some(index) => inv.target(index),
+        None => Target {
+            image: None,
+            namespace: namespace.to_owned(),
+            image_name: name.to_owned(),
+            image_version: version.to_owned(),
+            registry_type: super::inventory::registry_type_of(Some(image_type)).to_owned(),
+            failure: Some("failed_to_query_basic_image_information"),
+        },
+    }
+}
+
+fn no_match() -> Response {
+    invalid("no image matches the selection")
+}
+
+async fn batch_scan(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
+    let req: BatchScanRequest = match body(&bytes) {
+        Ok(req) => req,
+        Err(rejection) => return rejection,
+    };
+    if let Err(err) = req.validate() {
+        return invalid(err);
+    }
+    let mut inv = inventory(&state);
+    let ty = req.image_type.as_str();
+    let all = req.operate_all == Some(true);
+    let targets: Vec<Target> = if all {
+        select(
+            &inv,
+            ty,
+            req.namespace.as_ref(),
+            req.image_name.as_ref(),
+            req.image_version.as_ref(),
+            req.scan_status,
+            req.latest_version == Some(true),
+        )
+        .into_iter()
+        .map(|i| inv.target(i))
+        .collect()
+    } else {
+        req.image_info_list
+            .iter()
+            .map(|i| listed_target(&inv, ty, &i.namespace, &i.image_name, &i.image_version))
+            .collect()
+    };
+    if targets.is_empty() {
+        return no_match();
+    }
+    let name = format!("Manual scan: {} image(s)", targets.len());
+    let targets = inv.plan_targets(targets);
+    inv.launch(
+        NewTask::scan(name, 0x7fff_ffff, all),
+        targets,
+        state.config.pace,
+    );
+    ok_empty()
+}
+
+async fn create_scan_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
+    let req: CreateScanTaskRequest = match body(&bytes) {
+        Ok(req) => req,
+        Err(rejection) => return rejection,
+    };
+    if let Err(err) = req.validate() {
+        return invalid(err);
+    }
+    let mut inv = inventory(&state);
+    let all = req.is_all == Some(true);
+    let targets: Vec<Target> = if all {
+        let q = req.query_info.clone().unwrap_or_default();
+        let types: Vec<&str> = match q.image_type {
+            Some(t) => vec![t.as_str()],
+            None => vec!["private_image", "shared_image", "instance_image"],
+        };
+        types
+            .into_iter()
+            .flat_map(|ty| {
+                select(
+                    &inv,
+                    ty,
+                    q.namespace.as_ref(),
+                    q.image_name.as_ref(),
+                    q.image_version.as_ref(),
+                    q.scan_status,
+                    false,
+                )
+            })
+            .filter(|i| {
+                q.has_vul
+                    .is_none_or(|v| v == (inv.images[*i].vul_num.unwrap_or(0) > 0))
+            })
+            .map(|i| inv.target(i))
+            .collect()
+    } else {
+        req.image_info
+            .iter()
+            .map(|i| {
+                let ty = match i.registry_type.map(|t| t.as_str()) {
+                    Some("SwrShared") => "shared_image",
+                    Some("SwrEnterprise") => "instance_image",
+                    _ => "private_image",
+                };
+                listed_target(&inv, ty, &i.namespace, &i.image_name, &i.image_version)
+            })
+            .collect()
+    };
+    if targets.is_empty() {
+        return no_match();
+    }
+    let name = format!("Manual scan: {} image(s)", targets.len());
+    let targets = inv.plan_targets(targets);
+    let scope = req.scan_scope.unwrap_or(0x7fff_ffff);
+    inv.launch(NewTask::scan(name, scope, all), targets, state.config.pace);
+    ok_empty()
+}
+
+async fn stop_scan_task(
+    State(state): State<Arc<SandboxState>>,
+    Path((_project, task_id)): Path<(String, String)>,
+) -> Response {
+    match inventory(&state).stop(&task_id) {
+        Ok(()) => ok_empty(),
+        Err("the task does not exist") => {
+            hss_error(StatusCode::NOT_FOUND, "HSS.1053", "The task does not exist")
+        }
+        Err(reason) => hss_error(StatusCode::BAD_REQUEST, "HSS.1054", reason),
+    }
+}
+
+async fn synchronize(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
+    let req: SynchronizeRequest = match body(&bytes) {
+        Ok(req) => req,
+        Err(rejection) => return rejection,
+    };
+    if let Err(err) = req.validate() {
+        return invalid(err);
+    }
+    let mut inv = inventory(&state);
+    let ty = req.image_type.as_str();
+    let targets: Vec<Target> = select(&inv, ty, None, None, None, None, false)
+        .into_iter()
+        .map(|i| inv.target(i))
+        .collect();
+    let name = format!("Synchronize SWR {}", ty.replace('_', " "));
+    // Syncing reads metadata only: ten times faster than scanning.
+    inv.launch(NewTask::sync(name, true), targets, state.config.pace / 10);
+    let registry = if ty == "shared_image" {
+        "reg-swr-shared"
+    } else {
+        "reg-swr-private"
+    };
+    if let Some(r) = inv.registries.iter_mut().find(|r| r.id == registry) {
+        r.latest_sync_time = Some(now_ms());
+    }
+    ok_json(&SynchronizeResponse {
+        error_code: 0,
+        error_description: String::new(),
+    })
+}
+
+async fn create_image_sync_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
+    let req: ImageSyncTaskRequest = match body(&bytes) {
+        Ok(req) => req,
+        Err(rejection) => return rejection,
+    };
+    if let Err(err) = req.validate() {
+        return invalid(err);
+    }
+    let mut inv = inventory(&state);
+    let chosen: Vec<usize> = if req.sync_all_registries == Some(true) {
+        (0..inv.registries.len()).collect()
+    } else {
+        let mut chosen = Vec::new();
+        for wanted in &req.registry_info {
+            match inv.registries.iter().position(|r| {
+                r.id == wanted.registry_id && r.registry_type == wanted.registry_type.as_str()
+            }) {
+                Some(i) => chosen.push(i),
+                None => {
+                    return invalid(format!(
+                        "registry {} ({}) does not exist",
+                        wanted.registry_id, wanted.registry_type
+                    ));
+                }
+            }
+        }
+        chosen
+    };
+    let mut targets = Vec::new();
+    for &i in &chosen {
+        let r = inv.registries[i].clone();
+        let images = usize::try_from(r.images_num.unwrap_or(0))
+            .unwrap_or(0)
+            .max(1);
+        for n in 0..images {
+            targets.push(Target {
+                image: None,
+                namespace: r.registry_name.clone(),
+                image_name: format!("repository-{n}"),
+                image_version: "latest".to_owned(),
+                registry_type: r.registry_type.clone(),
+                // A registry that cannot be reached fails every image.
+                failure: (r.status.as_deref() == Some("fail")).then_some("authentication_failed"),
+            });
+        }
+        inv.registries[i].latest_sync_time = Some(now_ms());
+    }
+    let name = if req.sync_all_registries == Some(true) {
+        "Sync all registries".to_owned()
+    } else {
+        format!(
+            "Sync {} registr{}",
+            chosen.len(),
+            if chosen.len() == 1 { "y" } else { "ies" }
+        )
+    };
+    inv.launch(
+        NewTask::sync(name, req.sync_all_registries == Some(true)),
+        targets,
+        state.config.pace / 20,
+    );
+    ok_empty()
 }

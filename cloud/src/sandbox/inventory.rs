@@ -1,20 +1,23 @@
-//! The sandbox's world: tasks (and, as it grows, images and registries),
-//! generated deterministically from a seed.
+//! The sandbox's world, generated deterministically from a seed: SWR
+//! images, registries, TCSS registry images, past tasks, and tasks that
+//! progress over time when launched.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use scanport_wire::hss::{FailedImage, ImageScanTaskInfo, TaskListType};
-use scanport_wire::tcss::{TimingScanTask, UpdateTimingScanRequest};
+use scanport_wire::hss::{FailedImage, ImageScanTaskInfo, Registry, SwrImage, TaskListType};
+use scanport_wire::tcss::{RegistryImage, TimingScanTask, UpdateTimingScanRequest};
+use std::time::{Duration, Instant};
 
-/// Documented `failed_reason` values the sandbox uses for failed images.
-const FAILED_REASONS: [&str; 5] = [
+/// Documented `failed_reason` values used for images that fail a scan.
+const FAILED_REASONS: [&str; 6] = [
     "download_failed",
     "image_oversized",
     "authentication_failed",
     "failed_to_scan_vulnerability",
     "response_timed_out",
+    "failed_to_query_basic_image_information",
 ];
-const NAMESPACES: [&str; 6] = ["payments", "platform", "web", "data", "ml", "infra"];
+pub(crate) const NAMESPACES: [&str; 6] = ["payments", "platform", "web", "data", "ml", "infra"];
 const IMAGES: [&str; 8] = [
     "api-gateway",
     "checkout",
@@ -25,19 +28,117 @@ const IMAGES: [&str; 8] = [
     "frontend",
     "trainer",
 ];
+const HOUR_MS: i64 = 3_600_000;
+/// About one image in eight fails a scan, for a documented reason.
+const FAILURE_ONE_IN: u32 = 8;
+
+/// Who an image in a task is.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Index into `Inventory::images`, when the image is known.
+    pub image: Option<usize>,
+    pub namespace: String,
+    pub image_name: String,
+    pub image_version: String,
+    pub registry_type: String,
+    /// Set when this image will fail, with the documented reason.
+    pub failure: Option<&'static str>,
+}
+
+/// A task launched in this sandbox's lifetime, progressing with time.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub started: Instant,
+    /// Time per image.
+    pub pace: Duration,
+    pub targets: Vec<Target>,
+    /// Images whose results were already written back to the inventory.
+    pub applied: usize,
+    pub stopped: bool,
+}
+
+/// What a launch call asked for.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub list: TaskListType,
+    pub task_type: &'static str,
+    pub name: String,
+    pub scan_scope: Option<i64>,
+    pub is_all: bool,
+}
+
+impl NewTask {
+    /// A manual scan task.
+    pub fn scan(name: String, scan_scope: i64, is_all: bool) -> Self {
+        Self {
+            list: TaskListType::ImageScan,
+            task_type: "manual",
+            name,
+            scan_scope: Some(scan_scope),
+            is_all,
+        }
+    }
+
+    /// A manual sync task.
+    pub fn sync(name: String, is_all: bool) -> Self {
+        Self {
+            list: TaskListType::ImageSync,
+            task_type: "manualSync",
+            name,
+            scan_scope: None,
+            is_all,
+        }
+    }
+}
 
 /// A task and which list it belongs to.
 #[derive(Debug, Clone)]
 pub struct Task {
     pub list: TaskListType,
     pub info: ImageScanTaskInfo,
+    pub live: Option<Live>,
+}
+
+/// A TCSS one-key registry scan.
+#[derive(Debug, Clone)]
+pub struct TcssScan {
+    pub id: i64,
+    pub started: Instant,
+    pub pace: Duration,
+    pub image_ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Inventory {
+    pub images: Vec<SwrImage>,
+    pub registries: Vec<Registry>,
     pub tasks: Vec<Task>,
+    pub tcss_images: Vec<RegistryImage>,
+    pub tcss_scans: Vec<TcssScan>,
     /// TCSS's registry scan schedule.
     pub timing_scan: TimingScanTask,
+    rng: StdRng,
+    next_task: u64,
+}
+
+pub(crate) fn now_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis(),
+    )
+    .unwrap_or(i64::MAX)
+}
+
+fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
+    items[rng.random_range(0..items.len())]
+}
+
+fn hex(rng: &mut StdRng, len: usize) -> String {
+    (0..len)
+        .map(|_| char::from_digit(rng.random_range(0..16), 16).unwrap_or('0'))
+        .collect()
 }
 
 impl Inventory {
@@ -45,16 +146,23 @@ impl Inventory {
     /// to now, so the console always shows recent activity).
     pub fn generate(seed: u64) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
-        let now_ms = now_ms();
+        let now = now_ms();
+        let images = generate_images(&mut rng, now);
+        let registries = generate_registries(&mut rng, now, &images);
         let mut tasks = Vec::new();
         for i in 0..24 {
-            tasks.push(scan_task(&mut rng, i, now_ms));
+            tasks.push(past_scan_task(&mut rng, i, now));
         }
         for i in 0..12 {
-            tasks.push(sync_task(&mut rng, i, now_ms));
+            tasks.push(past_sync_task(&mut rng, i, now));
         }
+        let tcss_images = generate_tcss_images(&mut rng);
         Self {
+            images,
+            registries,
             tasks,
+            tcss_images,
+            tcss_scans: Vec::new(),
             timing_scan: TimingScanTask {
                 enable: true,
                 scan_time: "03:00:00".to_owned(),
@@ -68,7 +176,183 @@ impl Inventory {
                 scan_result: Some("Success".to_owned()),
                 ..TimingScanTask::default()
             },
+            rng,
+            next_task: 1,
         }
+    }
+
+    /// Decides, for each image of a new task, whether it will fail.
+    pub fn plan_targets(&mut self, images: Vec<Target>) -> Vec<Target> {
+        images
+            .into_iter()
+            .map(|mut t| {
+                if t.failure.is_none() && self.rng.random_range(0..FAILURE_ONE_IN) == 0 {
+                    t.failure =
+                        Some(FAILED_REASONS[self.rng.random_range(0..FAILED_REASONS.len())]);
+                }
+                t
+            })
+            .collect()
+    }
+
+    /// A target for a known image.
+    pub fn target(&self, index: usize) -> Target {
+        let image = &self.images[index];
+        Target {
+            image: Some(index),
+            namespace: image.namespace.clone(),
+            image_name: image.image_name.clone(),
+            image_version: image.image_version.clone(),
+            registry_type: registry_type_of(image.image_type.as_deref()).to_owned(),
+            failure: None,
+        }
+    }
+
+    /// Starts a task over `targets`, which progress one per `pace`.
+    pub fn launch(&mut self, task: NewTask, targets: Vec<Target>, pace: Duration) -> String {
+        let NewTask {
+            list,
+            task_type,
+            name,
+            scan_scope,
+            is_all,
+        } = task;
+        let id = format!(
+            "{}-live-{:04}-{}",
+            list_prefix(list),
+            self.next_task,
+            hex(&mut self.rng, 8)
+        );
+        self.next_task += 1;
+        let total = i64::try_from(targets.len()).unwrap_or(i64::MAX);
+        self.tasks.push(Task {
+            list,
+            info: ImageScanTaskInfo {
+                task_id: id.clone(),
+                task_name: name,
+                begin_time: Some(now_ms()),
+                task_type: Some(task_type.to_owned()),
+                image_type: Some("registry".to_owned()),
+                task_status: 0,
+                scan_scope,
+                rate_limit: Some(0),
+                is_all: Some(is_all),
+                total_num: total,
+                remain_min: Some(remaining_minutes(targets.len(), pace)),
+                sync_task_type: (list == TaskListType::ImageSync).then(|| "manual".to_owned()),
+                ..ImageScanTaskInfo::default()
+            },
+            live: Some(Live {
+                started: Instant::now(),
+                pace,
+                targets,
+                applied: 0,
+                stopped: false,
+            }),
+        });
+        id
+    }
+
+    /// Moves every live task forward to `now`, writing finished images'
+    /// results back to the image list.
+    pub fn advance(&mut self, now: Instant) {
+        let now_wall = now_ms();
+        for task in &mut self.tasks {
+            let Some(live) = task.live.as_mut() else {
+                continue;
+            };
+            if live.stopped || task.info.task_status == 100 {
+                continue;
+            }
+            let total = live.targets.len();
+            let elapsed = now.saturating_duration_since(live.started);
+            let done = if live.pace.is_zero() {
+                total
+            } else {
+                usize::try_from(elapsed.as_nanos() / live.pace.as_nanos())
+                    .unwrap_or(usize::MAX)
+                    .min(total)
+            };
+            for target in &live.targets[live.applied..done] {
+                if task.list == TaskListType::ImageScan
+                    && let Some(image) = target.image.and_then(|i| self.images.get_mut(i))
+                {
+                    image.latest_scan_time = Some(now_wall);
+                    image.scan_status = Some(
+                        if target.failure.is_some() {
+                            "failed"
+                        } else {
+                            "success"
+                        }
+                        .to_owned(),
+                    );
+                    image.scan_failed_desc = target.failure.map(str::to_owned);
+                }
+            }
+            live.applied = done;
+            let info = &mut task.info;
+            let failed: Vec<FailedImage> = live.targets[..done]
+                .iter()
+                .enumerate()
+                .filter_map(|(n, t)| {
+                    t.failure.map(|reason| FailedImage {
+                        id: Some(i64::try_from(n).unwrap_or(0) + 1),
+                        registry_id: Some(registry_id_of(&t.registry_type).to_owned()),
+                        registry_name: Some(registry_name_of(&t.registry_type).to_owned()),
+                        image_name: t.image_name.clone(),
+                        image_version: t.image_version.clone(),
+                        namespace: t.namespace.clone(),
+                        registry_type: Some(t.registry_type.clone()),
+                        failed_reason: Some(reason.to_owned()),
+                    })
+                })
+                .collect();
+            info.failed_num = i64::try_from(failed.len()).unwrap_or(0);
+            info.success_num = i64::try_from(done).unwrap_or(0) - info.failed_num;
+            info.risky_num = live.targets[..done]
+                .iter()
+                .filter(|t| t.failure.is_none())
+                .filter(|t| {
+                    t.image.and_then(|i| self.images.get(i)).is_some_and(|img| {
+                        img.vul_num.unwrap_or(0) + img.malicious_file_num.unwrap_or(0) > 0
+                    })
+                })
+                .count()
+                .try_into()
+                .unwrap_or(0);
+            info.failed_images = failed;
+            info.remain_min = Some(remaining_minutes(total - done, live.pace));
+            if done == total {
+                info.task_status = 100;
+                info.end_time = Some(now_wall);
+                info.remain_min = Some(0);
+            } else {
+                info.task_status = i64::try_from(done * 100 / total.max(1))
+                    .unwrap_or(0)
+                    .min(99);
+            }
+        }
+    }
+
+    /// Stops a running task, as `PUT …/stop` does.
+    pub fn stop(&mut self, task_id: &str) -> Result<(), &'static str> {
+        let task = self
+            .tasks
+            .iter_mut()
+            .find(|t| t.info.task_id == task_id && t.list == TaskListType::ImageScan)
+            .ok_or("the task does not exist")?;
+        if task.info.is_all == Some(true) {
+            return Err("a scan of all images cannot be stopped once started");
+        }
+        if !(0..100).contains(&task.info.task_status) {
+            return Err("the task is not running");
+        }
+        let live = task.live.as_mut().ok_or("the task is not running")?;
+        live.stopped = true;
+        task.info.task_status = -1;
+        task.info.end_time = Some(now_ms());
+        task.info.remain_min = Some(0);
+        Ok(())
     }
 
     /// Stores a validated schedule update, as Describe will read it back.
@@ -78,11 +362,7 @@ impl Inventory {
         t.enable = req.enable;
         t.scan_time = req.scan_time;
         if let Some(v) = req.scan_type {
-            t.scan_type = v
-                .iter()
-                .filter_map(|s| serde_json::to_value(s).ok())
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect();
+            t.scan_type = v.iter().map(|s| s.as_str().to_owned()).collect();
         }
         if let Some(v) = req.images {
             t.images = v;
@@ -106,11 +386,7 @@ impl Inventory {
             t.scan_scope = v;
         }
         if let Some(v) = req.registry_type {
-            t.registry_type = v
-                .iter()
-                .filter_map(|s| serde_json::to_value(s).ok())
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect();
+            t.registry_type = v.iter().map(|s| s.as_str().to_owned()).collect();
         }
         if let Some(v) = req.namespace {
             t.namespace = v;
@@ -119,27 +395,254 @@ impl Inventory {
             t.exclude_image_asset_ids = v;
         }
     }
+
+    /// Starts a TCSS one-key scan over image asset ids.
+    pub fn launch_tcss_scan(&mut self, image_ids: Vec<i64>, pace: Duration) -> i64 {
+        let id = i64::try_from(self.next_task).unwrap_or(0) + 10_000;
+        self.next_task += 1;
+        self.tcss_scans.push(TcssScan {
+            id,
+            started: Instant::now(),
+            pace,
+            image_ids,
+        });
+        id
+    }
 }
 
-pub(crate) fn now_ms() -> i64 {
-    i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis(),
-    )
-    .unwrap_or(i64::MAX)
+fn list_prefix(list: TaskListType) -> &'static str {
+    match list {
+        TaskListType::ImageScan => "scan",
+        TaskListType::ImageSync => "sync",
+    }
 }
 
-fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
-    items[rng.random_range(0..items.len())]
+fn remaining_minutes(images: usize, pace: Duration) -> i64 {
+    let secs = pace.as_secs_f64() * images as f64;
+    (secs / 60.0).ceil() as i64
 }
 
-fn failed_images(rng: &mut StdRng, count: i64, task: usize) -> Vec<FailedImage> {
+pub(crate) fn registry_type_of(image_type: Option<&str>) -> &'static str {
+    match image_type {
+        Some("shared_image") => "SwrShared",
+        Some("instance_image") => "SwrEnterprise",
+        _ => "SwrPrivate",
+    }
+}
+
+fn registry_id_of(registry_type: &str) -> &'static str {
+    match registry_type {
+        "SwrShared" => "reg-swr-shared",
+        "SwrEnterprise" => "reg-swr-ee",
+        "Harbor" => "reg-harbor",
+        "Jfrog" => "reg-jfrog",
+        "Other" => "reg-other",
+        _ => "reg-swr-private",
+    }
+}
+
+fn registry_name_of(registry_type: &str) -> &'static str {
+    match registry_type {
+        "SwrShared" => "SWR shared",
+        "SwrEnterprise" => "SWR enterprise: prod",
+        "Harbor" => "Harbor (corp)",
+        "Jfrog" => "JFrog Artifactory",
+        "Other" => "GitLab registry",
+        _ => "SWR private",
+    }
+}
+
+fn generate_images(rng: &mut StdRng, now: i64) -> Vec<SwrImage> {
+    let mut images = Vec::new();
+    let mut id = 1000;
+    for (n, namespace) in NAMESPACES.iter().enumerate() {
+        for (m, name) in IMAGES.iter().enumerate() {
+            // Which registry kind this repository lives in.
+            let image_type = match (n + m) % 10 {
+                0..=5 => "private_image",
+                6 | 7 => "shared_image",
+                8 => "instance_image",
+                _ => "local_image",
+            };
+            let versions = 6 + (n * 3 + m) % 3; // 6..8 tags per repository
+            for v in 0..versions {
+                id += 1;
+                let latest = v + 1 == versions;
+                let scanned = rng.random_range(0..10) < 8;
+                let failed = scanned && rng.random_range(0..12) == 0;
+                let updated = now
+                    - i64::try_from(versions - v).unwrap_or(0) * 36 * HOUR_MS
+                    - rng.random_range(0..HOUR_MS);
+                let instance = image_type == "instance_image";
+                images.push(SwrImage {
+                    id: Some(id),
+                    namespace: (*namespace).to_owned(),
+                    image_name: (*name).to_owned(),
+                    image_id: Some(format!("sha256:{}", hex(rng, 12))),
+                    image_digest: Some(format!("sha256:{}", hex(rng, 64))),
+                    image_version: format!("v{}.{}.{}", 1 + v / 4, v % 4, rng.random_range(0..10)),
+                    image_type: Some(image_type.to_owned()),
+                    latest_version: Some(latest),
+                    scan_status: Some(
+                        match (scanned, failed) {
+                            (false, _) => "unscan",
+                            (true, true) => "failed",
+                            (true, false) => "success",
+                        }
+                        .to_owned(),
+                    ),
+                    scan_failed_desc: failed.then(|| pick(rng, &FAILED_REASONS).to_owned()),
+                    image_size: Some(rng.random_range(20_000_000..1_800_000_000)),
+                    latest_update_time: Some(updated),
+                    latest_scan_time: scanned.then(|| updated + rng.random_range(0..12 * HOUR_MS)),
+                    vul_num: Some(if scanned && !failed {
+                        rng.random_range(0..40)
+                    } else {
+                        0
+                    }),
+                    unsafe_setting_num: Some(if scanned { rng.random_range(0..4) } else { 0 }),
+                    malicious_file_num: Some(if scanned && rng.random_range(0..15) == 0 {
+                        1
+                    } else {
+                        0
+                    }),
+                    scannable: Some(true),
+                    instance_id: instance.then(|| "swr-ee-7f3a".to_owned()),
+                    instance_name: instance.then(|| "swr-ee-prod".to_owned()),
+                    instance_url: instance.then(|| "swr-ee-prod.ap-southeast-1.example".to_owned()),
+                });
+            }
+        }
+    }
+    images
+}
+
+fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<Registry> {
+    let count = |t: &str| {
+        i64::try_from(
+            images
+                .iter()
+                .filter(|i| i.image_type.as_deref() == Some(t))
+                .count(),
+        )
+        .unwrap_or(0)
+    };
+    let entry = |id: &str,
+                 name: &str,
+                 ty: &str,
+                 addr: &str,
+                 status: &str,
+                 fail: Option<&str>,
+                 n: i64,
+                 ago: i64| Registry {
+        id: id.to_owned(),
+        registry_name: name.to_owned(),
+        registry_type: ty.to_owned(),
+        registry_addr: Some(addr.to_owned()),
+        status: Some(status.to_owned()),
+        fail_reason: fail.map(str::to_owned),
+        images_num: Some(n),
+        latest_sync_time: Some(now - ago),
+    };
+    vec![
+        entry(
+            "reg-swr-private",
+            "SWR private",
+            "SwrPrivate",
+            "swr.ap-southeast-1.myhuaweicloud.com",
+            "success",
+            None,
+            count("private_image"),
+            2 * HOUR_MS,
+        ),
+        entry(
+            "reg-swr-shared",
+            "SWR shared",
+            "SwrShared",
+            "swr.ap-southeast-1.myhuaweicloud.com",
+            "success",
+            None,
+            count("shared_image"),
+            2 * HOUR_MS,
+        ),
+        entry(
+            "reg-swr-ee",
+            "SWR enterprise: prod",
+            "SwrEnterprise",
+            "swr-ee-prod.ap-southeast-1.example",
+            "success",
+            None,
+            count("instance_image"),
+            5 * HOUR_MS,
+        ),
+        entry(
+            "reg-harbor",
+            "Harbor (corp)",
+            "Harbor",
+            "harbor.corp.example",
+            "success",
+            None,
+            rng.random_range(40..90),
+            9 * HOUR_MS,
+        ),
+        entry(
+            "reg-jfrog",
+            "JFrog Artifactory",
+            "Jfrog",
+            "jfrog.corp.example",
+            "accessing",
+            None,
+            rng.random_range(10..40),
+            26 * HOUR_MS,
+        ),
+        entry(
+            "reg-other",
+            "GitLab registry",
+            "Other",
+            "registry.gitlab.example",
+            "fail",
+            Some("authentication failed: the registry answered 401 Unauthorized"),
+            0,
+            72 * HOUR_MS,
+        ),
+    ]
+}
+
+fn generate_tcss_images(rng: &mut StdRng) -> Vec<RegistryImage> {
+    let types = ["tcr", "ccr", "harbor"];
+    (1..=60)
+        .map(|id: i64| {
+            let ty = types[usize::try_from(id).unwrap_or(0) % types.len()];
+            let ns = pick(rng, &NAMESPACES);
+            let name = pick(rng, &IMAGES);
+            RegistryImage {
+                id,
+                image_digest: Some(format!("sha256:{}", hex(rng, 64))),
+                image_repo_address: Some(format!("{ty}.tencentcloudcr.example/{ns}/{name}")),
+                registry_type: Some(ty.to_owned()),
+                image_name: format!("{ns}/{name}"),
+                image_tag: format!("v1.{}.{}", id % 7, id % 3),
+                image_size: Some(rng.random_range(20_000_000..900_000_000)),
+                scan_time: Some("2026-11-21 03:10:00".to_owned()),
+                scan_status: Some("SCAN_SUCCESS".to_owned()),
+                vul_cnt: Some(rng.random_range(0..30)),
+                virus_cnt: Some(i64::from(rng.random_range(0..20) == 0)),
+                risk_cnt: Some(rng.random_range(0..5)),
+                instance_id: Some(format!("{ty}-ins-01")),
+                instance_name: Some(format!("{ty}-prod")),
+                namespace: Some(ns.to_owned()),
+                is_latest_image: Some(id % 4 == 0),
+                is_running: Some(id % 3 == 0),
+            }
+        })
+        .collect()
+}
+
+fn past_failed_images(rng: &mut StdRng, count: i64, task: usize) -> Vec<FailedImage> {
     (0..count)
         .map(|n| FailedImage {
-            id: Some(format!("img-{task:03}-{n:03}")),
-            registry_id: Some("swr-private".to_owned()),
+            id: Some(i64::try_from(task * 1000).unwrap_or(0) + n + 1),
+            registry_id: Some("reg-swr-private".to_owned()),
             registry_name: Some("SWR private".to_owned()),
             image_name: pick(rng, &IMAGES).to_owned(),
             image_version: format!(
@@ -155,11 +658,11 @@ fn failed_images(rng: &mut StdRng, count: i64, task: usize) -> Vec<FailedImage> 
         .collect()
 }
 
-fn scan_task(rng: &mut StdRng, i: usize, now_ms: i64) -> Task {
-    const HOUR: i64 = 3_600_000;
-    let begin = now_ms - i64::try_from(i).unwrap_or(0) * 7 * HOUR - rng.random_range(0..HOUR);
+fn past_scan_task(rng: &mut StdRng, i: usize, now: i64) -> Task {
+    let begin = now - i64::try_from(i).unwrap_or(0) * 7 * HOUR_MS - rng.random_range(0..HOUR_MS);
     let total: i64 = rng.random_range(5..120);
-    // The newest task is still running; a few older ones ended badly.
+    // The newest past task is frozen mid-way (a scan left running by another
+    // user); a few older ones ended badly.
     let status: i64 = match i {
         0 => 35,
         5 => -1,
@@ -182,7 +685,7 @@ fn scan_task(rng: &mut StdRng, i: usize, now_ms: i64) -> Task {
     Task {
         list: TaskListType::ImageScan,
         info: ImageScanTaskInfo {
-            task_id: format!("scan-{:04}-{:08x}", 24 - i, rng.random::<u32>()),
+            task_id: format!("scan-{:04}-{}", 24 - i, hex(rng, 8)),
             policy_id: None,
             task_name: if cycle {
                 format!("Scheduled scan #{}", 24 - i)
@@ -194,7 +697,7 @@ fn scan_task(rng: &mut StdRng, i: usize, now_ms: i64) -> Task {
                 )
             },
             begin_time: Some(begin),
-            end_time: (status != 35).then(|| begin + rng.random_range(HOUR / 6..HOUR)),
+            end_time: (status != 35).then(|| begin + rng.random_range(HOUR_MS / 6..HOUR_MS)),
             remain_min: (status == 35).then_some(rng.random_range(3..20)),
             task_type: Some(if cycle { "cycle" } else { "manual" }.to_owned()),
             image_type: Some("registry".to_owned()),
@@ -208,21 +711,21 @@ fn scan_task(rng: &mut StdRng, i: usize, now_ms: i64) -> Task {
             risky_num: rng.random_range(0..=success),
             sync_task_type: None,
             failed_reason: (status == -3).then(|| "response_timed_out".to_owned()),
-            failed_images: failed_images(rng, failed, i),
+            failed_images: past_failed_images(rng, failed, i),
         },
+        live: None,
     }
 }
 
-fn sync_task(rng: &mut StdRng, i: usize, now_ms: i64) -> Task {
-    const HOUR: i64 = 3_600_000;
-    let begin = now_ms - i64::try_from(i).unwrap_or(0) * 11 * HOUR - rng.random_range(0..HOUR);
+fn past_sync_task(rng: &mut StdRng, i: usize, now: i64) -> Task {
+    let begin = now - i64::try_from(i).unwrap_or(0) * 11 * HOUR_MS - rng.random_range(0..HOUR_MS);
     let total: i64 = rng.random_range(10..400);
     let failed = if i == 3 { rng.random_range(1..5) } else { 0 };
     let auto = i.is_multiple_of(2);
     Task {
         list: TaskListType::ImageSync,
         info: ImageScanTaskInfo {
-            task_id: format!("sync-{:04}-{:08x}", 12 - i, rng.random::<u32>()),
+            task_id: format!("sync-{:04}-{}", 12 - i, hex(rng, 8)),
             policy_id: None,
             task_name: if auto {
                 format!("Automatic registry sync #{}", 12 - i)
@@ -244,8 +747,9 @@ fn sync_task(rng: &mut StdRng, i: usize, now_ms: i64) -> Task {
             risky_num: 0,
             sync_task_type: Some(if auto { "auto" } else { "manual" }.to_owned()),
             failed_reason: None,
-            failed_images: failed_images(rng, failed, 100 + i),
+            failed_images: past_failed_images(rng, failed, 100 + i),
         },
+        live: None,
     }
 }
 
@@ -254,7 +758,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn same_seed_same_tasks_and_counts_add_up() {
+    fn same_seed_same_world_and_counts_add_up() {
         let a = Inventory::generate(7);
         let b = Inventory::generate(7);
         let ids = |inv: &Inventory| {
@@ -264,6 +768,22 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(&a), ids(&b));
+        // Times are relative to now; everything else is the seed's.
+        let shape = |inv: &Inventory| {
+            inv.images
+                .iter()
+                .map(|i| {
+                    (
+                        i.id,
+                        i.namespace.clone(),
+                        i.image_version.clone(),
+                        i.scan_status.clone(),
+                        i.vul_num,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shape(&a), shape(&b));
         for task in &a.tasks {
             let t = &task.info;
             assert!(t.success_num + t.failed_num <= t.total_num, "{t:?}");
@@ -272,5 +792,121 @@ mod tests {
                 usize::try_from(t.failed_num).unwrap_or(0)
             );
         }
+    }
+
+    #[test]
+    fn the_world_is_big_and_varied_enough() {
+        let inv = Inventory::generate(1);
+        assert!(inv.images.len() >= 300, "{} images", inv.images.len());
+        for ns in NAMESPACES {
+            assert!(inv.images.iter().any(|i| i.namespace == ns));
+        }
+        for ty in [
+            "private_image",
+            "shared_image",
+            "instance_image",
+            "local_image",
+        ] {
+            assert!(
+                inv.images
+                    .iter()
+                    .any(|i| i.image_type.as_deref() == Some(ty)),
+                "{ty}"
+            );
+        }
+        for ty in [
+            "SwrPrivate",
+            "SwrShared",
+            "SwrEnterprise",
+            "Harbor",
+            "Jfrog",
+            "Other",
+        ] {
+            assert!(inv.registries.iter().any(|r| r.registry_type == ty), "{ty}");
+        }
+        assert!(
+            inv.registries
+                .iter()
+                .any(|r| r.status.as_deref() == Some("fail") && r.fail_reason.is_some())
+        );
+        for ty in ["cycle", "manual", "autoSync", "manualSync"] {
+            assert!(
+                inv.tasks
+                    .iter()
+                    .any(|t| t.info.task_type.as_deref() == Some(ty)),
+                "{ty}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_launched_task_climbs_to_100_with_counts_adding_up() {
+        let mut inv = Inventory::generate(3);
+        let targets: Vec<Target> = (0..10).map(|i| inv.target(i)).collect();
+        let targets = inv.plan_targets(targets);
+        let pace = Duration::from_millis(10);
+        let id = inv.launch(NewTask::scan("t".into(), 0x7fff_ffff, false), targets, pace);
+        let started = inv
+            .tasks
+            .last()
+            .and_then(|t| t.live.as_ref())
+            .map(|l| l.started)
+            .expect("live");
+        inv.advance(started + Duration::from_millis(55));
+        let mid = inv
+            .tasks
+            .iter()
+            .find(|t| t.info.task_id == id)
+            .expect("task")
+            .info
+            .clone();
+        assert!((1..100).contains(&mid.task_status), "{}", mid.task_status);
+        assert_eq!(mid.success_num + mid.failed_num, 5);
+        inv.advance(started + Duration::from_secs(1));
+        let end = &inv
+            .tasks
+            .iter()
+            .find(|t| t.info.task_id == id)
+            .expect("task")
+            .info;
+        assert_eq!(end.task_status, 100);
+        assert_eq!(end.success_num + end.failed_num, end.total_num);
+        assert_eq!(
+            end.failed_images.len(),
+            usize::try_from(end.failed_num).unwrap_or(0)
+        );
+        assert_eq!(end.remain_min, Some(0));
+        // Scanned images carry their new status and time.
+        assert!(
+            inv.images[..10]
+                .iter()
+                .all(|i| i.latest_scan_time.is_some())
+        );
+    }
+
+    #[test]
+    fn stopping_a_running_task_marks_it_stopped_and_all_image_scans_cannot_be_stopped() {
+        let mut inv = Inventory::generate(3);
+        let t = vec![inv.target(0), inv.target(1)];
+        let id = inv.launch(
+            NewTask::scan("t".into(), 0x7fff_ffff, false),
+            t,
+            Duration::from_secs(60),
+        );
+        inv.stop(&id).expect("stops");
+        let task = inv
+            .tasks
+            .iter()
+            .find(|t| t.info.task_id == id)
+            .expect("task");
+        assert_eq!(task.info.task_status, -1);
+        let t = vec![inv.target(2)];
+        let all = inv.launch(
+            NewTask::scan("all".into(), 0x7fff_ffff, true),
+            t,
+            Duration::from_secs(60),
+        );
+        assert!(inv.stop(&all).is_err());
+        assert!(inv.stop("nope").is_err());
     }
 }

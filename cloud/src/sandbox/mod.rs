@@ -3,6 +3,11 @@
 //! answers from a seeded in-memory inventory. It is Scanport's embedded
 //! default when no cloud account is configured, and the tests' upstream.
 
+// Handlers return an early `Response` as their error: the idiom of the
+// service they imitate, and no hot path.
+#![allow(clippy::result_large_err)]
+
+mod faults;
 mod hss_api;
 mod huawei_auth;
 mod inventory;
@@ -10,10 +15,15 @@ mod limits;
 mod tcss_api;
 
 use axum::Router;
+use axum::middleware;
+use axum::routing::get;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::net::TcpListener;
 
+pub use faults::Faults;
 pub use inventory::Inventory;
 
 /// A Huawei key pair the sandbox accepts.
@@ -52,6 +62,9 @@ pub struct SandboxConfig {
     pub seed: u64,
     /// Enforce the services' documented rate limits (the default).
     pub rate_limits: bool,
+    /// Time a launched task spends per image (a 10-image scan takes tens of
+    /// seconds by default; tests shorten it).
+    pub pace: Duration,
 }
 
 impl SandboxConfig {
@@ -61,6 +74,7 @@ impl SandboxConfig {
             tencent_keys,
             seed: 1,
             rate_limits: true,
+            pace: Duration::from_secs(3),
         }
     }
 }
@@ -70,6 +84,8 @@ pub(crate) struct SandboxState {
     pub config: SandboxConfig,
     pub inventory: Mutex<Inventory>,
     pub limits: limits::SlidingWindows,
+    pub faults: Mutex<Faults>,
+    pub calls: Mutex<BTreeMap<String, u64>>,
 }
 
 /// The sandbox's routes, for mounting or for `oneshot` tests.
@@ -77,9 +93,22 @@ pub fn router(config: SandboxConfig) -> Router {
     let state = Arc::new(SandboxState {
         inventory: Mutex::new(Inventory::generate(config.seed)),
         limits: limits::SlidingWindows::default(),
+        faults: Mutex::new(Faults::default()),
+        calls: Mutex::new(BTreeMap::new()),
         config,
     });
-    hss_api::routes(state.clone()).merge(tcss_api::routes(state))
+    // Test-only controls, never behind the services' authentication.
+    let admin = Router::new()
+        .route(
+            "/__sandbox/faults",
+            get(faults::get_faults).put(faults::put_faults),
+        )
+        .route("/__sandbox/stats", get(faults::get_stats))
+        .with_state(state.clone());
+    hss_api::routes(state.clone())
+        .merge(tcss_api::routes(state.clone()))
+        .layer(middleware::from_fn_with_state(state, faults::inject))
+        .merge(admin)
 }
 
 /// A running sandbox.

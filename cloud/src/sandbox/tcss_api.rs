@@ -10,10 +10,16 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use scanport_wire::tcss::{TimingScanTask, UpdateTimingScanRequest};
+use scanport_wire::tcss::{
+    AssetFilter, CreateRegistryScanRequest, DescribeRegistryImagesRequest, ImageProgress,
+    RegistryImage, RegistryScanStatusRequest, SortOrder, SyncRegistryAssetsRequest, TimingScanTask,
+    UpdateTimingScanRequest,
+};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
+use std::time::Instant;
 
 /// TCSS refuses a timestamp further than this from its clock.
 const MAX_SKEW_SECS: i64 = 5 * 60;
@@ -130,6 +136,10 @@ async fn dispatch(
     match action.as_str() {
         "DescribeImageRegistryTimingScanTask" => describe_timing_scan(&state),
         "UpdateImageRegistryTimingScanTask" => update_timing_scan(&state, &body),
+        "DescribeAssetImageRegistryList" => describe_registry_images(&state, &body),
+        "CreateAssetImageRegistryScanTask" => create_registry_scan(&state, &body),
+        "DescribeAssetImageRegistryScanStatusOneKey" => registry_scan_status(&state, &body),
+        "SyncAssetImageRegistryAsset" => sync_registry_assets(&state, &body),
         other => tc_error(
             "InvalidAction",
             &format!("The action `{other}` is not supported by this sandbox."),
@@ -151,25 +161,256 @@ fn describe_timing_scan(state: &SandboxState) -> Response {
 }
 
 fn update_timing_scan(state: &SandboxState, body: &[u8]) -> Response {
-    let req: UpdateTimingScanRequest = match serde_json::from_slice(body) {
+    let req: UpdateTimingScanRequest = match parse(body, UpdateTimingScanRequest::validate) {
         Ok(req) => req,
-        Err(err) => {
-            return tc_error(
-                "InvalidParameter",
-                &format!("The request body is invalid: {err}"),
-            );
-        }
+        Err(rejection) => return rejection,
     };
-    if let Err(err) = req.validate() {
-        return tc_error(
-            "InvalidParameterValue",
-            &format!("{}: {}", err.field, err.message),
-        );
-    }
     let mut inventory = state
         .inventory
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     inventory.apply_timing_scan(req);
+    ok(json!({}))
+}
+
+/// Parses and validates a request body the way TCSS does: a body that does
+/// not parse is `InvalidParameter`, a value out of range
+/// `InvalidParameterValue`.
+fn parse<T: DeserializeOwned>(
+    body: &[u8],
+    validate: impl Fn(&T) -> Result<(), scanport_wire::FieldError>,
+) -> Result<T, Response> {
+    let req: T = serde_json::from_slice(body).map_err(|err| {
+        let message = format!("The request body is invalid: {err}");
+        // TCSS names a missing required field differently from a bad one.
+        if err.to_string().starts_with("missing field") {
+            tc_error("MissingParameter", &message)
+        } else {
+            tc_error("InvalidParameter", &message)
+        }
+    })?;
+    validate(&req).map_err(|err| {
+        tc_error(
+            "InvalidParameterValue",
+            &format!("{}: {}", err.field, err.message),
+        )
+    })?;
+    Ok(req)
+}
+
+fn inventory(state: &SandboxState) -> std::sync::MutexGuard<'_, super::Inventory> {
+    state
+        .inventory
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Whether an image passes the list filters this sandbox understands.
+fn matches(image: &RegistryImage, filters: &[AssetFilter]) -> Result<bool, Response> {
+    for filter in filters {
+        let field = match filter.name.as_str() {
+            "ImageName" => image.image_name.as_str(),
+            "ImageTag" => image.image_tag.as_str(),
+            "Namespace" => image.namespace.as_deref().unwrap_or(""),
+            "InstanceName" => image.instance_name.as_deref().unwrap_or(""),
+            "RegistryType" => image.registry_type.as_deref().unwrap_or(""),
+            other => {
+                return Err(tc_error(
+                    "InvalidParameterValue",
+                    &format!("Filters.Name: unsupported filter {other:?}"),
+                ));
+            }
+        };
+        let hit = filter.values.iter().any(|v| {
+            if filter.exact_match == Some(true) {
+                field == v
+            } else {
+                field.contains(v.as_str())
+            }
+        });
+        if !hit {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn describe_registry_images(state: &SandboxState, body: &[u8]) -> Response {
+    let req: DescribeRegistryImagesRequest =
+        match parse(body, DescribeRegistryImagesRequest::validate) {
+            Ok(req) => req,
+            Err(rejection) => return rejection,
+        };
+    let inv = inventory(state);
+    let mut list = Vec::new();
+    for image in &inv.tcss_images {
+        match matches(image, req.filters.as_deref().unwrap_or_default()) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(rejection) => return rejection,
+        }
+        if req.only_show_latest == Some(true) && image.is_latest_image != Some(true) {
+            continue;
+        }
+        if req.is_running.is_some_and(|r| image.is_running != Some(r)) {
+            continue;
+        }
+        list.push(image.clone());
+    }
+    if req.order == Some(SortOrder::Desc) {
+        list.reverse();
+    }
+    let total = list.len();
+    let offset = usize::try_from(req.offset.unwrap_or(0)).unwrap_or(0);
+    let limit = usize::try_from(req.limit.unwrap_or(10)).unwrap_or(10);
+    let page: Vec<RegistryImage> = list.into_iter().skip(offset).take(limit).collect();
+    ok(json!({ "List": page, "TotalCount": total }))
+}
+
+fn create_registry_scan(state: &SandboxState, body: &[u8]) -> Response {
+    let req: CreateRegistryScanRequest = match parse(body, CreateRegistryScanRequest::validate) {
+        Ok(req) => req,
+        Err(rejection) => return rejection,
+    };
+    let mut inv = inventory(state);
+    let mut ids: Vec<i64> = Vec::new();
+    if req.all == Some(true) {
+        for image in &inv.tcss_images {
+            match matches(image, req.filters.as_deref().unwrap_or_default()) {
+                Ok(true) => ids.push(image.id),
+                Ok(false) => {}
+                Err(rejection) => return rejection,
+            }
+        }
+    } else {
+        for id in req.id.iter().flatten() {
+            if !inv.tcss_images.iter().any(|i| i.id == *id) {
+                return tc_error(
+                    "InvalidParameterValue",
+                    &format!("Id: image asset {id} does not exist"),
+                );
+            }
+            ids.push(*id);
+        }
+        for wanted in req.images.iter().flatten() {
+            let found = inv.tcss_images.iter().find(|i| {
+                Some(&i.image_name) == wanted.image_name.as_ref()
+                    && Some(&i.image_tag) == wanted.image_tag.as_ref()
+            });
+            match found {
+                Some(image) => ids.push(image.id),
+                None => {
+                    return tc_error("InvalidParameterValue", "Images: an image does not exist");
+                }
+            }
+        }
+    }
+    let excluded = req.exclude_image_list.unwrap_or_default();
+    ids.retain(|id| !excluded.contains(id));
+    if req.only_scan_latest == Some(true) {
+        ids.retain(|id| {
+            inv.tcss_images
+                .iter()
+                .any(|i| i.id == *id && i.is_latest_image == Some(true))
+        });
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return tc_error("InvalidParameterValue", "No image matches the selection.");
+    }
+    let pace = state.config.pace;
+    let task = inv.launch_tcss_scan(ids, pace);
+    ok(json!({ "TaskID": task }))
+}
+
+fn registry_scan_status(state: &SandboxState, body: &[u8]) -> Response {
+    let req: RegistryScanStatusRequest = match parse(body, RegistryScanStatusRequest::validate) {
+        Ok(req) => req,
+        Err(rejection) => return rejection,
+    };
+    let inv = inventory(state);
+    let scan = match req.task_id {
+        Some(id) => match inv.tcss_scans.iter().find(|s| s.id == id) {
+            Some(scan) => Some(scan),
+            None => return tc_error("ResourceNotFound", &format!("TaskID {id} does not exist.")),
+        },
+        None => inv.tcss_scans.last(),
+    };
+    let Some(scan) = scan else {
+        return ok(json!({
+            "ImageTotal": 0, "ImageScanCnt": 0, "ImageStatus": [], "SuccessCount": 0,
+            "RiskCount": 0, "Schedule": 100, "Status": "Finished", "ScanRemainTime": 0
+        }));
+    };
+    let total = scan.image_ids.len();
+    let elapsed = Instant::now().saturating_duration_since(scan.started);
+    let done = if scan.pace.is_zero() {
+        total
+    } else {
+        usize::try_from(elapsed.as_nanos() / scan.pace.as_nanos())
+            .unwrap_or(usize::MAX)
+            .min(total)
+    };
+    let images: Vec<&RegistryImage> = scan
+        .image_ids
+        .iter()
+        .filter_map(|id| inv.tcss_images.iter().find(|i| i.id == *id))
+        .collect();
+    let risky = images[..done.min(images.len())]
+        .iter()
+        .filter(|i| i.vul_cnt.unwrap_or(0) + i.virus_cnt.unwrap_or(0) + i.risk_cnt.unwrap_or(0) > 0)
+        .count();
+    let progress: Vec<ImageProgress> = images
+        .iter()
+        .enumerate()
+        .map(|(n, i)| {
+            let pct = if n < done { 100 } else { 0 };
+            ImageProgress {
+                image_id: Some(i.id.to_string()),
+                registry_type: i.registry_type.clone(),
+                image_repo_address: i.image_repo_address.clone(),
+                instance_id: i.instance_id.clone(),
+                instance_name: i.instance_name.clone(),
+                namespace: i.namespace.clone(),
+                image_name: Some(i.image_name.clone()),
+                image_tag: Some(i.image_tag.clone()),
+                scan_status: Some(if n < done { "SCAN_SUCCESS" } else { "SCANNING" }.to_owned()),
+                cve_progress: Some(pct),
+                risk_progress: Some(pct),
+                virus_progress: Some(pct),
+            }
+        })
+        .collect();
+    let remaining = scan.pace.as_secs_f64() * (total - done) as f64;
+    ok(json!({
+        "ImageTotal": total,
+        "ImageScanCnt": done,
+        "ImageStatus": progress,
+        "SuccessCount": done,
+        "RiskCount": risky,
+        "Schedule": done * 100 / total.max(1),
+        "Status": if done == total { "Finished" } else { "Scanning" },
+        "ScanRemainTime": remaining.ceil() as i64,
+    }))
+}
+
+fn sync_registry_assets(_state: &SandboxState, body: &[u8]) -> Response {
+    let req: SyncRegistryAssetsRequest = match parse(body, SyncRegistryAssetsRequest::validate) {
+        Ok(req) => req,
+        Err(rejection) => return rejection,
+    };
+    // The sandbox's TCSS side has registries 1 (tcr), 2 (ccr) and 3 (harbor).
+    if let Some(bad) = req
+        .registry_ids
+        .iter()
+        .flatten()
+        .find(|id| !(1..=3).contains(*id))
+    {
+        return tc_error(
+            "InvalidParameterValue",
+            &format!("RegistryIds: registry {bad} does not exist"),
+        );
+    }
     ok(json!({}))
 }

@@ -51,23 +51,33 @@ pub fn request_path(segments: &[&str]) -> String {
     })
 }
 
-/// The canonical URI: each segment encoded, always ending in `/`.
+/// The canonical URI of the path segments a client sends.
 pub fn canonical_uri(segments: &[&str]) -> String {
-    let mut uri = request_path(segments);
+    canonical_uri_of_path(&request_path(segments))
+}
+
+/// The canonical URI of a path as sent, computed as the official SDK and
+/// the gateway do: percent-decode the whole path, split it on `/`, encode
+/// each part, and end in `/`. (So an encoded `/` inside an id counts as a
+/// separator; ids are validated never to contain one.)
+pub fn canonical_uri_of_path(sent_path: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(sent_path).decode_utf8_lossy();
+    let mut uri = decoded.split('/').map(encode).collect::<Vec<_>>().join("/");
     if !uri.ends_with('/') {
         uri.push('/');
     }
     uri
 }
 
-/// Sorted by name, then value; both encoded. Also the query string sent.
+/// Sorted by raw name, then raw value, and only then encoded, as the
+/// official SDK does (Python's code-point order is UTF-8 byte order). Also
+/// the query string sent.
 pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut pairs: Vec<(String, String)> =
-        query.iter().map(|(k, v)| (encode(k), encode(v))).collect();
+    let mut pairs: Vec<&(String, String)> = query.iter().collect();
     pairs.sort();
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

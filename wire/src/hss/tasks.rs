@@ -1,94 +1,37 @@
-//! Huawei Cloud HSS (API v5) image task types.
+//! `GET /v5/{project_id}/image/tasks`: scan and sync tasks.
 
+use super::validate_enterprise_project_id;
+use crate::macros::wire_enum;
+use crate::query::Query;
 use crate::validate::{FieldError, no_control_chars, opt_range, opt_str_len};
 use serde::{Deserialize, Serialize};
 
-/// Which task list to read: `type` on `GET /image/tasks`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum TaskListType {
-    #[default]
-    #[serde(rename = "image_scan")]
-    ImageScan,
-    #[serde(rename = "image_sync")]
-    ImageSync,
+wire_enum! {
+    /// Which task list to read: `type` on `GET /image/tasks`.
+    TaskListType { ImageScan = "image_scan", ImageSync = "image_sync" }
 }
 
-impl TaskListType {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ImageScan => "image_scan",
-            Self::ImageSync => "image_sync",
-        }
-    }
-
-    /// Parses the wire name; `None` for anything else.
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "image_scan" => Some(Self::ImageScan),
-            "image_sync" => Some(Self::ImageSync),
-            _ => None,
-        }
+// The macro owns the derive list, so Default is written out.
+#[allow(clippy::derivable_impls)]
+impl Default for TaskListType {
+    fn default() -> Self {
+        Self::ImageScan
     }
 }
 
-/// `task_type` filter and field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TaskType {
-    #[serde(rename = "cycle")]
-    Cycle,
-    #[serde(rename = "manual")]
-    Manual,
-    #[serde(rename = "autoSync")]
-    AutoSync,
-    #[serde(rename = "manualSync")]
-    ManualSync,
+wire_enum! {
+    /// `task_type` filter and field.
+    TaskType { Cycle = "cycle", Manual = "manual", AutoSync = "autoSync", ManualSync = "manualSync" }
 }
 
-impl TaskType {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Cycle => "cycle",
-            Self::Manual => "manual",
-            Self::AutoSync => "autoSync",
-            Self::ManualSync => "manualSync",
-        }
-    }
+wire_enum! {
+    /// `global_image_type` filter.
+    GlobalImageType { Local = "local", Registry = "registry" }
 }
 
-/// `global_image_type` filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum GlobalImageType {
-    #[serde(rename = "local")]
-    Local,
-    #[serde(rename = "registry")]
-    Registry,
-}
-
-impl GlobalImageType {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Local => "local",
-            Self::Registry => "registry",
-        }
-    }
-}
-
-/// `task_status` filter (the field itself is a progress integer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum TaskStatusFilter {
-    #[serde(rename = "scanning")]
-    Scanning,
-    #[serde(rename = "finished")]
-    Finished,
-}
-
-impl TaskStatusFilter {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Scanning => "scanning",
-            Self::Finished => "finished",
-        }
-    }
+wire_enum! {
+    /// `task_status` filter (the field itself is a progress integer).
+    TaskStatusFilter { Scanning = "scanning", Finished = "finished" }
 }
 
 /// Upper bound of the `create_time` / `end_time` filters, in ms.
@@ -150,36 +93,21 @@ impl ListTasksRequest {
     /// Query parameters as (name, value) pairs, in no particular order; the
     /// signer sorts them.
     pub fn query(&self) -> Vec<(String, String)> {
-        let mut q = vec![("type".to_owned(), self.r#type.as_str().to_owned())];
-        let mut push = |k: &str, v: Option<String>| {
-            if let Some(v) = v {
-                q.push((k.to_owned(), v));
-            }
-        };
-        push("enterprise_project_id", self.enterprise_project_id.clone());
-        push(
-            "global_image_type",
-            self.global_image_type.map(|t| t.as_str().to_owned()),
-        );
-        push("offset", self.offset.map(|v| v.to_string()));
-        push("limit", self.limit.map(|v| v.to_string()));
-        push("task_type", self.task_type.map(|t| t.as_str().to_owned()));
-        push("task_name", self.task_name.clone());
-        push("task_id", self.task_id.clone());
-        push("create_time", self.create_time.map(|v| v.to_string()));
-        push("end_time", self.end_time.map(|v| v.to_string()));
-        push(
-            "task_status",
-            self.task_status.map(|t| t.as_str().to_owned()),
-        );
-        push("scan_scope", self.scan_scope.map(|v| v.to_string()));
-        q
+        Query::new()
+            .put("type", self.r#type)
+            .opt("enterprise_project_id", self.enterprise_project_id.as_ref())
+            .opt("global_image_type", self.global_image_type)
+            .opt("offset", self.offset)
+            .opt("limit", self.limit)
+            .opt("task_type", self.task_type)
+            .opt("task_name", self.task_name.as_ref())
+            .opt("task_id", self.task_id.as_ref())
+            .opt("create_time", self.create_time)
+            .opt("end_time", self.end_time)
+            .opt("task_status", self.task_status)
+            .opt("scan_scope", self.scan_scope)
+            .into_pairs()
     }
-}
-
-/// `enterprise_project_id`, common to every HSS call: 1..256 characters.
-pub fn validate_enterprise_project_id(value: Option<&str>) -> Result<(), FieldError> {
-    opt_str_len("enterprise_project_id", value, 1, 256)
 }
 
 /// Answer of `GET /image/tasks`. Every field defaults, so a service that
@@ -224,7 +152,8 @@ pub struct ImageScanTaskInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FailedImage {
-    pub id: Option<String>,
+    /// An integer in the service's model.
+    pub id: Option<i64>,
     pub registry_id: Option<String>,
     pub registry_name: Option<String>,
     pub image_name: String,

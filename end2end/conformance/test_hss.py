@@ -1,0 +1,575 @@
+"""Huawei Cloud HSS (API v5) image calls, driven with the official Python SDK
+(huaweicloudsdkhss) against the sandbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from urllib.parse import quote
+
+import pytest
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkhss.v5 import (
+    BatchScanPrivateImageRequestInfo,
+    BatchScanSwrImageInfo,
+    BatchScanSwrImageRequest,
+    CreateImageSynchronizeTaskRequest,
+    CreateImageSynchronizeTaskRequestInfo,
+    CreateImageSynchronizeTaskRequestInfoRegistryInfo,
+    CreateManualImageScanTaskReqInfo,
+    CreateManualImageScanTaskReqInfoImageInfo,
+    CreateManualImageScanTaskRequest,
+    ListImageScanTaskRequest,
+    ListRegistryRequest,
+    ListSwrImageRepositoryRequest,
+    RunImageSynchronizeRequest,
+    RunImageSynchronizeRequestInfo,
+    StopImageScanTaskRequest,
+)
+
+from harness import PROJECT_ID, HssHarness
+from hand_signers import huawei_request
+
+TASKS_PATH = f"/v5/{PROJECT_ID}/image/tasks"
+SCAN_TIMEOUT_S = 60
+ALL_SCOPES = 0x7FFFFFFF
+
+TASK_TYPES = {"cycle", "manual", "autoSync", "manualSync"}
+SCAN_STATUSES = {
+    "unscan", "success", "scanning", "failed", "waiting_for_scan",
+    "download_failed", "image_oversized",
+}
+SCAN_FAILED_DESC = {
+    "unknown_error", "authentication_failed", "download_failed", "image_over_sized",
+    "image_oversized", "failed_to_scan_vulnerability", "failed_to_scan_file",
+    "failed_to_scan_software", "failed_to_check_sensitive_information",
+    "failed_to_check_baseline", "failed_to_check_software_compliance",
+    "failed_to_query_basic_image_information", "response_timed_out",
+    "database_error", "failed_to_send_the_scan_request",
+}
+REGISTRY_TYPES = {"SwrPrivate", "SwrShared", "SwrEnterprise", "Harbor", "Jfrog", "Other"}
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+
+
+def list_tasks(hss: HssHarness, **kwargs):
+    return hss.call("list_image_scan_task", ListImageScanTaskRequest(**kwargs))
+
+
+def task_ids(hss: HssHarness, list_type: str, task_type: str | None = None) -> set[str]:
+    ids: set[str] = set()
+    offset = 0
+    for _ in range(50):  # bounded: 50 pages of 200
+        page = list_tasks(hss, type=list_type, task_type=task_type, offset=offset, limit=200)
+        ids |= {t.task_id for t in page.data_list or []}
+        offset += 200
+        if offset >= (page.total_num or 0) or not page.data_list:
+            break
+    return ids
+
+
+def find_task(hss: HssHarness, list_type: str, task_id: str):
+    page = list_tasks(hss, type=list_type, task_id=task_id, limit=10)
+    matches = [t for t in page.data_list or [] if t.task_id == task_id]
+    assert len(matches) == 1, (
+        f"list_image_scan_task(type={list_type}, task_id={task_id}) returned "
+        f"{len(matches)} matching tasks (total_num={page.total_num})"
+    )
+    return matches[0]
+
+
+def wait_new_task(hss: HssHarness, list_type: str, before: set[str], what: str,
+                  task_type: str | None = None, timeout: float = 5.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        new = task_ids(hss, list_type, task_type) - before
+        if new:
+            assert len(new) == 1, f"{what} created {len(new)} tasks: {sorted(new)}"
+            return find_task(hss, list_type, new.pop())
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"{what} answered 200 but no new task appeared in "
+                f"list_image_scan_task(type={list_type}, task_type={task_type}) within {timeout}s"
+            )
+        time.sleep(0.2)
+
+
+def swr_images(hss: HssHarness, **kwargs):
+    kwargs.setdefault("image_type", "private_image")
+    kwargs.setdefault("limit", 200)
+    return hss.call("list_swr_image_repository", ListSwrImageRepositoryRequest(**kwargs))
+
+
+def scannable(images):
+    return [i for i in images if i.scannable is not False]
+
+
+def batch_info(image) -> BatchScanSwrImageInfo:
+    info = BatchScanSwrImageInfo(
+        namespace=image.namespace,
+        image_name=image.image_name,
+        image_version=image.image_version,
+    )
+    if image.instance_id:
+        info.instance_id = image.instance_id
+    if image.instance_url:
+        info.instance_url = image.instance_url
+    return info
+
+
+def check_task_invariants(task, where: str) -> None:
+    assert task.task_type in TASK_TYPES, f"{where}: task_type {task.task_type!r}"
+    assert task.image_type in (None, "local", "registry"), f"{where}: image_type {task.image_type!r}"
+    assert task.task_status is not None and (
+        0 <= task.task_status <= 100 or task.task_status in (-1, -2, -3)
+    ), f"{where}: task_status {task.task_status!r}"
+    total = task.total_num or 0
+    done = (task.success_num or 0) + (task.failed_num or 0)
+    assert done <= total, f"{where}: success_num + failed_num = {done} > total_num {total}"
+    if task.rate_limit is not None:
+        assert 0 <= task.rate_limit <= 1000, f"{where}: rate_limit {task.rate_limit}"
+
+
+def expect_hss_error(call, status: int, code_prefix: str | None = None,
+                     code: str | None = None) -> ClientRequestException:
+    with pytest.raises(ClientRequestException) as caught:
+        call()
+    err = caught.value
+    assert err.status_code == status, f"expected HTTP {status}, got {err.status_code}: {err}"
+    if code is not None:
+        assert err.error_code == code, f"expected {code}, got {err.error_code}: {err.error_msg}"
+    if code_prefix is not None:
+        assert err.error_code and err.error_code.startswith(code_prefix), err
+    assert err.error_msg, "error_msg is empty"
+    return err
+
+
+def assert_error_body(resp, status: int, code: str | None = None) -> dict:
+    assert resp.status_code == status, f"expected HTTP {status}, got {resp.status_code}: {resp.text}"
+    body = resp.json()
+    assert set(body) >= {"error_code", "error_msg"}, f"Huawei error body expected, got {body}"
+    assert isinstance(body["error_code"], str) and isinstance(body["error_msg"], str), body
+    assert body["error_code"].startswith(("HSS.", "APIG.")), body
+    if code is not None:
+        assert body["error_code"] == code, body
+    if body.get("request_id"):
+        assert resp.headers.get("X-Request-Id") == body["request_id"], (
+            f"X-Request-Id header {resp.headers.get('X-Request-Id')!r} "
+            f"!= body request_id {body['request_id']!r}"
+        )
+    return body
+
+
+# --------------------------------------------------------------------------
+# list tasks
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("list_type", ["image_scan", "image_sync"])
+def test_list_tasks_parses(hss, list_type):
+    page = list_tasks(hss, type=list_type, limit=10)
+    assert page.status_code == 200
+    assert page.total_num is not None and page.total_num >= len(page.data_list or [])
+    assert len(page.data_list or []) == min(10, page.total_num)
+    for task in page.data_list or []:
+        check_task_invariants(task, f"{list_type} task {task.task_id}")
+        if task.failed_images is not None and task.task_status == 100:
+            assert len(task.failed_images) <= (task.failed_num or 0)
+
+
+def test_list_tasks_paging_is_consistent(hss):
+    first = list_tasks(hss, type="image_scan", offset=0, limit=10)
+    second = list_tasks(hss, type="image_scan", offset=10, limit=10)
+    total = first.total_num
+    assert second.total_num == total, f"total_num changed between pages: {total} vs {second.total_num}"
+    a = [t.task_id for t in first.data_list or []]
+    b = [t.task_id for t in second.data_list or []]
+    assert len(a) == min(10, total) and len(b) == max(0, min(10, total - 10))
+    assert len(set(a)) == len(a) and len(set(b)) == len(b), "duplicate task_id inside a page"
+    assert not set(a) & set(b), f"pages overlap: {sorted(set(a) & set(b))}"
+    beyond = list_tasks(hss, type="image_scan", offset=total + 5, limit=10)
+    assert beyond.total_num == total and not beyond.data_list
+
+
+def test_list_tasks_filters(hss):
+    manual = list_tasks(hss, type="image_scan", task_type="manual", limit=200)
+    assert all(t.task_type == "manual" for t in manual.data_list or [])
+    scanning = list_tasks(hss, type="image_scan", task_status="scanning", limit=200)
+    assert all(0 <= t.task_status < 100 for t in scanning.data_list or [])
+    finished = list_tasks(hss, type="image_scan", task_status="finished", limit=200)
+    assert all(not 0 <= t.task_status < 100 for t in finished.data_list or [])
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"task_name": "同步 任务~*"},
+        {"task_name": "Manual scan: data/worker"},
+        {"enterprise_project_id": "all_granted_eps"},
+        {"global_image_type": "registry", "scan_scope": 0x000F0000},
+        {"create_time": 0, "end_time": 4070880000000},
+    ],
+    ids=["unicode", "reserved-chars", "all-eps", "bitmask", "time-range"],
+)
+def test_sdk_query_encodings_verify(hss, extra):
+    # The SDK percent-encodes and sorts these its own way; the sandbox must
+    # verify the signature it computed and answer 200.
+    page = list_tasks(hss, type="image_scan", limit=10, **extra)
+    assert page.status_code == 200
+
+
+def test_sdk_boolean_query_and_region_header_verify(hss):
+    page = swr_images(hss, latest_version=True, has_vul=False, region="ap-southeast-1", limit=10)
+    assert page.status_code == 200
+    assert all(i.latest_version for i in page.data_list), "latest_version=true filter ignored"
+
+
+def test_project_id_is_path_escaped_as_the_sdk_signs_it(sandbox):
+    # huaweicloudsdkcore quotes path parameters (safe=''), then signs the
+    # canonical URI by unquoting the whole path and re-encoding each
+    # '/'-separated piece. A project id with reserved characters must verify.
+    from harness import hss_client
+
+    for project_id in ("proj id:x", "proj/x"):
+        client = hss_client(sandbox.endpoint, sandbox.huawei_ak, sandbox.huawei_sk, project_id)
+        try:
+            client.list_image_scan_task(ListImageScanTaskRequest(type="image_sync", limit=10))
+        except ClientRequestException as err:
+            assert err.status_code != 401, (
+                f"project_id {project_id!r}: the SDK sent "
+                f"/v5/{quote(project_id, safe='')}/image/tasks, signed with canonical URI "
+                f"/v5/{'/'.join(quote(p, safe='~') for p in project_id.split('/'))}/image/tasks/; "
+                f"the sandbox refused it: {err.status_code} {err.error_code} {err.error_msg}"
+            )
+
+
+def test_project_id_longer_than_256_is_refused(sandbox):
+    project_id = "a" * 257
+    resp = huawei_request(
+        sandbox.endpoint, sandbox.huawei_ak, sandbox.huawei_sk, project_id,
+        "GET", f"/v5/{project_id}/image/tasks", [("type", "image_scan")],
+    )
+    assert 400 <= resp.status_code < 500, (
+        f"project_id of 257 characters (spec: 1..256) answered {resp.status_code}"
+    )
+
+
+# --------------------------------------------------------------------------
+# SWR images and registries
+# --------------------------------------------------------------------------
+
+
+def test_list_swr_images_paging_and_filters(hss):
+    small = swr_images(hss, limit=10)
+    total = small.total_num
+    assert total and total > 0, "the sandbox inventory has no private images"
+    assert len(small.data_list) == min(10, total)
+    big = swr_images(hss, limit=200)
+    assert big.total_num == total and len(big.data_list) == min(200, total)
+    for image in big.data_list:
+        assert image.image_type in (None, "private_image"), image.image_type
+        assert image.scan_status in SCAN_STATUSES, f"scan_status {image.scan_status!r}"
+        if image.scan_failed_desc:
+            assert image.scan_failed_desc in SCAN_FAILED_DESC, image.scan_failed_desc
+
+    namespace = big.data_list[0].namespace
+    by_ns = swr_images(hss, namespace=namespace)
+    assert 0 < by_ns.total_num <= total
+    assert all(namespace in i.namespace for i in by_ns.data_list), "namespace filter ignored"
+
+    status = big.data_list[0].scan_status
+    by_status = swr_images(hss, scan_status=status)
+    assert 0 < by_status.total_num <= total
+    assert all(i.scan_status == status for i in by_status.data_list), "scan_status filter ignored"
+
+
+def test_list_registries(hss):
+    page = hss.call("list_registry", ListRegistryRequest(limit=10))
+    assert page.total_num is not None and page.total_num >= len(page.data_list or [])
+    assert len(page.data_list or []) == min(10, page.total_num)
+    for registry in page.data_list or []:
+        assert registry.id and registry.registry_name
+        assert registry.registry_type in REGISTRY_TYPES, registry.registry_type
+        assert registry.status in (None, "success", "fail", "accessing"), registry.status
+
+
+# --------------------------------------------------------------------------
+# launching scans and syncs
+# --------------------------------------------------------------------------
+
+
+def test_batch_scan_selected_images_runs_to_completion(hss):
+    images = scannable(swr_images(hss, limit=50).data_list)[:3]
+    assert len(images) == 3, "need three scannable private images"
+    before = task_ids(hss, "image_scan", "manual")
+    body = BatchScanPrivateImageRequestInfo(
+        image_type="private_image", image_info_list=[batch_info(i) for i in images]
+    )
+    resp = hss.call("batch_scan_swr_image", BatchScanSwrImageRequest(body=body))
+    assert resp.status_code == 200
+
+    task = wait_new_task(hss, "image_scan", before, "batch_scan_swr_image", "manual")
+    assert task.task_type == "manual"
+    assert task.total_num == 3, f"total_num {task.total_num} for 3 selected images"
+    assert task.image_type in (None, "registry"), task.image_type
+
+    deadline = time.monotonic() + SCAN_TIMEOUT_S
+    while task.task_status != 100:
+        check_task_invariants(task, f"batch-scan task {task.task_id}")
+        assert task.task_status >= 0, f"task ended with task_status {task.task_status}"
+        assert time.monotonic() < deadline, (
+            f"batch-scan task {task.task_id} still at task_status {task.task_status} "
+            f"after {SCAN_TIMEOUT_S}s (sandbox started with --pace-ms: "
+            f"{hss.sandbox.pace_supported})"
+        )
+        time.sleep(0.25)
+        task = find_task(hss, "image_scan", task.task_id)
+    assert task.success_num + task.failed_num == task.total_num, task
+    assert len(task.failed_images or []) == task.failed_num, (
+        f"failed_num {task.failed_num} but {len(task.failed_images or [])} failed_images"
+    )
+    assert task.end_time and task.end_time >= (task.begin_time or 0), "finished task without end_time"
+
+
+def test_batch_scan_all_with_namespace_filter(hss):
+    first = swr_images(hss, limit=200).data_list
+    namespace = first[-1].namespace
+    count = swr_images(hss, namespace=namespace, limit=10).total_num
+    assert count > 0
+    before = task_ids(hss, "image_scan", "manual")
+    body = BatchScanPrivateImageRequestInfo(
+        image_type="private_image", operate_all=True, namespace=namespace
+    )
+    resp = hss.call("batch_scan_swr_image", BatchScanSwrImageRequest(body=body))
+    assert resp.status_code == 200
+    task = wait_new_task(hss, "image_scan", before, "batch_scan_swr_image(operate_all)", "manual")
+    assert task.total_num == count, (
+        f"operate_all + namespace={namespace!r}: task total_num {task.total_num}, "
+        f"list_swr_image_repository(namespace={namespace!r}).total_num {count}"
+    )
+
+
+def test_run_image_synchronize(hss):
+    resp = hss.call(
+        "run_image_synchronize",
+        RunImageSynchronizeRequest(body=RunImageSynchronizeRequestInfo(image_type="private_image")),
+    )
+    assert resp.status_code == 200
+    assert resp.error_code == 0, f"error_code {resp.error_code}: {resp.error_description}"
+
+
+def test_create_image_synchronize_task_all_registries(hss):
+    before = task_ids(hss, "image_sync")
+    resp = hss.call(
+        "create_image_synchronize_task",
+        CreateImageSynchronizeTaskRequest(
+            body=CreateImageSynchronizeTaskRequestInfo(sync_all_registries=True)
+        ),
+    )
+    assert resp.status_code == 200
+    task = wait_new_task(hss, "image_sync", before, "create_image_synchronize_task")
+    assert task.task_type == "manualSync", f"task_type {task.task_type!r}"
+    check_task_invariants(task, f"sync task {task.task_id}")
+
+
+def test_create_image_synchronize_task_chosen_registries(hss):
+    registries = hss.call("list_registry", ListRegistryRequest(limit=10)).data_list or []
+    assert registries, "the sandbox has no registries"
+    info = [
+        CreateImageSynchronizeTaskRequestInfoRegistryInfo(
+            registry_id=r.id, registry_type=r.registry_type
+        )
+        for r in registries[:2]
+    ]
+    resp = hss.call(
+        "create_image_synchronize_task",
+        CreateImageSynchronizeTaskRequest(
+            body=CreateImageSynchronizeTaskRequestInfo(sync_all_registries=False, registry_info=info)
+        ),
+    )
+    assert resp.status_code == 200
+
+
+def test_manual_scan_task_can_be_stopped(hss):
+    images = scannable(swr_images(hss, limit=200).data_list)
+    assert len(images) >= 20, "need a task long enough to stop"
+    info = []
+    for image in images:
+        item = CreateManualImageScanTaskReqInfoImageInfo(
+            id=image.id,
+            image_id=image.image_id,
+            image_digest=image.image_digest,
+            namespace=image.namespace,
+            image_name=image.image_name,
+            image_version=image.image_version,
+            registry_type="SwrPrivate",
+        )
+        if image.instance_id:
+            item.instance_id = image.instance_id
+        if image.instance_url:
+            item.instance_url = image.instance_url
+        info.append(item)
+    before = task_ids(hss, "image_scan", "manual")
+    body = CreateManualImageScanTaskReqInfo(
+        scan_scope=ALL_SCOPES, rate_limit=0, is_all=False, image_info=info
+    )
+    resp = hss.call("create_manual_image_scan_task", CreateManualImageScanTaskRequest(body=body))
+    assert resp.status_code == 200
+    task = wait_new_task(hss, "image_scan", before, "create_manual_image_scan_task", "manual")
+    assert task.task_type == "manual"
+    assert task.total_num == len(info), f"total_num {task.total_num} for {len(info)} images"
+    assert 0 <= task.task_status < 100, (
+        f"task {task.task_id} is not running (task_status {task.task_status}); cannot test stop"
+    )
+
+    stop = hss.call("stop_image_scan_task", StopImageScanTaskRequest(task_id=task.task_id))
+    assert stop.status_code == 200
+    deadline = time.monotonic() + 5
+    while True:
+        task = find_task(hss, "image_scan", task.task_id)
+        if task.task_status == -1:
+            break
+        assert time.monotonic() < deadline, (
+            f"stopped task {task.task_id} shows task_status {task.task_status}, expected -1"
+        )
+        time.sleep(0.2)
+    check_task_invariants(task, f"stopped task {task.task_id}")
+
+
+# --------------------------------------------------------------------------
+# refusals
+# --------------------------------------------------------------------------
+
+
+def test_wrong_secret_key_is_refused(sandbox):
+    bad = HssHarness(sandbox, sk=sandbox.huawei_sk[:-4] + "0000")
+    err = expect_hss_error(
+        lambda: bad.client.list_image_scan_task(ListImageScanTaskRequest(type="image_scan")),
+        401, code="APIG.0301",
+    )
+    assert_error_body(bad.last_response, 401, "APIG.0301")
+    assert err.request_id, "no X-Request-Id on the refusal"
+
+
+def test_unknown_access_key_is_refused(sandbox):
+    bad = HssHarness(sandbox, ak="UNKNOWNAK0000000000")
+    expect_hss_error(
+        lambda: bad.client.list_image_scan_task(ListImageScanTaskRequest(type="image_scan")),
+        401, code="APIG.0301",
+    )
+
+
+def _raw(sandbox, path=TASKS_PATH, query=(("type", "image_scan"),), method="GET",
+         body=None, date=None):
+    return huawei_request(
+        sandbox.endpoint, sandbox.huawei_ak, sandbox.huawei_sk, PROJECT_ID,
+        method, path, list(query), body=body, date=date,
+    )
+
+
+def test_hand_signed_request_is_accepted(sandbox):
+    # The control for the stale-date test: the same signer, a fresh date.
+    resp = _raw(sandbox)
+    assert resp.status_code == 200, resp.text
+
+
+@pytest.mark.parametrize("minutes", [-20, 20])
+def test_stale_sdk_date_is_refused(sandbox, minutes):
+    when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+    assert_error_body(_raw(sandbox, date=when), 401, "APIG.0301")
+
+
+@pytest.mark.parametrize("limit", [5, 201])
+def test_list_tasks_limit_out_of_range(hss, sandbox, limit):
+    expect_hss_error(lambda: list_tasks(hss, type="image_scan", limit=limit), 400)
+    assert_error_body(_raw(sandbox, query=[("type", "image_scan"), ("limit", limit)]), 400)
+
+
+def test_list_tasks_unknown_enumeration(hss, sandbox):
+    expect_hss_error(lambda: list_tasks(hss, type="image_bogus"), 400)
+    assert_error_body(_raw(sandbox, query=[("type", "image_bogus")]), 400)
+
+
+def test_list_tasks_type_is_required(sandbox):
+    assert_error_body(_raw(sandbox, query=[("limit", 10)]), 400)
+
+
+@pytest.mark.parametrize(
+    "path, query",
+    [
+        ("tasks", [("type", "image_scan"), ("task_type", "bogus")]),
+        ("tasks", [("type", "image_scan"), ("task_status", "bogus")]),
+        ("tasks", [("type", "image_scan"), ("global_image_type", "bogus")]),
+        ("tasks", [("type", "image_scan"), ("offset", 2000001)]),
+        ("tasks", [("type", "image_scan"), ("create_time", 4070880000001)]),
+        ("tasks", [("type", "image_scan"), ("task_name", "x" * 257)]),
+        ("tasks", [("type", "image_scan"), ("enterprise_project_id", "")]),
+        ("swr-repository", [("image_type", "bogus")]),
+        ("swr-repository", [("image_type", "private_image"), ("scan_status", "bogus")]),
+        ("registries", [("limit", 5)]),
+        ("registries", [("status", "bogus")]),
+        ("registries", [("registry_type", "Bogus")]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "&".join(f"{k}={str(x)[:12]}" for k, x in v),
+)
+def test_out_of_contract_queries_are_refused(sandbox, path, query):
+    assert_error_body(_raw(sandbox, path=f"/v5/{PROJECT_ID}/image/{path}", query=query), 400)
+
+
+def test_stopping_an_unknown_task_is_refused(hss):
+    with pytest.raises(ClientRequestException) as caught:
+        hss.client.stop_image_scan_task(StopImageScanTaskRequest(task_id="no-such-task"))
+    assert 400 <= caught.value.status_code < 500, caught.value
+    assert_error_body(hss.last_response, caught.value.status_code)
+
+
+def test_batch_scan_unknown_image_type(hss):
+    body = BatchScanPrivateImageRequestInfo(image_type="bogus_image", operate_all=True)
+    expect_hss_error(lambda: hss.client.batch_scan_swr_image(BatchScanSwrImageRequest(body=body)), 400)
+    assert_error_body(hss.last_response, 400)
+
+
+def test_batch_scan_needs_a_list_or_operate_all(hss):
+    body = BatchScanPrivateImageRequestInfo(image_type="private_image", operate_all=False)
+    expect_hss_error(lambda: hss.client.batch_scan_swr_image(BatchScanSwrImageRequest(body=body)), 400)
+
+
+def test_synchronize_unknown_image_type(hss):
+    body = RunImageSynchronizeRequestInfo(image_type="instance_image")
+    expect_hss_error(
+        lambda: hss.client.run_image_synchronize(RunImageSynchronizeRequest(body=body)), 400
+    )
+
+
+def test_image_sync_task_unknown_registry_type(hss):
+    body = CreateImageSynchronizeTaskRequestInfo(
+        sync_all_registries=False,
+        registry_info=[CreateImageSynchronizeTaskRequestInfoRegistryInfo(
+            registry_id="reg-x", registry_type="Dockerhub")],
+    )
+    expect_hss_error(
+        lambda: hss.client.create_image_synchronize_task(
+            CreateImageSynchronizeTaskRequest(body=body)), 400
+    )
+
+
+# --------------------------------------------------------------------------
+# rate limits (second sandbox, limits on)
+# --------------------------------------------------------------------------
+
+
+def test_sixth_list_call_in_a_minute_is_throttled(limited_sandbox, hss_limited):
+    # Raw signed calls, so the answer's body can be read: the SDK's urllib3
+    # retry layer turns a 429 into error_code "429" and drops the body.
+    for n in range(1, 6):
+        resp = _raw(limited_sandbox)
+        assert resp.status_code == 200, f"call {n} of 5 refused: {resp.status_code} {resp.text}"
+    assert_error_body(_raw(limited_sandbox), 429, "APIG.0308")
+    # And the SDK sees HTTP 429 too.
+    expect_hss_error(
+        lambda: hss_limited.client.list_image_scan_task(ListImageScanTaskRequest(type="image_scan")),
+        429,
+    )

@@ -1,0 +1,296 @@
+"""Tencent Cloud TCSS (2020-11-01) image-registry actions, driven with the
+official Python SDK (tencentcloud-sdk-python-tcss) against the sandbox."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+from tencentcloud.common import abstract_client
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+    TencentCloudSDKException,
+)
+from tencentcloud.tcss.v20201101 import models
+
+from hand_signers import tc3_request
+from harness import TcssHarness
+
+SCAN_TYPES = {"CVE", "VIRUS", "RISK"}
+REGISTRY_TYPES = {"tcr", "ccr", "harbor"}
+SCAN_RESULTS = {"Success", "InsufficientLicense", "ImageNeedIsEmpty", "InternalError"}
+HHMMSS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
+DATETIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+PROGRESS_TIMEOUT_S = 30
+
+
+def expect_tc_error(call, code: str) -> TencentCloudSDKException:
+    with pytest.raises(TencentCloudSDKException) as caught:
+        call()
+    err = caught.value
+    assert err.code == code, f"expected {code}, got {err.code}: {err.message}"
+    assert err.message, "empty error Message"
+    assert err.requestId, "no RequestId on the error"
+    return err
+
+
+def registry_images(tcss: TcssHarness, limit=10, offset=0, **extra):
+    return tcss.call("DescribeAssetImageRegistryList", {"Limit": limit, "Offset": offset, **extra})
+
+
+# --------------------------------------------------------------------------
+# the schedule
+# --------------------------------------------------------------------------
+
+
+def check_schedule(resp) -> None:
+    assert isinstance(resp.Enable, bool)
+    assert resp.ScanTime and HHMMSS.match(resp.ScanTime), f"ScanTime {resp.ScanTime!r}"
+    assert isinstance(resp.ScanPeriod, int) and resp.ScanPeriod >= 0, resp.ScanPeriod
+    assert set(resp.ScanType or []) <= SCAN_TYPES, resp.ScanType
+    assert set(resp.RegistryType or []) <= REGISTRY_TYPES, resp.RegistryType
+    assert resp.ScanScope in (None, 0, 1, 2), resp.ScanScope
+    assert resp.ScanResult in (None, "") or resp.ScanResult in SCAN_RESULTS, resp.ScanResult
+    if resp.LastScanTime:
+        assert DATETIME.match(resp.LastScanTime), f"LastScanTime {resp.LastScanTime!r}"
+    assert resp.RequestId
+
+
+def test_describe_timing_scan_task(tcss):
+    check_schedule(tcss.call("DescribeImageRegistryTimingScanTask"))
+
+
+def test_update_timing_scan_task_reads_back(tcss):
+    original = tcss.call("DescribeImageRegistryTimingScanTask")
+    try:
+        ids = [i.Id for i in registry_images(tcss, limit=3).List or []][:2]
+    except (TencentCloudSDKException, AssertionError):
+        ids = []  # the list is tested on its own; the schedule should not depend on it
+    ids = ids or [1, 2]
+    wanted = {
+        "ScanPeriod": 3,
+        "Enable": not bool(original.Enable),
+        "ScanTime": "04:35:07",
+        "ScanType": ["CVE", "RISK"],
+        "All": False,
+        "Id": ids,
+        "Latest": True,
+        "ContainerRunning": True,
+        "ScanScope": 1,
+        "RegistryType": ["tcr", "harbor"],
+    }
+    tcss.call("UpdateImageRegistryTimingScanTask", wanted)
+    after = tcss.call("DescribeImageRegistryTimingScanTask")
+    check_schedule(after)
+    for field, value in wanted.items():
+        got = getattr(after, field)
+        if isinstance(value, list):
+            assert sorted(got or []) == sorted(value), f"{field}: wrote {value}, read back {got}"
+        else:
+            assert got == value, f"{field}: wrote {value!r}, read back {got!r}"
+
+    # Put the schedule back as it was, for anything that runs after.
+    restore = {
+        "ScanPeriod": original.ScanPeriod,
+        "Enable": original.Enable,
+        "ScanTime": original.ScanTime,
+    }
+    for field in ("ScanType", "All", "Id", "Latest", "ContainerRunning", "ScanScope",
+                  "RegistryType", "Namespace", "ExcludeImageAssetIds"):
+        if getattr(original, field) is not None:
+            restore[field] = getattr(original, field)
+    tcss.call("UpdateImageRegistryTimingScanTask", restore)
+    again = tcss.call("DescribeImageRegistryTimingScanTask")
+    assert (again.ScanPeriod, again.Enable, again.ScanTime) == (
+        original.ScanPeriod, original.Enable, original.ScanTime)
+
+
+# --------------------------------------------------------------------------
+# registry images, scans, sync
+# --------------------------------------------------------------------------
+
+
+def test_registry_image_list_and_paging(tcss):
+    first = registry_images(tcss, limit=10, offset=0)
+    total = first.TotalCount
+    assert total is not None and total > 0, "the sandbox has no registry images"
+    assert len(first.List) == min(10, total)
+    second = registry_images(tcss, limit=10, offset=10)
+    assert second.TotalCount == total
+    assert len(second.List or []) == max(0, min(10, total - 10))
+    a = [i.Id for i in first.List]
+    b = [i.Id for i in second.List or []]
+    assert all(isinstance(i, int) for i in a + b), "image asset Id must be an int"
+    assert len(set(a + b)) == len(a) + len(b), f"pages overlap: {sorted(set(a) & set(b))}"
+    for image in first.List:
+        assert image.ImageName, image
+        if image.RegistryType:
+            assert image.RegistryType in REGISTRY_TYPES, image.RegistryType
+
+
+def test_registry_image_scan_and_progress(tcss):
+    images = registry_images(tcss, limit=10).List
+    ids = [i.Id for i in images[:3]]
+    created = tcss.call(
+        "CreateAssetImageRegistryScanTask",
+        {"Id": ids, "All": False, "ScanType": ["CVE", "VIRUS", "RISK"]},
+    )
+    assert created.RequestId
+    query = {"TaskID": created.TaskID} if created.TaskID else {"Id": ids}
+
+    deadline = time.monotonic() + PROGRESS_TIMEOUT_S
+    last_schedule = -1
+    while True:
+        status = tcss.call("DescribeAssetImageRegistryScanStatusOneKey", query)
+        total = status.ImageTotal
+        assert total is not None and total >= 0
+        assert 0 <= (status.ImageScanCnt or 0) <= total, (status.ImageScanCnt, total)
+        assert 0 <= (status.SuccessCount or 0) <= total, (status.SuccessCount, total)
+        assert (status.SuccessCount or 0) <= (status.ImageScanCnt or 0), (
+            status.SuccessCount, status.ImageScanCnt)
+        assert 0 <= (status.RiskCount or 0) <= total
+        assert status.Schedule is not None and 0 <= status.Schedule <= 100, status.Schedule
+        assert status.Schedule >= last_schedule, "Schedule went backwards"
+        last_schedule = status.Schedule
+        if created.TaskID:
+            assert total == len(ids), f"ImageTotal {total} for a task of {len(ids)} images"
+        if status.Schedule == 100 or (total and status.ImageScanCnt == total):
+            break
+        assert time.monotonic() < deadline, (
+            f"scan of {len(ids)} images not finished after {PROGRESS_TIMEOUT_S}s: "
+            f"Schedule {status.Schedule}, ImageScanCnt {status.ImageScanCnt}/{total}"
+        )
+        time.sleep(0.25)
+
+
+def test_sync_registry_assets(tcss):
+    resp = tcss.call("SyncAssetImageRegistryAsset", {"All": True})
+    assert resp.RequestId
+
+
+# --------------------------------------------------------------------------
+# refusals
+# --------------------------------------------------------------------------
+
+
+def test_wrong_secret_key_is_refused(sandbox):
+    bad = TcssHarness(sandbox, secret_key=sandbox.tencent_secret_key[:-4] + "0000")
+    expect_tc_error(lambda: bad.call("DescribeImageRegistryTimingScanTask"),
+                    "AuthFailure.SignatureFailure")
+
+
+def test_unknown_secret_id_is_refused(sandbox):
+    bad = TcssHarness(sandbox, secret_id="AKIDUNKNOWN000000000000000")
+    expect_tc_error(lambda: bad.call("DescribeImageRegistryTimingScanTask"),
+                    "AuthFailure.SecretIdNotFound")
+
+
+class _ShiftedTime:
+    """Stands in for the `time` module inside the SDK's signer."""
+
+    def __init__(self, offset: float):
+        self.offset = offset
+
+    def time(self):
+        return time.time() + self.offset
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+
+@pytest.mark.parametrize("offset_s", [-600, 600])
+def test_skewed_timestamp_from_the_sdk_is_refused(tcss, monkeypatch, offset_s):
+    monkeypatch.setattr(abstract_client, "time", _ShiftedTime(offset_s))
+    expect_tc_error(lambda: tcss.call("DescribeImageRegistryTimingScanTask"),
+                    "AuthFailure.SignatureExpire")
+
+
+def _raw(sandbox, action, params, offset_s=0):
+    return tc3_request(
+        sandbox.endpoint, sandbox.tencent_secret_id, sandbox.tencent_secret_key,
+        action, params, int(time.time()) + offset_s,
+    )
+
+
+def test_errors_are_http_200_with_response_error(sandbox):
+    ok = _raw(sandbox, "DescribeImageRegistryTimingScanTask", {})
+    assert ok.status_code == 200
+    # The SDK only looks for Response.Error when Content-Type is exactly this.
+    assert ok.headers.get("Content-Type") == "application/json", ok.headers.get("Content-Type")
+    assert "Error" not in ok.json()["Response"], ok.text
+
+    expired = _raw(sandbox, "DescribeImageRegistryTimingScanTask", {}, offset_s=-600)
+    assert expired.status_code == 200, expired.status_code
+    assert expired.headers.get("Content-Type") == "application/json"
+    body = expired.json()["Response"]
+    assert body["Error"]["Code"] == "AuthFailure.SignatureExpire", body
+    assert body["Error"]["Message"] and body["RequestId"], body
+
+
+def test_schedule_with_invalid_time_is_refused(tcss):
+    expect_tc_error(
+        lambda: tcss.call(
+            "UpdateImageRegistryTimingScanTask",
+            {"ScanPeriod": 1, "Enable": True, "ScanTime": "25:00:00"},
+        ),
+        "InvalidParameterValue",
+    )
+
+
+@pytest.mark.parametrize("limit", [1000, 101, 0])
+def test_registry_list_limit_out_of_range_is_refused(tcss, limit):
+    expect_tc_error(lambda: registry_images(tcss, limit=limit), "InvalidParameterValue")
+
+
+def test_progress_of_an_unknown_task_is_refused(tcss):
+    expect_tc_error(
+        lambda: tcss.call("DescribeAssetImageRegistryScanStatusOneKey", {"TaskID": 987654321}),
+        "ResourceNotFound",
+    )
+
+
+# --------------------------------------------------------------------------
+# rate limit (second sandbox, limits on)
+# --------------------------------------------------------------------------
+
+
+def test_more_than_20_calls_a_second_are_throttled(limited_sandbox):
+    burst = 30
+    clients = [TcssHarness(limited_sandbox) for _ in range(burst)]
+    barrier = threading.Barrier(burst)
+    outcomes: list[str] = [""] * burst
+
+    def worker(n: int) -> None:
+        barrier.wait(timeout=10)
+        try:
+            clients[n].client.DescribeImageRegistryTimingScanTask(
+                models.DescribeImageRegistryTimingScanTaskRequest()
+            )
+            outcomes[n] = "ok"
+        except TencentCloudSDKException as err:
+            outcomes[n] = err.code
+        except Exception as err:  # noqa: BLE001 - reported below
+            outcomes[n] = f"{type(err).__name__}: {err}"
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(burst)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    elapsed = time.monotonic() - started
+    ok = outcomes.count("ok")
+    limited = outcomes.count("RequestLimitExceeded")
+    assert ok + limited == burst, f"unexpected outcomes: {outcomes}"
+    assert limited >= 1, f"{burst} calls in {elapsed:.2f}s and none was throttled"
+    assert ok >= 1, f"all {burst} calls throttled"
+    if elapsed < 1.0:  # the whole burst fell inside one window
+        assert ok <= 20, f"{ok} of {burst} calls accepted within {elapsed:.2f}s"
+
+    # The limit is per action: another action still goes through at once.
+    other = TcssHarness(limited_sandbox)
+    assert other.call("DescribeAssetImageRegistryList", {"Limit": 10}).RequestId
+    # And the window slides: a second later the first action works again.
+    time.sleep(1.1)
+    assert other.call("DescribeImageRegistryTimingScanTask").RequestId
