@@ -452,3 +452,133 @@ async fn tcss_registry_scan_launches_and_reports_progress() {
         Err(CloudError::InvalidInput(_))
     ));
 }
+
+/// Switches the sandbox's faults through its admin endpoint.
+async fn set_faults(endpoint: &str, faults: serde_json::Value) {
+    let answer = reqwest::Client::new()
+        .put(format!("{endpoint}/__sandbox/faults"))
+        .json(&faults)
+        .send()
+        .await
+        .expect("admin endpoint");
+    assert!(answer.status().is_success(), "{}", answer.status());
+}
+
+#[tokio::test]
+async fn fault_switches_produce_each_failure_and_clear() {
+    let endpoint = start(false).await;
+    let s = HttpSettings {
+        connect_timeout: Duration::from_secs(1),
+        timeout: Duration::from_millis(600),
+        read_retries: 0,
+    };
+    let client = HssClient::new(
+        &endpoint,
+        "proj-1",
+        HuaweiCredentials::new(AK, SK),
+        http_client(&s).expect("client"),
+        s,
+        generous(),
+    )
+    .expect("client");
+    let tc = tcss(&endpoint, SECRET_ID);
+    let req = ListTasksRequest::new(TaskListType::ImageScan);
+
+    set_faults(&endpoint, serde_json::json!({"throttle": true})).await;
+    assert!(matches!(
+        client.list_tasks(&req).await,
+        Err(CloudError::RateLimited {
+            upstream_code: Some(_),
+            ..
+        })
+    ));
+    assert!(matches!(
+        tc.describe_timing_scan().await,
+        Err(CloudError::RateLimited {
+            upstream_code: Some(_),
+            ..
+        })
+    ));
+
+    set_faults(&endpoint, serde_json::json!({"fail_percent": 100})).await;
+    assert!(matches!(
+        client.list_tasks(&req).await,
+        Err(CloudError::Unavailable { .. })
+    ));
+
+    set_faults(&endpoint, serde_json::json!({"malformed": true})).await;
+    match client.list_tasks(&req).await {
+        Err(CloudError::Unavailable { message, .. }) => {
+            assert!(message.contains("JSON"), "{message}")
+        }
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+
+    for slow in [
+        serde_json::json!({"latency_ms": 2000}),
+        serde_json::json!({"hang": true}),
+    ] {
+        set_faults(&endpoint, slow).await;
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            client.list_tasks(&req).await,
+            Err(CloudError::TimedOut { .. })
+        ));
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    // Cleared, everything works again; the counters saw every call.
+    set_faults(&endpoint, serde_json::json!({})).await;
+    client.list_tasks(&req).await.expect("recovered");
+    let stats: std::collections::BTreeMap<String, u64> =
+        reqwest::get(format!("{endpoint}/__sandbox/stats"))
+            .await
+            .expect("stats")
+            .json()
+            .await
+            .expect("json");
+    // throttle, fail, malformed, latency, hang, recovered: one call each.
+    assert_eq!(stats.get("GET /v5/{project_id}/image/tasks"), Some(&6));
+    // The TCSS client keeps the default policy: a throttled read is tried
+    // three times.
+    assert_eq!(
+        stats.get("tcss DescribeImageRegistryTimingScanTask"),
+        Some(&3)
+    );
+}
+
+#[tokio::test]
+async fn temporary_huawei_credentials_send_a_signed_security_token() {
+    let endpoint = start(false).await;
+    let s = settings();
+    let creds = HuaweiCredentials::new(AK, SK).with_security_token("temporary-token-1");
+    let client = HssClient::new(
+        &endpoint,
+        "proj-1",
+        creds,
+        http_client(&s).expect("client"),
+        s,
+        generous(),
+    )
+    .expect("client");
+    // The sandbox verifies every signed header, the token included.
+    client
+        .list_tasks(&ListTasksRequest::new(TaskListType::ImageScan))
+        .await
+        .expect("signed with the token");
+    let headers = scanport_cloud::signing::huawei::base_headers(
+        &HuaweiCredentials::new(AK, SK).with_security_token("temporary-token-1"),
+        "h",
+        "p",
+        "20261122T080000Z",
+    );
+    assert!(
+        headers
+            .iter()
+            .any(|(n, v)| n == "X-Security-Token" && v == "temporary-token-1")
+    );
+}

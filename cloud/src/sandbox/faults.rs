@@ -65,7 +65,27 @@ pub(crate) async fn get_stats(
     )
 }
 
-pub(crate) fn count_call(state: &SandboxState, api: String) {
+/// `METHOD /path/{template}` for HSS, `tcss Action` for TCSS.
+fn api_name(request: &Request) -> String {
+    if request.uri().path() == "/" {
+        let action = request
+            .headers()
+            .get("x-tc-action")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("?");
+        return format!("tcss {action}");
+    }
+    let path = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(
+            || request.uri().path().to_owned(),
+            |p| p.as_str().to_owned(),
+        );
+    format!("{} {path}", request.method())
+}
+
+fn count_call(state: &SandboxState, api: String) {
     *state
         .calls
         .lock()
@@ -80,6 +100,7 @@ pub(crate) async fn inject(
     request: Request,
     next: Next,
 ) -> Response {
+    count_call(&state, api_name(&request));
     let faults = state
         .faults
         .lock()

@@ -2,7 +2,7 @@
 //! validation as the service applies them, then answers from the inventory.
 
 use super::inventory::{Inventory, NewTask, Target, now_ms};
-use super::{SandboxState, faults, huawei_auth};
+use super::{SandboxState, huawei_auth};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
 use axum::http::StatusCode;
@@ -125,7 +125,6 @@ async fn authenticate(
             .get::<MatchedPath>()
             .map_or("", MatchedPath::as_str)
     );
-    faults::count_call(&state, api.clone());
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return hss_error(
             StatusCode::PAYLOAD_TOO_LARGE,
