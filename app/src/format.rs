@@ -14,6 +14,27 @@ pub fn utc_minutes(ms: i64) -> String {
     )
 }
 
+/// `08:00:05 UTC` from milliseconds since the epoch.
+pub fn utc_time(ms: i64) -> String {
+    let rem = ms.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// `5 s`, `3 min`, `2 h` for a duration in ms (rounded down, never negative).
+pub fn span(ms: i64) -> String {
+    let secs = ms.max(0) / 1000;
+    match secs {
+        0..=59 => format!("{secs} s"),
+        60..=3599 => format!("{} min", secs / 60),
+        _ => format!("{} h", secs / 3600),
+    }
+}
+
 /// ISO 8601 for `<time datetime>`.
 pub fn iso_utc(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
@@ -53,6 +74,10 @@ mod tests {
         // 2026-11-22T08:00:00Z, the signing vectors' date.
         assert_eq!(utc_minutes(1_795_334_400_000), "2026-11-22 08:00 UTC");
         assert_eq!(iso_utc(1_795_334_400_000), "2026-11-22T08:00:00Z");
+        assert_eq!(utc_time(1_795_334_405_000), "08:00:05 UTC");
+        assert_eq!(span(-5), "0 s");
+        assert_eq!(span(59_999), "59 s");
+        assert_eq!(span(125_000), "2 min");
         // A leap day.
         assert_eq!(utc_minutes(1_709_164_800_000), "2024-02-29 00:00 UTC");
     }

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod components;
 pub mod error;
 pub mod format;
+pub mod live;
 pub mod pages;
 pub mod server_fns;
 #[cfg(feature = "ssr")]

@@ -3,7 +3,9 @@
 use crate::accounts::{AccountInfo, Provider};
 use crate::error::AppError;
 use scanport_cloud::hss::HssClient;
+use scanport_cloud::hub::TaskHub;
 use scanport_cloud::tcss::TcssClient;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A configured cloud account and its client.
@@ -23,6 +25,8 @@ pub enum AccountClient {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub accounts: Arc<Vec<Account>>,
+    /// The live task snapshots of each HSS account, by account id.
+    pub hubs: Arc<HashMap<String, Arc<TaskHub>>>,
 }
 
 impl AppState {
@@ -54,6 +58,16 @@ impl AppState {
             AccountClient::Huawei(client) => Ok(client),
             AccountClient::Tencent(_) => Err(not_provider(Provider::Huawei)),
         }
+    }
+
+    /// The task hub of an HSS account.
+    pub fn hub(&self, id: Option<&str>) -> Result<&Arc<TaskHub>, AppError> {
+        let account = self.account(id, Provider::Huawei)?;
+        self.hubs
+            .get(&account.info.id)
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("The task monitor of {}", account.info.id),
+            })
     }
 
     /// The TCSS client of an account.

@@ -13,6 +13,7 @@ pub mod budget;
 pub mod credentials;
 pub mod error;
 pub mod hss;
+pub mod hub;
 pub mod sandbox;
 pub mod signing;
 pub mod tcss;

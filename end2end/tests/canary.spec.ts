@@ -22,6 +22,8 @@ test('no canary secret reaches the browser', async ({ page, request }, info) => 
       (async () => {
         const headers = JSON.stringify(await response.allHeaders());
         assertClean(`headers of ${response.url()}`, headers);
+        // A live stream never ends; its first event is read directly below.
+        if ((await response.headerValue('content-type'))?.includes('text/event-stream')) return;
         const body = await response.body().catch(() => Buffer.alloc(0));
         assertClean(`body of ${response.url()}`, body.toString('latin1'));
       })(),
@@ -42,6 +44,24 @@ test('no canary secret reaches the browser', async ({ page, request }, info) => 
   }
   await Promise.all(seen);
   expect(responses).toBeGreaterThan(pages.length);
+
+  // The live stream's first event.
+  for (const type of ['image_scan', 'image_sync']) {
+    const controller = new AbortController();
+    const stream = await fetch(`${CANARY_URL}/api/v1/events/tasks?type=${type}`, { signal: controller.signal });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    assertClean('event stream headers', JSON.stringify([...stream.headers.entries()]));
+    const reader = stream.body!.getReader();
+    let text = '';
+    while (!text.includes('\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(text).toContain('event: tasks');
+    assertClean('event stream body', text);
+  }
 
   // Every asset and endpoint, fetched directly, including a server function
   // error answer.

@@ -21,6 +21,7 @@ pub struct Config {
     pub site_root: PathBuf,
     pub http: HttpConfig,
     pub sandbox: SandboxConfig,
+    pub live: LiveConfig,
     pub accounts: Vec<AccountConfig>,
 }
 
@@ -31,6 +32,7 @@ impl Default for Config {
             site_root: PathBuf::from("target/site"),
             http: HttpConfig::default(),
             sandbox: SandboxConfig::default(),
+            live: LiveConfig::default(),
             accounts: Vec::new(),
         }
     }
@@ -72,6 +74,26 @@ impl Default for SandboxConfig {
             seed: 1,
             rate_limits: true,
             pace_ms: 3000,
+        }
+    }
+}
+
+/// How often the shared task snapshots are refreshed. The call budget
+/// always has the last word: HSS allows 5 list calls a minute per user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LiveConfig {
+    /// While a task in the list runs.
+    pub busy_secs: f64,
+    /// While nothing runs.
+    pub idle_secs: f64,
+}
+
+impl Default for LiveConfig {
+    fn default() -> Self {
+        Self {
+            busy_secs: 12.0,
+            idle_secs: 120.0,
         }
     }
 }
@@ -121,7 +143,7 @@ pub struct AccountConfig {
 }
 
 /// Top-level keys that `SCANPORT_*` variables may set.
-const ENV_KEYS: [&str; 4] = ["listen", "site_root", "http", "sandbox"];
+const ENV_KEYS: [&str; 5] = ["listen", "site_root", "http", "sandbox", "live"];
 
 /// Keys that hold a secret; refused inside the TOML with a clear message.
 const SECRET_KEYS: [&str; 12] = [
@@ -230,6 +252,11 @@ impl Config {
                 )));
             }
         }
+        if !(self.live.busy_secs > 0.0 && self.live.idle_secs > 0.0) {
+            return Err(ConfigError::Invalid(
+                "live refresh intervals must be positive".into(),
+            ));
+        }
         if !(self.http.timeout_secs > 0.0 && self.http.connect_timeout_secs > 0.0) {
             return Err(ConfigError::Invalid(
                 "http timeouts must be positive".into(),
@@ -240,9 +267,21 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's Jail closures return figment::Error
 mod tests {
     use super::*;
     use std::io::Write;
+
+    /// Loads inside figment's Jail: tests that set `SCANPORT_*` variables
+    /// hold the same lock, so none leaks into another test.
+    fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut result = None;
+        figment::Jail::expect_with(|_| {
+            result = Some(Config::load(path));
+            Ok(())
+        });
+        result.expect("the jail ran")
+    }
 
     fn write(text: &str) -> tempfile::NamedTempFile {
         let mut file = tempfile::NamedTempFile::new().expect("temp file");
@@ -267,7 +306,7 @@ mod tests {
             region = "ap-guangzhou"
             "#,
         );
-        let config = Config::load(Some(file.path())).expect("loads");
+        let config = load(Some(file.path())).expect("loads");
         assert_eq!(config.listen.port(), 4000);
         assert_eq!(config.accounts.len(), 2);
         assert_eq!(config.accounts[1].provider, ProviderName::Tencent);
@@ -275,7 +314,7 @@ mod tests {
 
     #[test]
     fn no_file_means_defaults_and_no_accounts() {
-        let config = Config::load(None).expect("defaults");
+        let config = load(None).expect("defaults");
         assert!(config.accounts.is_empty());
         assert_eq!(config.listen.port(), 3000);
     }
@@ -292,7 +331,7 @@ mod tests {
             sk = "do-not-put-me-here"
             "#,
         );
-        let err = Config::load(Some(file.path())).unwrap_err().to_string();
+        let err = load(Some(file.path())).unwrap_err().to_string();
         assert!(err.contains("\"hw\"") && err.contains("`sk`"), "{err}");
         assert!(err.contains("environment"), "{err}");
         assert!(
@@ -304,12 +343,11 @@ mod tests {
     #[test]
     fn a_huawei_account_needs_a_project_id() {
         let file = write("[[accounts]]\nid = \"hw\"\nprovider = \"huawei\"\nregion = \"r\"\n");
-        let err = Config::load(Some(file.path())).unwrap_err().to_string();
+        let err = load(Some(file.path())).unwrap_err().to_string();
         assert!(err.contains("project_id"), "{err}");
     }
 
     #[test]
-    #[allow(clippy::result_large_err)] // figment's own Jail signature
     fn scanport_variables_override_settings_and_others_are_ignored() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("SCANPORT_LISTEN", "127.0.0.1:4101");
@@ -325,7 +363,7 @@ mod tests {
 
     #[test]
     fn a_missing_config_file_is_an_error() {
-        let err = Config::load(Some(Path::new("/nonexistent/scanport.toml"))).unwrap_err();
+        let err = load(Some(Path::new("/nonexistent/scanport.toml"))).unwrap_err();
         assert!(err.to_string().contains("does not exist"));
     }
 }

@@ -4,6 +4,7 @@ mod accounts;
 mod cli;
 mod config;
 mod credentials;
+mod events;
 mod router;
 
 use clap::Parser;

@@ -7,6 +7,7 @@
 mod macros;
 
 pub mod hss;
+pub mod live;
 pub mod query;
 pub mod tcss;
 pub mod validate;

@@ -1,11 +1,20 @@
-//! The task monitor: HSS scan and sync tasks.
+//! The task monitor: HSS scan and sync tasks, live.
 
 use crate::components::error_notice::ErrorNotice;
+use crate::components::tasks::freshness::Freshness;
 use crate::components::tasks::task_table::TaskTable;
+use crate::live::{use_live_tasks, use_now_ms};
 use crate::server_fns::tasks::list_tasks;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use scanport_wire::hss::TaskListType;
+
+fn tasks_href(list: TaskListType, account: Option<&str>) -> String {
+    match account {
+        Some(id) => format!("/tasks?type={}&account={id}", list.as_str()),
+        None => format!("/tasks?type={}", list.as_str()),
+    }
+}
 
 /// `/tasks?type=image_scan|image_sync[&account=ID]`
 #[component]
@@ -19,16 +28,16 @@ pub fn TasksPage() -> impl IntoView {
         })
     });
     let account = Memo::new(move |_| query.with(|q| q.get("account")));
-    let tasks = Resource::new(
+    let first = Resource::new(
         move || (account.get(), list.get()),
         |(account, list)| list_tasks(account, list),
     );
+    let live = use_live_tasks(account, list);
+    let now = use_now_ms();
+    let refresh_href = Signal::derive(move || tasks_href(list.get(), account.get().as_deref()));
 
     let tab = move |kind: TaskListType, label: &'static str| {
-        let href = move || match account.get() {
-            Some(id) => format!("/tasks?type={}&account={id}", kind.as_str()),
-            None => format!("/tasks?type={}", kind.as_str()),
-        };
+        let href = move || tasks_href(kind, account.get().as_deref());
         let current = move || (list.get() == kind).then_some("page");
         view! {
             <a class="tab" href=href aria-current=current data-list=kind.as_str()>
@@ -47,8 +56,22 @@ pub fn TasksPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading tasks…"</p> }>
             {move || Suspend::new(async move {
-                match tasks.await {
-                    Ok(answer) => view! { <TaskTable list=list.get_untracked() answer /> }.into_any(),
+                match first.await {
+                    Ok(initial) => {
+                        // The stream's newest snapshot once it arrives; the
+                        // server-rendered one until then.
+                        let snapshot = Signal::derive(move || {
+                            live.snapshot.get().filter(|s| s.list == initial.list).unwrap_or_else(|| initial.clone())
+                        });
+                        view! {
+                            <Freshness snapshot now connection=live.connection refresh_href />
+                            {move || {
+                                let s = snapshot.get();
+                                view! { <TaskTable list=s.list answer=s.answer /> }
+                            }}
+                        }
+                        .into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}

@@ -144,7 +144,7 @@ fn hex(rng: &mut StdRng, len: usize) -> String {
 impl Inventory {
     /// The same seed always gives the same inventory (times are relative
     /// to now, so the console always shows recent activity).
-    pub fn generate(seed: u64) -> Self {
+    pub fn generate(seed: u64, pace: Duration) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
         let now = now_ms();
         let images = generate_images(&mut rng, now);
@@ -157,7 +157,7 @@ impl Inventory {
             tasks.push(past_sync_task(&mut rng, i, now));
         }
         let tcss_images = generate_tcss_images(&mut rng);
-        Self {
+        let mut inventory = Self {
             images,
             registries,
             tasks,
@@ -178,7 +178,34 @@ impl Inventory {
             },
             rng,
             next_task: 1,
-        }
+        };
+        inventory.set_running_past_task(pace);
+        inventory
+    }
+
+    /// The newest past scan (frozen at 35 % in the seed) really runs: it
+    /// continues from where it stands, one image per `pace`, over the first
+    /// images of the inventory.
+    fn set_running_past_task(&mut self, pace: Duration) {
+        let Some(index) = self.tasks.iter().position(|t| t.info.task_status == 35) else {
+            return;
+        };
+        // 80 images: at the default pace it runs for minutes after start.
+        let total = 80.min(self.images.len());
+        let targets: Vec<Target> = (0..total).map(|i| self.target(i)).collect();
+        let targets = self.plan_targets(targets);
+        let done = total * 35 / 100;
+        let task = &mut self.tasks[index];
+        task.info.total_num = i64::try_from(total).unwrap_or(0);
+        task.live = Some(Live {
+            started: Instant::now()
+                .checked_sub(pace * u32::try_from(done).unwrap_or(0))
+                .unwrap_or_else(Instant::now),
+            pace,
+            targets,
+            applied: done,
+            stopped: false,
+        });
     }
 
     /// Decides, for each image of a new task, whether it will fail.
@@ -759,8 +786,8 @@ mod tests {
 
     #[test]
     fn same_seed_same_world_and_counts_add_up() {
-        let a = Inventory::generate(7);
-        let b = Inventory::generate(7);
+        let a = Inventory::generate(7, Duration::from_secs(3));
+        let b = Inventory::generate(7, Duration::from_secs(3));
         let ids = |inv: &Inventory| {
             inv.tasks
                 .iter()
@@ -796,7 +823,7 @@ mod tests {
 
     #[test]
     fn the_world_is_big_and_varied_enough() {
-        let inv = Inventory::generate(1);
+        let inv = Inventory::generate(1, Duration::from_secs(3));
         assert!(inv.images.len() >= 300, "{} images", inv.images.len());
         for ns in NAMESPACES {
             assert!(inv.images.iter().any(|i| i.namespace == ns));
@@ -841,7 +868,7 @@ mod tests {
 
     #[test]
     fn a_launched_task_climbs_to_100_with_counts_adding_up() {
-        let mut inv = Inventory::generate(3);
+        let mut inv = Inventory::generate(3, Duration::from_secs(3));
         let targets: Vec<Target> = (0..10).map(|i| inv.target(i)).collect();
         let targets = inv.plan_targets(targets);
         let pace = Duration::from_millis(10);
@@ -886,7 +913,7 @@ mod tests {
 
     #[test]
     fn stopping_a_running_task_marks_it_stopped_and_all_image_scans_cannot_be_stopped() {
-        let mut inv = Inventory::generate(3);
+        let mut inv = Inventory::generate(3, Duration::from_secs(3));
         let t = vec![inv.target(0), inv.target(1)];
         let id = inv.launch(
             NewTask::scan("t".into(), 0x7fff_ffff, false),

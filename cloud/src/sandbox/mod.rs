@@ -91,7 +91,7 @@ pub(crate) struct SandboxState {
 /// The sandbox's routes, for mounting or for `oneshot` tests.
 pub fn router(config: SandboxConfig) -> Router {
     let state = Arc::new(SandboxState {
-        inventory: Mutex::new(Inventory::generate(config.seed)),
+        inventory: Mutex::new(Inventory::generate(config.seed, config.pace)),
         limits: limits::SlidingWindows::default(),
         faults: Mutex::new(Faults::default()),
         calls: Mutex::new(BTreeMap::new()),

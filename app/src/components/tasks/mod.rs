@@ -1,2 +1,3 @@
+pub mod freshness;
 pub mod progress_bar;
 pub mod task_table;
