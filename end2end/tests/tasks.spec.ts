@@ -22,11 +22,15 @@ test.describe('task monitor', () => {
     // Counts and the start time of a row.
     const first = rows.first();
     const cells = first.locator('td.num');
-    await expect(cells).toHaveCount(3);
-    const [succeeded, failed, total] = (await cells.allInnerTexts()).map(Number);
+    await expect(cells).toHaveCount(4);
+    const [succeeded, failed, risky, total] = (await cells.allInnerTexts()).map(Number);
     expect(succeeded + failed).toBeLessThanOrEqual(total);
+    expect(risky).toBeLessThanOrEqual(succeeded);
     expect(total).toBeGreaterThan(0);
-    await expect(first.locator('time')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    // Running: a start time, no end time yet, and the time left.
+    await expect(first.locator('time .date')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
+    await expect(first.locator('time .clock')).toHaveText(/^\d{2}:\d{2} UTC$/);
+    await expect(first.locator('.remaining')).toHaveText(/^\d+ min left$/);
   });
 
   test('switching to sync tasks re-fetches in place, without a page load', async ({ page }, info) => {
@@ -67,6 +71,37 @@ test.describe('task monitor', () => {
     const before = await percent();
     await expect.poll(percent, { timeout: 40_000, intervals: [1_000] }).toBeGreaterThan(before);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+  });
+
+  test("a task's failed images open grouped by reason, with a count per reason", async ({ page }, info) => {
+    await page.goto(`${CANARY_URL}/tasks`);
+    await waitForApp(page, info);
+    // The failed scan: every one of its images failed.
+    const task = page.locator('tr.task', { has: page.locator('.progress.failed') }).first();
+    const failedCount = Number(await task.locator('td.num').nth(1).innerText());
+    expect(failedCount).toBeGreaterThan(0);
+    const failures = task.locator('xpath=following-sibling::tr[1]');
+    await expect(failures).toHaveClass(/failures/);
+    const summary = failures.locator('summary');
+    await expect(summary).toContainText(`${failedCount} failed image`);
+    await summary.click();
+
+    const groups = failures.locator('.reason-group');
+    await expect(groups.first()).toBeVisible();
+    const headings = await groups.locator('h3').allInnerTexts();
+    const perReason = headings.map((h) => Number(/\((\d+)\)$/.exec(h)?.[1]));
+    expect(perReason.reduce((a, b) => a + b, 0)).toBe(failedCount);
+    // Reasons read as words, not codes.
+    for (const h of headings) expect(h).not.toMatch(/_/);
+    await expect(failures.locator('table.failed-images tbody tr')).toHaveCount(failedCount);
+    const firstImage = failures.locator('table.failed-images tbody tr').first().locator('td');
+    await expect(firstImage).toHaveCount(4); // registry, namespace, image, tag
+
+    if (jsEnabled(info)) {
+      // Live updates (every 2 s here) do not close it.
+      await page.waitForTimeout(5_000);
+      await expect(groups.first()).toBeVisible();
+    }
   });
 
   test('without JavaScript the page says when the data is from and offers a refresh', async ({ page }, info) => {

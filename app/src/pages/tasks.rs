@@ -1,6 +1,7 @@
 //! The task monitor: HSS scan and sync tasks, live.
 
 use crate::components::error_notice::ErrorNotice;
+use crate::components::tasks::failed_images::OpenFailures;
 use crate::components::tasks::freshness::Freshness;
 use crate::components::tasks::task_table::TaskTable;
 use crate::live::{use_live_tasks, use_now_ms};
@@ -33,6 +34,7 @@ pub fn TasksPage() -> impl IntoView {
         |(account, list)| list_tasks(account, list),
     );
     let live = use_live_tasks(account, list);
+    provide_context(OpenFailures(RwSignal::new(Vec::new())));
     let now = use_now_ms();
     let refresh_href = Signal::derive(move || tasks_href(list.get(), account.get().as_deref()));
 

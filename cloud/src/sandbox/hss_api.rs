@@ -106,8 +106,15 @@ fn query<T: DeserializeOwned>(request: &Request) -> Result<T, Response> {
     serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).map_err(invalid)
 }
 
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(bytes).map_err(invalid)
+/// Parses a JSON body and checks it against the documented limits, as the
+/// service does: either failure is a 400 naming the problem.
+fn valid_body<T: DeserializeOwned>(
+    bytes: &Bytes,
+    validate: impl Fn(&T) -> Result<(), scanport_wire::FieldError>,
+) -> Result<T, Response> {
+    let req: T = serde_json::from_slice(bytes).map_err(invalid)?;
+    validate(&req).map_err(invalid)?;
+    Ok(req)
 }
 
 /// Verifies the signature, then applies the per-user and per-address limits.
@@ -403,18 +410,28 @@ fn listed_target(
     }
 }
 
-fn no_match() -> Response {
-    invalid("no image matches the selection")
+/// Starts a manual scan of `targets` (some will fail, as in real life).
+fn launch_scan(
+    state: &SandboxState,
+    inv: &mut Inventory,
+    targets: Vec<Target>,
+    scope: i64,
+    all: bool,
+) -> Response {
+    if targets.is_empty() {
+        return invalid("no image matches the selection");
+    }
+    let name = format!("Manual scan: {} image(s)", targets.len());
+    let targets = inv.plan_targets(targets);
+    inv.launch(NewTask::scan(name, scope, all), targets, state.config.pace);
+    ok_empty()
 }
 
 async fn batch_scan(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
-    let req: BatchScanRequest = match body(&bytes) {
+    let req = match valid_body(&bytes, BatchScanRequest::validate) {
         Ok(req) => req,
         Err(rejection) => return rejection,
     };
-    if let Err(err) = req.validate() {
-        return invalid(err);
-    }
     let mut inv = inventory(&state);
     let ty = req.image_type.as_str();
     let all = req.operate_all == Some(true);
@@ -437,27 +454,14 @@ async fn batch_scan(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Res
             .map(|i| listed_target(&inv, ty, &i.namespace, &i.image_name, &i.image_version))
             .collect()
     };
-    if targets.is_empty() {
-        return no_match();
-    }
-    let name = format!("Manual scan: {} image(s)", targets.len());
-    let targets = inv.plan_targets(targets);
-    inv.launch(
-        NewTask::scan(name, 0x7fff_ffff, all),
-        targets,
-        state.config.pace,
-    );
-    ok_empty()
+    launch_scan(&state, &mut inv, targets, 0x7fff_ffff, all)
 }
 
 async fn create_scan_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
-    let req: CreateScanTaskRequest = match body(&bytes) {
+    let req = match valid_body(&bytes, CreateScanTaskRequest::validate) {
         Ok(req) => req,
         Err(rejection) => return rejection,
     };
-    if let Err(err) = req.validate() {
-        return invalid(err);
-    }
     let mut inv = inventory(&state);
     let all = req.is_all == Some(true);
     let targets: Vec<Target> = if all {
@@ -498,14 +502,13 @@ async fn create_scan_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) 
             })
             .collect()
     };
-    if targets.is_empty() {
-        return no_match();
-    }
-    let name = format!("Manual scan: {} image(s)", targets.len());
-    let targets = inv.plan_targets(targets);
-    let scope = req.scan_scope.unwrap_or(0x7fff_ffff);
-    inv.launch(NewTask::scan(name, scope, all), targets, state.config.pace);
-    ok_empty()
+    launch_scan(
+        &state,
+        &mut inv,
+        targets,
+        req.scan_scope.unwrap_or(0x7fff_ffff),
+        all,
+    )
 }
 
 async fn stop_scan_task(
@@ -522,13 +525,10 @@ async fn stop_scan_task(
 }
 
 async fn synchronize(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
-    let req: SynchronizeRequest = match body(&bytes) {
+    let req = match valid_body(&bytes, SynchronizeRequest::validate) {
         Ok(req) => req,
         Err(rejection) => return rejection,
     };
-    if let Err(err) = req.validate() {
-        return invalid(err);
-    }
     let mut inv = inventory(&state);
     let ty = req.image_type.as_str();
     let targets: Vec<Target> = select(&inv, ty, None, None, None, None, false)
@@ -553,13 +553,10 @@ async fn synchronize(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Re
 }
 
 async fn create_image_sync_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
-    let req: ImageSyncTaskRequest = match body(&bytes) {
+    let req = match valid_body(&bytes, ImageSyncTaskRequest::validate) {
         Ok(req) => req,
         Err(rejection) => return rejection,
     };
-    if let Err(err) = req.validate() {
-        return invalid(err);
-    }
     let mut inv = inventory(&state);
     let chosen: Vec<usize> = if req.sync_all_registries == Some(true) {
         (0..inv.registries.len()).collect()

@@ -1,3 +1,4 @@
+pub mod failed_images;
 pub mod freshness;
 pub mod progress_bar;
 pub mod task_table;

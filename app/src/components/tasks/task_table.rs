@@ -1,3 +1,4 @@
+use super::failed_images::FailedImages;
 use super::progress_bar::ProgressBar;
 use crate::format::{iso_utc, utc_minutes};
 use leptos::prelude::*;
@@ -39,12 +40,14 @@ pub fn TaskTable(list: TaskListType, answer: ListTasksResponse) -> impl IntoView
                         <th scope="col">"Status"</th>
                         <th scope="col" class="num">"Succeeded"</th>
                         <th scope="col" class="num">"Failed"</th>
+                        <th scope="col" class="num">"Risky"</th>
                         <th scope="col" class="num">"Total"</th>
                         <th scope="col">"Started"</th>
+                        <th scope="col">"Ended"</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {answer.data_list.into_iter().map(|task| view! { <TaskRow task /> }).collect_view()}
+                    {answer.data_list.into_iter().map(|task| view! { <TaskRow task /> }.into_any()).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -52,20 +55,49 @@ pub fn TaskTable(list: TaskListType, answer: ListTasksResponse) -> impl IntoView
     .into_any()
 }
 
+/// Columns of the task table (the failed-images row spans them all).
+const COLUMNS: usize = 9;
+
+/// A timestamp as date over time, to keep the table narrow.
+fn time_cell(ms: Option<i64>) -> impl IntoView {
+    ms.filter(|ms| *ms > 0).map(|ms| {
+        let text = utc_minutes(ms);
+        let (date, clock) = text.split_once(' ').unwrap_or((text.as_str(), ""));
+        view! {
+            <time datetime=iso_utc(ms)>
+                <span class="date">{date.to_owned()}</span>
+                " "
+                <span class="clock">{clock.to_owned()}</span>
+            </time>
+        }
+    })
+}
+
 #[component]
 fn TaskRow(task: ImageScanTaskInfo) -> impl IntoView {
-    let started = task.begin_time.map(|ms| {
-        view! { <time datetime=iso_utc(ms)>{utc_minutes(ms)}</time> }
+    let running = (0..100).contains(&task.task_status);
+    let remaining = task
+        .remain_min
+        .filter(|_| running)
+        .map(|m| view! { <span class="remaining">{format!("{m} min left")}</span> });
+    let failures = (!task.failed_images.is_empty()).then(|| {
+        view! { <FailedImages task_id=task.task_id.clone() images=task.failed_images.clone() columns=COLUMNS /> }.into_any()
     });
     view! {
         <tr class="task" data-task-id=task.task_id.clone()>
             <th scope="row" class="task-name">{task.task_name}</th>
             <td>{task_type_label(task.task_type.as_deref())}</td>
-            <td><ProgressBar status=task.task_status /></td>
+            <td>
+                <ProgressBar status=task.task_status />
+                {remaining}
+            </td>
             <td class="num">{task.success_num}</td>
             <td class="num">{task.failed_num}</td>
+            <td class="num">{task.risky_num}</td>
             <td class="num">{task.total_num}</td>
-            <td>{started}</td>
+            <td>{time_cell(task.begin_time)}</td>
+            <td>{time_cell(task.end_time)}</td>
         </tr>
+        {failures}
     }
 }
