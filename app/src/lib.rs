@@ -64,6 +64,11 @@ pub fn App() -> impl IntoView {
                         view=pages::tasks::TasksPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=StaticSegment("registries")
+                        view=pages::registries::RegistriesPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

@@ -30,7 +30,15 @@ test('no canary secret reaches the browser', async ({ page, request }, info) => 
     );
   });
 
-  const pages = ['/', '/tasks', '/tasks?type=image_sync', '/tasks?type=image_scan&account=canary-huawei', '/nope'];
+  const pages = [
+    '/',
+    '/tasks',
+    '/tasks?type=image_sync',
+    '/tasks?type=image_scan&account=canary-huawei',
+    '/registries',
+    '/registries?account=canary-huawei',
+    '/nope',
+  ];
   for (const path of pages) {
     await page.goto(`${CANARY_URL}${path}`);
     await waitForApp(page, info);
@@ -73,6 +81,7 @@ test('no canary secret reaches the browser', async ({ page, request }, info) => 
     '/healthz',
     '/api/list_accounts',
     '/api/list_tasks?list=image_scan',
+    '/api/list_registries',
   ];
   for (const path of direct) {
     for (const method of ['GET', 'POST'] as const) {

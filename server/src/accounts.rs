@@ -163,7 +163,7 @@ async fn embedded_sandbox(
             info: AccountInfo {
                 id: "sandbox-huawei".to_owned(),
                 provider: Provider::Huawei,
-                region: "sandbox".to_owned(),
+                region: "ap-southeast-1".to_owned(),
                 sandbox: true,
             },
             client: AccountClient::Huawei(hss),

@@ -1,15 +1,98 @@
+use crate::accounts::{AccountInfo, Provider};
+use crate::server_fns::accounts::list_accounts;
 use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_query_map};
 
-/// The bar at the top of every page.
+/// `path` with the chosen account kept.
+fn with_account(path: &str, account: Option<&str>) -> String {
+    match account {
+        Some(id) => format!("{path}?account={id}"),
+        None => path.to_owned(),
+    }
+}
+
+/// The bar at the top of every page: the pages, and the account switcher.
 #[component]
 pub fn Header() -> impl IntoView {
+    let query = use_query_map();
+    let location = use_location();
+    let account = Memo::new(move |_| query.with(|q| q.get("account")));
+    let link = move |path: &'static str, label: &'static str| {
+        let href = move || with_account(path, account.get().as_deref());
+        let current = move || {
+            let here = location.pathname.get();
+            let on = here == path || (path == "/tasks" && here == "/");
+            on.then_some("page")
+        };
+        view! { <a href=href aria-current=current>{label}</a> }
+    };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
             <a class="brand" href="/tasks">"Scanport"</a>
             <nav aria-label="Main">
-                <a href="/tasks">"Tasks"</a>
+                {link("/tasks", "Tasks")}
+                {link("/registries", "Registries")}
             </nav>
+            <AccountSwitcher account />
         </header>
+    }
+}
+
+fn describe(a: &AccountInfo) -> String {
+    let provider = match a.provider {
+        Provider::Huawei => "Huawei HSS",
+        Provider::Tencent => "Tencent TCSS",
+    };
+    let sandbox = if a.sandbox { " · sandbox" } else { "" };
+    format!("{provider} · {}{sandbox}", a.region)
+}
+
+/// The configured accounts as links (a `<details>` menu: no JavaScript
+/// needed). Only accounts whose provider has these pages are offered.
+#[component]
+fn AccountSwitcher(account: Memo<Option<String>>) -> impl IntoView {
+    let accounts = Resource::new(|| (), |()| list_accounts());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(all) = accounts.await else { return ().into_any() };
+                let usable: Vec<AccountInfo> = all.into_iter().filter(|a| a.provider == Provider::Huawei).collect();
+                let chosen = account.get();
+                let current = usable
+                    .iter()
+                    .find(|a| Some(&a.id) == chosen.as_ref())
+                    .or_else(|| usable.first())
+                    .cloned();
+                let Some(current) = current else { return ().into_any() };
+                let path = location.pathname.get();
+                view! {
+                    <details class="account-switcher">
+                        <summary>
+                            <span class="account-id">{current.id.clone()}</span>
+                            <span class="account-meta">{describe(&current)}</span>
+                        </summary>
+                        <ul aria-label="Accounts">
+                            {usable
+                                .into_iter()
+                                .map(|a| {
+                                    let here = (a.id == current.id).then_some("true");
+                                    view! {
+                                        <li>
+                                            <a href=with_account(&path, Some(&a.id)) aria-current=here>
+                                                <span class="account-id">{a.id.clone()}</span>
+                                                <span class="account-meta">{describe(&a)}</span>
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </details>
+                }
+                .into_any()
+            })}
+        </Suspense>
     }
 }

@@ -1,2 +1,3 @@
 pub mod not_found;
+pub mod registries;
 pub mod tasks;

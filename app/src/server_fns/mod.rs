@@ -2,4 +2,5 @@
 //! on the server: it authorises, validates and calls a cloud client.
 
 pub mod accounts;
+pub mod registries;
 pub mod tasks;

@@ -1,0 +1,1 @@
+pub mod registry_table;

@@ -1,0 +1,2 @@
+mod list_registries;
+pub use list_registries::*;
