@@ -1,6 +1,6 @@
 //! `GET /v5/{project_id}/image/swr-repository`: SWR images to pick from.
 
-use super::{ScanStatus, validate_enterprise_project_id, validate_time_range};
+use super::{ScanStatus, validate_enterprise_project_id, validate_image_times};
 use crate::macros::wire_enum;
 use crate::query::Query;
 use crate::validate::{FieldError, opt_range, opt_str_len};
@@ -90,17 +90,14 @@ impl ListImagesRequest {
         opt_str_len("instance_id", self.instance_id.as_deref(), 1, 128)?;
         opt_str_len("instance_name", self.instance_name.as_deref(), 1, 128)?;
         opt_range("image_size", self.image_size, 0, 2_147_483_547)?;
-        validate_time_range(
-            "start_latest_update_time",
-            self.start_latest_update_time,
-            "end_latest_update_time",
-            self.end_latest_update_time,
-        )?;
-        validate_time_range(
-            "start_latest_scan_time",
-            self.start_latest_scan_time,
-            "end_latest_scan_time",
-            self.end_latest_scan_time,
+        validate_image_times(
+            "",
+            [
+                self.start_latest_update_time,
+                self.end_latest_update_time,
+                self.start_latest_scan_time,
+                self.end_latest_scan_time,
+            ],
         )?;
         opt_range("offset", self.offset, 0, 2_000_000)?;
         opt_range("limit", self.limit, 10, 200)?;

@@ -70,8 +70,29 @@ pub fn validate_task_id(task_id: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// The four image time filters (`start_/end_latest_update_time`,
+/// `start_/end_latest_scan_time`), with an optional field-name prefix.
+pub(crate) fn validate_image_times(
+    prefix: &str,
+    times: [Option<i64>; 4],
+) -> Result<(), FieldError> {
+    let [start_update, end_update, start_scan, end_scan] = times;
+    validate_time_range(
+        &format!("{prefix}start_latest_update_time"),
+        start_update,
+        &format!("{prefix}end_latest_update_time"),
+        end_update,
+    )?;
+    validate_time_range(
+        &format!("{prefix}start_latest_scan_time"),
+        start_scan,
+        &format!("{prefix}end_latest_scan_time"),
+        end_scan,
+    )
+}
+
 /// `start_…`/`end_…` time filters: each 0..MAX, start not after end.
-pub(crate) fn validate_time_range(
+fn validate_time_range(
     start_field: &str,
     start: Option<i64>,
     end_field: &str,

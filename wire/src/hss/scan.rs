@@ -1,7 +1,7 @@
 //! Launching scans and syncs: batch-scan, synchronize, image-sync tasks,
 //! manual scan tasks (and stopping them: a path, no body).
 
-use super::{ImageType, RegistryType, ScanStatus, validate_time_range};
+use super::{ImageType, RegistryType, ScanStatus, validate_image_times};
 use crate::macros::wire_enum;
 use crate::validate::{FieldError, opt_range, opt_str_len, str_len};
 use serde::{Deserialize, Serialize};
@@ -128,17 +128,14 @@ impl BatchScanRequest {
             ));
         }
         opt_range("image_size", self.image_size, 0, 2_147_483_547)?;
-        validate_time_range(
-            "start_latest_update_time",
-            self.start_latest_update_time,
-            "end_latest_update_time",
-            self.end_latest_update_time,
-        )?;
-        validate_time_range(
-            "start_latest_scan_time",
-            self.start_latest_scan_time,
-            "end_latest_scan_time",
-            self.end_latest_scan_time,
+        validate_image_times(
+            "",
+            [
+                self.start_latest_update_time,
+                self.end_latest_update_time,
+                self.start_latest_scan_time,
+                self.end_latest_scan_time,
+            ],
         )
     }
 }
@@ -342,17 +339,14 @@ impl CreateScanTaskRequest {
                 256,
             )?;
             opt_range("query_info.image_size", q.image_size, 0, 2_147_483_547)?;
-            validate_time_range(
-                "query_info.start_latest_update_time",
-                q.start_latest_update_time,
-                "query_info.end_latest_update_time",
-                q.end_latest_update_time,
-            )?;
-            validate_time_range(
-                "query_info.start_latest_scan_time",
-                q.start_latest_scan_time,
-                "query_info.end_latest_scan_time",
-                q.end_latest_scan_time,
+            validate_image_times(
+                "query_info.",
+                [
+                    q.start_latest_update_time,
+                    q.end_latest_update_time,
+                    q.start_latest_scan_time,
+                    q.end_latest_scan_time,
+                ],
             )?;
         }
         Ok(())
@@ -433,6 +427,30 @@ mod tests {
             registry_info: vec![],
         };
         assert!(all.validate().is_ok());
+    }
+
+    #[test]
+    fn a_reversed_time_range_names_its_start_field() {
+        let mut req = BatchScanRequest::all(ImageType::PrivateImage);
+        req.start_latest_update_time = Some(2_000);
+        req.end_latest_update_time = Some(1_000);
+        assert_eq!(
+            req.validate().unwrap_err().field,
+            "start_latest_update_time"
+        );
+        let scan = CreateScanTaskRequest {
+            is_all: Some(true),
+            query_info: Some(ScanQueryInfo {
+                start_latest_scan_time: Some(5),
+                end_latest_scan_time: Some(4),
+                ..ScanQueryInfo::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            scan.validate().unwrap_err().field,
+            "query_info.start_latest_scan_time"
+        );
     }
 
     #[test]
