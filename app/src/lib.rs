@@ -42,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::common::moment::provide_hydrated();
     // Effects run only in the browser: this marks the page as interactive
     // (end-to-end tests wait for it).
     Effect::new(|_| {

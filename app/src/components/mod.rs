@@ -1,3 +1,4 @@
+pub mod common;
 pub mod error_notice;
 pub mod layout;
 pub mod registries;

@@ -1,4 +1,4 @@
-use crate::format::{iso_utc, utc_minutes};
+use crate::components::common::moment::Moment;
 use leptos::prelude::*;
 use scanport_wire::hss::{ListRegistriesResponse, Registry};
 
@@ -71,7 +71,7 @@ fn RegistryRow(registry: Registry) -> impl IntoView {
                 {registry
                     .latest_sync_time
                     .filter(|ms| *ms > 0)
-                    .map(|ms| view! { <time datetime=iso_utc(ms)>{utc_minutes(ms)}</time> })}
+                    .map(|ms| view! { <Moment ms /> })}
             </td>
         </tr>
     }

@@ -1,6 +1,6 @@
 use super::failed_images::FailedImages;
 use super::progress_bar::ProgressBar;
-use crate::format::{iso_utc, utc_minutes};
+use crate::components::common::moment::Moment;
 use leptos::prelude::*;
 use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType};
 
@@ -60,17 +60,7 @@ const COLUMNS: usize = 9;
 
 /// A timestamp as date over time, to keep the table narrow.
 fn time_cell(ms: Option<i64>) -> impl IntoView {
-    ms.filter(|ms| *ms > 0).map(|ms| {
-        let text = utc_minutes(ms);
-        let (date, clock) = text.split_once(' ').unwrap_or((text.as_str(), ""));
-        view! {
-            <time datetime=iso_utc(ms)>
-                <span class="date">{date.to_owned()}</span>
-                " "
-                <span class="clock">{clock.to_owned()}</span>
-            </time>
-        }
-    })
+    ms.filter(|ms| *ms > 0).map(|ms| view! { <Moment ms /> })
 }
 
 #[component]
