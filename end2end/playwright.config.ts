@@ -1,10 +1,29 @@
 import { defineConfig } from '@playwright/test';
-import { CANARY, PORTS, SERVER_BIN, SITE_ROOT } from './fixtures/env';
+import path from 'node:path';
+import { CANARY, DATA_DIR, PORTS, SERVER_BIN, SITE_ROOT, USERS, authState } from './fixtures/env';
+
+// Every console starts with a fresh database and one user of each role.
+const consoleEnv = {
+  SCANPORT_BIN: SERVER_BIN,
+  SCANPORT_SITE_ROOT: SITE_ROOT,
+  E2E_ADMIN_NAME: USERS.admin.name,
+  E2E_ADMIN_PASSWORD: USERS.admin.password,
+  E2E_OPERATOR_NAME: USERS.operator.name,
+  E2E_OPERATOR_PASSWORD: USERS.operator.password,
+  E2E_VIEWER_NAME: USERS.viewer.name,
+  E2E_VIEWER_PASSWORD: USERS.viewer.password,
+  // Tests sign in often; throttling has its own tests.
+  SCANPORT_AUTH__LOGIN_ATTEMPTS_PER_NAME: '1000',
+  SCANPORT_AUTH__LOGIN_ATTEMPTS_PER_ADDRESS: '1000',
+};
+const startConsole = (name: string, args = '') =>
+  `bash fixtures/start-console.sh ${path.join(DATA_DIR, name)} ${args}`.trim();
 
 // Every test runs twice: hydrated, and with JavaScript off (the server
 // rendering alone must still show the tasks).
 export default defineConfig({
   testDir: './tests',
+  globalSetup: './fixtures/global-setup.ts',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
@@ -13,6 +32,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     browserName: 'chromium',
+    // Signed in as an operator unless a test says otherwise.
+    storageState: authState('operator'),
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -41,16 +62,16 @@ export default defineConfig({
     },
     {
       // The console with one Huawei account whose keys are the canaries.
-      command: `${SERVER_BIN} --config fixtures/canary.toml`,
-      env: { CLOUD_SDK_AK: CANARY.ak, CLOUD_SDK_SK: CANARY.sk, SCANPORT_SITE_ROOT: SITE_ROOT },
+      command: startConsole('canary', '--config fixtures/canary.toml'),
+      env: { ...consoleEnv, CLOUD_SDK_AK: CANARY.ak, CLOUD_SDK_SK: CANARY.sk },
       url: `http://127.0.0.1:${PORTS.canary}/healthz`,
       reuseExistingServer: false,
       timeout: 30_000,
     },
     {
       // The console as the README runs it: no account, embedded sandbox.
-      command: SERVER_BIN,
-      env: { SCANPORT_LISTEN: `127.0.0.1:${PORTS.embedded}`, SCANPORT_SITE_ROOT: SITE_ROOT },
+      command: startConsole('embedded'),
+      env: { ...consoleEnv, SCANPORT_LISTEN: `127.0.0.1:${PORTS.embedded}` },
       url: `http://127.0.0.1:${PORTS.embedded}/healthz`,
       reuseExistingServer: false,
       timeout: 30_000,

@@ -59,6 +59,99 @@ ensure_conformance_tools() {
   fi
 }
 
+# PostgreSQL for the portal's tests (portal/tests): a throwaway cluster of
+# its own, so the PostgreSQL half runs everywhere, CI included. A server of
+# your own is used instead when SCANPORT_TEST_POSTGRES_URL is already set
+# (its role must be allowed to CREATE DATABASE: each test makes its own).
+TEST_PG_PORT=${TEST_PG_PORT:-55432}
+# Where the running cluster lives, so a run that was killed before its
+# trap ran has its server stopped by the next one.
+TEST_PG_STATE="$ROOT/target/test-postgres.dir"
+
+# The directory of initdb and pg_ctl: Debian keeps them off PATH, under
+# /usr/lib/postgresql/<version>/bin.
+pg_bin_dir() {
+  local dir=""
+  if command -v pg_ctl >/dev/null; then dir=$(dirname "$(readlink -f "$(command -v pg_ctl)")"); fi
+  if [ ! -x "$dir/initdb" ]; then
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  fi
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && echo "$dir"
+}
+
+ensure_postgres_tools() {
+  if [ -z "${SCANPORT_TEST_POSTGRES_URL:-}" ] && ! pg_bin_dir >/dev/null; then
+    step "installing PostgreSQL (Debian; the tests start a cluster of their own)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+}
+
+# Runs a PostgreSQL program as the cluster's owner: the server and pg_ctl
+# refuse to run as root, so root runs them as the Debian package's user
+# (from /: it may not enter the checkout, e.g. one under /root).
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# Starts the cluster (initdb in a fresh temp dir, loopback only, a random
+# password), exports SCANPORT_TEST_POSTGRES_URL and stops it on exit.
+start_test_postgres() {
+  if [ -n "${SCANPORT_TEST_POSTGRES_URL:-}" ]; then
+    step "PostgreSQL for tests: using SCANPORT_TEST_POSTGRES_URL as set"
+    return
+  fi
+  local bin dir port password
+  bin=$(pg_bin_dir) || { echo "PostgreSQL not found: run ensure_postgres_tools" >&2; return 1; }
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+    echo "running as root but there is no 'postgres' user to run the server as" >&2
+    return 1
+  fi
+  stop_test_postgres
+  trap stop_test_postgres EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  # Under /tmp, not target/: the postgres user must reach it, and the
+  # socket path must fit in 107 bytes.
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/scanport-pg.XXXXXX")
+  mkdir -p "$(dirname "$TEST_PG_STATE")"
+  echo "$dir" >"$TEST_PG_STATE"
+  port=$TEST_PG_PORT
+  # A port held by a server that is not ours: take the next free one.
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  step "PostgreSQL for tests: $("$bin/postgres" --version), 127.0.0.1:$port"
+  password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  echo "$password" >"$dir/pwfile"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres "$dir"; fi
+  if ! as_pg_owner "$bin/initdb" -D "$dir/data" -U scanport --pwfile="$dir/pwfile" -E UTF8 \
+      --no-locale --auth-local=trust --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1; then
+    cat "$dir/initdb.log" >&2
+    return 1
+  fi
+  rm -f "$dir/pwfile"
+  # Durability off: a test cluster that is thrown away needs no fsync.
+  if ! as_pg_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
+      "-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null; then
+    cat "$dir/server.log" >&2
+    return 1
+  fi
+  as_pg_owner "$bin/createdb" -h "$dir" -p "$port" -U scanport scanport_test
+  export SCANPORT_TEST_POSTGRES_URL="postgres://scanport:$password@127.0.0.1:$port/scanport_test"
+}
+
+# Stops the cluster start_test_postgres started (or a killed run left) and
+# deletes it. Safe to call when there is none.
+stop_test_postgres() {
+  local dir bin
+  dir=$(cat "$TEST_PG_STATE" 2>/dev/null) || return 0
+  case "$dir" in */scanport-pg.*) ;; *) rm -f "$TEST_PG_STATE"; return 0 ;; esac
+  if [ -f "$dir/data/postmaster.pid" ] && bin=$(pg_bin_dir); then
+    as_pg_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir" "$TEST_PG_STATE"
+}
+
 build_release() {
   step "building the console (release: server + size-optimised WASM)"
   (cd "$ROOT" && cargo leptos build --release)

@@ -8,8 +8,9 @@ started=$(date +%s)
 ensure_build_tools
 ensure_test_tools
 ensure_conformance_tools
+ensure_postgres_tools
 
-SERVER_CRATES=(-p scanport-wire -p scanport-cloud -p scanport-app -p scanport)
+SERVER_CRATES=(-p scanport-wire -p scanport-cloud -p scanport-portal -p scanport-app -p scanport)
 
 step "format"
 cargo fmt --all -- --check
@@ -21,7 +22,11 @@ step "clippy: browser build (hydrate, wasm32)"
 cargo clippy --locked -p scanport-frontend -p scanport-app --target wasm32-unknown-unknown \
   --features scanport-app/hydrate -- -D warnings
 
-step "unit and integration tests: server build (ssr)"
+# The portal's store tests run on SQLite and on this PostgreSQL (stopped on
+# exit); they fail rather than skip if it does not answer.
+start_test_postgres
+
+step "unit and integration tests: server build (ssr), portal on SQLite and PostgreSQL"
 SCANPORT_SHARED_DIR="${SCANPORT_SHARED_DIR:-$ROOT/../shared}" \
   cargo test --locked "${SERVER_CRATES[@]}" --features scanport-app/ssr
 

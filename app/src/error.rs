@@ -1,12 +1,16 @@
 //! The one error type that crosses the server-function boundary. Each kind
 //! is something the UI can act on; none carries a stack trace or a secret.
+//!
+//! On the wire it is the public API's error body,
+//! `{"error": {"kind", "message", "field"?, "upstream_code"?, "request_id"?}}`,
+//! and [`AppError::status`] is its HTTP status.
 
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(into = "ErrorEnvelope", try_from = "ErrorEnvelope")]
 pub enum AppError {
     #[error("Please sign in.")]
     Unauthenticated,
@@ -19,6 +23,15 @@ pub enum AppError {
 
     #[error("{what} was not found.")]
     NotFound { what: String },
+
+    /// The request clashes with what exists (a name taken, an
+    /// `Idempotency-Key` reused for another request).
+    #[error("{message}")]
+    Conflict { message: String },
+
+    /// Too many sign-in attempts.
+    #[error("Too many attempts; try again in {retry_after_secs} s.")]
+    TooManyAttempts { retry_after_secs: u64 },
 
     #[error(
         "The cloud rejected this account's credentials ({code}). Check the access key in the server's configuration."
@@ -64,6 +77,10 @@ pub enum AppError {
     /// The call never reached a server function (network, encoding).
     #[error("The request failed: {message}")]
     Transport { message: String },
+
+    /// A fault of this server (its database), logged there in full.
+    #[error("The server failed: {message}")]
+    Internal { message: String },
 }
 
 impl AppError {
@@ -81,12 +98,217 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The HTTP status the public API answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+            Self::InvalidInput { .. } => 400,
+            Self::NotFound { .. } => 404,
+            Self::Conflict { .. } => 409,
+            Self::TooManyAttempts { .. } | Self::RateLimited { .. } => 429,
+            Self::AuthRejected { .. }
+            | Self::ClockSkew { .. }
+            | Self::UpstreamRejected { .. }
+            | Self::Unavailable { .. } => 502,
+            Self::TimedOut { .. } => 504,
+            Self::Transport { .. } | Self::Internal { .. } => 500,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::InvalidInput { .. } => "invalid_input",
+            Self::NotFound { .. } => "not_found",
+            Self::Conflict { .. } => "conflict",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::AuthRejected { .. } => "auth_rejected",
+            Self::ClockSkew { .. } => "clock_skew",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::UpstreamRejected { .. } => "upstream_rejected",
+            Self::Unavailable { .. } => "unavailable",
+            Self::TimedOut { .. } => "timed_out",
+            Self::Transport { .. } => "transport",
+            Self::Internal { .. } => "internal",
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Arguments that do not decode are the caller's mistake (400), not a
+    /// transport failure.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport {
-            message: value.to_string(),
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::Deserialization(message)
+            | ServerFnErrorErr::MissingArg(message) => Self::InvalidInput {
+                field: "request".to_owned(),
+                message,
+            },
+            other => Self::Transport {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+/// The public error body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub kind: String,
+    /// For people: what happened and what to do.
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_code: Option<String>,
+    /// The cloud's own message, as it gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+    /// What was not found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub what: Option<String>,
+    /// The bare text behind `message`, for kinds whose message adds words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl From<AppError> for ErrorEnvelope {
+    fn from(err: AppError) -> Self {
+        let mut body = ErrorBody {
+            kind: err.kind().to_owned(),
+            message: err.to_string(),
+            request_id: err.request_id().map(str::to_owned),
+            ..ErrorBody::default()
+        };
+        match err {
+            AppError::InvalidInput { field, message } => {
+                body.field = Some(field);
+                body.message = message;
+            }
+            AppError::NotFound { what } => body.what = Some(what),
+            AppError::AuthRejected { code, message, .. }
+            | AppError::ClockSkew { code, message, .. }
+            | AppError::UpstreamRejected { code, message, .. } => {
+                body.upstream_code = Some(code);
+                body.upstream_message = Some(message);
+            }
+            AppError::RateLimited {
+                retry_after_secs,
+                upstream_code,
+                ..
+            } => {
+                body.retry_after_secs = Some(retry_after_secs);
+                body.upstream_code = upstream_code;
+            }
+            AppError::TooManyAttempts { retry_after_secs } => {
+                body.retry_after_secs = Some(retry_after_secs);
+            }
+            AppError::Unavailable { message, .. } => body.upstream_message = Some(message),
+            AppError::Transport { message } | AppError::Internal { message } => {
+                body.detail = Some(message);
+            }
+            AppError::Conflict { .. } => {}
+            AppError::Unauthenticated | AppError::Forbidden | AppError::TimedOut { .. } => {}
+        }
+        Self { error: body }
+    }
+}
+
+impl TryFrom<ErrorEnvelope> for AppError {
+    type Error = String;
+
+    fn try_from(envelope: ErrorEnvelope) -> Result<Self, Self::Error> {
+        let b = envelope.error;
+        let fallback = b.message.clone();
+        let raw = move |m: Option<String>| m.unwrap_or_else(|| fallback.clone());
+        let code = b.upstream_code.clone().unwrap_or_default();
+        Ok(match b.kind.as_str() {
+            "unauthenticated" => Self::Unauthenticated,
+            "forbidden" => Self::Forbidden,
+            "invalid_input" => Self::InvalidInput {
+                field: b.field.unwrap_or_default(),
+                message: b.message,
+            },
+            "not_found" => Self::NotFound {
+                what: b.what.unwrap_or_default(),
+            },
+            "conflict" => Self::Conflict { message: b.message },
+            "too_many_attempts" => Self::TooManyAttempts {
+                retry_after_secs: b.retry_after_secs.unwrap_or(60),
+            },
+            "auth_rejected" => Self::AuthRejected {
+                code,
+                message: raw(b.upstream_message),
+                request_id: b.request_id,
+            },
+            "clock_skew" => Self::ClockSkew {
+                code,
+                message: raw(b.upstream_message),
+                request_id: b.request_id,
+            },
+            "rate_limited" => Self::RateLimited {
+                retry_after_secs: b.retry_after_secs.unwrap_or(60),
+                upstream_code: b.upstream_code,
+                request_id: b.request_id,
+            },
+            "upstream_rejected" => Self::UpstreamRejected {
+                code,
+                message: raw(b.upstream_message),
+                request_id: b.request_id,
+            },
+            "unavailable" => Self::Unavailable {
+                message: raw(b.upstream_message),
+                request_id: b.request_id,
+            },
+            "timed_out" => Self::TimedOut {
+                request_id: b.request_id,
+            },
+            "internal" => Self::Internal {
+                message: raw(b.detail),
+            },
+            _ => Self::Transport {
+                message: raw(b.detail),
+            },
+        })
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<scanport_portal::PortalError> for AppError {
+    fn from(err: scanport_portal::PortalError) -> Self {
+        use scanport_portal::PortalError as E;
+        match err {
+            E::Invalid { field, message } => Self::InvalidInput { field, message },
+            E::NotFound(what) => Self::NotFound { what },
+            E::Conflict(message) => Self::Conflict { message },
+            other => {
+                tracing::error!(error = %other, "portal storage failed");
+                Self::Internal {
+                    message: "the console's database failed; see the server log".to_owned(),
+                }
+            }
         }
     }
 }
@@ -156,5 +378,62 @@ impl From<scanport_wire::FieldError> for AppError {
             field: err.field,
             message: err.message,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_kind() -> Vec<AppError> {
+        vec![
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::invalid("image_info_list[0].namespace", "must not be empty"),
+            AppError::NotFound { what: "Account \"x\"".into() },
+            AppError::Conflict { message: "key reused".into() },
+            AppError::TooManyAttempts { retry_after_secs: 30 },
+            AppError::AuthRejected { code: "APIGW.0301".into(), message: "bad sig".into(), request_id: Some("r1".into()) },
+            AppError::ClockSkew { code: "APIGW.0305".into(), message: "skew".into(), request_id: None },
+            AppError::RateLimited { retry_after_secs: 12, upstream_code: Some("APIG.0308".into()), request_id: Some("r2".into()) },
+            AppError::UpstreamRejected { code: "HSS.1001".into(), message: "no".into(), request_id: Some("r3".into()) },
+            AppError::Unavailable { message: "503".into(), request_id: None },
+            AppError::TimedOut { request_id: Some("r4".into()) },
+            AppError::Transport { message: "offline".into() },
+            AppError::Internal { message: "db".into() },
+        ]
+    }
+
+    #[test]
+    fn every_error_survives_the_public_envelope() {
+        for err in every_kind() {
+            let json = serde_json::to_value(&err).expect("serialize");
+            assert_eq!(json["error"]["kind"], err.kind(), "{json}");
+            assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+            let back: AppError = serde_json::from_value(json).expect("deserialize");
+            assert_eq!(back, err);
+        }
+    }
+
+    #[test]
+    fn the_envelope_names_field_code_and_request_id() {
+        let json = serde_json::to_value(AppError::invalid("limit", "must be 10 to 200")).expect("json");
+        assert_eq!(json["error"]["field"], "limit");
+        assert_eq!(json["error"]["message"], "must be 10 to 200");
+        let json = serde_json::to_value(AppError::RateLimited {
+            retry_after_secs: 12,
+            upstream_code: Some("APIG.0308".into()),
+            request_id: Some("r2".into()),
+        })
+        .expect("json");
+        assert_eq!(json["error"]["upstream_code"], "APIG.0308");
+        assert_eq!(json["error"]["request_id"], "r2");
+        assert_eq!(json["error"]["retry_after_secs"], 12);
+    }
+
+    #[test]
+    fn statuses_fit_the_kinds() {
+        let statuses: Vec<u16> = every_kind().iter().map(AppError::status).collect();
+        assert_eq!(statuses, [401, 403, 400, 404, 409, 429, 502, 502, 429, 502, 502, 504, 500, 500]);
     }
 }

@@ -82,3 +82,30 @@ mod tests {
         assert_eq!(utc_minutes(1_709_164_800_000), "2024-02-29 00:00 UTC");
     }
 }
+
+/// An image's scan status in plain words.
+pub fn scan_status_label(status: scanport_wire::hss::ScanStatus) -> &'static str {
+    use scanport_wire::hss::ScanStatus as S;
+    match status {
+        S::Unscan => "Not scanned",
+        S::Success => "Scanned",
+        S::Scanning => "Scanning",
+        S::Failed => "Scan failed",
+        S::DownloadFailed => "Download failed",
+        S::ImageOversized => "Too large to scan",
+        S::WaitingForScan => "Waiting to scan",
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -3,11 +3,18 @@
 //! `#[cfg(feature = "ssr")]`; the cloud crate is an `ssr`-only dependency,
 //! so no signer or credential can reach the browser build.
 
+// Leptos views are deeply nested types; release builds need room to lay them out.
+#![recursion_limit = "256"]
+
 pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod auth;
 pub mod components;
 pub mod error;
 pub mod format;
 pub mod live;
+#[cfg(feature = "ssr")]
+pub mod ops;
 pub mod pages;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
@@ -20,6 +27,8 @@ use leptos_router::{SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -39,10 +48,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page's policy: scripts only from this site or carrying this
+/// request's nonce (the hydration script), WASM compilation, and
+/// connections back to this site alone.
+#[cfg(feature = "ssr")]
+fn send_content_security_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     components::common::moment::provide_hydrated();
+    components::layout::provide_current_user();
     // Effects run only in the browser: this marks the page as interactive
     // (end-to-end tests wait for it).
     Effect::new(|_| {
@@ -68,6 +99,18 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("registries")
                         view=pages::registries::RegistriesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("images")
+                        view=pages::images::ImagesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("login") view=pages::login::LoginPage />
+                    <Route path=StaticSegment("setup") view=pages::setup::SetupPage />
+                    <Route
+                        path=StaticSegment("admin")
+                        view=pages::admin::AdminPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -5,8 +5,11 @@ use crate::error::AppError;
 use scanport_cloud::hss::HssClient;
 use scanport_cloud::hub::TaskHub;
 use scanport_cloud::tcss::TcssClient;
+use scanport_portal::Db;
+use scanport_portal::sessions::SessionPolicy;
+use scanport_portal::throttle::LoginThrottle;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A configured cloud account and its client.
 #[derive(Debug, Clone)]
@@ -27,6 +30,55 @@ pub struct AppState {
     pub accounts: Arc<Vec<Account>>,
     /// The live task snapshots of each HSS account, by account id.
     pub hubs: Arc<HashMap<String, Arc<TaskHub>>>,
+    pub portal: Portal,
+}
+
+/// The team portal: its database and sign-in settings.
+#[derive(Debug, Clone)]
+pub struct Portal {
+    pub db: Db,
+    pub sessions: SessionPolicy,
+    pub throttle: Arc<LoginThrottle>,
+    pub cookie: SessionCookie,
+    /// Printed to the log at first start; creates the first admin once.
+    pub setup_token: Arc<Mutex<Option<String>>>,
+}
+
+/// How the session cookie is named and flagged.
+#[derive(Debug, Clone)]
+pub struct SessionCookie {
+    /// Over HTTPS: `Secure` and the `__Host-` name, which browsers only
+    /// accept from a secure origin for the whole host.
+    pub secure: bool,
+}
+
+impl SessionCookie {
+    pub fn name(&self) -> &'static str {
+        if self.secure {
+            "__Host-scanport_session"
+        } else {
+            "scanport_session"
+        }
+    }
+
+    /// The `Set-Cookie` value that stores `id` for the session's life.
+    pub fn set(&self, id: &str, policy: &SessionPolicy) -> String {
+        format!(
+            "{}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+            self.name(),
+            policy.absolute.as_secs(),
+            if self.secure { "; Secure" } else { "" }
+        )
+    }
+
+    /// The `Set-Cookie` value that deletes it.
+    pub fn clear(&self) -> String {
+        format!(
+            "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+            self.name(),
+            if self.secure { "; Secure" } else { "" }
+        )
+    }
 }
 
 impl AppState {
@@ -68,6 +120,14 @@ impl AppState {
             .ok_or_else(|| AppError::NotFound {
                 what: format!("The task monitor of {}", account.info.id),
             })
+    }
+
+    /// Asks the account's task monitor to refresh `list` as soon as the
+    /// budget allows (after a launch, sync or stop).
+    pub fn refresh_tasks(&self, account: &str, list: scanport_wire::hss::TaskListType) {
+        if let Some(hub) = self.hubs.get(account) {
+            hub.refresh_soon(list);
+        }
     }
 
     /// The TCSS client of an account.

@@ -56,7 +56,11 @@ test('no canary secret reaches the browser', async ({ page, request }, info) => 
   // The live stream's first event.
   for (const type of ['image_scan', 'image_sync']) {
     const controller = new AbortController();
-    const stream = await fetch(`${CANARY_URL}/api/v1/events/tasks?type=${type}`, { signal: controller.signal });
+    const cookie = (await page.context().cookies(CANARY_URL)).map((c) => `${c.name}=${c.value}`).join('; ');
+    const stream = await fetch(`${CANARY_URL}/api/v1/events/tasks?type=${type}`, {
+      signal: controller.signal,
+      headers: { cookie },
+    });
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
     assertClean('event stream headers', JSON.stringify([...stream.headers.entries()]));
     const reader = stream.body!.getReader();
@@ -79,16 +83,25 @@ test('no canary secret reaches the browser', async ({ page, request }, info) => 
     '/pkg/scanport_bg.wasm',
     '/pkg/scanport.css',
     '/healthz',
-    '/api/list_accounts',
-    '/api/list_tasks?list=image_scan',
-    '/api/list_registries',
+    '/readyz',
+    '/login',
+    '/api/v1/accounts',
+    '/api/v1/live/tasks',
+    '/api/v1/ui/registries',
+    '/api/v1/hss/tasks',
+    '/api/v1/hss/registries',
+    '/api/v1/hss/images',
+    '/api/v1/hss/batch-scan',
   ];
   for (const path of direct) {
     for (const method of ['GET', 'POST'] as const) {
       const answer = await request.fetch(`${CANARY_URL}${path}`, {
         method,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        data: method === 'POST' ? 'list=image_sync' : undefined,
+        headers: { 'content-type': 'application/json' },
+        data:
+          method === 'POST'
+            ? JSON.stringify({ account: 'canary-huawei', list: 'image_sync', request: { type: 'image_sync' } })
+            : undefined,
       });
       assertClean(`${method} ${path} headers`, JSON.stringify(answer.headers()));
       assertClean(`${method} ${path} body`, (await answer.body()).toString('latin1'));

@@ -27,6 +27,12 @@ enum Command {
     Serve,
     /// Run the HSS/TCSS sandbox alone, for tests or to try the console.
     Sandbox(SandboxArgs),
+    /// Manage the console's users.
+    #[command(subcommand)]
+    User(crate::admin_cli::UserCommand),
+    /// Manage API tokens for scripts.
+    #[command(subcommand)]
+    Token(crate::admin_cli::TokenCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -89,6 +95,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             crate::router::serve(config).await
         }
         Command::Sandbox(args) => run_sandbox(args).await,
+        Command::User(command) => {
+            let config = Config::load(cli.config.as_deref())?;
+            crate::admin_cli::run_user(&config, command).await
+        }
+        Command::Token(command) => {
+            let config = Config::load(cli.config.as_deref())?;
+            crate::admin_cli::run_token(&config, command).await
+        }
     }
 }
 

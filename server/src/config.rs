@@ -22,6 +22,14 @@ pub struct Config {
     pub http: HttpConfig,
     pub sandbox: SandboxConfig,
     pub live: LiveConfig,
+    /// Where the embedded SQLite database lives (created if missing).
+    pub data_dir: PathBuf,
+    /// `postgres://…` to share one database between replicas, or
+    /// `sqlite://…`; overrides `data_dir`. Best set through
+    /// `SCANPORT_DATABASE_URL`, since it may hold a password.
+    pub database_url: Option<String>,
+    pub web: WebConfig,
+    pub auth: AuthConfig,
     pub accounts: Vec<AccountConfig>,
 }
 
@@ -33,6 +41,10 @@ impl Default for Config {
             http: HttpConfig::default(),
             sandbox: SandboxConfig::default(),
             live: LiveConfig::default(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            web: WebConfig::default(),
+            auth: AuthConfig::default(),
             accounts: Vec::new(),
         }
     }
@@ -98,6 +110,61 @@ impl Default for LiveConfig {
     }
 }
 
+/// How browsers reach the console.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// The address users type, e.g. `https://scanport.example.com`. With
+    /// `https`, cookies are `Secure` with a `__Host-` name and HSTS is sent.
+    /// Also the only origin state-changing requests may come from; when
+    /// unset, the request's own `Host` is that origin.
+    pub public_origin: Option<String>,
+    /// Larger request bodies are refused with 413.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            public_origin: None,
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// Sessions and sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// A session nobody used for this long ends.
+    pub idle_minutes: u64,
+    /// Any session ends this long after sign-in.
+    pub absolute_hours: u64,
+    /// Sign-in attempts a minute per user name, and per client address.
+    pub login_attempts_per_name: u32,
+    pub login_attempts_per_address: u32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+            login_attempts_per_name: 5,
+            login_attempts_per_address: 20,
+        }
+    }
+}
+
+impl WebConfig {
+    /// Whether the console is served over HTTPS.
+    pub fn is_https(&self) -> bool {
+        self.public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://"))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ProviderName {
@@ -143,7 +210,17 @@ pub struct AccountConfig {
 }
 
 /// Top-level keys that `SCANPORT_*` variables may set.
-const ENV_KEYS: [&str; 5] = ["listen", "site_root", "http", "sandbox", "live"];
+const ENV_KEYS: [&str; 9] = [
+    "listen",
+    "site_root",
+    "http",
+    "sandbox",
+    "live",
+    "data_dir",
+    "database_url",
+    "web",
+    "auth",
+];
 
 /// Keys that hold a secret; refused inside the TOML with a clear message.
 const SECRET_KEYS: [&str; 12] = [
@@ -251,6 +328,23 @@ impl Config {
                     account.id
                 )));
             }
+        }
+        if self.web.public_origin.as_deref().is_some_and(|o| {
+            !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/')
+        }) {
+            return Err(ConfigError::Invalid(
+                "web.public_origin must look like https://host[:port], without a path".into(),
+            ));
+        }
+        if self.auth.idle_minutes == 0 || self.auth.absolute_hours == 0 {
+            return Err(ConfigError::Invalid(
+                "auth.idle_minutes and auth.absolute_hours must be positive".into(),
+            ));
+        }
+        if self.web.max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "web.max_body_bytes must be at least 1024".into(),
+            ));
         }
         if !(self.live.busy_secs > 0.0 && self.live.idle_secs > 0.0) {
             return Err(ConfigError::Invalid(

@@ -32,8 +32,14 @@ fn refuse(status: StatusCode, kind: &str, message: &str) -> Response {
 
 pub async fn task_events(
     Extension(state): Extension<AppState>,
+    caller: Option<Extension<scanport_portal::Principal>>,
     Query(q): Query<EventsQuery>,
 ) -> Response {
+    // Any role may watch; the caller comes from the database (see
+    // `security::identity`).
+    if !caller.is_some_and(|c| c.role.allows(scanport_portal::Role::Viewer)) {
+        return refuse(StatusCode::UNAUTHORIZED, "unauthenticated", "Please sign in.");
+    }
     let list = match q.list.as_deref().map(TaskListType::parse) {
         None => TaskListType::ImageScan,
         Some(Some(list)) => list,

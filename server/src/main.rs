@@ -1,13 +1,8 @@
 //! `scanport`: the console server, and its tools.
 
-mod accounts;
-mod cli;
-mod config;
-mod credentials;
-mod events;
-mod router;
 
 use clap::Parser;
+use scanport::cli;
 use std::process::ExitCode;
 
 #[tokio::main]

@@ -1,15 +1,23 @@
-//! The HTTP side: server-side rendering, server functions, static files.
+//! The HTTP side: server-side rendering, server functions (which are also
+//! the public API), sign-in forms, the live stream and health checks,
+//! behind the security layers.
 
 use crate::cli::CliError;
 use crate::config::Config;
-use axum::routing::get;
+use crate::security::{api_errors, gate, headers, identity, origin};
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use scanport_app::state::{AccountClient, AppState};
 use scanport_app::{App, shell};
 use scanport_cloud::hub::{Pace, TaskHub};
+use std::net::SocketAddr;
 use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
 
 /// The options Leptos needs, from our config rather than cargo-leptos's
 /// environment, so the binary runs the same however it is started.
@@ -22,27 +30,88 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// Settings of the security layers.
+#[derive(Debug, Clone)]
+pub struct WebPolicy {
+    pub public_origin: Option<String>,
+    pub https: bool,
+    pub max_body_bytes: usize,
+}
+
+impl WebPolicy {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            public_origin: config.web.public_origin.clone(),
+            https: config.web.is_https(),
+            max_body_bytes: config.web.max_body_bytes,
+        }
+    }
+}
+
 /// The whole application router.
-pub fn app(state: AppState, options: LeptosOptions) -> Router {
+pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router {
     let routes = generate_route_list(App);
-    Router::new()
+    let pages_and_api = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/login", post(crate::sign_in::login))
+        .route("/logout", post(crate::sign_in::logout))
+        .route("/setup", post(crate::sign_in::setup))
         .route("/api/v1/events/tasks", get(crate::events::task_events))
+        .route("/api/v1/admin/audit.csv", get(crate::audit_export::audit_csv))
         .leptos_routes_with_context(
             &options,
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    leptos::nonce::provide_nonce();
+                }
             },
             {
                 let options = options.clone();
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            {
+                let state = state.clone();
+                move || {
+                    provide_context(state.clone());
+                    leptos::nonce::provide_nonce();
+                }
+            },
+            shell,
+        ))
+        .with_state(options);
+    // Router::layer wraps everything added before it: the last layer here
+    // is the first a request meets.
+    pages_and_api
+        .layer(from_fn(api_errors::fit_status))
+        .layer(from_fn_with_state(state.clone(), gate::require_sign_in))
+        .layer(from_fn_with_state(state.clone(), identity::identify))
         .layer(Extension(state))
-        .with_state(options)
+        .layer(from_fn_with_state(
+            origin::OwnOrigin(Arc::new(policy.public_origin)),
+            origin::same_origin_only,
+        ))
+        .layer(RequestBodyLimitLayer::new(policy.max_body_bytes))
+        .layer(from_fn_with_state(
+            headers::HeaderPolicy {
+                https: policy.https,
+            },
+            headers::add_security_headers,
+        ))
+}
+
+/// Ready when the database answers.
+async fn ready(Extension(state): Extension<AppState>) -> impl IntoResponse {
+    if state.portal.db.ping().await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
 }
 
 fn live_pace(config: &Config) -> Pace {
@@ -54,6 +123,8 @@ fn live_pace(config: &Config) -> Pace {
 }
 
 pub async fn serve(config: Config) -> Result<(), CliError> {
+    let db = crate::portal::open_db(&config).await?;
+    let portal = crate::portal::start(&config, db).await?;
     let accounts = crate::accounts::build(&config).await?;
     let hubs = accounts
         .iter()
@@ -68,14 +139,40 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let state = AppState {
         accounts: Arc::new(accounts),
         hubs: Arc::new(hubs),
+        portal,
     };
     let options = leptos_options(&config);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!("Scanport listening on http://{}", config.listen);
-    axum::serve(listener, app(state, options))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let app = app(state, options, WebPolicy::from_config(&config));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            term.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+

@@ -8,6 +8,7 @@ mod macros;
 
 pub mod hss;
 pub mod live;
+pub mod portal;
 pub mod query;
 pub mod tcss;
 pub mod validate;

@@ -1,6 +1,8 @@
 use crate::accounts::{AccountInfo, Provider};
 use crate::server_fns::accounts::list_accounts;
+use crate::server_fns::auth::current_user;
 use leptos::prelude::*;
+use scanport_wire::portal::{Me, Role};
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// `path` with the chosen account kept.
@@ -11,9 +13,22 @@ fn with_account(path: &str, account: Option<&str>) -> String {
     }
 }
 
-/// The bar at the top of every page: the pages, and the account switcher.
+/// The signed-in user, for the whole page: the header shows them, and
+/// pages hide what their role cannot do (the server decides regardless).
+#[derive(Debug, Clone, Copy)]
+pub struct CurrentUser(pub Resource<Option<Me>>);
+
+/// Loads the signed-in user once per page and shares it.
+pub fn provide_current_user() {
+    let user = Resource::new(|| (), |()| async { current_user().await.ok().flatten() });
+    provide_context(CurrentUser(user));
+}
+
+/// The bar at the top of every page: the pages, the account switcher, and
+/// who is signed in.
 #[component]
 pub fn Header() -> impl IntoView {
+    let user = expect_context::<CurrentUser>().0;
     let query = use_query_map();
     let location = use_location();
     let account = Memo::new(move |_| query.with(|q| q.get("account")));
@@ -30,12 +45,39 @@ pub fn Header() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
             <a class="brand" href="/tasks">"Scanport"</a>
-            <nav aria-label="Main">
-                {link("/tasks", "Tasks")}
-                {link("/registries", "Registries")}
-            </nav>
-            <AccountSwitcher account />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let Some(me) = user.await else { return ().into_any() };
+                    let admin = me.role.allows(Role::Admin);
+                    view! {
+                        <nav aria-label="Main">
+                            {link("/tasks", "Tasks")}
+                            {link("/images", "Images")}
+                            {link("/registries", "Registries")}
+                            {admin.then(|| link("/admin", "Admin"))}
+                        </nav>
+                        <AccountSwitcher account />
+                        <UserMenu me />
+                    }
+                        .into_any()
+                })}
+            </Suspense>
         </header>
+    }
+}
+
+/// Who is signed in, their role, and signing out (a form post: works
+/// without JavaScript, and never by GET).
+#[component]
+fn UserMenu(me: Me) -> impl IntoView {
+    view! {
+        <div class="user-menu">
+            <span class="user-name">{me.name}</span>
+            <span class="role-badge">{me.role.as_str()}</span>
+            <form method="post" action="/logout">
+                <button type="submit" class="link-button">"Sign out"</button>
+            </form>
+        </div>
     }
 }
 

@@ -1,5 +1,7 @@
+pub mod admin;
 pub mod common;
 pub mod error_notice;
+pub mod images;
 pub mod layout;
 pub mod registries;
 pub mod tasks;

@@ -3,6 +3,7 @@
 use crate::components::error_notice::ErrorNotice;
 use crate::components::tasks::failed_images::OpenFailures;
 use crate::components::tasks::freshness::Freshness;
+use crate::components::tasks::stop::{StopControl, StopError};
 use crate::components::tasks::task_table::TaskTable;
 use crate::live::{use_live_tasks, use_now_ms};
 use crate::server_fns::tasks::list_tasks;
@@ -34,6 +35,23 @@ pub fn TasksPage() -> impl IntoView {
         |(account, list)| list_tasks(account, list),
     );
     let live = use_live_tasks(account, list);
+    let user = expect_context::<crate::components::layout::CurrentUser>().0;
+    provide_context(StopControl::new());
+    let launched = Memo::new(move |_| query.with(|q| q.get("launched").is_some()));
+    // Stop calls need the account id: the chosen one, else the first
+    // Huawei account (the one the list shows). A resource, so hydration
+    // reuses the server's answer.
+    let shown_account = Resource::new(
+        move || account.get(),
+        |account| async move {
+            match account {
+                Some(a) => Some(a),
+                None => crate::server_fns::accounts::default_account(crate::accounts::Provider::Huawei)
+                    .await
+                    .ok(),
+            }
+        },
+    );
     provide_context(OpenFailures(RwSignal::new(Vec::new())));
     let now = use_now_ms();
     let refresh_href = Signal::derive(move || tasks_href(list.get(), account.get().as_deref()));
@@ -56,8 +74,16 @@ pub fn TasksPage() -> impl IntoView {
                 {tab(TaskListType::ImageSync, "Sync tasks")}
             </nav>
         </div>
+        <Show when=move || launched.get()>
+            <p class="notice ok" role="status">
+                "Scan launched. It appears here as soon as the service lists it (the list refreshes by itself)."
+            </p>
+        </Show>
+        <StopError />
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading tasks…"</p> }>
             {move || Suspend::new(async move {
+                let operator = user.await.is_some_and(|me| me.role.allows(scanport_wire::portal::Role::Operator));
+                let stop_account = if operator { shown_account.await } else { None };
                 match first.await {
                     Ok(initial) => {
                         // The stream's newest snapshot once it arrives; the
@@ -69,7 +95,7 @@ pub fn TasksPage() -> impl IntoView {
                             <Freshness snapshot now connection=live.connection refresh_href />
                             {move || {
                                 let s = snapshot.get();
-                                view! { <TaskTable list=s.list answer=s.answer /> }
+                                view! { <TaskTable list=s.list answer=s.answer account=stop_account.clone() /> }
                             }}
                         }
                         .into_any()

@@ -1,1 +1,2 @@
 pub mod moment;
+pub mod idempotency;

@@ -1,1 +1,2 @@
 pub mod registry_table;
+pub mod sync_actions;

@@ -1,6 +1,7 @@
+use super::sync_actions::RegistrySelection;
 use crate::components::common::moment::Moment;
 use leptos::prelude::*;
-use scanport_wire::hss::{ListRegistriesResponse, Registry};
+use scanport_wire::hss::{ListRegistriesResponse, Registry, RegistryRef, RegistryType};
 
 /// A `registry_type` as people call it.
 pub fn registry_type_label(value: &str) -> &str {
@@ -15,8 +16,9 @@ pub fn registry_type_label(value: &str) -> &str {
     }
 }
 
+/// `selectable`: show checkboxes for "Sync selected" (operators).
 #[component]
-pub fn RegistryTable(answer: ListRegistriesResponse) -> impl IntoView {
+pub fn RegistryTable(answer: ListRegistriesResponse, #[prop(optional)] selectable: bool) -> impl IntoView {
     if answer.data_list.is_empty() {
         return view! {
             <p class="empty">"No registry is connected to this account. Connect one in the HSS console, then sync it here."</p>
@@ -30,6 +32,7 @@ pub fn RegistryTable(answer: ListRegistriesResponse) -> impl IntoView {
             <table class="registries">
                 <thead>
                     <tr>
+                        {selectable.then(|| view! { <th scope="col" class="pick"><span class="sr-only">"Select"</span></th> })}
                         <th scope="col">"Registry"</th>
                         <th scope="col">"Type"</th>
                         <th scope="col">"Address"</th>
@@ -39,7 +42,7 @@ pub fn RegistryTable(answer: ListRegistriesResponse) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {answer.data_list.into_iter().map(|r| view! { <RegistryRow registry=r /> }.into_any()).collect_view()}
+                    {answer.data_list.into_iter().map(|r| view! { <RegistryRow registry=r selectable /> }.into_any()).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -47,8 +50,36 @@ pub fn RegistryTable(answer: ListRegistriesResponse) -> impl IntoView {
     .into_any()
 }
 
+/// A checkbox adding the registry to "Sync selected".
+fn pick(registry: &Registry) -> impl IntoView + use<> {
+    let selection = expect_context::<RegistrySelection>();
+    let id = registry.id.clone();
+    let kind = RegistryType::parse(&registry.registry_type);
+    let label = format!("Select {}", registry.registry_name);
+    let for_checked = id.clone();
+    view! {
+        <td class="pick">
+            <input
+                type="checkbox"
+                aria-label=label
+                disabled=kind.is_none()
+                prop:checked=move || selection.0.with(|s| s.contains_key(&for_checked))
+                on:change=move |_| {
+                    let Some(registry_type) = kind else { return };
+                    selection.0.update(|s| {
+                        if s.remove(&id).is_none() {
+                            s.insert(id.clone(), RegistryRef { registry_id: id.clone(), registry_type });
+                        }
+                    });
+                }
+            />
+        </td>
+    }
+}
+
 #[component]
-fn RegistryRow(registry: Registry) -> impl IntoView {
+fn RegistryRow(registry: Registry, selectable: bool) -> impl IntoView {
+    let checkbox = selectable.then(|| pick(&registry));
     let status = registry.status.clone().unwrap_or_default();
     let (label, class) = match status.as_str() {
         "success" => ("Connected", "ok"),
@@ -59,6 +90,7 @@ fn RegistryRow(registry: Registry) -> impl IntoView {
     let reason = registry.fail_reason.clone().filter(|r| !r.is_empty());
     view! {
         <tr class="registry" data-registry-id=registry.id.clone()>
+            {checkbox}
             <th scope="row">{registry.registry_name}</th>
             <td>{registry_type_label(&registry.registry_type).to_owned()}</td>
             <td class="address">{registry.registry_addr.unwrap_or_default()}</td>

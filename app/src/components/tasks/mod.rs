@@ -2,3 +2,4 @@ pub mod failed_images;
 pub mod freshness;
 pub mod progress_bar;
 pub mod task_table;
+pub mod stop;

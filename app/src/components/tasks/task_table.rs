@@ -1,6 +1,7 @@
 use super::failed_images::FailedImages;
 use super::progress_bar::ProgressBar;
 use crate::components::common::moment::Moment;
+use super::stop::StopButton;
 use leptos::prelude::*;
 use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType};
 
@@ -16,8 +17,14 @@ fn task_type_label(value: Option<&str>) -> String {
 }
 
 /// The tasks of one list, newest first as the service returns them.
+/// `account`: where Stop buttons send their call (shown when the page
+/// provides a `StopControl`, i.e. for operators).
 #[component]
-pub fn TaskTable(list: TaskListType, answer: ListTasksResponse) -> impl IntoView {
+pub fn TaskTable(
+    list: TaskListType,
+    answer: ListTasksResponse,
+    #[prop(optional_no_strip)] account: Option<String>,
+) -> impl IntoView {
     if answer.data_list.is_empty() {
         let what = match list {
             TaskListType::ImageScan => {
@@ -47,7 +54,11 @@ pub fn TaskTable(list: TaskListType, answer: ListTasksResponse) -> impl IntoView
                     </tr>
                 </thead>
                 <tbody>
-                    {answer.data_list.into_iter().map(|task| view! { <TaskRow task /> }.into_any()).collect_view()}
+                    {answer
+                        .data_list
+                        .into_iter()
+                        .map(|task| view! { <TaskRow task list account=account.clone() /> }.into_any())
+                        .collect_view()}
                 </tbody>
             </table>
         </div>
@@ -64,8 +75,18 @@ fn time_cell(ms: Option<i64>) -> impl IntoView {
 }
 
 #[component]
-fn TaskRow(task: ImageScanTaskInfo) -> impl IntoView {
+fn TaskRow(task: ImageScanTaskInfo, list: TaskListType, account: Option<String>) -> impl IntoView {
     let running = (0..100).contains(&task.task_status);
+    let stop = account.filter(|_| running && list == TaskListType::ImageScan).map(|account| {
+        view! {
+            <StopButton
+                account
+                task_id=task.task_id.clone()
+                task_name=task.task_name.clone()
+                is_all=task.is_all == Some(true)
+            />
+        }
+    });
     let remaining = task
         .remain_min
         .filter(|_| running)
@@ -80,6 +101,7 @@ fn TaskRow(task: ImageScanTaskInfo) -> impl IntoView {
             <td>
                 <ProgressBar status=task.task_status />
                 {remaining}
+                {stop}
             </td>
             <td class="num">{task.success_num}</td>
             <td class="num">{task.failed_num}</td>

@@ -1,10 +1,12 @@
 use crate::accounts::AccountInfo;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 
 /// The configured accounts, without any secret or endpoint.
-#[server(prefix = "/api", endpoint = "list_accounts")]
+#[server(prefix = "/api/v1", endpoint = "accounts", input = GetUrl)]
 pub async fn list_accounts() -> Result<Vec<AccountInfo>, AppError> {
+    crate::auth::require(scanport_portal::Role::Viewer)?;
     let state = crate::state::app_state()?;
     Ok(state.accounts.iter().map(|a| a.info.clone()).collect())
 }

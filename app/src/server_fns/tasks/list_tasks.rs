@@ -1,17 +1,19 @@
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use scanport_wire::hss::TaskListType;
 use scanport_wire::live::TaskSnapshot;
 
 /// The HSS scan or sync task list of an account (the first Huawei account
 /// when none is named), from the account's shared snapshot: reading it
 /// costs the cloud nothing.
-#[server(prefix = "/api", endpoint = "list_tasks")]
+#[server(prefix = "/api/v1", endpoint = "live/tasks", input = Json)]
 pub async fn list_tasks(
     account: Option<String>,
     list: TaskListType,
 ) -> Result<TaskSnapshot, AppError> {
     use std::time::Duration;
+    crate::auth::require(scanport_portal::Role::Viewer)?;
     let state = crate::state::app_state()?;
     let hub = state.hub(account.as_deref())?;
     // The first read of a list waits for its first poll.

@@ -1,0 +1,241 @@
+//! Creating an API token for a user, and showing it the one time it can
+//! be shown.
+
+use super::feedback::{field_of, sentence, use_interactive};
+use crate::error::AppError;
+use crate::server_fns::admin::{CreateToken, NewToken};
+use leptos::ev::SubmitEvent;
+use leptos::html::Input;
+use leptos::prelude::*;
+use scanport_wire::portal::UserInfo;
+
+const MAX_EXPIRY_DAYS: u32 = 3650;
+
+/// Where an error of `create_token` belongs.
+fn field(err: &AppError) -> &str {
+    match err {
+        AppError::NotFound { .. } => "user",
+        other => match field_of(other) {
+            Some("user" | "user_name" | "name") => "user",
+            Some("label") => "label",
+            Some("expires_days") => "expires",
+            _ => "form",
+        },
+    }
+}
+
+/// `Ok(None)` for empty (never expires), the days, or why not.
+fn parse_days(text: &str) -> Result<Option<u32>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(days) if (1..=MAX_EXPIRY_DAYS).contains(&days) => Ok(Some(days)),
+        _ => Err(format!(
+            "Enter whole days from 1 to {MAX_EXPIRY_DAYS}, or leave it empty."
+        )),
+    }
+}
+
+#[component]
+pub fn CreateTokenForm(
+    users: Resource<Result<Vec<UserInfo>, AppError>>,
+    create: ServerAction<CreateToken>,
+) -> impl IntoView {
+    let interactive = use_interactive();
+    let user = RwSignal::new(String::new());
+    let label = RwSignal::new(String::new());
+    let expires = RwSignal::new(String::new());
+    // What the form itself refuses, before asking the server: (field, message).
+    let local_error = RwSignal::new(None::<(&'static str, String)>);
+    let result = create.value();
+    let pending = create.pending();
+
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = result.get() {
+            label.set(String::new());
+            expires.set(String::new());
+        }
+    });
+    let error_in = move |which: &'static str| {
+        Signal::derive(move || match (local_error.get(), result.get()) {
+            (Some((f, message)), _) => (f == which).then_some(message),
+            (None, Some(Err(e))) if field(&e) == which => Some(sentence(&e)),
+            _ => None,
+        })
+    };
+    let user_error = error_in("user");
+    let label_error = error_in("label");
+    let expires_error = error_in("expires");
+    let form_error = error_in("form");
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let chosen = user.get_untracked();
+        let text = label.get_untracked().trim().to_owned();
+        match parse_days(&expires.get_untracked()) {
+            _ if chosen.is_empty() => local_error.set(Some(("user", "Choose a user.".to_owned()))),
+            _ if text.is_empty() => {
+                local_error.set(Some(("label", "Give the token a label.".to_owned())));
+            }
+            Err(message) => local_error.set(Some(("expires", message))),
+            Ok(expires_days) => {
+                local_error.set(None);
+                create.dispatch(CreateToken {
+                    user: chosen,
+                    label: text,
+                    expires_days,
+                });
+            }
+        }
+    };
+
+    view! {
+        <form class="admin-form" aria-labelledby="create-token-title" on:submit=on_submit novalidate>
+            <h3 id="create-token-title">"Create a token"</h3>
+            <div class="fields">
+                <div class="field">
+                    <label for="token-user">"User"</label>
+                    <select
+                        id="token-user"
+                        name="user"
+                        required
+                        aria-describedby="token-user-hint"
+                        aria-invalid=move || user_error.get().map(|_| "true")
+                        on:change=move |ev| user.set(event_target_value(&ev))
+                    >
+                        <option value="" selected=move || user.get().is_empty()>"Choose a user"</option>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                users
+                                    .await
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|u| {
+                                        let name = u.name.clone();
+                                        let chosen = name.clone();
+                                        let text = if u.disabled {
+                                            format!("{} ({}, disabled)", u.name, u.role.as_str())
+                                        } else {
+                                            format!("{} ({})", u.name, u.role.as_str())
+                                        };
+                                        view! {
+                                            <option value=name selected=move || user.get() == chosen>
+                                                {text}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                    <p id="token-user-hint" class="hint">"The token acts as this user, with their role at the time of each call."</p>
+                    {move || user_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+                <div class="field">
+                    <label for="token-label">"Label"</label>
+                    <input
+                        id="token-label"
+                        name="label"
+                        required
+                        maxlength="100"
+                        autocomplete="off"
+                        aria-describedby="token-label-hint"
+                        aria-invalid=move || label_error.get().map(|_| "true")
+                        bind:value=label
+                    />
+                    <p id="token-label-hint" class="hint">"What uses it, e.g. “CI nightly scan”."</p>
+                    {move || label_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+                <div class="field">
+                    <label for="token-expires">"Expires after (days)"</label>
+                    <input
+                        id="token-expires"
+                        name="expires_days"
+                        type="number"
+                        inputmode="numeric"
+                        min="1"
+                        max="3650"
+                        step="1"
+                        aria-describedby="token-expires-hint"
+                        aria-invalid=move || expires_error.get().map(|_| "true")
+                        bind:value=expires
+                    />
+                    <p id="token-expires-hint" class="hint">"1 to 3650. Empty: it never expires."</p>
+                    {move || expires_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=move || !interactive.get()>
+                    {move || if pending.get() { "Creating…" } else { "Create token" }}
+                </button>
+                <div class="form-result" aria-live="polite">
+                    {move || form_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+            </div>
+        </form>
+        <NewTokenPanel create />
+    }
+}
+
+/// The token just created, in a read-only field, once. "Done" forgets it.
+#[component]
+fn NewTokenPanel(create: ServerAction<CreateToken>) -> impl IntoView {
+    let field = NodeRef::<Input>::new();
+    let created = move || match create.value().get() {
+        Some(Ok(token)) => Some(token),
+        _ => None,
+    };
+    // Focus the token, selected, so it can be copied at once.
+    Effect::new(move |_| {
+        if created().is_some()
+            && let Some(input) = field.get()
+        {
+            let _ = input.focus();
+            input.select();
+        }
+    });
+    move || {
+        created().map(|NewToken { token, info }| {
+            view! {
+                <div class="new-token" role="region" aria-labelledby="new-token-title">
+                    <h3 id="new-token-title">
+                        {format!("New token for {}: {}", info.user, info.label)}
+                    </h3>
+                    <p class="notice warn">
+                        <strong>"Copy it now: it will not be shown again."</strong>
+                        " Scanport keeps only a hash of it."
+                    </p>
+                    <label for="new-token-value">"API token"</label>
+                    <input
+                        id="new-token-value"
+                        class="token-value"
+                        readonly
+                        value=token
+                        spellcheck="false"
+                        autocomplete="off"
+                        aria-describedby="new-token-hint"
+                        node_ref=field
+                        on:focus=move |_| {
+                            if let Some(input) = field.get() {
+                                input.select();
+                            }
+                        }
+                    />
+                    <p id="new-token-hint" class="hint">
+                        "Select the field and copy it (Ctrl+C, or ⌘C on a Mac). Scripts send it as "
+                        <code>"Authorization: Bearer …"</code>
+                        "."
+                    </p>
+                    <button type="button" class="secondary" on:click=move |_| create.clear()>
+                        "Done, I copied it"
+                    </button>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,214 @@
+//! "Scan selected" and "Scan all matching": a confirmation that says
+//! exactly what will be scanned before anything is sent, then the launch
+//! (with one `Idempotency-Key` per confirmation, so a double click or a
+//! retried request scans once), then the task monitor.
+
+use super::selection::Selection;
+use crate::components::error_notice::ErrorNotice;
+use crate::error::AppError;
+use crate::pages::images::ImageFilters;
+use crate::server_fns::hss::hss_batch_scan;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use scanport_wire::hss::BatchScanRequest;
+
+/// What the user is about to confirm.
+#[derive(Debug, Clone, PartialEq)]
+enum Pending {
+    Selected,
+    AllMatching,
+}
+
+#[component]
+pub fn LaunchBar(
+    account: String,
+    filters: ImageFilters,
+    /// Images matching the filters now, from the list's total.
+    matching: i64,
+) -> impl IntoView {
+    let selection = expect_context::<Selection>();
+    let pending = RwSignal::new(None::<Pending>);
+    let key = RwSignal::new(String::new());
+    let understood = RwSignal::new(false);
+    let navigate = use_navigate();
+    let launch = Action::new({
+        let account = account.clone();
+        move |request: &BatchScanRequest| {
+            let account = account.clone();
+            let request = request.clone();
+            let key = key.get_untracked();
+            async move { hss_batch_scan(account, request, Some(key)).await }
+        }
+    });
+    let open = move |what: Pending| {
+        key.set(crate::components::common::idempotency::new_key());
+        understood.set(false);
+        launch.value().set(None);
+        pending.set(Some(what));
+    };
+    // On success, the new task in the task monitor.
+    Effect::new({
+        let account = account.clone();
+        move |_| {
+            if let Some(Ok(_)) = launch.value().get() {
+                selection.clear();
+                pending.set(None);
+                navigate(
+                    &format!("/tasks?type=image_scan&account={account}&launched=1"),
+                    Default::default(),
+                );
+            }
+        }
+    });
+
+    let filters_for_dialog = filters.clone();
+    let confirm = move |_| {
+        let request = match pending.get_untracked() {
+            Some(Pending::Selected) => {
+                BatchScanRequest::images(filters.image_type, selection.images())
+            }
+            Some(Pending::AllMatching) => filters.to_operate_all(),
+            None => return,
+        };
+        launch.dispatch(request);
+    };
+    let selected = move || selection.len();
+
+    view! {
+        <div class="launch-bar" role="group" aria-label="Launch a scan">
+            <span class="selected-count" aria-live="polite">
+                {move || match selected() {
+                    0 => "No image selected".to_owned(),
+                    1 => "1 image selected".to_owned(),
+                    n => format!("{n} images selected"),
+                }}
+            </span>
+            <button
+                type="button"
+                class="primary"
+                disabled=move || selected() == 0
+                on:click=move |_| open(Pending::Selected)
+            >
+                "Scan selected"
+            </button>
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || matching == 0
+                on:click=move |_| open(Pending::AllMatching)
+            >
+                {format!("Scan all {matching} matching…")}
+            </button>
+            <button type="button" class="link-button" disabled=move || selected() == 0 on:click=move |_| selection.clear()>
+                "Clear selection"
+            </button>
+        </div>
+        <Show when=move || pending.get().is_some()>
+            {
+                let filters = filters_for_dialog.clone();
+                let confirm = confirm.clone();
+                view! { <LaunchDialog pending understood launch filters matching selection confirm /> }
+            }
+        </Show>
+    }
+    .into_any()
+}
+
+/// The confirmation: exactly what will be scanned, then "Launch scan".
+#[component]
+fn LaunchDialog(
+    pending: RwSignal<Option<Pending>>,
+    understood: RwSignal<bool>,
+    launch: Action<BatchScanRequest, Result<crate::server_fns::Empty, AppError>>,
+    filters: ImageFilters,
+    matching: i64,
+    selection: Selection,
+    confirm: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+            <div class="dialog-backdrop">
+                <div
+                    class="dialog"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-labelledby="launch-title"
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            pending.set(None);
+                        }
+                    }
+                >
+                    {
+                        move || match pending.get() {
+                            Some(Pending::Selected) => {
+                                let images = selection.images();
+                                view! {
+                                    <h2 id="launch-title">
+                                        {format!(
+                                            "Scan {} {} image{}?",
+                                            images.len(),
+                                            filters.image_type_label(),
+                                            if images.len() == 1 { "" } else { "s" },
+                                        )}
+                                    </h2>
+                                    <ul class="launch-list">
+                                        {images
+                                            .iter()
+                                            .map(|i| view! {
+                                                <li><code>{format!("{}/{}:{}", i.namespace, i.image_name, i.image_version)}</code></li>
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Some(Pending::AllMatching) => view! {
+                                <h2 id="launch-title">
+                                    {format!("Scan every {} image matching these filters?", filters.image_type_label())}
+                                </h2>
+                                <p>{filters.describe()}</p>
+                                <p>
+                                    {format!("{matching} images match now; the cloud scans whatever matches when it runs.")}
+                                </p>
+                                <label class="confirm-check">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=move || understood.get()
+                                        on:change=move |ev| understood.set(event_target_checked(&ev))
+                                    />
+                                    {format!("Yes, scan all {matching} matching images")}
+                                </label>
+                            }
+                                .into_any(),
+                            None => ().into_any(),
+                        }
+                    }
+                    {move || {
+                        launch
+                            .value()
+                            .get()
+                            .and_then(Result::err)
+                            .map(|error: AppError| view! { <ErrorNotice error /> })
+                    }}
+                    <div class="dialog-actions">
+                        <button type="button" class="secondary" on:click=move |_| pending.set(None)>
+                            "Cancel"
+                        </button>
+                        <button
+                            type="button"
+                            class="primary"
+                            autofocus
+                            disabled=move || {
+                                launch.pending().get()
+                                    || (pending.get() == Some(Pending::AllMatching) && !understood.get())
+                            }
+                            on:click=confirm
+                        >
+                            {move || if launch.pending().get() { "Launching…" } else { "Launch scan" }}
+                        </button>
+                    </div>
+                </div>
+            </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,142 @@
+//! Refreshing the SWR image lists and syncing registries (operators).
+//! Each click sends one request with its own `Idempotency-Key`; the sync
+//! task then shows in Tasks › Sync tasks.
+
+use crate::components::common::idempotency::new_key;
+use crate::components::error_notice::ErrorNotice;
+use crate::error::AppError;
+use crate::server_fns::hss::{hss_image_sync_task, hss_synchronize};
+use leptos::prelude::*;
+use scanport_wire::hss::{ImageSyncTaskRequest, ImageType, RegistryRef, SynchronizeRequest};
+use std::collections::BTreeMap;
+
+/// Registries ticked for "Sync selected", by id.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistrySelection(pub RwSignal<BTreeMap<String, RegistryRef>>);
+
+#[derive(Debug, Clone, PartialEq)]
+enum SyncJob {
+    RefreshList(ImageType),
+    Registries(ImageSyncTaskRequest),
+}
+
+impl SyncJob {
+    fn done_message(&self) -> String {
+        match self {
+            SyncJob::RefreshList(ImageType::SharedImage) => {
+                "The SWR shared image list is being refreshed.".to_owned()
+            }
+            SyncJob::RefreshList(_) => "The SWR private image list is being refreshed.".to_owned(),
+            SyncJob::Registries(r) if r.sync_all_registries == Some(true) => {
+                "A sync of all registries has started.".to_owned()
+            }
+            SyncJob::Registries(r) => format!(
+                "A sync of {} registr{} has started.",
+                r.registry_info.len(),
+                if r.registry_info.len() == 1 { "y" } else { "ies" }
+            ),
+        }
+    }
+}
+
+#[component]
+pub fn SyncActions(account: String) -> impl IntoView {
+    let selection = expect_context::<RegistrySelection>();
+    let sync = Action::new({
+        let account = account.clone();
+        move |job: &SyncJob| {
+            let account = account.clone();
+            let job = job.clone();
+            async move {
+                let key = Some(new_key());
+                match &job {
+                    SyncJob::RefreshList(image_type) => {
+                        let request = SynchronizeRequest {
+                            image_type: *image_type,
+                        };
+                        hss_synchronize(account, request, key).await.map(|_| ())?;
+                    }
+                    SyncJob::Registries(request) => {
+                        hss_image_sync_task(account, request.clone(), key).await?;
+                    }
+                }
+                Ok::<_, AppError>(job.done_message())
+            }
+        }
+    });
+    let busy = sync.pending();
+    let selected = move || selection.0.with(BTreeMap::len);
+    let tasks_href = format!("/tasks?type=image_sync&account={account}");
+    view! {
+        <div class="launch-bar" role="group" aria-label="Sync">
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || busy.get()
+                on:click=move |_| {
+                    sync.dispatch(SyncJob::RefreshList(ImageType::PrivateImage));
+                }
+            >
+                "Refresh SWR private image list"
+            </button>
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || busy.get()
+                on:click=move |_| {
+                    sync.dispatch(SyncJob::RefreshList(ImageType::SharedImage));
+                }
+            >
+                "Refresh SWR shared image list"
+            </button>
+            <button
+                type="button"
+                class="primary"
+                disabled=move || busy.get()
+                on:click=move |_| {
+                    sync.dispatch(
+                        SyncJob::Registries(ImageSyncTaskRequest {
+                            sync_all_registries: Some(true),
+                            registry_info: Vec::new(),
+                        }),
+                    );
+                }
+            >
+                "Sync all registries"
+            </button>
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || busy.get() || selected() == 0
+                on:click=move |_| {
+                    let chosen = selection.0.with_untracked(|s| s.values().cloned().collect());
+                    sync.dispatch(
+                        SyncJob::Registries(ImageSyncTaskRequest {
+                            sync_all_registries: None,
+                            registry_info: chosen,
+                        }),
+                    );
+                }
+            >
+                {move || format!("Sync selected ({})", selected())}
+            </button>
+        </div>
+        {move || {
+            sync.value()
+                .get()
+                .map(|result| match result {
+                    Ok(message) => {
+                        let href = tasks_href.clone();
+                        view! {
+                            <p class="notice ok" role="status">
+                                {message} " " <a href=href>"Follow it in Sync tasks"</a>
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                })
+        }}
+    }
+    .into_any()
+}

@@ -1,0 +1,143 @@
+//! The one path every state-changing cloud call takes: the caller's role
+//! was checked and the request validated by the server function; here the
+//! `Idempotency-Key` is claimed, the audit row written as pending, the call
+//! made (once, never retried), and the outcome recorded before the answer
+//! goes back.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use scanport_portal::audit::{self, Finish, NewEntry};
+use scanport_portal::idempotency::{self, Claim};
+use scanport_portal::{Outcome, Principal};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The header scripts send; the UI sends the same value in the body's
+/// `idempotency_key`, one per confirmation.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+/// A state-changing call about to be made.
+pub struct Mutation<'a, R: Serialize> {
+    pub state: &'a AppState,
+    pub caller: &'a Principal,
+    /// The public endpoint, e.g. `hss/batch-scan`; also the audit action.
+    pub action: &'static str,
+    pub account: &'a str,
+    pub request: &'a R,
+    /// From the body; the header wins when both are given.
+    pub idempotency_key: Option<String>,
+}
+
+/// Runs `call` as described in the module comment. `call` answers the
+/// upstream response and, where the service gives one, its request id.
+pub async fn mutate<R, T, F, Fut>(m: Mutation<'_, R>, call: F) -> Result<T, AppError>
+where
+    R: Serialize,
+    T: Serialize + DeserializeOwned,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(T, Option<String>), AppError>>,
+{
+    let db = &m.state.portal.db;
+    let request_json = serde_json::to_string(m.request).map_err(|e| AppError::Internal {
+        message: format!("cannot encode the request: {e}"),
+    })?;
+    let key = crate::auth::header(IDEMPOTENCY_HEADER).or(m.idempotency_key);
+    if let Some(key) = &key {
+        let fingerprint = idempotency::fingerprint(m.action, m.account, &request_json);
+        match idempotency::claim(db, &m.caller.user_id, key, &fingerprint).await? {
+            Claim::Fresh => {}
+            Claim::Replay { status, body } => return replay(status, &body),
+            Claim::Mismatch => {
+                return Err(AppError::Conflict {
+                    message: "This Idempotency-Key was already used for a different request; \
+                              use a new key for a new request."
+                        .to_owned(),
+                });
+            }
+            Claim::InFlight => {
+                return Err(AppError::Conflict {
+                    message: "The first request with this Idempotency-Key has not finished \
+                              (or the server stopped during it); check the task list before \
+                              sending it again with a new key."
+                        .to_owned(),
+                });
+            }
+        }
+    }
+
+    let audit_id = audit::begin(
+        db,
+        NewEntry {
+            actor: &m.caller.name,
+            via: m.caller.via_label(),
+            action: m.action,
+            account: Some(m.account),
+            request: Some(request_json),
+        },
+    )
+    .await?;
+
+    let result = call().await;
+
+    let (outcome, detail, request_id) = match &result {
+        Ok((_, request_id)) => (Outcome::Ok, None, request_id.clone()),
+        Err(err) => (
+            Outcome::Failed,
+            Some(err.to_string()),
+            err.request_id().map(str::to_owned),
+        ),
+    };
+    audit::finish(
+        db,
+        &audit_id,
+        outcome,
+        Finish {
+            detail: detail.as_deref(),
+            upstream_request_id: request_id.as_deref(),
+        },
+    )
+    .await?;
+
+    let result = result.map(|(answer, _)| answer);
+    if let Some(key) = &key {
+        remember(m.state, &m.caller.user_id, key, &result).await?;
+    }
+    result
+}
+
+/// Stores the answer for the key, or frees the key when the cloud surely
+/// did not act (it refused before doing anything), so a retry may go.
+async fn remember<T: Serialize>(
+    state: &AppState,
+    user_id: &str,
+    key: &str,
+    result: &Result<T, AppError>,
+) -> Result<(), AppError> {
+    let db = &state.portal.db;
+    let (status, body) = match result {
+        Ok(answer) => (200, serde_json::to_string(answer).unwrap_or_default()),
+        Err(
+            AppError::RateLimited { .. }
+            | AppError::InvalidInput { .. }
+            | AppError::AuthRejected { .. }
+            | AppError::ClockSkew { .. },
+        ) => {
+            idempotency::release(db, user_id, key).await?;
+            return Ok(());
+        }
+        Err(err) => (err.status(), serde_json::to_string(err).unwrap_or_default()),
+    };
+    idempotency::complete(db, user_id, key, status, &body).await?;
+    Ok(())
+}
+
+fn replay<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, AppError> {
+    let broken = |e: serde_json::Error| AppError::Internal {
+        message: format!("the stored answer for this Idempotency-Key is unreadable: {e}"),
+    };
+    if status == 200 {
+        serde_json::from_str(body).map_err(broken)
+    } else {
+        Err(serde_json::from_str(body).map_err(broken)?)
+    }
+}

@@ -1,0 +1,150 @@
+//! `/admin`: users, API tokens and the audit log (admin role).
+//!
+//! The lists render on the server, so the page is complete without
+//! JavaScript; changes are server-function calls and need it. The audit
+//! log's filters and page live in the address (`?actor=…&page=…`).
+
+use crate::components::admin::add_user_form::AddUserForm;
+use crate::components::admin::audit_filters::AuditFilters;
+use crate::components::admin::audit_log::AuditLog;
+use crate::components::admin::create_token_form::CreateTokenForm;
+use crate::components::admin::feedback::{ChangeResult, NeedsScript, sentence};
+use crate::components::admin::token_table::{TokenTable, revoke_token_action};
+use crate::components::admin::user_table::{UserTable, change_user_action};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::layout::CurrentUser;
+use crate::error::AppError;
+use crate::server_fns::admin::{AddUser, CreateToken, audit_log, list_tokens, list_users};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use scanport_wire::portal::Role;
+
+/// Tells the browser (and scripts) that the page was refused.
+fn refuse_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status())
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let me = expect_context::<CurrentUser>().0;
+    let query = use_query_map();
+    let filters = Memo::new(move |_| query.with(AuditFilters::from_query));
+
+    let add = ServerAction::<AddUser>::new();
+    let change = change_user_action();
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = revoke_token_action();
+
+    // Each list refetches after the changes that touch it; the audit log
+    // after any change, since every change is audited.
+    let users = Resource::new(
+        move || (add.version().get(), change.version().get()),
+        |_| list_users(),
+    );
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_tokens(),
+    );
+    let audited = move || {
+        add.version().get()
+            + change.version().get()
+            + create.version().get()
+            + revoke.version().get()
+    };
+    let audit = Resource::new(
+        move || (filters.get(), audited()),
+        |(filters, _)| audit_log(filters.query()),
+    );
+
+    let change_result =
+        Signal::derive(move || change.value().get().map(|r| r.map_err(|e| sentence(&e))));
+    let revoke_result =
+        Signal::derive(move || revoke.value().get().map(|r| r.map_err(|e| sentence(&e))));
+
+    view! {
+        <div class="page-head">
+            <h1>"Administration"</h1>
+        </div>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let me = match me.await {
+                    Some(me) if me.role.allows(Role::Admin) => me,
+                    Some(_) => {
+                        refuse_status(&AppError::Forbidden);
+                        return view! { <ErrorNotice error=AppError::Forbidden /> }.into_any();
+                    }
+                    None => {
+                        refuse_status(&AppError::Unauthenticated);
+                        return view! { <ErrorNotice error=AppError::Unauthenticated /> }.into_any();
+                    }
+                };
+                view! {
+                    <nav class="admin-jump" aria-label="Sections of this page">
+                        <a href="#users">"Users"</a>
+                        <a href="#tokens">"API tokens"</a>
+                        <a href="#audit">"Audit log"</a>
+                    </nav>
+
+                    <section id="users" class="admin-section" aria-labelledby="users-title">
+                        <h2 id="users-title">"Users"</h2>
+                        <NeedsScript what="Adding and changing users" />
+                        <AddUserForm add />
+                        <ChangeResult result=change_result />
+                        <Transition fallback=|| view! { <p class="loading" role="status">"Loading users…"</p> }>
+                            {
+                                let me = me.name.clone();
+                                move || {
+                                    let me = me.clone();
+                                    Suspend::new(async move {
+                                        match users.await {
+                                            Ok(users) => view! { <UserTable users me change /> }.into_any(),
+                                            Err(error) => {
+                                                refuse_status(&error);
+                                                view! { <ErrorNotice error /> }.into_any()
+                                            }
+                                        }
+                                    })
+                                }
+                            }
+                        </Transition>
+                    </section>
+
+                    <section id="tokens" class="admin-section" aria-labelledby="tokens-title">
+                        <h2 id="tokens-title">"API tokens"</h2>
+                        <p class="section-intro">
+                            "Scripts and CI pipelines call "
+                            <code>"/api/v1/…"</code>
+                            " with "
+                            <code>"Authorization: Bearer <token>"</code>
+                            ", acting as the token's user."
+                        </p>
+                        <NeedsScript what="Creating and revoking tokens" />
+                        <CreateTokenForm users create />
+                        <ChangeResult result=revoke_result />
+                        <Transition fallback=|| view! { <p class="loading" role="status">"Loading tokens…"</p> }>
+                            {move || Suspend::new(async move {
+                                match tokens.await {
+                                    Ok(tokens) => view! { <TokenTable tokens revoke /> }.into_any(),
+                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                }
+                            })}
+                        </Transition>
+                    </section>
+
+                    <section id="audit" class="admin-section" aria-labelledby="audit-title">
+                        <h2 id="audit-title">"Audit log"</h2>
+                        <AuditLog filters entries=audit />
+                    </section>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,246 @@
+//! `/images`: the SWR image list with filters (in the URL), selection
+//! across pages, and the scan launcher.
+
+use crate::components::error_notice::ErrorNotice;
+use crate::components::images::filters::FilterForm;
+use crate::components::images::image_table::ImageTable;
+use crate::components::images::launch::LaunchBar;
+use crate::components::images::selection::Selection;
+use crate::components::layout::CurrentUser;
+use crate::server_fns::hss::hss_images;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use leptos_router::params::ParamsMap;
+use scanport_wire::hss::{BatchScanRequest, ImageType, ListImagesRequest, ScanStatus, SwrImageType};
+use scanport_wire::portal::Role;
+
+/// Images per page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The filters, as the URL holds them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageFilters {
+    pub image_type: ImageType,
+    pub namespace: String,
+    pub image_name: String,
+    pub image_version: String,
+    pub scan_status: Option<ScanStatus>,
+    pub latest_only: bool,
+    pub has_vul: bool,
+    pub has_malicious_file: bool,
+    pub has_unsafe_setting: bool,
+    /// 1-based.
+    pub page: i64,
+}
+
+fn text(q: &ParamsMap, key: &str) -> String {
+    q.get(key).map(|v| v.trim().to_owned()).unwrap_or_default()
+}
+
+fn flag(q: &ParamsMap, key: &str) -> bool {
+    q.get(key).is_some_and(|v| v == "1" || v == "true" || v == "on")
+}
+
+fn some(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+impl ImageFilters {
+    pub fn from_query(q: &ParamsMap) -> Self {
+        Self {
+            image_type: q
+                .get("image_type")
+                .and_then(|t| ImageType::parse(&t))
+                .unwrap_or(ImageType::PrivateImage),
+            namespace: text(q, "namespace"),
+            image_name: text(q, "image_name"),
+            image_version: text(q, "image_version"),
+            scan_status: q.get("scan_status").and_then(|s| ScanStatus::parse(&s)),
+            latest_only: flag(q, "latest"),
+            has_vul: flag(q, "has_vul"),
+            has_malicious_file: flag(q, "has_malicious_file"),
+            has_unsafe_setting: flag(q, "has_unsafe_setting"),
+            page: q
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+        }
+    }
+
+    fn swr_type(&self) -> SwrImageType {
+        match self.image_type {
+            ImageType::PrivateImage => SwrImageType::PrivateImage,
+            ImageType::SharedImage => SwrImageType::SharedImage,
+            ImageType::InstanceImage => SwrImageType::InstanceImage,
+        }
+    }
+
+    pub fn image_type_label(&self) -> &'static str {
+        match self.image_type {
+            ImageType::PrivateImage => "private",
+            ImageType::SharedImage => "shared",
+            ImageType::InstanceImage => "enterprise-instance",
+        }
+    }
+
+    /// The list request for the current page.
+    pub fn to_list_request(&self) -> ListImagesRequest {
+        let mut req = ListImagesRequest::new(self.swr_type());
+        req.namespace = some(&self.namespace);
+        req.image_name = some(&self.image_name);
+        req.image_version = some(&self.image_version);
+        req.scan_status = self.scan_status;
+        req.latest_version = self.latest_only.then_some(true);
+        req.has_vul = self.has_vul.then_some(true);
+        req.has_malicious_file = self.has_malicious_file.then_some(true);
+        req.has_unsafe_setting = self.has_unsafe_setting.then_some(true);
+        req.offset = Some((self.page - 1) * PAGE_SIZE);
+        req.limit = Some(PAGE_SIZE);
+        req
+    }
+
+    /// "Scan all matching": the batch scan's own filters. (The list's
+    /// has-vulnerability filters have no batch-scan counterpart; the
+    /// dialog says so.)
+    pub fn to_operate_all(&self) -> BatchScanRequest {
+        let mut req = BatchScanRequest::images(self.image_type, Vec::new());
+        req.operate_all = Some(true);
+        req.namespace = some(&self.namespace);
+        req.image_name = some(&self.image_name);
+        req.image_version = some(&self.image_version);
+        req.scan_status = self.scan_status;
+        req.latest_version = self.latest_only.then_some(true);
+        req
+    }
+
+    /// The filters in words, for the confirmation.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.namespace.is_empty() {
+            parts.push(format!("namespace “{}”", self.namespace));
+        }
+        if !self.image_name.is_empty() {
+            parts.push(format!("name “{}”", self.image_name));
+        }
+        if !self.image_version.is_empty() {
+            parts.push(format!("tag “{}”", self.image_version));
+        }
+        if let Some(status) = self.scan_status {
+            parts.push(format!("status {}", crate::format::scan_status_label(status)));
+        }
+        if self.latest_only {
+            parts.push("latest versions only".to_owned());
+        }
+        let mut text = if parts.is_empty() {
+            format!("Filters: none — every {} image.", self.image_type_label())
+        } else {
+            format!("Filters: {}.", parts.join(", "))
+        };
+        if self.has_vul || self.has_malicious_file || self.has_unsafe_setting {
+            text.push_str(
+                " The vulnerability, malicious-file and unsafe-setting filters do not apply to a scan-all.",
+            );
+        }
+        text
+    }
+
+    /// This view's URL with another page number.
+    pub fn href_for_page(&self, account: Option<&str>, page: i64) -> String {
+        let mut pairs: Vec<(&str, String)> = vec![("image_type", self.image_type.as_str().to_owned())];
+        for (key, value) in [
+            ("namespace", &self.namespace),
+            ("image_name", &self.image_name),
+            ("image_version", &self.image_version),
+        ] {
+            if !value.is_empty() {
+                pairs.push((key, value.clone()));
+            }
+        }
+        if let Some(status) = self.scan_status {
+            pairs.push(("scan_status", status.as_str().to_owned()));
+        }
+        for (key, on) in [
+            ("latest", self.latest_only),
+            ("has_vul", self.has_vul),
+            ("has_malicious_file", self.has_malicious_file),
+            ("has_unsafe_setting", self.has_unsafe_setting),
+        ] {
+            if on {
+                pairs.push((key, "1".to_owned()));
+            }
+        }
+        if let Some(account) = account {
+            pairs.push(("account", account.to_owned()));
+        }
+        pairs.push(("page", page.to_string()));
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::format::url_encode(v)))
+            .collect();
+        format!("/images?{}", query.join("&"))
+    }
+}
+
+#[component]
+pub fn ImagesPage() -> impl IntoView {
+    let query = use_query_map();
+    let account = Memo::new(move |_| query.with(|q| q.get("account")));
+    let filters = Memo::new(move |_| query.with(ImageFilters::from_query));
+    let selection = Selection::new();
+    provide_context(selection);
+    // A new image type starts a new selection: one batch, one type.
+    Effect::new(move |previous: Option<ImageType>| {
+        let kind = filters.with(|f| f.image_type);
+        if previous.is_some_and(|p| p != kind) {
+            selection.clear();
+        }
+        kind
+    });
+    let user = expect_context::<CurrentUser>().0;
+    let images = Resource::new(
+        move || (account.get(), filters.get()),
+        |(account, filters)| async move {
+            let account = match account {
+                Some(a) => a,
+                None => crate::server_fns::accounts::default_account(crate::accounts::Provider::Huawei)
+                    .await?,
+            };
+            let answer = hss_images(account.clone(), filters.to_list_request()).await?;
+            Ok::<_, crate::error::AppError>((account, answer))
+        },
+    );
+    view! {
+        <div class="page-head">
+            <h1>"Images"</h1>
+        </div>
+        {move || view! { <FilterForm filters=filters.get() account=account.get() /> }}
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading images…"</p> }>
+            {move || Suspend::new(async move {
+                let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
+                match images.await {
+                    Ok((account_id, answer)) => {
+                        let f = filters.get_untracked();
+                        let total = answer.total_num;
+                        let first = if total == 0 { 0 } else { (f.page - 1) * PAGE_SIZE + 1 };
+                        let last = ((f.page - 1) * PAGE_SIZE + answer.data_list.len() as i64).min(total);
+                        let prev = (f.page > 1).then(|| f.href_for_page(account.get_untracked().as_deref(), f.page - 1));
+                        let next = (last < total).then(|| f.href_for_page(account.get_untracked().as_deref(), f.page + 1));
+                        view! {
+                            {operator.then(|| view! { <LaunchBar account=account_id filters=f.clone() matching=total /> })}
+                            <p class="count">{format!("{first}–{last} of {total} images")}</p>
+                            <ImageTable images=answer.data_list selectable=operator />
+                            <nav class="pager" aria-label="Pages">
+                                {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+                                {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+                            </nav>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}

@@ -1,0 +1,52 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use scanport_wire::portal::TokenInfo;
+use serde::{Deserialize, Serialize};
+
+/// A token just created: shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub token: String,
+    pub info: TokenInfo,
+}
+
+/// `admin/tokens`: every API token, without the tokens themselves (admin).
+#[server(prefix = "/api/v1", endpoint = "admin/tokens", input = Json)]
+pub async fn list_tokens() -> Result<Vec<TokenInfo>, AppError> {
+    crate::auth::require(scanport_portal::Role::Admin)?;
+    let state = crate::state::app_state()?;
+    Ok(scanport_portal::tokens::list(&state.portal.db).await?)
+}
+
+/// `admin/tokens/create`: a token acting as `user` (admin).
+#[server(prefix = "/api/v1", endpoint = "admin/tokens/create", input = Json)]
+pub async fn create_token(
+    user: String,
+    label: String,
+    #[server(default)] expires_days: Option<u32>,
+) -> Result<NewToken, AppError> {
+    let caller = crate::auth::require(scanport_portal::Role::Admin)?;
+    let state = crate::state::app_state()?;
+    let created =
+        scanport_portal::tokens::create(&state.portal.db, &user, label.trim(), expires_days).await;
+    let request = serde_json::json!({ "user": user, "label": label, "expires_days": expires_days });
+    let outcome = match &created {
+        Ok(_) => Ok(()),
+        Err(e) => Err(scanport_portal::PortalError::Conflict(e.to_string())),
+    };
+    super::record_change(&state, &caller, "admin/tokens/create", request, &outcome).await?;
+    let (info, token) = created?;
+    Ok(NewToken { token, info })
+}
+
+/// `admin/tokens/revoke`: the token stops working at once (admin).
+#[server(prefix = "/api/v1", endpoint = "admin/tokens/revoke", input = Json)]
+pub async fn revoke_token(id: String) -> Result<(), AppError> {
+    let caller = crate::auth::require(scanport_portal::Role::Admin)?;
+    let state = crate::state::app_state()?;
+    let done = scanport_portal::tokens::revoke(&state.portal.db, &id).await;
+    let request = serde_json::json!({ "id": id });
+    super::record_change(&state, &caller, "admin/tokens/revoke", request, &done).await?;
+    Ok(done?)
+}

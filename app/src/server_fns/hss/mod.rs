@@ -1,0 +1,11 @@
+//! The public HSS endpoints, `POST /api/v1/hss/…`: each takes
+//! `{"account": ID, "request": {…upstream request…}}` and answers the
+//! upstream response.
+
+mod launch;
+mod read;
+mod sync;
+
+pub use launch::*;
+pub use read::*;
+pub use sync::*;

@@ -1,0 +1,241 @@
+//! Users and their passwords (argon2id with the crate's default
+//! parameters: 19 MiB, 2 passes).
+
+use crate::{Db, PortalError, UserInfo, now_ms, secret};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use scanport_wire::portal::Role;
+use sqlx::Row;
+use std::sync::LazyLock;
+
+pub const PASSWORD_MIN_CHARS: usize = 8;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+pub const NAME_MAX_CHARS: usize = 64;
+
+/// A user found by name and password.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+pub fn validate_name(name: &str) -> Result<(), PortalError> {
+    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+        return Err(PortalError::invalid(
+            "name",
+            format!("must be 1 to {NAME_MAX_CHARS} characters"),
+        ));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
+        return Err(PortalError::invalid(
+            "name",
+            "may hold only letters, digits and . _ - @",
+        ));
+    }
+    Ok(())
+}
+
+pub fn validate_password(password: &str) -> Result<(), PortalError> {
+    let chars = password.chars().count();
+    if !(PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&chars) {
+        return Err(PortalError::invalid(
+            "password",
+            format!("must be {PASSWORD_MIN_CHARS} to {PASSWORD_MAX_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Hashes on a blocking thread: argon2 takes tens of milliseconds on
+/// purpose.
+async fn hash_password(password: &str) -> Result<String, PortalError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| PortalError::Hashing(e.to_string()))
+    })
+    .await
+    .map_err(|e| PortalError::Hashing(e.to_string()))?
+}
+
+/// A hash to check against when the name is unknown, so an unknown name
+/// costs as long as a wrong password (no user enumeration by timing).
+static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
+    Argon2::default()
+        .hash_password(secret::random_hex().as_bytes())
+        .ok()
+        .map(|h| h.to_string())
+});
+
+async fn password_matches(password: &str, hash: Option<String>) -> bool {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let Some(hash) = hash.or_else(|| DUMMY_HASH.clone()) else {
+            return false;
+        };
+        let Ok(parsed) = PasswordHash::new(&hash) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+pub async fn add(db: &Db, name: &str, password: &str, role: Role) -> Result<UserInfo, PortalError> {
+    validate_name(name)?;
+    validate_password(password)?;
+    let hash = hash_password(password).await?;
+    let created_at = now_ms();
+    let result = sqlx::query(
+        "INSERT INTO users (id, name, password_hash, role, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5)",
+    )
+    .bind(secret::new_id())
+    .bind(name)
+    .bind(hash)
+    .bind(role.as_str())
+    .bind(created_at)
+    .execute(db.pool())
+    .await;
+    match result {
+        Ok(_) => Ok(UserInfo {
+            name: name.to_owned(),
+            role,
+            disabled: false,
+            created_at_ms: created_at,
+        }),
+        Err(e) if PortalError::is_unique_violation(&e) => Err(PortalError::Conflict(format!(
+            "a user named {name:?} already exists"
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn count(db: &Db) -> Result<i64, PortalError> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM users")
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?)
+}
+
+pub async fn list(db: &Db) -> Result<Vec<UserInfo>, PortalError> {
+    let rows = sqlx::query("SELECT name, role, disabled, created_at FROM users ORDER BY name")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(UserInfo {
+                name: row.try_get("name")?,
+                role: parse_role(&row.try_get::<String, _>("role")?),
+                disabled: row.try_get::<i64, _>("disabled")? != 0,
+                created_at_ms: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The user's id, or NotFound.
+pub async fn id_of(db: &Db, name: &str) -> Result<String, PortalError> {
+    sqlx::query("SELECT id FROM users WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|row| row.try_get(0))
+        .transpose()?
+        .ok_or_else(|| PortalError::NotFound(format!("user {name:?}")))
+}
+
+pub async fn set_role(db: &Db, name: &str, role: Role) -> Result<(), PortalError> {
+    let done = sqlx::query("UPDATE users SET role = $1 WHERE name = $2")
+        .bind(role.as_str())
+        .bind(name)
+        .execute(db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(PortalError::NotFound(format!("user {name:?}")));
+    }
+    Ok(())
+}
+
+/// Disabling also ends the user's sessions at once; their tokens stop
+/// working because every check reads `disabled`.
+pub async fn set_disabled(db: &Db, name: &str, disabled: bool) -> Result<(), PortalError> {
+    let id = id_of(db, name).await?;
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new password ends every session the user had.
+pub async fn set_password(db: &Db, name: &str, password: &str) -> Result<(), PortalError> {
+    validate_password(password)?;
+    let id = id_of(db, name).await?;
+    let hash = hash_password(password).await?;
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The enabled user with this name and password, or None. Takes as long
+/// for an unknown name as for a wrong password.
+pub async fn verify(db: &Db, name: &str, password: &str) -> Result<Option<Verified>, PortalError> {
+    let row =
+        sqlx::query("SELECT id, name, role, disabled, password_hash FROM users WHERE name = $1")
+            .bind(name)
+            .fetch_optional(db.pool())
+            .await?;
+    let found = match row {
+        Some(row) => Some((
+            Verified {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                role: parse_role(&row.try_get::<String, _>("role")?),
+            },
+            row.try_get::<i64, _>("disabled")? != 0,
+            row.try_get::<String, _>("password_hash")?,
+        )),
+        None => None,
+    };
+    let hash = found.as_ref().map(|(_, _, hash)| hash.clone());
+    let matches = password_matches(password, hash).await;
+    Ok(match found {
+        Some((user, false, _)) if matches => Some(user),
+        _ => None,
+    })
+}
+
+/// Roles are written only by this crate; an unknown one (a newer
+/// version's) grants the least.
+pub(crate) fn parse_role(value: &str) -> Role {
+    value.parse().unwrap_or(Role::Viewer)
+}

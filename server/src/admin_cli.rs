@@ -1,0 +1,186 @@
+//! `scanport user …` and `scanport token …`: user and token management
+//! from the server's shell, against the configured database. Every change
+//! is audited with the actor `cli:<os user>`.
+
+use crate::cli::CliError;
+use crate::config::Config;
+use clap::Subcommand;
+use scanport_portal::audit::{self, Finish, NewEntry};
+use scanport_portal::{Db, Outcome, PortalError, Role, tokens, users};
+use std::io::{BufRead, IsTerminal, Write};
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        name: String,
+        #[arg(long)]
+        role: Role,
+    },
+    /// Change a user's role (takes effect on their next request).
+    SetRole { name: String, role: Role },
+    /// Disable a user: their sessions end at once, their tokens stop working.
+    Disable { name: String },
+    /// Enable a disabled user again.
+    Enable { name: String },
+    /// Set a new password (read from standard input); ends their sessions.
+    Passwd { name: String },
+    /// List users.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting as a user; printed once, stored hashed.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        expires_days: Option<u32>,
+    },
+    /// List tokens (never the tokens themselves).
+    List,
+    /// Revoke a token by id; it stops working at once.
+    Revoke { id: String },
+}
+
+fn actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())
+    )
+}
+
+fn storage(err: PortalError) -> CliError {
+    CliError::Usage(err.to_string())
+}
+
+async fn record(db: &Db, action: &str, request: serde_json::Value) -> Result<(), CliError> {
+    let actor = actor();
+    audit::record(
+        db,
+        NewEntry {
+            actor: &actor,
+            via: "cli",
+            action,
+            account: None,
+            request: Some(request.to_string()),
+        },
+        Outcome::Ok,
+        Finish::default(),
+    )
+    .await
+    .map_err(storage)?;
+    Ok(())
+}
+
+/// One line from standard input, without its line ending; prompts when a
+/// person is typing.
+fn read_password() -> Result<String, CliError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password: ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    users::validate_password(&password).map_err(storage)?;
+    Ok(password)
+}
+
+pub async fn run_user(config: &Config, command: UserCommand) -> Result<(), CliError> {
+    let db = crate::portal::open_db(config).await?;
+    match command {
+        UserCommand::Add { name, role } => {
+            users::validate_name(&name).map_err(storage)?;
+            let password = read_password()?;
+            users::add(&db, &name, &password, role)
+                .await
+                .map_err(storage)?;
+            record(&db, "admin/users/add", serde_json::json!({"name": name, "role": role})).await?;
+            println!("added {name} ({role})");
+        }
+        UserCommand::SetRole { name, role } => {
+            users::set_role(&db, &name, role).await.map_err(storage)?;
+            record(&db, "admin/users/role", serde_json::json!({"name": name, "role": role})).await?;
+            println!("{name} is now {role}");
+        }
+        UserCommand::Disable { name } => {
+            users::set_disabled(&db, &name, true)
+                .await
+                .map_err(storage)?;
+            record(&db, "admin/users/disable", serde_json::json!({"name": name})).await?;
+            println!("disabled {name}; their sessions have ended");
+        }
+        UserCommand::Enable { name } => {
+            users::set_disabled(&db, &name, false)
+                .await
+                .map_err(storage)?;
+            record(&db, "admin/users/enable", serde_json::json!({"name": name})).await?;
+            println!("enabled {name}");
+        }
+        UserCommand::Passwd { name } => {
+            let password = read_password()?;
+            users::set_password(&db, &name, &password)
+                .await
+                .map_err(storage)?;
+            record(&db, "admin/users/password", serde_json::json!({"name": name})).await?;
+            println!("password of {name} changed; their sessions have ended");
+        }
+        UserCommand::List => {
+            for user in users::list(&db).await.map_err(storage)? {
+                println!(
+                    "{}\t{}{}",
+                    user.name,
+                    user.role,
+                    if user.disabled { "\tdisabled" } else { "" }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn run_token(config: &Config, command: TokenCommand) -> Result<(), CliError> {
+    let db = crate::portal::open_db(config).await?;
+    match command {
+        TokenCommand::Create {
+            user,
+            label,
+            expires_days,
+        } => {
+            let (info, token) = tokens::create(&db, &user, &label, expires_days)
+                .await
+                .map_err(storage)?;
+            record(
+                &db,
+                "admin/tokens/create",
+                serde_json::json!({"user": user, "label": label, "expires_days": expires_days, "id": info.id}),
+            )
+            .await?;
+            eprintln!("token {} for {user}; shown once, store it now:", info.id);
+            println!("{token}");
+        }
+        TokenCommand::List => {
+            for t in tokens::list(&db).await.map_err(storage)? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    t.id,
+                    t.user,
+                    t.label,
+                    if t.revoked { "revoked" } else { "active" }
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            tokens::revoke(&db, &id).await.map_err(storage)?;
+            record(&db, "admin/tokens/revoke", serde_json::json!({"id": id})).await?;
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}

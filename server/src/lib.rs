@@ -1,0 +1,17 @@
+//! The Scanport server as a library: the binary (`main.rs`) is a thin
+//! wrapper, and integration tests build the same router it serves.
+
+// Leptos views are deeply nested types; release builds need room to lay them out.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod admin_cli;
+pub mod audit_export;
+pub mod cli;
+pub mod config;
+pub mod credentials;
+pub mod events;
+pub mod portal;
+pub mod router;
+pub mod security;
+pub mod sign_in;

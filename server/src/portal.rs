@@ -1,0 +1,97 @@
+//! Opens the portal's database and keeps it tidy.
+
+use crate::cli::CliError;
+use crate::config::Config;
+use scanport_app::state::{Portal, SessionCookie};
+use scanport_portal::sessions::SessionPolicy;
+use scanport_portal::throttle::LoginThrottle;
+use scanport_portal::{Db, audit, sessions, users};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Connects to the configured database (SQLite under `data_dir` by
+/// default) and migrates it.
+pub async fn open_db(config: &Config) -> Result<Db, CliError> {
+    let url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => {
+            create_private_dir(&config.data_dir)?;
+            Db::sqlite_url(&config.data_dir)
+        }
+    };
+    Db::connect(&url)
+        .await
+        .map_err(|e| CliError::Usage(format!("cannot open the database: {e}")))
+}
+
+/// The data directory holds password hashes: owner-only.
+fn create_private_dir(dir: &std::path::Path) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// The portal for serving: closes audit rows a previous crash left
+/// pending, prints the setup token when there is no user yet, and purges
+/// expired sessions every few minutes.
+pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
+    let policy = SessionPolicy {
+        idle: Duration::from_secs(config.auth.idle_minutes * 60),
+        absolute: Duration::from_secs(config.auth.absolute_hours * 3600),
+    };
+    // Longer than any cloud call may take, so a replica's in-flight call
+    // is not closed under it.
+    let stale_ms = i64::try_from((config.http.timeout_secs * 3000.0) as u64).unwrap_or(60_000);
+    let closed = audit::close_interrupted(&db, stale_ms.max(60_000))
+        .await
+        .map_err(|e| CliError::Usage(format!("database: {e}")))?;
+    if closed > 0 {
+        tracing::warn!(closed, "audit rows left pending by a stopped server marked failed");
+    }
+    let setup_token = if users::count(&db)
+        .await
+        .map_err(|e| CliError::Usage(format!("database: {e}")))?
+        == 0
+    {
+        let token = scanport_portal::tokens::setup_token();
+        tracing::warn!(
+            "no users yet: open http://{}/setup and enter the setup token {token} \
+             (or create one with `scanport user add NAME --role admin`)",
+            config.listen
+        );
+        Some(token)
+    } else {
+        None
+    };
+    let throttle = Arc::new(LoginThrottle::new(
+        config.auth.login_attempts_per_name,
+        config.auth.login_attempts_per_address,
+    ));
+    tokio::spawn({
+        let db = db.clone();
+        let throttle = throttle.clone();
+        async move {
+            let mut every = tokio::time::interval(Duration::from_secs(300));
+            loop {
+                every.tick().await;
+                if let Err(err) = sessions::purge_expired(&db, policy).await {
+                    tracing::warn!(error = %err, "cannot purge expired sessions");
+                }
+                throttle.shrink();
+            }
+        }
+    });
+    Ok(Portal {
+        db,
+        sessions: policy,
+        throttle,
+        cookie: SessionCookie {
+            secure: config.web.is_https(),
+        },
+        setup_token: Arc::new(Mutex::new(setup_token)),
+    })
+}

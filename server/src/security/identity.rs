@@ -1,0 +1,73 @@
+//! Who is calling: the bearer token, else the session cookie, each looked
+//! up in the database on this request (so a changed role or a disabled
+//! user counts at once). The caller, if any, and the client's address go
+//! into the request's extensions for the gate and the server functions.
+
+use super::refuse;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use scanport_app::auth::ClientAddr;
+use scanport_app::state::AppState;
+use scanport_portal::{Principal, sessions, tokens};
+use std::net::SocketAddr;
+
+pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        req.extensions_mut().insert(ClientAddr(addr.ip()));
+    }
+    let bearer = bearer(&req).map(str::to_owned);
+    let cookie = session_cookie(&req, state.portal.cookie.name()).map(str::to_owned);
+    match caller(&state, bearer.as_deref(), cookie.as_deref()).await {
+        Ok(Some(principal)) => {
+            req.extensions_mut().insert(principal);
+        }
+        Ok(None) => {}
+        Err(err) => {
+            tracing::error!(error = %err, "cannot check the caller: database unavailable");
+            return refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The console's database is unavailable; try again shortly.",
+            );
+        }
+    }
+    next.run(req).await
+}
+
+async fn caller(
+    state: &AppState,
+    bearer: Option<&str>,
+    cookie: Option<&str>,
+) -> Result<Option<Principal>, scanport_portal::PortalError> {
+    let portal = &state.portal;
+    if let Some(token) = bearer {
+        return tokens::authenticate(&portal.db, token).await;
+    }
+    match cookie {
+        Some(id) => sessions::authenticate(&portal.db, id, portal.sessions).await,
+        None => Ok(None),
+    }
+}
+
+fn bearer(req: &Request) -> Option<&str> {
+    req.headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The value of cookie `name`, from any `Cookie` header.
+pub fn session_cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}

@@ -1,0 +1,23 @@
+//! The layers every request passes, outermost first:
+//! [`headers`] (security headers), the body-size cap, [`origin`] (no
+//! cross-site state changes), [`identity`] (who is calling, from the
+//! database), [`gate`] (sign-in required), and [`api_errors`] (the public
+//! API's statuses).
+
+pub mod api_errors;
+pub mod gate;
+pub mod headers;
+pub mod identity;
+pub mod origin;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// A JSON error in the public API's shape.
+pub fn refuse(status: StatusCode, kind: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({"error": {"kind": kind, "message": message}})),
+    )
+        .into_response()
+}

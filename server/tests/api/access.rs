@@ -1,0 +1,952 @@
+//! Who may reach what, against a real server on loopback: sign-in is
+//! required everywhere on `/api/v1`, roles decide what each caller may do,
+//! cross-site requests are refused before they reach the cloud, disabling
+//! a user or changing a role counts on the next request, and every answer
+//! carries the security headers. No response ever contains a credential.
+
+use crate::common::*;
+use reqwest::header;
+use reqwest::{Method, StatusCode};
+use scanport_portal::{AuditQuery, Role, users};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The least role an endpoint needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Viewer,
+    Operator,
+    Admin,
+}
+
+impl Need {
+    fn allows(self, role: Role) -> bool {
+        role.allows(match self {
+            Need::Viewer => Role::Viewer,
+            Need::Operator => Role::Operator,
+            Need::Admin => Role::Admin,
+        })
+    }
+}
+
+/// How an endpoint is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    /// A server function: `POST /api/v1/{name}` with a JSON body.
+    Post,
+    /// `GET` of this path.
+    Get(&'static str),
+    /// `GET` of this path, a Server-Sent Events stream.
+    Stream(&'static str),
+}
+
+struct Endpoint {
+    name: &'static str,
+    need: Need,
+    call: Call,
+    /// The upstream API a successful call reaches (mutations only).
+    upstream: Option<&'static str>,
+}
+
+const fn ep(
+    name: &'static str,
+    need: Need,
+    call: Call,
+    upstream: Option<&'static str>,
+) -> Endpoint {
+    Endpoint {
+        name,
+        need,
+        call,
+        upstream,
+    }
+}
+
+/// Every `/api/v1` endpoint.
+const ENDPOINTS: &[Endpoint] = &[
+    // Reads.
+    ep("accounts", Need::Viewer, Call::Get("/api/v1/accounts"), None),
+    ep("hss/tasks", Need::Viewer, Call::Post, None),
+    ep("hss/images", Need::Viewer, Call::Post, None),
+    ep("hss/registries", Need::Viewer, Call::Post, None),
+    ep("tcss/timing-scan", Need::Viewer, Call::Post, None),
+    ep("tcss/images", Need::Viewer, Call::Post, None),
+    ep("tcss/scan-status", Need::Viewer, Call::Post, None),
+    ep("live/tasks", Need::Viewer, Call::Post, None),
+    ep("ui/registries", Need::Viewer, Call::Post, None),
+    ep("auth/me", Need::Viewer, Call::Post, None),
+    ep(
+        "events/tasks",
+        Need::Viewer,
+        Call::Stream("/api/v1/events/tasks?account=hw-test&type=image_scan"),
+        None,
+    ),
+    // Mutations.
+    ep(
+        "hss/batch-scan",
+        Need::Operator,
+        Call::Post,
+        Some(UP_BATCH_SCAN),
+    ),
+    ep(
+        "hss/scan-tasks",
+        Need::Operator,
+        Call::Post,
+        Some(UP_SCAN_TASKS),
+    ),
+    ep("hss/tasks/stop", Need::Operator, Call::Post, Some(UP_STOP)),
+    ep(
+        "hss/synchronize",
+        Need::Operator,
+        Call::Post,
+        Some(UP_SYNCHRONIZE),
+    ),
+    ep(
+        "hss/image-sync-tasks",
+        Need::Operator,
+        Call::Post,
+        Some(UP_IMAGE_SYNC),
+    ),
+    ep(
+        "tcss/timing-scan/update",
+        Need::Operator,
+        Call::Post,
+        Some(UP_TC_UPDATE_SCHEDULE),
+    ),
+    ep("tcss/scan", Need::Operator, Call::Post, Some(UP_TC_SCAN)),
+    ep("tcss/sync", Need::Operator, Call::Post, Some(UP_TC_SYNC)),
+    // Administration.
+    ep("admin/users", Need::Admin, Call::Post, None),
+    ep("admin/users/add", Need::Admin, Call::Post, None),
+    ep("admin/users/role", Need::Admin, Call::Post, None),
+    ep("admin/users/disable", Need::Admin, Call::Post, None),
+    ep("admin/tokens", Need::Admin, Call::Post, None),
+    ep("admin/tokens/create", Need::Admin, Call::Post, None),
+    ep("admin/tokens/revoke", Need::Admin, Call::Post, None),
+    ep("admin/audit", Need::Admin, Call::Post, None),
+    ep(
+        "admin/audit.csv",
+        Need::Admin,
+        Call::Get("/api/v1/admin/audit.csv"),
+        None,
+    ),
+];
+
+/// What varies between calls of the same endpoint.
+struct Ctx {
+    /// Running scan tasks, one per successful stop.
+    stoppable: Vec<String>,
+    /// Whether the caller may stop one (a refused call spends none).
+    may_stop: bool,
+    /// A token of the spare user, for revoke.
+    spare_token_id: String,
+    /// Makes names unique per caller.
+    tag: String,
+}
+
+/// A valid body for `name`.
+fn body(name: &str, ctx: &mut Ctx) -> Value {
+    match name {
+        "hss/tasks" => json!({"account": HW, "request": {"type": "image_scan"}}),
+        "hss/images" => json!({"account": HW, "request": {"image_type": "private_image"}}),
+        "hss/registries" => json!({"account": HW, "request": {}}),
+        "tcss/timing-scan" => json!({"account": TC, "request": {}}),
+        "tcss/images" => json!({"account": TC, "request": {"Limit": 10}}),
+        "tcss/scan-status" => json!({"account": TC, "request": {}}),
+        "live/tasks" => json!({"account": HW, "list": "image_scan"}),
+        "ui/registries" => json!({"account": HW}),
+        "auth/me" => json!({}),
+        "hss/batch-scan" => json!({"account": HW, "request": batch_scan_all("payments")}),
+        "hss/scan-tasks" => json!({"account": HW, "request": {"image_info": [
+            {"namespace": "payments", "image_name": "checkout", "image_version": "v1"}
+        ]}}),
+        "hss/tasks/stop" => {
+            let task_id = if !ctx.may_stop || ctx.stoppable.is_empty() {
+                "no-running-task-left".to_owned()
+            } else {
+                ctx.stoppable.remove(0)
+            };
+            json!({"account": HW, "request": {"task_id": task_id}})
+        }
+        "hss/synchronize" => json!({"account": HW, "request": {"image_type": "private_image"}}),
+        "hss/image-sync-tasks" => {
+            json!({"account": HW, "request": {"sync_all_registries": true}})
+        }
+        "tcss/timing-scan/update" => json!({"account": TC, "request": {
+            "ScanPeriod": 3, "Enable": true, "ScanTime": "04:30:00", "ScanType": ["CVE"]
+        }}),
+        "tcss/scan" => json!({"account": TC, "request": {"All": true, "ScanType": ["CVE"]}}),
+        "tcss/sync" => json!({"account": TC, "request": {"All": true}}),
+        "admin/users" | "admin/tokens" => json!({}),
+        "admin/users/add" => json!({
+            "name": format!("new-{}", ctx.tag), "password": PASSWORD, "role": "viewer"
+        }),
+        "admin/users/role" => json!({"name": SPARE, "role": "viewer"}),
+        "admin/users/disable" => json!({"name": SPARE, "disabled": true}),
+        "admin/tokens/create" => json!({"user": SPARE, "label": format!("made by {}", ctx.tag)}),
+        "admin/tokens/revoke" => json!({"id": ctx.spare_token_id}),
+        "admin/audit" => json!({"query": {"limit": 5}}),
+        other => panic!("no body for {other}"),
+    }
+}
+
+async fn call(h: &Harness, auth: &Auth, endpoint: &Endpoint, ctx: &mut Ctx) -> Reply {
+    match endpoint.call {
+        Call::Post => h.call(auth, endpoint.name, &body(endpoint.name, ctx)).await,
+        Call::Get(path) => h.get(auth, path).await,
+        Call::Stream(path) => h.open_stream(auth, path, Duration::from_secs(20)).await,
+    }
+}
+
+fn mutation_delta(
+    before: &BTreeMap<String, u64>,
+    after: &BTreeMap<String, u64>,
+) -> BTreeMap<String, u64> {
+    after
+        .iter()
+        .filter_map(|(api, n)| {
+            let d = n - before.get(api).copied().unwrap_or(0);
+            (d > 0).then(|| (api.clone(), d))
+        })
+        .collect()
+}
+
+/// 1. Without a live identity, every endpoint answers 401 with the JSON
+/// error (except `auth/me`, public by design, which answers `null`), and
+/// nothing reaches the cloud.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_refuses_callers_without_a_live_identity() {
+    let h = Harness::start().await;
+    let (revoked, revoked_auth) = h.token(OPERATOR).await;
+    scanport_portal::tokens::revoke(&h.db, &revoked.id)
+        .await
+        .expect("revoke");
+    let (expired, expired_auth) = h.token(OPERATOR).await;
+    sqlx::query("UPDATE api_tokens SET expires_at = $1 WHERE id = $2")
+        .bind(scanport_portal::now_ms() - 1000)
+        .bind(&expired.id)
+        .execute(h.db.pool())
+        .await
+        .expect("age the token");
+    // A session that was signed out.
+    let ended = h.new_session(OPERATOR).await;
+    let logout = h
+        .send(
+            "POST /logout",
+            Auth::Cookie(ended.clone()).apply(h.request(Method::POST, "/logout")),
+        )
+        .await;
+    assert_eq!(logout.status, StatusCode::SEE_OTHER, "{logout:?}");
+
+    let callers: Vec<(&str, Auth)> = vec![
+        ("no credentials", Auth::Anonymous),
+        ("garbage token", Auth::Bearer("not-a-token".into())),
+        (
+            "unknown spt_ token",
+            Auth::Bearer(format!("spt_{}", "0".repeat(64))),
+        ),
+        ("revoked token", revoked_auth),
+        ("expired token", expired_auth),
+        ("garbage cookie", Auth::Cookie("garbage;<script>".into())),
+        ("unknown session", Auth::Cookie("ab".repeat(32))),
+        ("signed-out session", Auth::Cookie(ended)),
+    ];
+    let before = h.upstream_mutations().await;
+    let mut ctx = Ctx {
+        stoppable: Vec::new(),
+        may_stop: false,
+        spare_token_id: "0".into(),
+        tag: "anon".into(),
+    };
+    let mut checked = 0;
+    for (label, auth) in &callers {
+        for endpoint in ENDPOINTS {
+            let reply = call(&h, auth, endpoint, &mut ctx).await;
+            if endpoint.name == "auth/me" {
+                // Public: the sign-in page asks who is signed in.
+                reply.expect_ok();
+                assert_eq!(reply.json(), Value::Null, "{label}: auth/me");
+            } else {
+                assert_eq!(
+                    (reply.status.as_u16(), reply.kind().as_deref()),
+                    (401, Some("unauthenticated")),
+                    "{label}: {}: {}",
+                    endpoint.name,
+                    reply.body
+                );
+                reply.expect_error(401, "unauthenticated");
+            }
+            checked += 1;
+        }
+    }
+    eprintln!(
+        "{checked} calls ({} callers × {} endpoints): 401 unauthenticated (auth/me: null)",
+        callers.len(),
+        ENDPOINTS.len()
+    );
+    assert_eq!(
+        h.upstream_mutations().await,
+        before,
+        "nothing may reach the cloud"
+    );
+    let (rows, _) = scanport_portal::audit::list(
+        &h.db,
+        &AuditQuery {
+            action: Some("hss/batch-scan".into()),
+            ..AuditQuery::default()
+        },
+    )
+    .await
+    .expect("audit");
+    assert!(rows.is_empty(), "no launch was attempted: {rows:?}");
+    h.assert_no_secret_leaked();
+}
+
+/// 2. The role × endpoint table, with sessions and with tokens: viewers
+/// read, operators also launch, admins also administer. A refused call is
+/// 403 `forbidden` and never reaches the cloud; an allowed one does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_decide_what_each_caller_may_do() {
+    let h = Harness::start().await;
+    let (_, launcher) = h.token(ADMIN).await;
+    // Four long scans, for the four callers allowed to stop one.
+    for _ in 0..4 {
+        h.call(
+            &launcher,
+            "hss/scan-tasks",
+            &json!({"account": HW, "request": long_scan_task(500, "roles")}),
+        )
+        .await
+        .expect_ok();
+    }
+    let stoppable = running_tasks(&h, &launcher, 500).await;
+    assert_eq!(stoppable.len(), 4, "four running tasks: {stoppable:?}");
+    let (spare_token, _) = h.token(SPARE).await;
+
+    let mut callers = Vec::new();
+    for (name, role) in [
+        (VIEWER, Role::Viewer),
+        (OPERATOR, Role::Operator),
+        (ADMIN, Role::Admin),
+    ] {
+        callers.push((format!("{role}/session"), role, h.session(name).await));
+        callers.push((format!("{role}/token"), role, h.token(name).await.1));
+    }
+
+    let mut ctx = Ctx {
+        stoppable,
+        may_stop: false,
+        spare_token_id: spare_token.id,
+        tag: String::new(),
+    };
+    // (endpoint, caller) -> status
+    let mut table: BTreeMap<(usize, usize), Reply> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (c, (label, role, auth)) in callers.iter().enumerate() {
+        ctx.tag = label.replace('/', "-");
+        ctx.may_stop = role.allows(Role::Operator);
+        let before = h.upstream_mutations().await;
+        for (e, endpoint) in ENDPOINTS.iter().enumerate() {
+            let reply = call(&h, auth, endpoint, &mut ctx).await;
+            let allowed = endpoint.need.allows(*role);
+            let fine = if allowed {
+                reply.status == StatusCode::OK
+            } else {
+                reply.status == StatusCode::FORBIDDEN
+                    && reply.kind().as_deref() == Some("forbidden")
+            };
+            if !fine {
+                problems.push(format!(
+                    "{} as {label}: expected {}, got {} {}",
+                    endpoint.name,
+                    if allowed { "200" } else { "403 forbidden" },
+                    reply.status,
+                    reply.body.chars().take(300).collect::<String>()
+                ));
+            } else if !allowed {
+                reply.expect_error(403, "forbidden");
+            }
+            table.insert((e, c), reply);
+        }
+        // The upstream saw exactly the mutations this caller may make.
+        let delta = mutation_delta(&before, &h.upstream_mutations().await);
+        let expected: BTreeMap<String, u64> = ENDPOINTS
+            .iter()
+            .filter(|e| e.need.allows(*role))
+            .filter_map(|e| e.upstream.map(|api| (api.to_owned(), 1)))
+            .collect();
+        if delta != expected {
+            problems.push(format!(
+                "{label}: upstream mutations {delta:?}, expected {expected:?}"
+            ));
+        }
+    }
+
+    // The table, for --nocapture.
+    let width = ENDPOINTS.iter().map(|e| e.name.len()).max().unwrap_or(10) + 2;
+    let mut out = format!("{:width$}{:>8}", "endpoint", "needs");
+    for (label, _, _) in &callers {
+        out.push_str(&format!("  {label:>18}"));
+    }
+    out.push('\n');
+    for (e, endpoint) in ENDPOINTS.iter().enumerate() {
+        out.push_str(&format!(
+            "{:width$}{:>8}",
+            endpoint.name,
+            format!("{:?}", endpoint.need).to_lowercase()
+        ));
+        for c in 0..callers.len() {
+            let reply = &table[&(e, c)];
+            let cell = match reply.kind() {
+                Some(kind) => format!("{} {kind}", reply.status.as_u16()),
+                None => reply.status.as_u16().to_string(),
+            };
+            out.push_str(&format!("  {cell:>18}"));
+        }
+        out.push('\n');
+    }
+    eprintln!("role × endpoint (status [error kind]):\n{out}");
+
+    // auth/me names the caller, with the role read from the database.
+    for (c, (label, role, _)) in callers.iter().enumerate() {
+        let me = table[&(ENDPOINTS.iter().position(|e| e.name == "auth/me").unwrap_or(0), c)]
+            .json();
+        assert_eq!(me["role"], json!(role.as_str()), "auth/me as {label}");
+    }
+    // The stream is a real event stream.
+    let stream = ENDPOINTS
+        .iter()
+        .position(|e| e.name == "events/tasks")
+        .unwrap_or(0);
+    for c in 0..callers.len() {
+        let reply = &table[&(stream, c)];
+        assert!(
+            reply
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("text/event-stream")),
+            "{reply:?}"
+        );
+        assert!(reply.body.contains("event: tasks"), "{}", reply.body);
+    }
+    assert!(
+        problems.is_empty(),
+        "role table mismatches:\n{}",
+        problems.join("\n")
+    );
+    h.assert_no_secret_leaked();
+}
+
+/// 3. A state-changing request from another site is refused before it
+/// reaches the cloud, whatever its form; one from the console's own pages
+/// (or from a script) goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_site_requests_are_refused_before_reaching_the_cloud() {
+    let h = Harness::start().await;
+    let session = h.session(OPERATOR).await;
+    let (_, token) = h.token(OPERATOR).await;
+    let launch = json!({"account": HW, "request": batch_scan_all("payments")});
+    let before = h.upstream_mutations().await;
+
+    let attempts: Vec<(&str, Auth, Vec<(&str, &str)>)> = vec![
+        (
+            "Origin: evil, session",
+            session.clone(),
+            vec![("origin", "https://evil.example")],
+        ),
+        (
+            "Origin: evil, token",
+            token.clone(),
+            vec![("origin", "https://evil.example")],
+        ),
+        (
+            "Sec-Fetch-Site: cross-site",
+            session.clone(),
+            vec![("sec-fetch-site", "cross-site")],
+        ),
+        (
+            "Sec-Fetch-Site: same-site (a sibling subdomain)",
+            session.clone(),
+            vec![("sec-fetch-site", "same-site")],
+        ),
+        (
+            "Origin: null (sandboxed frame)",
+            session.clone(),
+            vec![("origin", "null")],
+        ),
+        (
+            "cross-site header wins over a matching Origin",
+            session.clone(),
+            vec![("sec-fetch-site", "cross-site"), ("origin", &h.base)],
+        ),
+    ];
+    for (label, auth, headers) in &attempts {
+        let mut builder = auth.apply(
+            h.request(Method::POST, "/api/v1/hss/batch-scan")
+                .json(&launch),
+        );
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        h.send(*label, builder)
+            .await
+            .expect_error(403, "forbidden");
+    }
+
+    // A classic CSRF form post: urlencoded, no preflight.
+    let form = format!(
+        "account={HW}&request={}",
+        percent_encoding::utf8_percent_encode(
+            &batch_scan_all("payments").to_string(),
+            percent_encoding::NON_ALPHANUMERIC
+        )
+    );
+    let builder = session
+        .apply(h.request(Method::POST, "/api/v1/hss/batch-scan"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "https://evil.example")
+        .body(form);
+    h.send("cross-site form post", builder)
+        .await
+        .expect_error(403, "forbidden");
+
+    // Nor may another site sign a browser in or out.
+    let builder = h
+        .request(Method::POST, "/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(format!("name={OPERATOR}&password={PASSWORD}&next=%2F"));
+    let login = h.send("cross-site sign-in", builder).await;
+    login.expect_error(403, "forbidden");
+    assert!(login.headers.get(header::SET_COOKIE).is_none());
+    let builder = session
+        .apply(h.request(Method::POST, "/logout"))
+        .header("origin", "https://evil.example");
+    h.send("cross-site sign-out", builder)
+        .await
+        .expect_error(403, "forbidden");
+    h.call(&session, "auth/me", &json!({}))
+        .await
+        .expect_ok();
+    assert_eq!(
+        h.call(&session, "auth/me", &json!({})).await.json()["name"],
+        json!(OPERATOR),
+        "the session survived the cross-site sign-out"
+    );
+
+    assert_eq!(
+        h.upstream_mutations().await,
+        before,
+        "no refused request may reach the cloud"
+    );
+    let (rows, total) = scanport_portal::audit::list(
+        &h.db,
+        &AuditQuery {
+            action: Some("hss/batch-scan".into()),
+            ..AuditQuery::default()
+        },
+    )
+    .await
+    .expect("audit");
+    assert_eq!(total, 0, "refused requests start no launch: {rows:?}");
+
+    // The console's own pages, as browsers mark them.
+    let own: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        (
+            "same-origin fetch",
+            vec![("sec-fetch-site", "same-origin"), ("origin", &h.base)],
+        ),
+        ("matching Origin only (older browser)", vec![("origin", &h.base)]),
+        ("a script (neither header)", vec![]),
+    ];
+    for (i, (label, headers)) in own.iter().enumerate() {
+        let calls = h.upstream_calls(UP_BATCH_SCAN).await;
+        let mut builder = session.apply(
+            h.request(Method::POST, "/api/v1/hss/batch-scan")
+                .json(&launch),
+        );
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        h.send(*label, builder).await.expect_ok();
+        assert_eq!(
+            h.upstream_calls(UP_BATCH_SCAN).await,
+            calls + 1,
+            "{label} (#{i}) reached the cloud once"
+        );
+    }
+    h.assert_no_secret_leaked();
+}
+
+/// 3b. `GET` on a state-changing endpoint performs nothing: not found or
+/// not allowed, never 200, and the cloud is not called.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_never_performs_a_mutation() {
+    let h = Harness::start().await;
+    let admin = h.session(ADMIN).await;
+    let before = h.upstream_mutations().await;
+    let mutations = [
+        "hss/batch-scan",
+        "hss/scan-tasks",
+        "hss/tasks/stop",
+        "hss/synchronize",
+        "hss/image-sync-tasks",
+        "tcss/timing-scan/update",
+        "tcss/scan",
+        "tcss/sync",
+        "admin/users/add",
+        "admin/users/role",
+        "admin/users/disable",
+        "admin/tokens/create",
+        "admin/tokens/revoke",
+    ];
+    let query = format!(
+        "account={HW}&request=%7B%22image_type%22%3A%22private_image%22%2C%22operate_all%22%3Atrue%7D\
+         &name={SPARE}&disabled=true&role=admin&user={SPARE}&label=x&password={PASSWORD}"
+    );
+    let mut seen = Vec::new();
+    for endpoint in mutations {
+        for path in [
+            format!("/api/v1/{endpoint}"),
+            format!("/api/v1/{endpoint}?{query}"),
+        ] {
+            let reply = h.get(&admin, &path).await;
+            assert!(
+                reply.status.is_client_error(),
+                "GET {path}: expected 4xx, got {} {}",
+                reply.status,
+                reply.body
+            );
+            seen.push(reply.status.as_u16());
+        }
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    eprintln!("GET on {} mutating endpoints answered {seen:?}", mutations.len());
+    assert_eq!(h.upstream_mutations().await, before, "no upstream call");
+    let spare = users::list(&h.db)
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.name == SPARE)
+        .expect("spare");
+    assert!(
+        !spare.disabled && spare.role == Role::Viewer,
+        "GET changed a user: {spare:?}"
+    );
+    assert_eq!(
+        users::count(&h.db).await.expect("count"),
+        4,
+        "GET added a user"
+    );
+    assert!(
+        scanport_portal::tokens::list(&h.db)
+            .await
+            .expect("tokens")
+            .is_empty(),
+        "GET created a token"
+    );
+    h.assert_no_secret_leaked();
+}
+
+/// 6. Disabling a user ends their session and silences their tokens on
+/// the very next request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabling_a_user_ends_their_access_at_once() {
+    let h = Harness::start().await;
+    let admin = h.session(ADMIN).await;
+    let session = h.session(OPERATOR).await;
+    let (_, token) = h.token(OPERATOR).await;
+    let read = json!({"account": HW, "request": {"type": "image_scan"}});
+    let launch = json!({"account": HW, "request": batch_scan_all("payments")});
+    for auth in [&session, &token] {
+        h.call(auth, "hss/tasks", &read).await.expect_ok();
+    }
+
+    // Admins cannot lock themselves out.
+    let me = h
+        .call(
+            &admin,
+            "admin/users/disable",
+            &json!({"name": ADMIN, "disabled": true}),
+        )
+        .await;
+    me.expect_error(400, "invalid_input");
+    assert_eq!(me.field().as_deref(), Some("name"));
+
+    h.call(
+        &admin,
+        "admin/users/disable",
+        &json!({"name": OPERATOR, "disabled": true}),
+    )
+    .await
+    .expect_ok();
+
+    let before = h.upstream_mutations().await;
+    for auth in [&session, &token] {
+        h.call(auth, "hss/tasks", &read)
+            .await
+            .expect_error(401, "unauthenticated");
+        h.call(auth, "hss/batch-scan", &launch)
+            .await
+            .expect_error(401, "unauthenticated");
+        h.get(auth, "/api/v1/accounts")
+            .await
+            .expect_error(401, "unauthenticated");
+        h.open_stream(
+            auth,
+            "/api/v1/events/tasks?account=hw-test",
+            Duration::from_secs(5),
+        )
+        .await
+        .expect_error(401, "unauthenticated");
+        assert_eq!(
+            h.call(auth, "auth/me", &json!({})).await.json(),
+            Value::Null
+        );
+    }
+    assert_eq!(h.upstream_mutations().await, before);
+    // The old cookie no longer opens pages, and signing in again fails.
+    let page = h.get(&session, "/").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{page:?}");
+    let again = h.login(OPERATOR, PASSWORD).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert!(
+        again
+            .header("location")
+            .is_some_and(|l| l.contains("error=credentials")),
+        "{again:?}"
+    );
+    assert!(again.headers.get(header::SET_COOKIE).is_none());
+
+    // Enabling again does not bring the ended session back.
+    h.call(
+        &admin,
+        "admin/users/disable",
+        &json!({"name": OPERATOR, "disabled": false}),
+    )
+    .await
+    .expect_ok();
+    h.call(&session, "hss/tasks", &read)
+        .await
+        .expect_error(401, "unauthenticated");
+    let fresh = Auth::Cookie(h.new_session(OPERATOR).await);
+    h.call(&fresh, "hss/tasks", &read).await.expect_ok();
+
+    // Both changes are in the audit log, by the admin.
+    let log = h
+        .call(
+            &admin,
+            "admin/audit",
+            &json!({"query": {"actor": ADMIN, "limit": 50}}),
+        )
+        .await;
+    log.expect_ok();
+    let actions: Vec<String> = log.json()["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["outcome"] == json!("ok"))
+        .filter_map(|e| e["action"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        actions.contains(&"admin/users/disable".to_owned())
+            && actions.contains(&"admin/users/enable".to_owned()),
+        "{actions:?}"
+    );
+    h.assert_no_secret_leaked();
+}
+
+/// 6b. A role change counts on the caller's next request, for sessions
+/// and tokens alike, in both directions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_change_counts_on_the_next_request() {
+    let h = Harness::start().await;
+    let admin = h.session(ADMIN).await;
+    let session = h.session(VIEWER).await;
+    let (_, token) = h.token(VIEWER).await;
+    let launch = json!({"account": HW, "request": batch_scan_all("payments")});
+    let set_role = |role: &'static str| json!({"name": VIEWER, "role": role});
+
+    for auth in [&session, &token] {
+        h.call(auth, "hss/batch-scan", &launch)
+            .await
+            .expect_error(403, "forbidden");
+    }
+    h.call(&admin, "admin/users/role", &set_role("operator"))
+        .await
+        .expect_ok();
+    for auth in [&session, &token] {
+        let calls = h.upstream_calls(UP_BATCH_SCAN).await;
+        h.call(auth, "hss/batch-scan", &launch).await.expect_ok();
+        assert_eq!(h.upstream_calls(UP_BATCH_SCAN).await, calls + 1);
+        assert_eq!(
+            h.call(auth, "auth/me", &json!({})).await.json()["role"],
+            json!("operator")
+        );
+        h.call(auth, "admin/users", &json!({}))
+            .await
+            .expect_error(403, "forbidden");
+    }
+    h.call(&admin, "admin/users/role", &set_role("admin"))
+        .await
+        .expect_ok();
+    for auth in [&session, &token] {
+        h.call(auth, "admin/users", &json!({})).await.expect_ok();
+    }
+    h.call(&admin, "admin/users/role", &set_role("viewer"))
+        .await
+        .expect_ok();
+    let before = h.upstream_mutations().await;
+    for auth in [&session, &token] {
+        h.call(auth, "hss/batch-scan", &launch)
+            .await
+            .expect_error(403, "forbidden");
+        h.call(auth, "admin/users", &json!({}))
+            .await
+            .expect_error(403, "forbidden");
+        h.call(auth, "hss/tasks", &json!({"account": HW, "request": {"type": "image_scan"}}))
+            .await
+            .expect_ok();
+    }
+    assert_eq!(h.upstream_mutations().await, before);
+    // An unknown role is refused as input, not stored.
+    let bad = h
+        .call(
+            &admin,
+            "admin/users/role",
+            &json!({"name": VIEWER, "role": "root"}),
+        )
+        .await;
+    bad.expect_error(400, "invalid_input");
+    h.assert_no_secret_leaked();
+}
+
+/// 9. Health checks answer without sign-in; pages send a signed-out
+/// browser to the sign-in page, remembering where it was going.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_checks_are_public_and_pages_redirect_to_sign_in() {
+    let h = Harness::start().await;
+    let health = h.get(&Auth::Anonymous, "/healthz").await;
+    health.expect_ok();
+    assert_eq!(health.body, "ok");
+    let ready = h.get(&Auth::Anonymous, "/readyz").await;
+    ready.expect_ok();
+    assert_eq!(ready.body, "ready");
+
+    for (path, next) in [
+        ("/", "%2F"),
+        ("/tasks?tab=sync", "%2Ftasks%3Ftab%3Dsync"),
+        ("/admin", "%2Fadmin"),
+    ] {
+        for auth in [
+            Auth::Anonymous,
+            Auth::Cookie("ab".repeat(32)),
+            Auth::Bearer("spt_nope".into()),
+        ] {
+            let reply = h.get(&auth, path).await;
+            assert!(
+                reply.status.is_redirection(),
+                "GET {path} as {}: {reply:?}",
+                describe(&auth)
+            );
+            assert_eq!(
+                reply.header("location"),
+                Some(format!("/login?next={next}").as_str()),
+                "GET {path}"
+            );
+        }
+    }
+    // Signed in, the page renders; the sign-in page renders for anyone.
+    let viewer = h.session(VIEWER).await;
+    let page = h.get(&viewer, "/").await;
+    page.expect_ok();
+    assert!(page.body.contains("<html"), "{}", page.body);
+    let login = h.get(&Auth::Anonymous, "/login").await;
+    login.expect_ok();
+    assert!(login.body.contains("<form"), "{}", login.body);
+    h.assert_no_secret_leaked();
+}
+
+fn csp_nonce(csp: &str) -> Option<String> {
+    let start = csp.find("'nonce-")? + "'nonce-".len();
+    let rest = &csp[start..];
+    Some(rest[..rest.find('\'')?].to_owned())
+}
+
+/// 10. Security headers on API answers (successful or not) and on the
+/// sign-in page, whose script policy rests on a per-request nonce.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_headers_on_api_answers_and_the_sign_in_page() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let read = json!({"account": HW, "request": {"type": "image_scan"}});
+    let api = [
+        h.call(&viewer, "hss/tasks", &read).await,
+        h.call(&Auth::Anonymous, "hss/tasks", &read).await,
+        h.call(&viewer, "hss/batch-scan", &json!({"account": HW, "request": batch_scan_all("payments")}))
+            .await,
+        h.get(&viewer, "/api/v1/accounts").await,
+    ];
+    for reply in &api {
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{}", reply.what);
+        assert_eq!(reply.header("x-frame-options"), Some("DENY"), "{}", reply.what);
+        let csp = reply.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{}: CSP {csp:?}",
+            reply.what
+        );
+        assert!(
+            reply.header("strict-transport-security").is_none(),
+            "no HSTS over plain HTTP"
+        );
+    }
+    assert!(
+        api[0]
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/json")),
+        "{:?}",
+        api[0].headers
+    );
+
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let page = h.get(&Auth::Anonymous, "/login").await;
+        page.expect_ok();
+        assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(page.header("cache-control"), Some("no-store"));
+        let csp = page
+            .header("content-security-policy")
+            .expect("the page has a CSP")
+            .to_owned();
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        let script_src = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src"))
+            .unwrap_or_default();
+        assert!(
+            !script_src.contains("'unsafe-inline'") && !script_src.contains("'unsafe-eval'"),
+            "{csp}"
+        );
+        let nonce = csp_nonce(&csp).unwrap_or_else(|| panic!("no nonce in {csp}"));
+        assert!(nonce.len() >= 16, "a nonce worth its name: {nonce}");
+        assert!(
+            page.body.contains(&format!("nonce=\"{nonce}\"")),
+            "the page's scripts carry the header's nonce"
+        );
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a fresh nonce per page");
+
+    // The session cookie is out of scripts' and other sites' reach.
+    let login = h.login(VIEWER, PASSWORD).await;
+    let cookie = login.header("set-cookie").unwrap_or_default();
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} missing: {cookie}");
+    }
+    h.assert_no_secret_leaked();
+}

@@ -1,0 +1,616 @@
+//! A real Scanport server on a loopback port, for the API tests: a temp
+//! SQLite data dir, a real sandbox upstream (no rate limits) with one
+//! Huawei and one Tencent account whose canary credentials come from
+//! owner-only credentials files, one user of each role, and every response
+//! the tests receive kept so they can check no secret ever leaks.
+
+use reqwest::header::{self, HeaderMap};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use scanport::config::{AccountConfig, Config, ProviderName};
+use scanport::router::{WebPolicy, app, leptos_options};
+use scanport_app::state::{AccountClient, AppState};
+use scanport_cloud::hub::{Pace, TaskHub};
+use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
+use scanport_portal::{Db, Role, TokenInfo, tokens, users};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The account ids the console is configured with.
+pub const HW: &str = "hw-test";
+pub const TC: &str = "tc-test";
+
+/// The canary credentials: distinctive strings that must never appear in
+/// anything the console answers.
+pub const HW_AK: &str = "CANARYHWAK7Q2X9Z4M1PLEAK";
+pub const HW_SK: &str = "canary-hw-sk-Zebra-Quokka-0xDEADBEEF-must-not-leak";
+pub const TC_ID: &str = "AKIDCanaryTencentId5EC2E7LEAK";
+pub const TC_KEY: &str = "canary-tc-key-Narwhal-Ocelot-0xFEEDFACE-must-not-leak";
+pub const CANARIES: [&str; 4] = [HW_AK, HW_SK, TC_ID, TC_KEY];
+
+/// The users every harness has, one per role, plus a spare to act on.
+pub const VIEWER: &str = "vera";
+pub const OPERATOR: &str = "oscar";
+pub const ADMIN: &str = "ada";
+pub const SPARE: &str = "spare";
+pub const PASSWORD: &str = "correct-horse-battery-1";
+
+/// `web.max_body_bytes` of the test server.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The sandbox's names for the upstream APIs (see its `/__sandbox/stats`).
+pub const UP_BATCH_SCAN: &str = "POST /v5/{project_id}/image/batch-scan";
+pub const UP_SCAN_TASKS: &str = "POST /v5/{project_id}/image/image-scan/tasks";
+pub const UP_STOP: &str = "PUT /v5/{project_id}/image/image-scan/tasks/{task_id}/stop";
+pub const UP_SYNCHRONIZE: &str = "POST /v5/{project_id}/image/synchronize";
+pub const UP_IMAGE_SYNC: &str = "POST /v5/{project_id}/image/image-sync/tasks";
+pub const UP_LIST_TASKS: &str = "GET /v5/{project_id}/image/tasks";
+pub const UP_TC_UPDATE_SCHEDULE: &str = "tcss UpdateImageRegistryTimingScanTask";
+pub const UP_TC_SCAN: &str = "tcss CreateAssetImageRegistryScanTask";
+pub const UP_TC_SYNC: &str = "tcss SyncAssetImageRegistryAsset";
+
+/// How a request proves who sends it.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    Anonymous,
+    /// The value of the `scanport_session` cookie.
+    Cookie(String),
+    /// An API token (`spt_…`, or anything a caller might send).
+    Bearer(String),
+}
+
+impl Auth {
+    pub fn apply(&self, builder: RequestBuilder) -> RequestBuilder {
+        match self {
+            Auth::Anonymous => builder,
+            Auth::Cookie(id) => builder.header(header::COOKIE, format!("scanport_session={id}")),
+            Auth::Bearer(token) => builder.bearer_auth(token),
+        }
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub what: String,
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("{}: body is not JSON ({e}): {}", self.what, self.body))
+    }
+
+    /// `error.kind` of an error body.
+    pub fn kind(&self) -> Option<String> {
+        let value: Value = serde_json::from_str(&self.body).ok()?;
+        value["error"]["kind"].as_str().map(str::to_owned)
+    }
+
+    /// `error.field` of an error body.
+    pub fn field(&self) -> Option<String> {
+        let value: Value = serde_json::from_str(&self.body).ok()?;
+        value["error"]["field"].as_str().map(str::to_owned)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Panics unless the status is `status` and, for an error, the body is
+    /// the public error shape with `kind`.
+    pub fn expect_error(&self, status: u16, kind: &str) -> &Self {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "{}: expected {status} {kind}, got {} {}",
+            self.what,
+            self.status,
+            self.body
+        );
+        assert_eq!(
+            self.kind().as_deref(),
+            Some(kind),
+            "{}: expected kind {kind}: {}",
+            self.what,
+            self.body
+        );
+        let ct = self.header("content-type").unwrap_or_default();
+        assert!(
+            ct.starts_with("application/json"),
+            "{}: an error must be JSON, got content-type {ct:?}",
+            self.what
+        );
+        let message = self.json()["error"]["message"].as_str().map(str::len);
+        assert!(
+            message.is_some_and(|n| n > 0),
+            "{}: the error has no message: {}",
+            self.what,
+            self.body
+        );
+        self
+    }
+
+    pub fn expect_ok(&self) -> &Self {
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "{}: expected 200, got {} {}",
+            self.what,
+            self.status,
+            self.body
+        );
+        self
+    }
+}
+
+pub struct Harness {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    pub sandbox: String,
+    pub db: Db,
+    pub http: reqwest::Client,
+    /// Every response the tests received through the harness.
+    log: Mutex<Vec<Reply>>,
+    sessions: tokio::sync::Mutex<BTreeMap<String, String>>,
+    _dir: tempfile::TempDir,
+}
+
+fn write_private(path: &std::path::Path, text: &str) {
+    std::fs::write(path, text).expect("write credentials file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+    }
+}
+
+fn account(
+    id: &str,
+    provider: ProviderName,
+    endpoint: &str,
+    creds: std::path::PathBuf,
+) -> AccountConfig {
+    AccountConfig {
+        id: id.to_owned(),
+        provider,
+        region: match provider {
+            ProviderName::Huawei => "ap-southeast-1".to_owned(),
+            ProviderName::Tencent => "ap-guangzhou".to_owned(),
+        },
+        project_id: (provider == ProviderName::Huawei).then(|| "proj-test-0001".to_owned()),
+        endpoint: Some(endpoint.to_owned()),
+        credentials_file: Some(creds),
+        // The sandbox runs without rate limits; so does our own budget.
+        max_calls_per_minute: Some(60_000),
+        ak_env: None,
+        sk_env: None,
+        security_token_env: None,
+        secret_id_env: None,
+        secret_key_env: None,
+        token_env: None,
+    }
+}
+
+impl Harness {
+    /// Starts the sandbox and the server; creates the users.
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+
+        // The upstream.
+        let mut sandbox_config = SandboxConfig::new(
+            vec![HuaweiKey {
+                ak: HW_AK.into(),
+                sk: HW_SK.into(),
+            }],
+            vec![TencentKey {
+                secret_id: TC_ID.into(),
+                secret_key: TC_KEY.into(),
+            }],
+        );
+        sandbox_config.rate_limits = false;
+        // Fast, but a scan of many images still runs long enough to stop.
+        sandbox_config.pace = Duration::from_millis(100);
+        let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind sandbox");
+        let sandbox = sandbox::spawn(sandbox_listener, sandbox_config)
+            .expect("spawn sandbox")
+            .endpoint();
+
+        // The credentials, owner-only files.
+        let hw_creds = dir.path().join("hw-credentials.toml");
+        write_private(&hw_creds, &format!("ak = \"{HW_AK}\"\nsk = \"{HW_SK}\"\n"));
+        let tc_creds = dir.path().join("tc-credentials.toml");
+        write_private(
+            &tc_creds,
+            &format!("secret_id = \"{TC_ID}\"\nsecret_key = \"{TC_KEY}\"\n"),
+        );
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind server");
+        let addr = listener.local_addr().expect("local addr");
+
+        let mut config = Config {
+            listen: addr,
+            site_root: dir.path().join("site"),
+            data_dir: dir.path().join("data"),
+            accounts: vec![
+                account(HW, ProviderName::Huawei, &sandbox, hw_creds),
+                account(TC, ProviderName::Tencent, &sandbox, tc_creds),
+            ],
+            ..Config::default()
+        };
+        config.web.max_body_bytes = MAX_BODY_BYTES;
+        config.http.timeout_secs = 10.0;
+        config.live.busy_secs = 0.5;
+        config.live.idle_secs = 2.0;
+        config.auth.login_attempts_per_name = 1000;
+        config.auth.login_attempts_per_address = 1000;
+
+        // The users exist before the portal starts: no setup token.
+        let db = scanport::portal::open_db(&config)
+            .await
+            .expect("open the database");
+        for (name, role) in [
+            (VIEWER, Role::Viewer),
+            (OPERATOR, Role::Operator),
+            (ADMIN, Role::Admin),
+            (SPARE, Role::Viewer),
+        ] {
+            users::add(&db, name, PASSWORD, role)
+                .await
+                .expect("add user");
+        }
+        let portal = scanport::portal::start(&config, db.clone())
+            .await
+            .expect("start the portal");
+        let accounts = scanport::accounts::build(&config)
+            .await
+            .expect("build the accounts");
+        let pace = Pace {
+            busy: Duration::from_secs_f64(config.live.busy_secs),
+            idle: Duration::from_secs_f64(config.live.idle_secs),
+            ..Pace::default()
+        };
+        let hubs = accounts
+            .iter()
+            .filter_map(|a| match &a.client {
+                AccountClient::Huawei(client) => Some((
+                    a.info.id.clone(),
+                    TaskHub::start(client.clone(), pace),
+                )),
+                AccountClient::Tencent(_) => None,
+            })
+            .collect();
+        let state = AppState {
+            accounts: Arc::new(accounts),
+            hubs: Arc::new(hubs),
+            portal,
+        };
+        let router = app(
+            state,
+            leptos_options(&config),
+            WebPolicy::from_config(&config),
+        );
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
+        });
+
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("http client");
+        Self {
+            base: format!("http://{addr}"),
+            sandbox,
+            db,
+            http,
+            log: Mutex::new(Vec::new()),
+            sessions: tokio::sync::Mutex::new(BTreeMap::new()),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, self.url(path))
+    }
+
+    /// Sends, reads the whole answer, and keeps it for the leak check.
+    pub async fn send(&self, what: impl Into<String>, builder: RequestBuilder) -> Reply {
+        let what = what.into();
+        let response = builder
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: request failed: {e}"));
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: cannot read the body: {e}"));
+        let reply = Reply {
+            what,
+            status,
+            headers,
+            body,
+        };
+        self.log.lock().expect("log").push(reply.clone());
+        reply
+    }
+
+    /// `POST /api/v1/{endpoint}` with a JSON body.
+    pub async fn call(&self, auth: &Auth, endpoint: &str, body: &Value) -> Reply {
+        let builder = auth.apply(
+            self.request(Method::POST, &format!("/api/v1/{endpoint}"))
+                .json(body),
+        );
+        self.send(format!("POST {endpoint} as {}", describe(auth)), builder)
+            .await
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, auth: &Auth, path: &str) -> Reply {
+        let builder = auth.apply(self.request(Method::GET, path));
+        self.send(format!("GET {path} as {}", describe(auth)), builder)
+            .await
+    }
+
+    /// Opens a stream (SSE) and reads until the first complete event or
+    /// `wait` passes; a non-200 answer is read whole.
+    pub async fn open_stream(&self, auth: &Auth, path: &str, wait: Duration) -> Reply {
+        let what = format!("GET {path} (stream) as {}", describe(auth));
+        let mut response = auth
+            .apply(self.request(Method::GET, path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: request failed: {e}"));
+        let status = response.status();
+        let headers = response.headers().clone();
+        let mut body = String::new();
+        if status == StatusCode::OK {
+            let deadline = tokio::time::Instant::now() + wait;
+            while !body.contains("\n\n") {
+                match tokio::time::timeout_at(deadline, response.chunk()).await {
+                    Ok(Ok(Some(chunk))) => body.push_str(&String::from_utf8_lossy(&chunk)),
+                    _ => break,
+                }
+            }
+        } else {
+            body = response.text().await.unwrap_or_default();
+        }
+        let reply = Reply {
+            what,
+            status,
+            headers,
+            body,
+        };
+        self.log.lock().expect("log").push(reply.clone());
+        reply
+    }
+
+    /// Signs in through the form, as a browser does.
+    pub async fn login(&self, name: &str, password: &str) -> Reply {
+        let enc = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        };
+        let form = format!(
+            "name={}&password={}&next={}",
+            enc(name),
+            enc(password),
+            enc("/")
+        );
+        let builder = self
+            .request(Method::POST, "/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form);
+        self.send(format!("POST /login as {name}"), builder).await
+    }
+
+    /// A fresh session of `name`: the cookie value `/login` set.
+    pub async fn new_session(&self, name: &str) -> String {
+        let reply = self.login(name, PASSWORD).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {name}: {}",
+            reply.body
+        );
+        let cookie = reply
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("scanport_session="))
+            .and_then(|v| v.split(';').next())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| panic!("sign-in of {name} set no session cookie: {reply:?}"));
+        cookie.to_owned()
+    }
+
+    /// `name`'s session, signing in on first use.
+    pub async fn session(&self, name: &str) -> Auth {
+        let mut sessions = self.sessions.lock().await;
+        if let Some(id) = sessions.get(name) {
+            return Auth::Cookie(id.clone());
+        }
+        let id = self.new_session(name).await;
+        sessions.insert(name.to_owned(), id.clone());
+        Auth::Cookie(id)
+    }
+
+    /// A new API token of `name`.
+    pub async fn token(&self, name: &str) -> (TokenInfo, Auth) {
+        let (info, raw) = tokens::create(&self.db, name, "integration test", Some(30))
+            .await
+            .expect("create token");
+        (info, Auth::Bearer(raw))
+    }
+
+    /// Calls per upstream API so far.
+    pub async fn upstream(&self) -> BTreeMap<String, u64> {
+        reqwest::get(format!("{}/__sandbox/stats", self.sandbox))
+            .await
+            .expect("sandbox stats")
+            .json()
+            .await
+            .expect("stats JSON")
+    }
+
+    pub async fn upstream_calls(&self, api: &str) -> u64 {
+        self.upstream().await.get(api).copied().unwrap_or(0)
+    }
+
+    /// Every state-changing upstream call so far (HSS POST/PUT, TCSS
+    /// update/create/sync actions).
+    pub async fn upstream_mutations(&self) -> BTreeMap<String, u64> {
+        self.upstream()
+            .await
+            .into_iter()
+            .filter(|(api, _)| is_mutation(api))
+            .collect()
+    }
+
+    /// Switches the sandbox's faults (`{}` for none).
+    pub async fn set_faults(&self, faults: Value) {
+        let response = reqwest::Client::new()
+            .put(format!("{}/__sandbox/faults", self.sandbox))
+            .json(&faults)
+            .send()
+            .await
+            .expect("set faults");
+        assert!(response.status().is_success(), "faults refused: {faults}");
+    }
+
+    /// How many responses the harness has seen.
+    pub fn responses_seen(&self) -> usize {
+        self.log.lock().expect("log").len()
+    }
+
+    /// Panics if any canary credential appears in any response (status
+    /// line, header or body) received so far.
+    pub fn assert_no_secret_leaked(&self) {
+        let log = self.log.lock().expect("log");
+        let mut leaks = Vec::new();
+        for reply in log.iter() {
+            for canary in CANARIES {
+                if reply.body.contains(canary) {
+                    leaks.push(format!("{}: body contains {canary}", reply.what));
+                }
+                for (name, value) in &reply.headers {
+                    if String::from_utf8_lossy(value.as_bytes()).contains(canary) {
+                        leaks.push(format!("{}: header {name} contains {canary}", reply.what));
+                    }
+                }
+            }
+        }
+        assert!(leaks.is_empty(), "credentials leaked:\n{}", leaks.join("\n"));
+        eprintln!(
+            "no canary credential in any of the {} responses received",
+            log.len()
+        );
+    }
+}
+
+fn is_mutation(api: &str) -> bool {
+    api.starts_with("POST ")
+        || api.starts_with("PUT ")
+        || api.starts_with("DELETE ")
+        || [UP_TC_UPDATE_SCHEDULE, UP_TC_SCAN, UP_TC_SYNC].contains(&api)
+}
+
+pub fn describe(auth: &Auth) -> String {
+    match auth {
+        Auth::Anonymous => "anonymous".to_owned(),
+        Auth::Cookie(_) => "session".to_owned(),
+        Auth::Bearer(t) if t.starts_with("spt_") && t.len() == 68 => "token".to_owned(),
+        Auth::Bearer(t) => format!("bearer {t:?}"),
+    }
+}
+
+/// A valid `hss/batch-scan` request: every private image of a namespace.
+pub fn batch_scan_all(namespace: &str) -> Value {
+    json!({"image_type": "private_image", "operate_all": true, "namespace": namespace})
+}
+
+/// A valid `hss/batch-scan` request for one listed image.
+pub fn batch_scan_one(version: &str) -> Value {
+    json!({
+        "image_type": "private_image",
+        "image_info_list": [
+            {"namespace": "payments", "image_name": "checkout", "image_version": version}
+        ]
+    })
+}
+
+/// A `hss/scan-tasks` request of `n` images: at the sandbox's pace it
+/// runs for `n` × 100 ms, long enough to stop.
+pub fn long_scan_task(n: usize, tag: &str) -> Value {
+    let images: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"namespace": "stoppable", "image_name": tag, "image_version": format!("v{i}")})
+        })
+        .collect();
+    json!({ "image_info": images })
+}
+
+/// The ids of the running, stoppable manual scan tasks named by
+/// `image_name` = `tag` (one per call to [`long_scan_task`] with `tag`).
+pub async fn running_tasks(h: &Harness, auth: &Auth, total: i64) -> Vec<String> {
+    let reply = h
+        .call(
+            auth,
+            "hss/tasks",
+            &json!({"account": HW, "request": {"type": "image_scan", "task_type": "manual", "limit": 200}}),
+        )
+        .await;
+    reply.expect_ok();
+    let mut ids: Vec<String> = reply.json()["data_list"]
+        .as_array()
+        .expect("data_list")
+        .iter()
+        .filter(|t| {
+            t["task_id"].as_str().is_some_and(|id| id.contains("-live-"))
+                && t["total_num"].as_i64() == Some(total)
+                && t["task_status"].as_i64().is_some_and(|s| (0..100).contains(&s))
+        })
+        .filter_map(|t| t["task_id"].as_str().map(str::to_owned))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Waits until `check` holds or `secs` pass.
+pub async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if check().await {
+            return true;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

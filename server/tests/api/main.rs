@@ -1,0 +1,14 @@
+//! The public API against a real server: a loopback Scanport with a temp
+//! SQLite database and a real sandbox upstream (see `common`). One test
+//! binary for all of it, so it is built and linked once.
+//!
+//! - `access`: sign-in, roles, cross-site refusal, disabling, headers.
+//! - `launch`: idempotency, the audit log, input checks, body limits.
+//!
+//! Every test also checks that no response carried the accounts' canary
+//! credentials. Run with `--nocapture` to see the role × endpoint table.
+
+mod access;
+mod common;
+mod launch;
+mod probe;
