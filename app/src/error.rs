@@ -29,6 +29,10 @@ pub enum AppError {
     #[error("{message}")]
     Conflict { message: String },
 
+    /// The request body is larger than the server accepts.
+    #[error("The request is too large: {message}")]
+    TooLarge { message: String },
+
     /// Too many sign-in attempts.
     #[error("Too many attempts; try again in {retry_after_secs} s.")]
     TooManyAttempts { retry_after_secs: u64 },
@@ -107,6 +111,7 @@ impl AppError {
             Self::InvalidInput { .. } => 400,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
+            Self::TooLarge { .. } => 413,
             Self::TooManyAttempts { .. } | Self::RateLimited { .. } => 429,
             Self::AuthRejected { .. }
             | Self::ClockSkew { .. }
@@ -124,6 +129,7 @@ impl AppError {
             Self::InvalidInput { .. } => "invalid_input",
             Self::NotFound { .. } => "not_found",
             Self::Conflict { .. } => "conflict",
+            Self::TooLarge { .. } => "too_large",
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::AuthRejected { .. } => "auth_rejected",
             Self::ClockSkew { .. } => "clock_skew",
@@ -151,6 +157,10 @@ impl FromServerFnError for AppError {
     /// transport failure.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            // The body-size cap cut a streamed body short.
+            ServerFnErrorErr::Deserialization(message) if message.contains("length limit exceeded") => {
+                Self::TooLarge { message }
+            }
             ServerFnErrorErr::Args(message)
             | ServerFnErrorErr::Deserialization(message)
             | ServerFnErrorErr::MissingArg(message) => Self::InvalidInput {
@@ -226,7 +236,9 @@ impl From<AppError> for ErrorEnvelope {
                 body.retry_after_secs = Some(retry_after_secs);
             }
             AppError::Unavailable { message, .. } => body.upstream_message = Some(message),
-            AppError::Transport { message } | AppError::Internal { message } => {
+            AppError::Transport { message }
+            | AppError::Internal { message }
+            | AppError::TooLarge { message } => {
                 body.detail = Some(message);
             }
             AppError::Conflict { .. } => {}
@@ -284,6 +296,9 @@ impl TryFrom<ErrorEnvelope> for AppError {
             },
             "timed_out" => Self::TimedOut {
                 request_id: b.request_id,
+            },
+            "too_large" => Self::TooLarge {
+                message: raw(b.detail),
             },
             "internal" => Self::Internal {
                 message: raw(b.detail),
@@ -392,6 +407,7 @@ mod tests {
             AppError::invalid("image_info_list[0].namespace", "must not be empty"),
             AppError::NotFound { what: "Account \"x\"".into() },
             AppError::Conflict { message: "key reused".into() },
+            AppError::TooLarge { message: "length limit exceeded".into() },
             AppError::TooManyAttempts { retry_after_secs: 30 },
             AppError::AuthRejected { code: "APIGW.0301".into(), message: "bad sig".into(), request_id: Some("r1".into()) },
             AppError::ClockSkew { code: "APIGW.0305".into(), message: "skew".into(), request_id: None },
@@ -434,6 +450,6 @@ mod tests {
     #[test]
     fn statuses_fit_the_kinds() {
         let statuses: Vec<u16> = every_kind().iter().map(AppError::status).collect();
-        assert_eq!(statuses, [401, 403, 400, 404, 409, 429, 502, 502, 429, 502, 502, 504, 500, 500]);
+        assert_eq!(statuses, [401, 403, 400, 404, 409, 413, 429, 502, 502, 429, 502, 502, 504, 500, 500]);
     }
 }

@@ -91,6 +91,25 @@ pub async fn authenticate(
     }))
 }
 
+/// Whether the session with this id hash is still live and its user
+/// enabled, without counting as activity (for long-lived streams that
+/// must end when the session does).
+pub async fn is_live(db: &Db, id_hash: &str, policy: SessionPolicy) -> Result<bool, PortalError> {
+    let row = sqlx::query(
+        "SELECT s.created_at, s.last_seen_at, u.disabled \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(false) };
+    let now = now_ms();
+    let created_at: i64 = row.try_get("created_at")?;
+    let last_seen_at: i64 = row.try_get("last_seen_at")?;
+    let disabled = row.try_get::<i64, _>("disabled")? != 0;
+    Ok(!disabled && now - last_seen_at <= ms(policy.idle) && now - created_at <= ms(policy.absolute))
+}
+
 pub async fn end_by_hash(db: &Db, id_hash: &str) -> Result<(), PortalError> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)

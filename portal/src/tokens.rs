@@ -106,6 +106,22 @@ pub async fn authenticate(db: &Db, raw: &str) -> Result<Option<Principal>, Porta
 
 /// Newest first; the id (UUIDv7, time-ordered) breaks ties within a
 /// millisecond, so the order does not change between two listings.
+/// Whether the token with this id still works (not revoked or expired,
+/// its user enabled).
+pub async fn is_live(db: &Db, id: &str) -> Result<bool, PortalError> {
+    let row = sqlx::query(
+        "SELECT t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.id = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(false) };
+    Ok(row
+        .try_get::<Option<i64>, _>("expires_at")?
+        .is_none_or(|at| at > now_ms()))
+}
+
 pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, PortalError> {
     let rows = sqlx::query(
         "SELECT t.id, u.name, t.label, t.created_at, t.expires_at, t.last_used_at, t.revoked_at \

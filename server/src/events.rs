@@ -10,6 +10,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream};
 use scanport_app::state::AppState;
+use scanport_portal::{Principal, Via, sessions, tokens};
 use scanport_wire::hss::TaskListType;
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -37,9 +38,10 @@ pub async fn task_events(
 ) -> Response {
     // Any role may watch; the caller comes from the database (see
     // `security::identity`).
-    if !caller.is_some_and(|c| c.role.allows(scanport_portal::Role::Viewer)) {
+    let Some(Extension(caller)) = caller.filter(|c| c.role.allows(scanport_portal::Role::Viewer))
+    else {
         return refuse(StatusCode::UNAUTHORIZED, "unauthenticated", "Please sign in.");
-    }
+    };
     let list = match q.list.as_deref().map(TaskListType::parse) {
         None => TaskListType::ImageScan,
         Some(Some(list)) => list,
@@ -53,30 +55,66 @@ pub async fn task_events(
     };
     let hub = match state.hub(q.account.as_deref()) {
         Ok(hub) => hub.clone(),
-        Err(err) => return refuse(StatusCode::NOT_FOUND, "not_found", &err.to_string()),
+        Err(err) => {
+            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            return refuse(status, err.kind(), &err.to_string());
+        }
     };
     let rx = hub.subscribe(list);
-    Sse::new(snapshots(hub, rx))
+    let watcher = Watcher { state, caller };
+    Sse::new(snapshots(hub, rx, watcher))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
 
-/// Every snapshot of the list, the current one first.
+/// Who holds a stream open. A stream outlives the request that opened it,
+/// so the caller is checked again while it runs: signing out, disabling
+/// the user or revoking the token ends it within [`RECHECK`].
+struct Watcher {
+    state: AppState,
+    caller: Principal,
+}
+
+/// How often an idle stream re-checks its caller (and tells the hub it is
+/// still watched).
+const RECHECK: Duration = Duration::from_secs(15);
+
+impl Watcher {
+    async fn still_allowed(&self) -> bool {
+        let portal = &self.state.portal;
+        let live = match &self.caller.via {
+            Via::Session { id_hash } => sessions::is_live(&portal.db, id_hash, portal.sessions).await,
+            Via::Token { id } => tokens::is_live(&portal.db, id).await,
+        };
+        // A database hiccup does not end streams; a definite "no" does.
+        live.unwrap_or(true)
+    }
+}
+
+/// Every snapshot of the list, the current one first, while the caller
+/// may watch.
 fn snapshots(
     hub: std::sync::Arc<scanport_cloud::hub::TaskHub>,
     rx: tokio::sync::watch::Receiver<scanport_cloud::hub::Shared>,
+    watcher: Watcher,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    stream::unfold((hub, rx, true), |(hub, mut rx, first)| async move {
+    stream::unfold((hub, rx, watcher, true), |(hub, mut rx, watcher, first)| async move {
         loop {
             if !first || rx.borrow().is_none() {
                 // Waiting for a change; an open stream keeps the hub polling.
-                match tokio::time::timeout(Duration::from_secs(60), rx.changed()).await {
+                match tokio::time::timeout(RECHECK, rx.changed()).await {
                     Ok(Ok(())) => {}
                     Ok(Err(_)) => return None,
                     Err(_) => {
+                        if !watcher.still_allowed().await {
+                            return None;
+                        }
                         hub.keep_interest();
                         continue;
                     }
+                }
+                if !watcher.still_allowed().await {
+                    return None;
                 }
             }
             let snapshot = rx.borrow_and_update().clone();
@@ -85,7 +123,7 @@ fn snapshots(
                     .event("tasks")
                     .json_data(&*snapshot)
                     .unwrap_or_else(|_| Event::default().event("error"));
-                return Some((Ok(event), (hub, rx, false)));
+                return Some((Ok(event), (hub, rx, watcher, false)));
             }
         }
     })

@@ -8,7 +8,7 @@ use crate::security::{api_errors, gate, headers, identity, origin};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -59,6 +59,9 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
         .route("/setup", post(crate::sign_in::setup))
         .route("/api/v1/events/tasks", get(crate::events::task_events))
         .route("/api/v1/admin/audit.csv", get(crate::audit_export::audit_csv))
+        // Server functions have their own routes; any other API path is a
+        // JSON 404, not the HTML page.
+        .route("/api/{*rest}", any(unknown_api_path))
         .leptos_routes_with_context(
             &options,
             routes,
@@ -103,6 +106,10 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             },
             headers::add_security_headers,
         ))
+}
+
+async fn unknown_api_path() -> axum::response::Response {
+    crate::security::refuse(StatusCode::NOT_FOUND, "not_found", "No such API endpoint; see docs/API.md.")
 }
 
 /// Ready when the database answers.

@@ -51,13 +51,14 @@ async fn caller(
     }
 }
 
+/// The token of an `Authorization: Bearer …` header (the scheme is
+/// case-insensitive, RFC 9110 §11.1).
 fn bearer(req: &Request) -> Option<&str> {
-    req.headers()
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
 }
 
 /// The value of cookie `name`, from any `Cookie` header.

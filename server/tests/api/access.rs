@@ -66,7 +66,12 @@ const fn ep(
 /// Every `/api/v1` endpoint.
 const ENDPOINTS: &[Endpoint] = &[
     // Reads.
-    ep("accounts", Need::Viewer, Call::Get("/api/v1/accounts"), None),
+    ep(
+        "accounts",
+        Need::Viewer,
+        Call::Get("/api/v1/accounts"),
+        None,
+    ),
     ep("hss/tasks", Need::Viewer, Call::Post, None),
     ep("hss/images", Need::Viewer, Call::Post, None),
     ep("hss/registries", Need::Viewer, Call::Post, None),
@@ -410,7 +415,13 @@ async fn roles_decide_what_each_caller_may_do() {
 
     // auth/me names the caller, with the role read from the database.
     for (c, (label, role, _)) in callers.iter().enumerate() {
-        let me = table[&(ENDPOINTS.iter().position(|e| e.name == "auth/me").unwrap_or(0), c)]
+        let me = table[&(
+            ENDPOINTS
+                .iter()
+                .position(|e| e.name == "auth/me")
+                .unwrap_or(0),
+            c,
+        )]
             .json();
         assert_eq!(me["role"], json!(role.as_str()), "auth/me as {label}");
     }
@@ -437,6 +448,9 @@ async fn roles_decide_what_each_caller_may_do() {
     h.assert_no_secret_leaked();
 }
 
+/// Extra request headers, by name.
+type Headers<'a> = Vec<(&'a str, &'a str)>;
+
 /// 3. A state-changing request from another site is refused before it
 /// reaches the cloud, whatever its form; one from the console's own pages
 /// (or from a script) goes through.
@@ -448,7 +462,7 @@ async fn cross_site_requests_are_refused_before_reaching_the_cloud() {
     let launch = json!({"account": HW, "request": batch_scan_all("payments")});
     let before = h.upstream_mutations().await;
 
-    let attempts: Vec<(&str, Auth, Vec<(&str, &str)>)> = vec![
+    let attempts: Vec<(&str, Auth, Headers)> = vec![
         (
             "Origin: evil, session",
             session.clone(),
@@ -488,9 +502,7 @@ async fn cross_site_requests_are_refused_before_reaching_the_cloud() {
         for (k, v) in headers {
             builder = builder.header(*k, *v);
         }
-        h.send(*label, builder)
-            .await
-            .expect_error(403, "forbidden");
+        h.send(*label, builder).await.expect_error(403, "forbidden");
     }
 
     // A classic CSRF form post: urlencoded, no preflight.
@@ -526,9 +538,7 @@ async fn cross_site_requests_are_refused_before_reaching_the_cloud() {
     h.send("cross-site sign-out", builder)
         .await
         .expect_error(403, "forbidden");
-    h.call(&session, "auth/me", &json!({}))
-        .await
-        .expect_ok();
+    h.call(&session, "auth/me", &json!({})).await.expect_ok();
     assert_eq!(
         h.call(&session, "auth/me", &json!({})).await.json()["name"],
         json!(OPERATOR),
@@ -557,7 +567,10 @@ async fn cross_site_requests_are_refused_before_reaching_the_cloud() {
             "same-origin fetch",
             vec![("sec-fetch-site", "same-origin"), ("origin", &h.base)],
         ),
-        ("matching Origin only (older browser)", vec![("origin", &h.base)]),
+        (
+            "matching Origin only (older browser)",
+            vec![("origin", &h.base)],
+        ),
         ("a script (neither header)", vec![]),
     ];
     for (i, (label, headers)) in own.iter().enumerate() {
@@ -623,7 +636,10 @@ async fn get_never_performs_a_mutation() {
     }
     seen.sort_unstable();
     seen.dedup();
-    eprintln!("GET on {} mutating endpoints answered {seen:?}", mutations.len());
+    eprintln!(
+        "GET on {} mutating endpoints answered {seen:?}",
+        mutations.len()
+    );
     assert_eq!(h.upstream_mutations().await, before, "no upstream call");
     let spare = users::list(&h.db)
         .await
@@ -806,9 +822,13 @@ async fn a_role_change_counts_on_the_next_request() {
         h.call(auth, "admin/users", &json!({}))
             .await
             .expect_error(403, "forbidden");
-        h.call(auth, "hss/tasks", &json!({"account": HW, "request": {"type": "image_scan"}}))
-            .await
-            .expect_ok();
+        h.call(
+            auth,
+            "hss/tasks",
+            &json!({"account": HW, "request": {"type": "image_scan"}}),
+        )
+        .await
+        .expect_ok();
     }
     assert_eq!(h.upstream_mutations().await, before);
     // An unknown role is refused as input, not stored.
@@ -885,13 +905,27 @@ async fn security_headers_on_api_answers_and_the_sign_in_page() {
     let api = [
         h.call(&viewer, "hss/tasks", &read).await,
         h.call(&Auth::Anonymous, "hss/tasks", &read).await,
-        h.call(&viewer, "hss/batch-scan", &json!({"account": HW, "request": batch_scan_all("payments")}))
-            .await,
+        h.call(
+            &viewer,
+            "hss/batch-scan",
+            &json!({"account": HW, "request": batch_scan_all("payments")}),
+        )
+        .await,
         h.get(&viewer, "/api/v1/accounts").await,
     ];
     for reply in &api {
-        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{}", reply.what);
-        assert_eq!(reply.header("x-frame-options"), Some("DENY"), "{}", reply.what);
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{}",
+            reply.what
+        );
+        assert_eq!(
+            reply.header("x-frame-options"),
+            Some("DENY"),
+            "{}",
+            reply.what
+        );
         let csp = reply.header("content-security-policy").unwrap_or_default();
         assert!(
             csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
@@ -947,6 +981,185 @@ async fn security_headers_on_api_answers_and_the_sign_in_page() {
     let cookie = login.header("set-cookie").unwrap_or_default();
     for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(flag), "{flag} missing: {cookie}");
+    }
+    h.assert_no_secret_leaked();
+}
+
+/// 6c. Tokens made through the API: shown once, never listed or logged,
+/// acting with their user's role, and dead as soon as they are revoked.
+/// Passwords never reach the audit log either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_are_shown_once_and_revoked_at_once() {
+    let h = Harness::start().await;
+    let admin = h.session(ADMIN).await;
+    let created = h
+        .call(
+            &admin,
+            "admin/tokens/create",
+            &json!({"user": OPERATOR, "label": "ci pipeline", "expires_days": 7}),
+        )
+        .await;
+    created.expect_ok();
+    let raw = created.json()["token"]
+        .as_str()
+        .expect("the token, this once")
+        .to_owned();
+    let id = created.json()["info"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert!(raw.starts_with("spt_"), "{raw}");
+    let token = Auth::Bearer(raw.clone());
+    assert_eq!(
+        h.call(&token, "auth/me", &json!({})).await.json(),
+        json!({"name": OPERATOR, "role": "operator"})
+    );
+    h.call(
+        &token,
+        "hss/batch-scan",
+        &json!({"account": HW, "request": batch_scan_all("payments")}),
+    )
+    .await
+    .expect_ok();
+    h.call(&token, "admin/users", &json!({}))
+        .await
+        .expect_error(403, "forbidden");
+
+    let secret_password = "Sw0rdfish-only-in-the-request";
+    h.call(
+        &admin,
+        "admin/users/add",
+        &json!({"name": "newcomer", "password": secret_password, "role": "viewer"}),
+    )
+    .await
+    .expect_ok();
+
+    let listing = h.call(&admin, "admin/tokens", &json!({})).await;
+    listing.expect_ok();
+    let audit = h
+        .call(&admin, "admin/audit", &json!({"query": {"limit": 100}}))
+        .await;
+    audit.expect_ok();
+    let csv = h.get(&admin, "/api/v1/admin/audit.csv").await;
+    csv.expect_ok();
+    for reply in [&listing, &audit, &csv] {
+        assert!(!reply.body.contains(&raw), "{} shows the token", reply.what);
+        assert!(
+            !reply.body.contains(&raw[4..]),
+            "{} shows the token's secret part",
+            reply.what
+        );
+        assert!(
+            !reply.body.contains(secret_password),
+            "{} shows a password",
+            reply.what
+        );
+    }
+    assert!(listing.body.contains(&id), "{}", listing.body);
+    assert!(csv.body.contains("admin/tokens/create"), "{}", csv.body);
+
+    h.call(&admin, "admin/tokens/revoke", &json!({"id": id}))
+        .await
+        .expect_ok();
+    h.call(
+        &token,
+        "hss/tasks",
+        &json!({"account": HW, "request": {"type": "image_scan"}}),
+    )
+    .await
+    .expect_error(401, "unauthenticated");
+    let listing = h.call(&admin, "admin/tokens", &json!({})).await;
+    let revoked = listing
+        .json()
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .find(|t| t["id"] == json!(id))
+        .cloned()
+        .expect("still listed");
+    assert_eq!(revoked["revoked"], json!(true));
+    h.assert_no_secret_leaked();
+}
+
+/// 6d. An event stream opened before its user was disabled stops
+/// delivering the task list: disabling ends access "at once", not at the
+/// next reconnect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_event_stream_stops_when_its_user_is_disabled() {
+    let h = Harness::start().await;
+    let admin = h.session(ADMIN).await;
+    let viewer = h.session(VIEWER).await;
+    let (_, operator) = h.token(OPERATOR).await;
+    let mut stream = h
+        .raw_stream(
+            &viewer,
+            "/api/v1/events/tasks?account=hw-test&type=image_scan",
+        )
+        .await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert!(
+        h.next_event(&mut stream, Duration::from_secs(20))
+            .await
+            .is_some(),
+        "the first snapshot"
+    );
+    h.call(
+        &admin,
+        "admin/users/disable",
+        &json!({"name": VIEWER, "disabled": true}),
+    )
+    .await
+    .expect_ok();
+    // A change in the list, so the hub has news to send.
+    h.call(
+        &operator,
+        "hss/batch-scan",
+        &json!({"account": HW, "request": batch_scan_all("payments")}),
+    )
+    .await
+    .expect_ok();
+    let after = h.next_event(&mut stream, Duration::from_secs(8)).await;
+    assert!(
+        after.is_none(),
+        "a disabled user still receives the task list: {after:?}"
+    );
+    h.assert_no_secret_leaked();
+}
+
+/// An unknown `/api/…` path is an API answer too: JSON 404, not the
+/// console's HTML page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_api_paths_answer_a_json_404() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    h.get(&viewer, "/api/v1/hss/nope")
+        .await
+        .expect_error(404, "not_found");
+    h.call(&viewer, "hss/nope", &json!({}))
+        .await
+        .expect_error(404, "not_found");
+    h.assert_no_secret_leaked();
+}
+
+/// `Authorization` schemes are case-insensitive (RFC 9110 §11.1): a script
+/// sending `bearer spt_…` is the token's user, not anonymous.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let h = Harness::start().await;
+    let (_, token) = h.token(VIEWER).await;
+    let Auth::Bearer(raw) = token else {
+        panic!("a token")
+    };
+    for scheme in ["bearer", "BEARER"] {
+        let reply = h
+            .send(
+                format!("{scheme} scheme"),
+                h.request(Method::POST, "/api/v1/hss/tasks")
+                    .header(header::AUTHORIZATION, format!("{scheme} {raw}"))
+                    .json(&json!({"account": HW, "request": {"type": "image_scan"}})),
+            )
+            .await;
+        reply.expect_ok();
     }
     h.assert_no_secret_leaked();
 }

@@ -46,7 +46,6 @@ pub const UP_SCAN_TASKS: &str = "POST /v5/{project_id}/image/image-scan/tasks";
 pub const UP_STOP: &str = "PUT /v5/{project_id}/image/image-scan/tasks/{task_id}/stop";
 pub const UP_SYNCHRONIZE: &str = "POST /v5/{project_id}/image/synchronize";
 pub const UP_IMAGE_SYNC: &str = "POST /v5/{project_id}/image/image-sync/tasks";
-pub const UP_LIST_TASKS: &str = "GET /v5/{project_id}/image/tasks";
 pub const UP_TC_UPDATE_SCHEDULE: &str = "tcss UpdateImageRegistryTimingScanTask";
 pub const UP_TC_SCAN: &str = "tcss CreateAssetImageRegistryScanTask";
 pub const UP_TC_SYNC: &str = "tcss SyncAssetImageRegistryAsset";
@@ -282,10 +281,9 @@ impl Harness {
         let hubs = accounts
             .iter()
             .filter_map(|a| match &a.client {
-                AccountClient::Huawei(client) => Some((
-                    a.info.id.clone(),
-                    TaskHub::start(client.clone(), pace),
-                )),
+                AccountClient::Huawei(client) => {
+                    Some((a.info.id.clone(), TaskHub::start(client.clone(), pace)))
+                }
                 AccountClient::Tencent(_) => None,
             })
             .collect();
@@ -405,11 +403,46 @@ impl Harness {
         reply
     }
 
+    /// Opens a stream and hands it over unread; what is read from it
+    /// goes through [`Harness::next_event`].
+    pub async fn raw_stream(&self, auth: &Auth, path: &str) -> reqwest::Response {
+        auth.apply(self.request(Method::GET, path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// The next complete event of `stream`, or None when the stream ends
+    /// (or fails) or `wait` passes first.
+    pub async fn next_event(
+        &self,
+        stream: &mut reqwest::Response,
+        wait: Duration,
+    ) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut text = String::new();
+        loop {
+            match tokio::time::timeout_at(deadline, stream.chunk()).await {
+                Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return None,
+            }
+            // Keep-alive comments (`:`) are not events.
+            if text.contains("\n\n") && text.lines().any(|l| l.starts_with("data:")) {
+                self.log.lock().expect("log").push(Reply {
+                    what: format!("event on {}", stream.url().path()),
+                    status: stream.status(),
+                    headers: stream.headers().clone(),
+                    body: text.clone(),
+                });
+                return Some(text);
+            }
+        }
+    }
+
     /// Signs in through the form, as a browser does.
     pub async fn login(&self, name: &str, password: &str) -> Reply {
         let enc = |s: &str| {
-            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
-                .to_string()
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
         };
         let form = format!(
             "name={}&password={}&next={}",
@@ -521,7 +554,11 @@ impl Harness {
                 }
             }
         }
-        assert!(leaks.is_empty(), "credentials leaked:\n{}", leaks.join("\n"));
+        assert!(
+            leaks.is_empty(),
+            "credentials leaked:\n{}",
+            leaks.join("\n")
+        );
         eprintln!(
             "no canary credential in any of the {} responses received",
             log.len()
@@ -587,30 +624,16 @@ pub async fn running_tasks(h: &Harness, auth: &Auth, total: i64) -> Vec<String> 
         .expect("data_list")
         .iter()
         .filter(|t| {
-            t["task_id"].as_str().is_some_and(|id| id.contains("-live-"))
+            t["task_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("-live-"))
                 && t["total_num"].as_i64() == Some(total)
-                && t["task_status"].as_i64().is_some_and(|s| (0..100).contains(&s))
+                && t["task_status"]
+                    .as_i64()
+                    .is_some_and(|s| (0..100).contains(&s))
         })
         .filter_map(|t| t["task_id"].as_str().map(str::to_owned))
         .collect();
     ids.sort();
     ids
-}
-
-/// Waits until `check` holds or `secs` pass.
-pub async fn eventually<F, Fut>(secs: u64, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        if check().await {
-            return true;
-        }
-        if tokio::time::Instant::now() > deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }

@@ -123,11 +123,29 @@ async fn a_double_submitted_launch_reaches_the_cloud_once() {
     assert!(answers[0]["TaskID"].is_i64(), "{}", answers[0]);
     assert_eq!(h.upstream_calls(UP_TC_SCAN).await, tc_calls + 1);
 
+    // A launch the cloud refused before acting (throttled) may be sent
+    // again with its key, once the cloud accepts calls again.
+    h.set_faults(json!({"throttle": true})).await;
+    h.send("throttled launch", send(&token, "launch-0003", &first_body))
+        .await
+        .expect_error(429, "rate_limited");
+    h.set_faults(json!({})).await;
+    assert_eq!(h.upstream_calls(UP_BATCH_SCAN).await, calls + 4);
+    h.send(
+        "the throttled launch again",
+        send(&token, "launch-0003", &first_body),
+    )
+    .await
+    .expect_ok();
+    assert_eq!(h.upstream_calls(UP_BATCH_SCAN).await, calls + 5);
+
     // One audit row per upstream call, not per request.
+    let rows = audit_rows(&h, "hss/batch-scan").await;
+    assert_eq!(rows.len(), 5, "one row per launch: {rows:#?}");
     assert_eq!(
-        audit_rows(&h, "hss/batch-scan").await.len(),
-        3,
-        "one row per launch"
+        rows.iter().filter(|r| r.outcome == Outcome::Failed).count(),
+        1,
+        "the throttled one failed"
     );
     h.assert_no_secret_leaked();
 }
@@ -137,9 +155,7 @@ async fn a_double_submitted_launch_reaches_the_cloud_once() {
 async fn the_body_idempotency_key_works_the_same() {
     let h = Harness::start().await;
     let session = h.session(OPERATOR).await;
-    let with_key = |request: Value, key: &str| {
-        json!({"account": HW, "request": request, "idempotency_key": key})
-    };
+    let with_key = |request: Value, key: &str| json!({"account": HW, "request": request, "idempotency_key": key});
     let calls = h.upstream_calls(UP_BATCH_SCAN).await;
     let body = with_key(batch_scan_all("payments"), "confirm-7f3a");
     let first = h.call(&session, "hss/batch-scan", &body).await;
@@ -242,7 +258,11 @@ async fn every_launch_leaves_an_audit_row() {
         .await
         .expect_ok();
     let sync = h
-        .call(&token, "tcss/sync", &json!({"account": TC, "request": {"All": true}}))
+        .call(
+            &token,
+            "tcss/sync",
+            &json!({"account": TC, "request": {"All": true}}),
+        )
         .await;
     sync.expect_ok();
     let sync_request_id = sync.json()["RequestId"]
@@ -317,7 +337,10 @@ async fn every_launch_leaves_an_audit_row() {
         (row.actor.as_str(), row.via.as_str(), row.account.as_deref()),
         (OPERATOR, "token", Some(TC))
     );
-    assert_eq!(row.upstream_request_id.as_deref(), Some(sync_request_id.as_str()));
+    assert_eq!(
+        row.upstream_request_id.as_deref(),
+        Some(sync_request_id.as_str())
+    );
 
     let row = find("hss/batch-scan", Outcome::Failed);
     assert_eq!((row.actor.as_str(), row.via.as_str()), (OPERATOR, "token"));
@@ -327,7 +350,11 @@ async fn every_launch_leaves_an_audit_row() {
         row.detail.as_deref().is_some_and(|d| !d.is_empty()),
         "the error detail: {row:?}"
     );
-    assert_eq!(row.upstream_request_id, failed_id, "{row:?} vs {}", failed.body);
+    assert_eq!(
+        row.upstream_request_id, failed_id,
+        "{row:?} vs {}",
+        failed.body
+    );
     eprintln!(
         "failed HSS launch: detail {:?}, request id {:?}",
         row.detail, row.upstream_request_id
@@ -338,7 +365,9 @@ async fn every_launch_leaves_an_audit_row() {
     assert!(row.detail.is_some());
     let row = find("hss/synchronize", Outcome::Failed);
     assert!(
-        row.detail.as_deref().is_some_and(|d| d.contains("try again")),
+        row.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("try again")),
         "{row:?}"
     );
 
@@ -419,11 +448,7 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
             launch(json!({"rate_limit": 5000, "is_all": true})),
             "rate_limit",
         ),
-        (
-            "hss/tasks/stop",
-            launch(json!({"task_id": ""})),
-            "task_id",
-        ),
+        ("hss/tasks/stop", launch(json!({"task_id": ""})), "task_id"),
         (
             "hss/tasks/stop",
             launch(json!({"task_id": "../../v5/x"})),
@@ -451,7 +476,11 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
             json!({"account": TC, "request": {"All": true, "Timeout": 0}}),
             "Timeout",
         ),
-        ("tcss/sync", json!({"account": TC, "request": {}}), "RegistryIds"),
+        (
+            "tcss/sync",
+            json!({"account": TC, "request": {}}),
+            "RegistryIds",
+        ),
         (
             "tcss/sync",
             json!({"account": HW, "request": {"All": true}}),
@@ -516,9 +545,16 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
     )
     .await
     .expect_error(404, "not_found");
-    eprintln!("{} invalid requests refused with the field named", cases.len() + 2);
+    eprintln!(
+        "{} invalid requests refused with the field named",
+        cases.len() + 2
+    );
 
-    assert_eq!(h.upstream_mutations().await, before, "nothing sent upstream");
+    assert_eq!(
+        h.upstream_mutations().await,
+        before,
+        "nothing sent upstream"
+    );
     for action in [
         "hss/batch-scan",
         "hss/scan-tasks",
@@ -560,12 +596,7 @@ fn send_chunked(addr: &str, token: &str, total: usize) -> (u16, String) {
     }
     body.push_str("{\"namespace\":\"a\",\"image_name\":\"b\",\"image_version\":\"c\"}]}}");
     for chunk in body.as_bytes().chunks(4096) {
-        let framed = [
-            format!("{:x}\r\n", chunk.len()).as_bytes(),
-            chunk,
-            b"\r\n",
-        ]
-        .concat();
+        let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
         if stream.write_all(&framed).is_err() {
             break; // the server answered and closed early
         }
@@ -602,16 +633,17 @@ async fn chunked_oversize(h: &Harness, token: &Auth) -> (u16, String) {
 /// 7c. A body over the cap is 413 however it is sent: with a length, or
 /// streamed in chunks without one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: a chunked body over web.max_body_bytes is answered 400 invalid_input \
-            (\"length limit exceeded\", field \"request\") instead of 413: the body-read \
-            error reaches AppError::from_server_fn_error as Deserialization (app/src/error.rs:155)"]
 async fn a_streamed_oversize_body_is_413_too() {
     let h = Harness::start().await;
     let (_, token) = h.token(ADMIN).await;
     let before = h.upstream_mutations().await;
     let (status, answer) = chunked_oversize(&h, &token).await;
     assert_eq!(status, 413, "chunked oversize body: {answer}");
-    assert_eq!(h.upstream_mutations().await, before, "nothing sent upstream");
+    assert_eq!(
+        h.upstream_mutations().await,
+        before,
+        "nothing sent upstream"
+    );
 }
 
 /// 7b. Bodies that are too large or not JSON at all: 413 and 400, never a
@@ -631,9 +663,7 @@ async fn oversize_and_malformed_bodies_are_client_errors() {
     let reply = h.call(&token, "hss/batch-scan", &big).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{reply:?}");
     assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
-    let reply = h
-        .call(&Auth::Anonymous, "hss/batch-scan", &big)
-        .await;
+    let reply = h.call(&Auth::Anonymous, "hss/batch-scan", &big).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{reply:?}");
 
     // Streamed without a length: refused while reading, and never sent
@@ -646,18 +676,35 @@ async fn oversize_and_malformed_bodies_are_client_errors() {
 
     // Not JSON, or not the shape.
     let malformed: Vec<(&str, Vec<u8>)> = vec![
-        ("truncated JSON", br#"{"account": "hw-test", "request": {"#.to_vec()),
+        (
+            "truncated JSON",
+            br#"{"account": "hw-test", "request": {"#.to_vec(),
+        ),
         ("empty body", Vec::new()),
         ("null", b"null".to_vec()),
         ("an array", b"[]".to_vec()),
         ("a string", br#""batch-scan""#.to_vec()),
         ("a number", b"42".to_vec()),
-        ("wrong types", br#"{"account": 7, "request": "all"}"#.to_vec()),
-        ("invalid UTF-8", b"{\"account\": \"\xff\xfe\", \"request\": {}}".to_vec()),
+        (
+            "wrong types",
+            br#"{"account": 7, "request": "all"}"#.to_vec(),
+        ),
+        (
+            "invalid UTF-8",
+            b"{\"account\": \"\xff\xfe\", \"request\": {}}".to_vec(),
+        ),
         ("deep nesting", "[".repeat(30_000).into_bytes()),
-        ("trailing garbage", br#"{"account": "hw-test", "request": {}} xx"#.to_vec()),
+        (
+            "trailing garbage",
+            br#"{"account": "hw-test", "request": {}} xx"#.to_vec(),
+        ),
     ];
-    for endpoint in ["hss/batch-scan", "tcss/timing-scan/update", "admin/users/add", "hss/tasks"] {
+    for endpoint in [
+        "hss/batch-scan",
+        "tcss/timing-scan/update",
+        "admin/users/add",
+        "hss/tasks",
+    ] {
         for (label, body) in &malformed {
             let reply = h
                 .send(
@@ -691,7 +738,11 @@ async fn oversize_and_malformed_bodies_are_client_errors() {
             reply.body
         );
     }
-    assert_eq!(h.upstream_mutations().await, before, "nothing sent upstream");
+    assert_eq!(
+        h.upstream_mutations().await,
+        before,
+        "nothing sent upstream"
+    );
     h.assert_no_secret_leaked();
 }
 
@@ -706,10 +757,19 @@ async fn upstream_failures_never_echo_credentials() {
         ("hss/tasks", launch(json!({"type": "image_scan"}))),
         ("hss/images", launch(json!({"image_type": "private_image"}))),
         ("hss/batch-scan", launch(batch_scan_all("payments"))),
-        ("hss/synchronize", launch(json!({"image_type": "private_image"}))),
+        (
+            "hss/synchronize",
+            launch(json!({"image_type": "private_image"})),
+        ),
         ("tcss/timing-scan", json!({"account": TC})),
-        ("tcss/scan", json!({"account": TC, "request": {"All": true}})),
-        ("tcss/sync", json!({"account": TC, "request": {"All": true}})),
+        (
+            "tcss/scan",
+            json!({"account": TC, "request": {"All": true}}),
+        ),
+        (
+            "tcss/sync",
+            json!({"account": TC, "request": {"All": true}}),
+        ),
     ];
     for faults in [
         json!({"fail_percent": 100}),

@@ -11,4 +11,3 @@
 mod access;
 mod common;
 mod launch;
-mod probe;

@@ -100,39 +100,52 @@ pub fn CreateTokenForm(
             <div class="fields">
                 <div class="field">
                     <label for="token-user">"User"</label>
-                    <select
-                        id="token-user"
-                        name="user"
-                        required
-                        aria-describedby="token-user-hint"
-                        aria-invalid=move || user_error.get().map(|_| "true")
-                        on:change=move |ev| user.set(event_target_value(&ev))
-                    >
-                        <option value="" selected=move || user.get().is_empty()>"Choose a user"</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                users
-                                    .await
-                                    .unwrap_or_default()
-                                    .into_iter()
-                                    .map(|u| {
-                                        let name = u.name.clone();
-                                        let chosen = name.clone();
-                                        let text = if u.disabled {
-                                            format!("{} ({}, disabled)", u.name, u.role.as_str())
-                                        } else {
-                                            format!("{} ({})", u.name, u.role.as_str())
-                                        };
-                                        view! {
-                                            <option value=name selected=move || user.get() == chosen>
-                                                {text}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()
-                            })}
-                        </Transition>
-                    </select>
+                    // The whole select inside the Transition, not the options
+                    // alone: a Suspense inside a <select> does not hydrate.
+                    <Transition fallback=|| {
+                        view! {
+                            <select id="token-user" name="user" disabled>
+                                <option>"Loading users…"</option>
+                            </select>
+                        }
+                    }>
+                        {move || Suspend::new(async move {
+                            let options = users
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|u| {
+                                    let name = u.name.clone();
+                                    let chosen = name.clone();
+                                    let text = if u.disabled {
+                                        format!("{} ({}, disabled)", u.name, u.role.as_str())
+                                    } else {
+                                        format!("{} ({})", u.name, u.role.as_str())
+                                    };
+                                    view! {
+                                        <option value=name selected=move || user.get() == chosen>
+                                            {text}
+                                        </option>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <select
+                                    id="token-user"
+                                    name="user"
+                                    required
+                                    aria-describedby="token-user-hint"
+                                    aria-invalid=move || user_error.get().map(|_| "true")
+                                    on:change=move |ev| user.set(event_target_value(&ev))
+                                >
+                                    <option value="" selected=move || user.get().is_empty()>
+                                        "Choose a user"
+                                    </option>
+                                    {options}
+                                </select>
+                            }
+                        })}
+                    </Transition>
                     <p id="token-user-hint" class="hint">"The token acts as this user, with their role at the time of each call."</p>
                     {move || user_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>

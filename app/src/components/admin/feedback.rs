@@ -35,7 +35,10 @@ pub fn field_of(err: &AppError) -> Option<&str> {
 
 /// Whether the page has hydrated. Controls that call the server are
 /// disabled until then: without JavaScript the lists still show, and a
-/// form cannot send a password in a GET address by accident.
+/// form cannot send a password in a GET address by accident. Use it in
+/// attributes only: inside a `Suspense` the page may already be
+/// interactive when its part hydrates, so a different structure would
+/// not match the server's HTML.
 pub fn use_interactive() -> Signal<bool> {
     let hydrated = use_context::<Hydrated>().map(|h| h.0);
     Signal::derive(move || hydrated.is_some_and(|h| h.get()))
@@ -60,14 +63,17 @@ pub fn ChangeResult(result: Signal<Option<Result<String, String>>>) -> impl Into
 }
 
 /// A note, shown until the page is interactive, that changes need
-/// JavaScript (the lists are complete without it).
+/// JavaScript (the lists are complete without it). Hidden by an attribute,
+/// not removed: this may hydrate after the page already became
+/// interactive, and the markup must match the server's.
 #[component]
 pub fn NeedsScript(what: &'static str) -> impl IntoView {
     let interactive = use_interactive();
     view! {
-        <Show when=move || !interactive.get()>
-            <p class="hint needs-script">{what} " needs JavaScript; the lists below are complete without it."</p>
-        </Show>
+        <p class="hint needs-script" hidden=move || interactive.get()>
+            {what}
+            " needs JavaScript; the lists below are complete without it."
+        </p>
     }
 }
 

@@ -45,6 +45,10 @@ impl Selection {
         self.0.with(BTreeMap::len)
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.0.with(BTreeMap::is_empty)
+    }
+
     pub fn clear(&self) {
         self.0.update(BTreeMap::clear);
     }
