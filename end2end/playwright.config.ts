@@ -76,5 +76,20 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 30_000,
     },
+    {
+      // For launch, sync and stop tests: an embedded sandbox without rate
+      // limits, scanning an image every half second, watched every second.
+      command: startConsole('launch'),
+      env: {
+        ...consoleEnv,
+        SCANPORT_LISTEN: `127.0.0.2:${PORTS.launch}`,
+        SCANPORT_SANDBOX__RATE_LIMITS: 'false',
+        SCANPORT_SANDBOX__PACE_MS: '500',
+        SCANPORT_LIVE__BUSY_SECS: '1',
+      },
+      url: `http://127.0.0.2:${PORTS.launch}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
   ],
 });

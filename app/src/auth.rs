@@ -33,12 +33,7 @@ pub fn require(role: Role) -> Result<Principal, AppError> {
 
 /// A request header, if present and text.
 pub fn header(name: &str) -> Option<String> {
-    parts()?
-        .headers
-        .get(name)?
-        .to_str()
-        .ok()
-        .map(str::to_owned)
+    parts()?.headers.get(name)?.to_str().ok().map(str::to_owned)
 }
 
 pub fn client_addr() -> Option<IpAddr> {

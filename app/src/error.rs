@@ -158,7 +158,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The body-size cap cut a streamed body short.
-            ServerFnErrorErr::Deserialization(message) if message.contains("length limit exceeded") => {
+            ServerFnErrorErr::Deserialization(message)
+                if message.contains("length limit exceeded") =>
+            {
                 Self::TooLarge { message }
             }
             ServerFnErrorErr::Args(message)
@@ -405,18 +407,51 @@ mod tests {
             AppError::Unauthenticated,
             AppError::Forbidden,
             AppError::invalid("image_info_list[0].namespace", "must not be empty"),
-            AppError::NotFound { what: "Account \"x\"".into() },
-            AppError::Conflict { message: "key reused".into() },
-            AppError::TooLarge { message: "length limit exceeded".into() },
-            AppError::TooManyAttempts { retry_after_secs: 30 },
-            AppError::AuthRejected { code: "APIGW.0301".into(), message: "bad sig".into(), request_id: Some("r1".into()) },
-            AppError::ClockSkew { code: "APIGW.0305".into(), message: "skew".into(), request_id: None },
-            AppError::RateLimited { retry_after_secs: 12, upstream_code: Some("APIG.0308".into()), request_id: Some("r2".into()) },
-            AppError::UpstreamRejected { code: "HSS.1001".into(), message: "no".into(), request_id: Some("r3".into()) },
-            AppError::Unavailable { message: "503".into(), request_id: None },
-            AppError::TimedOut { request_id: Some("r4".into()) },
-            AppError::Transport { message: "offline".into() },
-            AppError::Internal { message: "db".into() },
+            AppError::NotFound {
+                what: "Account \"x\"".into(),
+            },
+            AppError::Conflict {
+                message: "key reused".into(),
+            },
+            AppError::TooLarge {
+                message: "length limit exceeded".into(),
+            },
+            AppError::TooManyAttempts {
+                retry_after_secs: 30,
+            },
+            AppError::AuthRejected {
+                code: "APIGW.0301".into(),
+                message: "bad sig".into(),
+                request_id: Some("r1".into()),
+            },
+            AppError::ClockSkew {
+                code: "APIGW.0305".into(),
+                message: "skew".into(),
+                request_id: None,
+            },
+            AppError::RateLimited {
+                retry_after_secs: 12,
+                upstream_code: Some("APIG.0308".into()),
+                request_id: Some("r2".into()),
+            },
+            AppError::UpstreamRejected {
+                code: "HSS.1001".into(),
+                message: "no".into(),
+                request_id: Some("r3".into()),
+            },
+            AppError::Unavailable {
+                message: "503".into(),
+                request_id: None,
+            },
+            AppError::TimedOut {
+                request_id: Some("r4".into()),
+            },
+            AppError::Transport {
+                message: "offline".into(),
+            },
+            AppError::Internal {
+                message: "db".into(),
+            },
         ]
     }
 
@@ -425,7 +460,11 @@ mod tests {
         for err in every_kind() {
             let json = serde_json::to_value(&err).expect("serialize");
             assert_eq!(json["error"]["kind"], err.kind(), "{json}");
-            assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+            assert!(
+                json["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty())
+            );
             let back: AppError = serde_json::from_value(json).expect("deserialize");
             assert_eq!(back, err);
         }
@@ -433,7 +472,8 @@ mod tests {
 
     #[test]
     fn the_envelope_names_field_code_and_request_id() {
-        let json = serde_json::to_value(AppError::invalid("limit", "must be 10 to 200")).expect("json");
+        let json =
+            serde_json::to_value(AppError::invalid("limit", "must be 10 to 200")).expect("json");
         assert_eq!(json["error"]["field"], "limit");
         assert_eq!(json["error"]["message"], "must be 10 to 200");
         let json = serde_json::to_value(AppError::RateLimited {
@@ -450,6 +490,11 @@ mod tests {
     #[test]
     fn statuses_fit_the_kinds() {
         let statuses: Vec<u16> = every_kind().iter().map(AppError::status).collect();
-        assert_eq!(statuses, [401, 403, 400, 404, 409, 413, 429, 502, 502, 429, 502, 502, 504, 500, 500]);
+        assert_eq!(
+            statuses,
+            [
+                401, 403, 400, 404, 409, 413, 429, 502, 502, 429, 502, 502, 504, 500, 500
+            ]
+        );
     }
 }

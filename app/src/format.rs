@@ -64,25 +64,6 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (y, m, d)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_known_instants() {
-        assert_eq!(utc_minutes(0), "1970-01-01 00:00 UTC");
-        // 2026-11-22T08:00:00Z, the signing vectors' date.
-        assert_eq!(utc_minutes(1_795_334_400_000), "2026-11-22 08:00 UTC");
-        assert_eq!(iso_utc(1_795_334_400_000), "2026-11-22T08:00:00Z");
-        assert_eq!(utc_time(1_795_334_405_000), "08:00:05 UTC");
-        assert_eq!(span(-5), "0 s");
-        assert_eq!(span(59_999), "59 s");
-        assert_eq!(span(125_000), "2 min");
-        // A leap day.
-        assert_eq!(utc_minutes(1_709_164_800_000), "2024-02-29 00:00 UTC");
-    }
-}
-
 /// An image's scan status in plain words.
 pub fn scan_status_label(status: scanport_wire::hss::ScanStatus) -> &'static str {
     use scanport_wire::hss::ScanStatus as S;
@@ -108,4 +89,23 @@ pub fn url_encode(value: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(utc_minutes(0), "1970-01-01 00:00 UTC");
+        // 2026-11-22T08:00:00Z, the signing vectors' date.
+        assert_eq!(utc_minutes(1_795_334_400_000), "2026-11-22 08:00 UTC");
+        assert_eq!(iso_utc(1_795_334_400_000), "2026-11-22T08:00:00Z");
+        assert_eq!(utc_time(1_795_334_405_000), "08:00:05 UTC");
+        assert_eq!(span(-5), "0 s");
+        assert_eq!(span(59_999), "59 s");
+        assert_eq!(span(125_000), "2 min");
+        // A leap day.
+        assert_eq!(utc_minutes(1_709_164_800_000), "2024-02-29 00:00 UTC");
+    }
 }

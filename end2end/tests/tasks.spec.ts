@@ -41,7 +41,7 @@ test.describe('task monitor', () => {
     // A page load would wipe this marker.
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
-    const fetched = page.waitForRequest((r) => r.url().includes('/api/list_tasks') && r.method() === 'POST');
+    const fetched = page.waitForRequest((r) => r.url().includes('/api/v1/live/tasks') && r.method() === 'POST');
     await page.getByRole('link', { name: 'Sync tasks' }).click();
     await fetched;
     const sync = page.locator('table.tasks[data-list="image_sync"]');

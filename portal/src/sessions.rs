@@ -107,7 +107,9 @@ pub async fn is_live(db: &Db, id_hash: &str, policy: SessionPolicy) -> Result<bo
     let created_at: i64 = row.try_get("created_at")?;
     let last_seen_at: i64 = row.try_get("last_seen_at")?;
     let disabled = row.try_get::<i64, _>("disabled")? != 0;
-    Ok(!disabled && now - last_seen_at <= ms(policy.idle) && now - created_at <= ms(policy.absolute))
+    Ok(!disabled
+        && now - last_seen_at <= ms(policy.idle)
+        && now - created_at <= ms(policy.absolute))
 }
 
 pub async fn end_by_hash(db: &Db, id_hash: &str) -> Result<(), PortalError> {

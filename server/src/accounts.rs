@@ -106,6 +106,19 @@ fn budget(per_minute: Option<u32>, default: fn() -> RateBudget) -> RateBudget {
         .map_or_else(default, |n| RateBudget::new(n, Duration::from_secs(60)))
 }
 
+/// The services' budgets while the sandbox enforces their limits; with
+/// `sandbox.rate_limits = false` (tests), no client-side limit either.
+fn sandbox_budget(config: &Config, default: fn() -> RateBudget) -> RateBudget {
+    if config.sandbox.rate_limits {
+        default()
+    } else {
+        RateBudget::new(
+            NonZeroU32::new(60_000).unwrap_or(NonZeroU32::MIN),
+            Duration::from_secs(60),
+        )
+    }
+}
+
 fn random_secret(len: usize) -> String {
     rand::rng()
         .sample_iter(Alphanumeric)
@@ -146,7 +159,7 @@ async fn embedded_sandbox(
         HuaweiCredentials::new(key.ak, key.sk),
         http.clone(),
         settings,
-        Arc::new(RateBudget::huawei_default()),
+        Arc::new(sandbox_budget(config, RateBudget::huawei_default)),
     )
     .map_err(ConfigError::Invalid)?;
     let tcss = TcssClient::new(
@@ -155,7 +168,7 @@ async fn embedded_sandbox(
         TencentCredentials::new(tencent_key.secret_id, tencent_key.secret_key),
         http,
         settings,
-        Arc::new(RateBudget::tencent_default()),
+        Arc::new(sandbox_budget(config, RateBudget::tencent_default)),
     )
     .map_err(ConfigError::Invalid)?;
     Ok(vec![

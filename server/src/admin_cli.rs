@@ -101,19 +101,34 @@ pub async fn run_user(config: &Config, command: UserCommand) -> Result<(), CliEr
             users::add(&db, &name, &password, role)
                 .await
                 .map_err(storage)?;
-            record(&db, "admin/users/add", serde_json::json!({"name": name, "role": role})).await?;
+            record(
+                &db,
+                "admin/users/add",
+                serde_json::json!({"name": name, "role": role}),
+            )
+            .await?;
             println!("added {name} ({role})");
         }
         UserCommand::SetRole { name, role } => {
             users::set_role(&db, &name, role).await.map_err(storage)?;
-            record(&db, "admin/users/role", serde_json::json!({"name": name, "role": role})).await?;
+            record(
+                &db,
+                "admin/users/role",
+                serde_json::json!({"name": name, "role": role}),
+            )
+            .await?;
             println!("{name} is now {role}");
         }
         UserCommand::Disable { name } => {
             users::set_disabled(&db, &name, true)
                 .await
                 .map_err(storage)?;
-            record(&db, "admin/users/disable", serde_json::json!({"name": name})).await?;
+            record(
+                &db,
+                "admin/users/disable",
+                serde_json::json!({"name": name}),
+            )
+            .await?;
             println!("disabled {name}; their sessions have ended");
         }
         UserCommand::Enable { name } => {
@@ -128,7 +143,12 @@ pub async fn run_user(config: &Config, command: UserCommand) -> Result<(), CliEr
             users::set_password(&db, &name, &password)
                 .await
                 .map_err(storage)?;
-            record(&db, "admin/users/password", serde_json::json!({"name": name})).await?;
+            record(
+                &db,
+                "admin/users/password",
+                serde_json::json!({"name": name}),
+            )
+            .await?;
             println!("password of {name} changed; their sessions have ended");
         }
         UserCommand::List => {

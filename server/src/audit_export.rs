@@ -17,10 +17,18 @@ pub async fn audit_csv(
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Some(Extension(caller)) = caller else {
-        return refuse(StatusCode::UNAUTHORIZED, "unauthenticated", "Please sign in.");
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Please sign in.",
+        );
     };
     if !caller.role.allows(Role::Admin) {
-        return refuse(StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this.");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Your role does not allow this.",
+        );
     }
     let Ok(Query(mut query)) = query else {
         return refuse(

@@ -40,7 +40,11 @@ pub async fn task_events(
     // `security::identity`).
     let Some(Extension(caller)) = caller.filter(|c| c.role.allows(scanport_portal::Role::Viewer))
     else {
-        return refuse(StatusCode::UNAUTHORIZED, "unauthenticated", "Please sign in.");
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Please sign in.",
+        );
     };
     let list = match q.list.as_deref().map(TaskListType::parse) {
         None => TaskListType::ImageScan,
@@ -83,7 +87,9 @@ impl Watcher {
     async fn still_allowed(&self) -> bool {
         let portal = &self.state.portal;
         let live = match &self.caller.via {
-            Via::Session { id_hash } => sessions::is_live(&portal.db, id_hash, portal.sessions).await,
+            Via::Session { id_hash } => {
+                sessions::is_live(&portal.db, id_hash, portal.sessions).await
+            }
             Via::Token { id } => tokens::is_live(&portal.db, id).await,
         };
         // A database hiccup does not end streams; a definite "no" does.
@@ -98,33 +104,36 @@ fn snapshots(
     rx: tokio::sync::watch::Receiver<scanport_cloud::hub::Shared>,
     watcher: Watcher,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    stream::unfold((hub, rx, watcher, true), |(hub, mut rx, watcher, first)| async move {
-        loop {
-            if !first || rx.borrow().is_none() {
-                // Waiting for a change; an open stream keeps the hub polling.
-                match tokio::time::timeout(RECHECK, rx.changed()).await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(_)) => return None,
-                    Err(_) => {
-                        if !watcher.still_allowed().await {
-                            return None;
+    stream::unfold(
+        (hub, rx, watcher, true),
+        |(hub, mut rx, watcher, first)| async move {
+            loop {
+                if !first || rx.borrow().is_none() {
+                    // Waiting for a change; an open stream keeps the hub polling.
+                    match tokio::time::timeout(RECHECK, rx.changed()).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => return None,
+                        Err(_) => {
+                            if !watcher.still_allowed().await {
+                                return None;
+                            }
+                            hub.keep_interest();
+                            continue;
                         }
-                        hub.keep_interest();
-                        continue;
+                    }
+                    if !watcher.still_allowed().await {
+                        return None;
                     }
                 }
-                if !watcher.still_allowed().await {
-                    return None;
+                let snapshot = rx.borrow_and_update().clone();
+                if let Some(snapshot) = snapshot {
+                    let event = Event::default()
+                        .event("tasks")
+                        .json_data(&*snapshot)
+                        .unwrap_or_else(|_| Event::default().event("error"));
+                    return Some((Ok(event), (hub, rx, watcher, false)));
                 }
             }
-            let snapshot = rx.borrow_and_update().clone();
-            if let Some(snapshot) = snapshot {
-                let event = Event::default()
-                    .event("tasks")
-                    .json_data(&*snapshot)
-                    .unwrap_or_else(|_| Event::default().event("error"));
-                return Some((Ok(event), (hub, rx, watcher, false)));
-            }
-        }
-    })
+        },
+    )
 }

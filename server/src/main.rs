@@ -1,6 +1,5 @@
 //! `scanport`: the console server, and its tools.
 
-
 use clap::Parser;
 use scanport::cli;
 use std::process::ExitCode;

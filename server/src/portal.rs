@@ -50,7 +50,10 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
         .await
         .map_err(|e| CliError::Usage(format!("database: {e}")))?;
     if closed > 0 {
-        tracing::warn!(closed, "audit rows left pending by a stopped server marked failed");
+        tracing::warn!(
+            closed,
+            "audit rows left pending by a stopped server marked failed"
+        );
     }
     let setup_token = if users::count(&db)
         .await

@@ -30,6 +30,17 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// What every page render gets: the app state, and this request's CSP
+/// nonce (the one the security-headers layer puts in the policy).
+fn provide_page_context(state: &AppState) {
+    provide_context(state.clone());
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<headers::CspNonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
 /// Settings of the security layers.
 #[derive(Debug, Clone)]
 pub struct WebPolicy {
@@ -58,7 +69,10 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
         .route("/logout", post(crate::sign_in::logout))
         .route("/setup", post(crate::sign_in::setup))
         .route("/api/v1/events/tasks", get(crate::events::task_events))
-        .route("/api/v1/admin/audit.csv", get(crate::audit_export::audit_csv))
+        .route(
+            "/api/v1/admin/audit.csv",
+            get(crate::audit_export::audit_csv),
+        )
         // Server functions have their own routes; any other API path is a
         // JSON 404, not the HTML page.
         .route("/api/{*rest}", any(unknown_api_path))
@@ -67,10 +81,7 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             routes,
             {
                 let state = state.clone();
-                move || {
-                    provide_context(state.clone());
-                    leptos::nonce::provide_nonce();
-                }
+                move || provide_page_context(&state)
             },
             {
                 let options = options.clone();
@@ -80,10 +91,7 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
         .fallback(leptos_axum::file_and_error_handler_with_context(
             {
                 let state = state.clone();
-                move || {
-                    provide_context(state.clone());
-                    leptos::nonce::provide_nonce();
-                }
+                move || provide_page_context(&state)
             },
             shell,
         ))
@@ -109,7 +117,11 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
 }
 
 async fn unknown_api_path() -> axum::response::Response {
-    crate::security::refuse(StatusCode::NOT_FOUND, "not_found", "No such API endpoint; see docs/API.md.")
+    crate::security::refuse(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "No such API endpoint; see docs/API.md.",
+    )
 }
 
 /// Ready when the database answers.
@@ -182,4 +194,3 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down: finishing requests in flight");
 }
-

@@ -95,13 +95,25 @@ pub async fn login(
         .attempt(name, addr.map(|a| a.0.0))
         .is_err()
     {
-        audit_sign_in(&state, &typed_name(name), Outcome::Denied, Some("too many attempts")).await;
+        audit_sign_in(
+            &state,
+            &typed_name(name),
+            Outcome::Denied,
+            Some("too many attempts"),
+        )
+        .await;
         return back_to_login("throttled", &next);
     }
     // A password longer than allowed cannot be right; do not spend argon2
     // time on it.
     if form.password.chars().count() > users::PASSWORD_MAX_CHARS {
-        audit_sign_in(&state, &typed_name(name), Outcome::Failed, Some("wrong name or password")).await;
+        audit_sign_in(
+            &state,
+            &typed_name(name),
+            Outcome::Failed,
+            Some("wrong name or password"),
+        )
+        .await;
         return back_to_login("credentials", &next);
     }
     match users::verify(&state.portal.db, name, &form.password).await {
@@ -110,7 +122,13 @@ pub async fn login(
             start_session(&state, &user.id, &next).await
         }
         Ok(None) => {
-            audit_sign_in(&state, &typed_name(name), Outcome::Failed, Some("wrong name or password")).await;
+            audit_sign_in(
+                &state,
+                &typed_name(name),
+                Outcome::Failed,
+                Some("wrong name or password"),
+            )
+            .await;
             back_to_login("credentials", &next)
         }
         Err(err) => {
@@ -163,7 +181,14 @@ pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<Setup
         return back("password");
     }
     let name = form.name.trim();
-    match users::add(&portal.db, name, &form.password, scanport_portal::Role::Admin).await {
+    match users::add(
+        &portal.db,
+        name,
+        &form.password,
+        scanport_portal::Role::Admin,
+    )
+    .await
+    {
         Ok(_) => {}
         Err(err) => {
             tracing::error!(error = %err, "cannot create the first admin");

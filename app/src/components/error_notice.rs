@@ -11,9 +11,21 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         | AppError::ClockSkew { message, .. } => Some(message.clone()),
         _ => None,
     };
+    // A session that ended while the page was open: offer the way back.
+    let sign_in = matches!(error, AppError::Unauthenticated).then(|| {
+        let here = leptos_router::hooks::use_location();
+        let next = format!(
+            "{}{}",
+            here.pathname.get_untracked(),
+            here.search.get_untracked()
+        );
+        let href = format!("/login?next={}", crate::format::url_encode(&next));
+        view! { <p class="notice-detail"><a href=href rel="external">"Sign in again"</a></p> }
+    });
     view! {
         <div class="notice error" role="alert">
             <p class="notice-title">{error.to_string()}</p>
+            {sign_in}
             {detail.map(|d| view! { <p class="notice-detail">{d}</p> })}
             {request_id.map(|id| view! { <p class="notice-id">"Request ID: " <code>{id}</code></p> })}
         </div>

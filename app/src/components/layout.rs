@@ -2,8 +2,8 @@ use crate::accounts::{AccountInfo, Provider};
 use crate::server_fns::accounts::list_accounts;
 use crate::server_fns::auth::current_user;
 use leptos::prelude::*;
-use scanport_wire::portal::{Me, Role};
 use leptos_router::hooks::{use_location, use_query_map};
+use scanport_wire::portal::{Me, Role};
 
 /// `path` with the chosen account kept.
 fn with_account(path: &str, account: Option<&str>) -> String {
@@ -29,6 +29,10 @@ pub fn provide_current_user() {
 #[component]
 pub fn Header() -> impl IntoView {
     let user = expect_context::<CurrentUser>().0;
+    // Created here, not inside the Suspense below: resources must be
+    // created in the same order on the server and while hydrating, and a
+    // Suspense body runs whenever its data is ready.
+    let accounts = Resource::new(|| (), |()| list_accounts());
     let query = use_query_map();
     let location = use_location();
     let account = Memo::new(move |_| query.with(|q| q.get("account")));
@@ -48,6 +52,10 @@ pub fn Header() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let Some(me) = user.await else { return ().into_any() };
+                    // Awaited here rather than in a Suspense of the
+                    // switcher's own: a Suspense created inside this body
+                    // would shift the ids hydration matches by.
+                    let all = accounts.await.unwrap_or_default();
                     let admin = me.role.allows(Role::Admin);
                     view! {
                         <nav aria-label="Main">
@@ -56,7 +64,7 @@ pub fn Header() -> impl IntoView {
                             {link("/registries", "Registries")}
                             {admin.then(|| link("/admin", "Admin"))}
                         </nav>
-                        <AccountSwitcher account />
+                        <AccountSwitcher account all />
                         <UserMenu me />
                     }
                         .into_any()
@@ -93,48 +101,48 @@ fn describe(a: &AccountInfo) -> String {
 /// The configured accounts as links (a `<details>` menu: no JavaScript
 /// needed). Only accounts whose provider has these pages are offered.
 #[component]
-fn AccountSwitcher(account: Memo<Option<String>>) -> impl IntoView {
-    let accounts = Resource::new(|| (), |()| list_accounts());
+fn AccountSwitcher(account: Memo<Option<String>>, all: Vec<AccountInfo>) -> impl IntoView {
     let location = use_location();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let Ok(all) = accounts.await else { return ().into_any() };
-                let usable: Vec<AccountInfo> = all.into_iter().filter(|a| a.provider == Provider::Huawei).collect();
-                let chosen = account.get();
-                let current = usable
-                    .iter()
-                    .find(|a| Some(&a.id) == chosen.as_ref())
-                    .or_else(|| usable.first())
-                    .cloned();
-                let Some(current) = current else { return ().into_any() };
-                let path = location.pathname.get();
-                view! {
-                    <details class="account-switcher">
-                        <summary>
-                            <span class="account-id">{current.id.clone()}</span>
-                            <span class="account-meta">{describe(&current)}</span>
-                        </summary>
-                        <ul aria-label="Accounts">
-                            {usable
-                                .into_iter()
-                                .map(|a| {
-                                    let here = (a.id == current.id).then_some("true");
-                                    view! {
-                                        <li>
-                                            <a href=with_account(&path, Some(&a.id)) aria-current=here>
-                                                <span class="account-id">{a.id.clone()}</span>
-                                                <span class="account-meta">{describe(&a)}</span>
-                                            </a>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    </details>
-                }
-                .into_any()
-            })}
-        </Suspense>
+    move || {
+        let usable: Vec<AccountInfo> = all
+            .iter()
+            .filter(|a| a.provider == Provider::Huawei)
+            .cloned()
+            .collect();
+        let chosen = account.get();
+        let current = usable
+            .iter()
+            .find(|a| Some(&a.id) == chosen.as_ref())
+            .or_else(|| usable.first())
+            .cloned();
+        let Some(current) = current else {
+            return ().into_any();
+        };
+        let path = location.pathname.get();
+        view! {
+            <details class="account-switcher">
+                <summary>
+                    <span class="account-id">{current.id.clone()}</span>
+                    <span class="account-meta">{describe(&current)}</span>
+                </summary>
+                <ul aria-label="Accounts">
+                    {usable
+                        .into_iter()
+                        .map(|a| {
+                            let here = (a.id == current.id).then_some("true");
+                            view! {
+                                <li>
+                                    <a href=with_account(&path, Some(&a.id)) aria-current=here>
+                                        <span class="account-id">{a.id.clone()}</span>
+                                        <span class="account-meta">{describe(&a)}</span>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </details>
+        }
+        .into_any()
     }
 }

@@ -8,13 +8,14 @@ use crate::components::admin::add_user_form::AddUserForm;
 use crate::components::admin::audit_filters::AuditFilters;
 use crate::components::admin::audit_log::AuditLog;
 use crate::components::admin::create_token_form::CreateTokenForm;
+use crate::components::admin::data::AdminData;
 use crate::components::admin::feedback::{ChangeResult, NeedsScript, sentence};
 use crate::components::admin::token_table::{TokenTable, revoke_token_action};
 use crate::components::admin::user_table::{UserTable, change_user_action};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::error::AppError;
-use crate::server_fns::admin::{AddUser, CreateToken, audit_log, list_tokens, list_users};
+use crate::server_fns::admin::{AddUser, CreateToken};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use scanport_wire::portal::Role;
@@ -33,35 +34,27 @@ fn refuse_status(error: &AppError) {
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let me = expect_context::<CurrentUser>().0;
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(AuditFilters::from_query));
-
     let add = ServerAction::<AddUser>::new();
     let change = change_user_action();
     let create = ServerAction::<CreateToken>::new();
     let revoke = revoke_token_action();
-
-    // Each list refetches after the changes that touch it; the audit log
-    // after any change, since every change is audited.
-    let users = Resource::new(
-        move || (add.version().get(), change.version().get()),
-        |_| list_users(),
+    // The lists, refetched after every change (each is audited, and most
+    // change a list) and when the audit log's filters or page change.
+    // Created before anything else here: see `AdminData` on why one
+    // resource.
+    let data = Resource::new(
+        move || {
+            let changes = add.version().get()
+                + change.version().get()
+                + create.version().get()
+                + revoke.version().get();
+            (filters.get(), changes)
+        },
+        |(filters, _)| AdminData::load(filters),
     );
-    let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_tokens(),
-    );
-    let audited = move || {
-        add.version().get()
-            + change.version().get()
-            + create.version().get()
-            + revoke.version().get()
-    };
-    let audit = Resource::new(
-        move || (filters.get(), audited()),
-        |(filters, _)| audit_log(filters.query()),
-    );
+    let me = expect_context::<CurrentUser>().0;
 
     let change_result =
         Signal::derive(move || change.value().get().map(|r| r.map_err(|e| sentence(&e))));
@@ -103,7 +96,7 @@ pub fn AdminPage() -> impl IntoView {
                                 move || {
                                     let me = me.clone();
                                     Suspend::new(async move {
-                                        match users.await {
+                                        match data.await.users {
                                             Ok(users) => view! { <UserTable users me change /> }.into_any(),
                                             Err(error) => {
                                                 refuse_status(&error);
@@ -126,11 +119,11 @@ pub fn AdminPage() -> impl IntoView {
                             ", acting as the token's user."
                         </p>
                         <NeedsScript what="Creating and revoking tokens" />
-                        <CreateTokenForm users create />
+                        <CreateTokenForm data create />
                         <ChangeResult result=revoke_result />
                         <Transition fallback=|| view! { <p class="loading" role="status">"Loading tokens…"</p> }>
                             {move || Suspend::new(async move {
-                                match tokens.await {
+                                match data.await.tokens {
                                     Ok(tokens) => view! { <TokenTable tokens revoke /> }.into_any(),
                                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                                 }
@@ -140,7 +133,7 @@ pub fn AdminPage() -> impl IntoView {
 
                     <section id="audit" class="admin-section" aria-labelledby="audit-title">
                         <h2 id="audit-title">"Audit log"</h2>
-                        <AuditLog filters entries=audit />
+                        <AuditLog filters data />
                     </section>
                 }
                 .into_any()

@@ -11,7 +11,9 @@ use crate::server_fns::hss::hss_images;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
-use scanport_wire::hss::{BatchScanRequest, ImageType, ListImagesRequest, ScanStatus, SwrImageType};
+use scanport_wire::hss::{
+    BatchScanRequest, ImageType, ListImagesRequest, ScanStatus, SwrImageType,
+};
 use scanport_wire::portal::Role;
 
 /// Images per page.
@@ -38,7 +40,8 @@ fn text(q: &ParamsMap, key: &str) -> String {
 }
 
 fn flag(q: &ParamsMap, key: &str) -> bool {
-    q.get(key).is_some_and(|v| v == "1" || v == "true" || v == "on")
+    q.get(key)
+        .is_some_and(|v| v == "1" || v == "true" || v == "on")
 }
 
 fn some(value: &str) -> Option<String> {
@@ -127,7 +130,10 @@ impl ImageFilters {
             parts.push(format!("tag “{}”", self.image_version));
         }
         if let Some(status) = self.scan_status {
-            parts.push(format!("status {}", crate::format::scan_status_label(status)));
+            parts.push(format!(
+                "status {}",
+                crate::format::scan_status_label(status)
+            ));
         }
         if self.latest_only {
             parts.push("latest versions only".to_owned());
@@ -147,7 +153,8 @@ impl ImageFilters {
 
     /// This view's URL with another page number.
     pub fn href_for_page(&self, account: Option<&str>, page: i64) -> String {
-        let mut pairs: Vec<(&str, String)> = vec![("image_type", self.image_type.as_str().to_owned())];
+        let mut pairs: Vec<(&str, String)> =
+            vec![("image_type", self.image_type.as_str().to_owned())];
         for (key, value) in [
             ("namespace", &self.namespace),
             ("image_name", &self.image_name),
@@ -198,13 +205,16 @@ pub fn ImagesPage() -> impl IntoView {
         kind
     });
     let user = expect_context::<CurrentUser>().0;
+    let hydrated = expect_context::<crate::components::common::moment::Hydrated>().0;
     let images = Resource::new(
         move || (account.get(), filters.get()),
         |(account, filters)| async move {
             let account = match account {
                 Some(a) => a,
-                None => crate::server_fns::accounts::default_account(crate::accounts::Provider::Huawei)
-                    .await?,
+                None => {
+                    crate::server_fns::accounts::default_account(crate::accounts::Provider::Huawei)
+                        .await?
+                }
             };
             let answer = hss_images(account.clone(), filters.to_list_request()).await?;
             Ok::<_, crate::error::AppError>((account, answer))
@@ -227,7 +237,18 @@ pub fn ImagesPage() -> impl IntoView {
                         let prev = (f.page > 1).then(|| f.href_for_page(account.get_untracked().as_deref(), f.page - 1));
                         let next = (last < total).then(|| f.href_for_page(account.get_untracked().as_deref(), f.page + 1));
                         view! {
-                            {operator.then(|| view! { <LaunchBar account=account_id filters=f.clone() matching=total /> })}
+                            {operator.then(|| {
+                                let f = f.clone();
+                                view! {
+                                    // Launching needs the page to be interactive.
+                                    <Show
+                                        when=move || hydrated.get()
+                                        fallback=|| view! { <p class="hint">"Selecting images and launching scans needs JavaScript."</p> }
+                                    >
+                                        <LaunchBar account=account_id.clone() filters=f.clone() matching=total />
+                                    </Show>
+                                }
+                            })}
                             <p class="count">{format!("{first}–{last} of {total} images")}</p>
                             <ImageTable images=answer.data_list selectable=operator />
                             <nav class="pager" aria-label="Pages">

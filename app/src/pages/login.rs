@@ -22,7 +22,11 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let error = move || query.with(|q| q.get("error")).and_then(|c| message(&c));
     let signed_out = move || query.with(|q| q.get("error")).as_deref() == Some("signed_out");
-    let next = move || query.with(|q| q.get("next")).unwrap_or_else(|| "/".to_owned());
+    let next = move || {
+        query
+            .with(|q| q.get("next"))
+            .unwrap_or_else(|| "/".to_owned())
+    };
     view! {
         <section class="auth-card" aria-labelledby="login-title">
             <h1 id="login-title">"Sign in to Scanport"</h1>

@@ -1,7 +1,7 @@
 //! Connected registries of an HSS account.
 
-use crate::components::error_notice::ErrorNotice;
 use crate::accounts::Provider;
+use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::components::registries::registry_table::RegistryTable;
 use crate::components::registries::sync_actions::{RegistrySelection, SyncActions};

@@ -34,10 +34,6 @@ pub fn TasksPage() -> impl IntoView {
         move || (account.get(), list.get()),
         |(account, list)| list_tasks(account, list),
     );
-    let live = use_live_tasks(account, list);
-    let user = expect_context::<crate::components::layout::CurrentUser>().0;
-    provide_context(StopControl::new());
-    let launched = Memo::new(move |_| query.with(|q| q.get("launched").is_some()));
     // Stop calls need the account id: the chosen one, else the first
     // Huawei account (the one the list shows). A resource, so hydration
     // reuses the server's answer.
@@ -46,12 +42,18 @@ pub fn TasksPage() -> impl IntoView {
         |account| async move {
             match account {
                 Some(a) => Some(a),
-                None => crate::server_fns::accounts::default_account(crate::accounts::Provider::Huawei)
-                    .await
-                    .ok(),
+                None => {
+                    crate::server_fns::accounts::default_account(crate::accounts::Provider::Huawei)
+                        .await
+                        .ok()
+                }
             }
         },
     );
+    let live = use_live_tasks(account, list);
+    let user = expect_context::<crate::components::layout::CurrentUser>().0;
+    provide_context(StopControl::new());
+    let launched = Memo::new(move |_| query.with(|q| q.get("launched").is_some()));
     provide_context(OpenFailures(RwSignal::new(Vec::new())));
     let now = use_now_ms();
     let refresh_href = Signal::derive(move || tasks_href(list.get(), account.get().as_deref()));
@@ -88,11 +90,23 @@ pub fn TasksPage() -> impl IntoView {
                     Ok(initial) => {
                         // The stream's newest snapshot once it arrives; the
                         // server-rendered one until then.
+                        // Live data only once this part has hydrated: a
+                        // stream event or clock tick arriving earlier would
+                        // change the view while it is being hydrated.
+                        let ready = RwSignal::new(false);
+                        Effect::new(move |_| ready.set(true));
                         let snapshot = Signal::derive(move || {
-                            live.snapshot.get().filter(|s| s.list == initial.list).unwrap_or_else(|| initial.clone())
+                            live.snapshot
+                                .get()
+                                .filter(|s| ready.get() && s.list == initial.list)
+                                .unwrap_or_else(|| initial.clone())
                         });
+                        let connection = Signal::derive(move || {
+                            if ready.get() { live.connection.get() } else { crate::live::Connection::Static }
+                        });
+                        let now = Signal::derive(move || now.get().filter(|_| ready.get()));
                         view! {
-                            <Freshness snapshot now connection=live.connection refresh_href />
+                            <Freshness snapshot now connection refresh_href />
                             {move || {
                                 let s = snapshot.get();
                                 view! { <TaskTable list=s.list answer=s.answer account=stop_account.clone() /> }

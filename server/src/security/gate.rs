@@ -63,10 +63,24 @@ mod tests {
 
     #[test]
     fn only_sign_in_pages_and_assets_are_public() {
-        for path in ["/login", "/setup", "/healthz", "/readyz", "/pkg/scanport.wasm", "/favicon.svg"] {
+        for path in [
+            "/login",
+            "/setup",
+            "/healthz",
+            "/readyz",
+            "/pkg/scanport.wasm",
+            "/favicon.svg",
+        ] {
             assert!(is_public(path), "{path}");
         }
-        for path in ["/", "/tasks", "/admin", "/api/v1/hss/tasks", "/api/v1/events/tasks", "/x/y.svg"] {
+        for path in [
+            "/",
+            "/tasks",
+            "/admin",
+            "/api/v1/hss/tasks",
+            "/api/v1/events/tasks",
+            "/x/y.svg",
+        ] {
             assert!(!is_public(path), "{path}");
         }
     }

@@ -16,11 +16,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct OwnOrigin(pub Arc<Option<String>>);
 
-pub async fn same_origin_only(
-    State(own): State<OwnOrigin>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn same_origin_only(State(own): State<OwnOrigin>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || is_same_origin(&req, own.0.as_deref())
     {
@@ -64,7 +60,9 @@ mod tests {
     use axum::body::Body;
 
     fn request(headers: &[(&str, &str)]) -> Request {
-        let mut builder = Request::builder().method("POST").uri("/api/v1/hss/batch-scan");
+        let mut builder = Request::builder()
+            .method("POST")
+            .uri("/api/v1/hss/batch-scan");
         for (k, v) in headers {
             builder = builder.header(*k, *v);
         }
@@ -74,17 +72,35 @@ mod tests {
     #[test]
     fn browsers_must_be_same_origin() {
         let own = Some("https://scan.example.com");
-        assert!(is_same_origin(&request(&[("sec-fetch-site", "same-origin")]), own));
-        assert!(!is_same_origin(&request(&[("sec-fetch-site", "cross-site")]), own));
-        assert!(!is_same_origin(&request(&[("sec-fetch-site", "same-site")]), own));
-        assert!(is_same_origin(&request(&[("origin", "https://scan.example.com")]), own));
-        assert!(!is_same_origin(&request(&[("origin", "https://evil.example")]), own));
+        assert!(is_same_origin(
+            &request(&[("sec-fetch-site", "same-origin")]),
+            own
+        ));
+        assert!(!is_same_origin(
+            &request(&[("sec-fetch-site", "cross-site")]),
+            own
+        ));
+        assert!(!is_same_origin(
+            &request(&[("sec-fetch-site", "same-site")]),
+            own
+        ));
+        assert!(is_same_origin(
+            &request(&[("origin", "https://scan.example.com")]),
+            own
+        ));
+        assert!(!is_same_origin(
+            &request(&[("origin", "https://evil.example")]),
+            own
+        ));
         assert!(!is_same_origin(&request(&[("origin", "null")]), own));
     }
 
     #[test]
     fn without_a_public_origin_the_host_decides() {
-        let r = request(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]);
+        let r = request(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000"),
+        ]);
         assert!(is_same_origin(&r, None));
         let r = request(&[("origin", "http://evil.test"), ("host", "127.0.0.1:3000")]);
         assert!(!is_same_origin(&r, None));

@@ -2,9 +2,9 @@
 //! first, paging, and the CSV export with the same filters.
 
 use super::audit_filters::{AuditFilters, PAGE_SIZE, page_count, param, range_text};
+use super::data::AdminData;
 use crate::components::common::moment::Moment;
 use crate::components::error_notice::ErrorNotice;
-use crate::error::AppError;
 use crate::server_fns::admin::AuditPage;
 use leptos::prelude::*;
 use leptos::web_sys::FormData;
@@ -136,15 +136,12 @@ fn AuditFilterForm(filters: Memo<AuditFilters>) -> impl IntoView {
 }
 
 #[component]
-pub fn AuditLog(
-    filters: Memo<AuditFilters>,
-    entries: Resource<Result<AuditPage, AppError>>,
-) -> impl IntoView {
+pub fn AuditLog(filters: Memo<AuditFilters>, data: Resource<AdminData>) -> impl IntoView {
     view! {
         <AuditFilterForm filters />
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
-                match entries.await {
+                match data.await.audit {
                     Ok(page) => {
                         view! { <AuditTable page filters=filters.get_untracked() /> }.into_any()
                     }
@@ -182,7 +179,7 @@ fn AuditTable(page: AuditPage, filters: AuditFilters) -> impl IntoView {
         return view! { <p class="empty">{text} {back}</p> }.into_any();
     }
     let pages = page_count(total);
-    let of_pages = format!("page {current} of {pages}", current = filters.page);
+    let of_pages = format!("(page {} of {pages})", filters.page);
     let current = filters.page;
     let range = range_text(current, entries.len(), total);
     let prev = (current > 1).then(|| filters.href(current - 1));
@@ -210,7 +207,11 @@ fn AuditTable(page: AuditPage, filters: AuditFilters) -> impl IntoView {
             </table>
         </div>
         <nav class="pager" aria-label="Audit log pages">
-            <p class="count">{range} <span class="muted">"(" {of_pages} ")"</span></p>
+            <p class="count">
+                {range}
+                " "
+                <span class="muted">{of_pages}</span>
+            </p>
             {match prev {
                 Some(href) => view! { <a href=href rel="prev">"Previous"</a> }.into_any(),
                 None => view! { <span class="muted" aria-disabled="true">"Previous"</span> }.into_any(),

@@ -1,13 +1,13 @@
 //! Creating an API token for a user, and showing it the one time it can
 //! be shown.
 
+use super::data::AdminData;
 use super::feedback::{field_of, sentence, use_interactive};
 use crate::error::AppError;
 use crate::server_fns::admin::{CreateToken, NewToken};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
-use scanport_wire::portal::UserInfo;
 
 const MAX_EXPIRY_DAYS: u32 = 3650;
 
@@ -40,7 +40,7 @@ fn parse_days(text: &str) -> Result<Option<u32>, String> {
 
 #[component]
 pub fn CreateTokenForm(
-    users: Resource<Result<Vec<UserInfo>, AppError>>,
+    data: Resource<AdminData>,
     create: ServerAction<CreateToken>,
 ) -> impl IntoView {
     let interactive = use_interactive();
@@ -110,8 +110,9 @@ pub fn CreateTokenForm(
                         }
                     }>
                         {move || Suspend::new(async move {
-                            let options = users
+                            let options = data
                                 .await
+                                .users
                                 .unwrap_or_default()
                                 .into_iter()
                                 .map(|u| {

@@ -1,2 +1,2 @@
-pub mod moment;
 pub mod idempotency;
+pub mod moment;

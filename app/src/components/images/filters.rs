@@ -7,7 +7,10 @@ use scanport_wire::hss::ScanStatus;
 
 #[component]
 pub fn FilterForm(filters: ImageFilters, account: Option<String>) -> impl IntoView {
-    let status = filters.scan_status.map(|s| s.as_str().to_owned()).unwrap_or_default();
+    let status = filters
+        .scan_status
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
     let option = |value: &'static str, label: &'static str, current: &str| {
         let selected = value == current;
         view! { <option value=value selected=selected>{label}</option> }

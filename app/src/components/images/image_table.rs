@@ -8,7 +8,9 @@ use scanport_wire::hss::{ScanStatus, SwrImage};
 fn status_view(image: &SwrImage) -> impl IntoView + use<> {
     let raw = image.scan_status.clone().unwrap_or_default();
     let parsed = ScanStatus::parse(&raw);
-    let label = parsed.map_or(raw.clone(), |s| crate::format::scan_status_label(s).to_owned());
+    let label = parsed.map_or(raw.clone(), |s| {
+        crate::format::scan_status_label(s).to_owned()
+    });
     let class = match parsed {
         Some(ScanStatus::Success) => "status ok",
         Some(ScanStatus::Failed | ScanStatus::DownloadFailed | ScanStatus::ImageOversized) => {

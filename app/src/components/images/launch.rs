@@ -125,6 +125,20 @@ fn LaunchDialog(
     selection: Selection,
     confirm: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
+    // Focus starts on the confirm button (keyboard users confirm or Tab to
+    // Cancel); Escape anywhere closes the dialog.
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = confirm_button.get() {
+            let _ = button.focus();
+        }
+    });
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            pending.set(None);
+        }
+    });
+    on_cleanup(move || escape.remove());
     view! {
             <div class="dialog-backdrop">
                 <div
@@ -132,11 +146,6 @@ fn LaunchDialog(
                     role="dialog"
                     aria-modal="true"
                     aria-labelledby="launch-title"
-                    on:keydown=move |ev| {
-                        if ev.key() == "Escape" {
-                            pending.set(None);
-                        }
-                    }
                 >
                     {
                         move || match pending.get() {
@@ -197,7 +206,7 @@ fn LaunchDialog(
                         <button
                             type="button"
                             class="primary"
-                            autofocus
+                            node_ref=confirm_button
                             disabled=move || {
                                 launch.pending().get()
                                     || (pending.get() == Some(Pending::AllMatching) && !understood.get())

@@ -18,7 +18,10 @@ pub fn registry_type_label(value: &str) -> &str {
 
 /// `selectable`: show checkboxes for "Sync selected" (operators).
 #[component]
-pub fn RegistryTable(answer: ListRegistriesResponse, #[prop(optional)] selectable: bool) -> impl IntoView {
+pub fn RegistryTable(
+    answer: ListRegistriesResponse,
+    #[prop(optional)] selectable: bool,
+) -> impl IntoView {
     if answer.data_list.is_empty() {
         return view! {
             <p class="empty">"No registry is connected to this account. Connect one in the HSS console, then sync it here."</p>

@@ -33,7 +33,11 @@ impl SyncJob {
             SyncJob::Registries(r) => format!(
                 "A sync of {} registr{} has started.",
                 r.registry_info.len(),
-                if r.registry_info.len() == 1 { "y" } else { "ies" }
+                if r.registry_info.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                }
             ),
         }
     }

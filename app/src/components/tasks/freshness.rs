@@ -8,8 +8,8 @@ use scanport_wire::live::TaskSnapshot;
 #[component]
 pub fn Freshness(
     snapshot: Signal<TaskSnapshot>,
-    now: ReadSignal<Option<i64>>,
-    connection: RwSignal<Connection>,
+    #[prop(into)] now: Signal<Option<i64>>,
+    #[prop(into)] connection: Signal<Connection>,
     refresh_href: Signal<String>,
 ) -> impl IntoView {
     let text = move || {

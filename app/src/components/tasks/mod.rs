@@ -1,5 +1,5 @@
 pub mod failed_images;
 pub mod freshness;
 pub mod progress_bar;
-pub mod task_table;
 pub mod stop;
+pub mod task_table;

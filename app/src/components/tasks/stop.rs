@@ -71,7 +71,12 @@ pub fn StopError() -> impl IntoView {
 /// The Stop button of a running scan task. An all-images scan cannot be
 /// stopped by the service, so its button is disabled and says why.
 #[component]
-pub fn StopButton(account: String, task_id: String, task_name: String, is_all: bool) -> impl IntoView {
+pub fn StopButton(
+    account: String,
+    task_id: String,
+    task_name: String,
+    is_all: bool,
+) -> impl IntoView {
     let Some(control) = use_context::<StopControl>() else {
         return ().into_any();
     };

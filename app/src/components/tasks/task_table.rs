@@ -1,7 +1,7 @@
 use super::failed_images::FailedImages;
 use super::progress_bar::ProgressBar;
-use crate::components::common::moment::Moment;
 use super::stop::StopButton;
+use crate::components::common::moment::Moment;
 use leptos::prelude::*;
 use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType};
 
@@ -77,16 +77,18 @@ fn time_cell(ms: Option<i64>) -> impl IntoView {
 #[component]
 fn TaskRow(task: ImageScanTaskInfo, list: TaskListType, account: Option<String>) -> impl IntoView {
     let running = (0..100).contains(&task.task_status);
-    let stop = account.filter(|_| running && list == TaskListType::ImageScan).map(|account| {
-        view! {
-            <StopButton
-                account
-                task_id=task.task_id.clone()
-                task_name=task.task_name.clone()
-                is_all=task.is_all == Some(true)
-            />
-        }
-    });
+    let stop = account
+        .filter(|_| running && list == TaskListType::ImageScan)
+        .map(|account| {
+            view! {
+                <StopButton
+                    account
+                    task_id=task.task_id.clone()
+                    task_name=task.task_name.clone()
+                    is_all=task.is_all == Some(true)
+                />
+            }
+        });
     let remaining = task
         .remain_min
         .filter(|_| running)

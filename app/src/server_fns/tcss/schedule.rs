@@ -11,8 +11,14 @@ pub async fn tcss_timing_scan(
 ) -> Result<TimingScanTask, AppError> {
     crate::auth::require(scanport_portal::Role::Viewer)?;
     // The upstream action takes no parameters.
-    if request.as_ref().is_some_and(|r| r.as_object().is_none_or(|o| !o.is_empty())) {
-        return Err(AppError::invalid("request", "takes no parameters: send {} or omit it"));
+    if request
+        .as_ref()
+        .is_some_and(|r| r.as_object().is_none_or(|o| !o.is_empty()))
+    {
+        return Err(AppError::invalid(
+            "request",
+            "takes no parameters: send {} or omit it",
+        ));
     }
     let state = crate::state::app_state()?;
     Ok(state.tcss(Some(&account))?.describe_timing_scan().await?)

@@ -1,0 +1,16 @@
+import { chromium } from '@playwright/test';
+const base = 'http://127.0.0.1:3300';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking','--disable-component-update','--no-first-run'] });
+const page = await (await browser.newContext()).newPage();
+page.on('pageerror', e => console.log('page error at', page.url(), e.message));
+page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') console.log('console', m.type(), m.text().slice(0, 300)); });
+await page.goto(base + '/login');
+await page.fill('#login-name', 'admin'); await page.fill('#login-password', 'admin-password');
+await page.click('button[type=submit]');
+await page.waitForURL(base + '/');
+await page.goto(base + '/tasks');
+await page.waitForSelector('html[data-hydrated]');
+await page.getByRole('link', { name: 'Sync tasks' }).click();
+await page.waitForTimeout(4000);
+console.log(page.url(), await page.locator('table.tasks').getAttribute('data-list'));
+await browser.close();
