@@ -8,7 +8,7 @@ await page.goto(base + '/login');
 await page.fill('#login-name', 'otto'); await page.fill('#login-password', 'otto-password');
 await page.click('button[type=submit]');
 await page.waitForURL(base + '/');
-for (let i = 0; i < 6; i++) {
+for (let i = 0; i < 12; i++) {
   await page.goto(base + '/tasks');
   await page.waitForSelector('html[data-hydrated]', { state: 'attached' });
   await page.getByRole('link', { name: 'Sync tasks' }).click();
