@@ -242,7 +242,7 @@ test.describe('the admin page', () => {
   // Known gap, outside the admin page: in the hydrated app a click on a
   // nav link is a client-side navigation, whose server calls answer 401;
   // the page then shows "Please sign in." instead of going to /login.
-  test.fixme('a disabled user who clicks a link in the open page lands on /login', async ({ page, browser }, info) => {
+  test('a disabled user who clicks a link in the open page lands on /login', async ({ page, browser }, info) => {
     test.skip(!jsEnabled(info), 'changes need JavaScript');
     const name = unique('clicker', info);
     const password = 'clicker-password-1';

@@ -32,7 +32,13 @@ pub struct SetupForm {
 
 /// Only a path on this site: never `//host` or `https://…`.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    // Browsers drop tabs and newlines from URLs, so `/\t/evil` would become
+    // `//evil`: no control characters or spaces at all.
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
         next
     } else {
         "/"
@@ -166,22 +172,33 @@ pub async fn logout(Extension(state): Extension<AppState>, req: Request) -> Resp
 
 pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<SetupForm>) -> Response {
     let portal = &state.portal;
-    let expected = portal.setup_token.lock().ok().and_then(|t| t.clone());
-    let Some(expected) = expected else {
-        return Redirect::to("/login").into_response();
-    };
     let back = |error: &str| Redirect::to(&format!("/setup?error={error}")).into_response();
-    if !bool::from(form.token.trim().as_bytes().ct_eq(expected.as_bytes())) {
-        return back("token");
+    let matches = |token: &Option<String>| {
+        token
+            .as_deref()
+            .is_some_and(|t| bool::from(form.token.trim().as_bytes().ct_eq(t.as_bytes())))
+    };
+    // The token first: without it, nothing else is worth telling.
+    match portal.setup_token.lock().as_deref() {
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Ok(token) if !matches(token) => return back("token"),
+        Ok(_) => {}
+        Err(_) => return back("unavailable"),
     }
-    if users::validate_name(form.name.trim()).is_err() {
+    let name = form.name.trim();
+    if users::validate_name(name).is_err() {
         return back("name");
     }
     if users::validate_password(&form.password).is_err() {
         return back("password");
     }
-    let name = form.name.trim();
-    match users::add(
+    // Take the token before the (slow) user creation, so that requests
+    // racing with this one find it spent: one token, one admin.
+    let taken = match portal.setup_token.lock() {
+        Ok(mut token) if matches(&token) => token.take(),
+        _ => return Redirect::to("/login").into_response(),
+    };
+    if let Err(err) = users::add(
         &portal.db,
         name,
         &form.password,
@@ -189,14 +206,12 @@ pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<Setup
     )
     .await
     {
-        Ok(_) => {}
-        Err(err) => {
-            tracing::error!(error = %err, "cannot create the first admin");
-            return back("unavailable");
+        tracing::error!(error = %err, "cannot create the first admin");
+        // Nothing was created: the token stays usable.
+        if let Ok(mut token) = portal.setup_token.lock() {
+            *token = taken;
         }
-    }
-    if let Ok(mut token) = portal.setup_token.lock() {
-        *token = None;
+        return back("unavailable");
     }
     let entry = NewEntry {
         actor: name,
@@ -226,5 +241,7 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
     }
 }

@@ -11,7 +11,9 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         | AppError::ClockSkew { message, .. } => Some(message.clone()),
         _ => None,
     };
-    // A session that ended while the page was open: offer the way back.
+    // A session that ended while the page was open (signed out elsewhere,
+    // expired, user disabled): go to the sign-in page, which brings the
+    // user back here; the link is for when that cannot happen.
     let sign_in = matches!(error, AppError::Unauthenticated).then(|| {
         let here = leptos_router::hooks::use_location();
         let next = format!(
@@ -20,6 +22,10 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             here.search.get_untracked()
         );
         let href = format!("/login?next={}", crate::format::url_encode(&next));
+        let target = href.clone();
+        Effect::new(move |_| {
+            let _ = window().location().set_href(&target);
+        });
         view! { <p class="notice-detail"><a href=href rel="external">"Sign in again"</a></p> }
     });
     view! {

@@ -8,7 +8,7 @@ use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use scanport::config::{AccountConfig, Config, ProviderName};
 use scanport::router::{WebPolicy, app, leptos_options};
-use scanport_app::state::{AccountClient, AppState};
+use scanport_app::state::{AccountClient, AppState, Portal};
 use scanport_cloud::hub::{Pace, TaskHub};
 use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
 use scanport_portal::{Db, Role, TokenInfo, tokens, users};
@@ -148,11 +148,36 @@ impl Reply {
     }
 }
 
+/// How a harness differs from the usual one.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Create the four users before the portal starts (else the portal
+    /// starts empty and makes a setup token).
+    pub users: bool,
+    /// `web.public_origin`.
+    pub public_origin: Option<String>,
+    /// Keep the shipped sign-in limits (`auth.login_attempts_per_*`)
+    /// instead of the tests' generous ones.
+    pub shipped_login_limits: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            users: true,
+            public_origin: None,
+            shipped_login_limits: false,
+        }
+    }
+}
+
 pub struct Harness {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub sandbox: String,
     pub db: Db,
+    /// The server's portal (its setup token, its cookie settings).
+    pub portal: Portal,
     pub http: reqwest::Client,
     /// Every response the tests received through the harness.
     log: Mutex<Vec<Reply>>,
@@ -199,6 +224,11 @@ fn account(
 impl Harness {
     /// Starts the sandbox and the server; creates the users.
     pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    /// Starts the sandbox and the server as `options` say.
+    pub async fn start_with(options: Options) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
 
         // The upstream.
@@ -250,19 +280,24 @@ impl Harness {
         config.http.timeout_secs = 10.0;
         config.live.busy_secs = 0.5;
         config.live.idle_secs = 2.0;
-        config.auth.login_attempts_per_name = 1000;
-        config.auth.login_attempts_per_address = 1000;
+        if !options.shipped_login_limits {
+            config.auth.login_attempts_per_name = 1000;
+            config.auth.login_attempts_per_address = 1000;
+        }
+        config.web.public_origin = options.public_origin.clone();
 
-        // The users exist before the portal starts: no setup token.
+        // The users exist before the portal starts: no setup token
+        // (without them, the portal makes one, as at a first start).
         let db = scanport::portal::open_db(&config)
             .await
             .expect("open the database");
-        for (name, role) in [
+        let roles = [
             (VIEWER, Role::Viewer),
             (OPERATOR, Role::Operator),
             (ADMIN, Role::Admin),
             (SPARE, Role::Viewer),
-        ] {
+        ];
+        for (name, role) in roles.into_iter().filter(|_| options.users) {
             users::add(&db, name, PASSWORD, role)
                 .await
                 .expect("add user");
@@ -290,7 +325,7 @@ impl Harness {
         let state = AppState {
             accounts: Arc::new(accounts),
             hubs: Arc::new(hubs),
-            portal,
+            portal: portal.clone(),
         };
         let router = app(
             state,
@@ -315,6 +350,7 @@ impl Harness {
             base: format!("http://{addr}"),
             sandbox,
             db,
+            portal,
             http,
             log: Mutex::new(Vec::new()),
             sessions: tokio::sync::Mutex::new(BTreeMap::new()),
@@ -455,6 +491,44 @@ impl Harness {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(form);
         self.send(format!("POST /login as {name}"), builder).await
+    }
+
+    /// `POST path` with a URL-encoded form body, as an HTML form sends it,
+    /// plus `headers` (`Origin`, `Cookie`, …).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let enc = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        let form = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut builder = self
+            .request(Method::POST, path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let names: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+        self.send(format!("POST {path} ({})", names.join(", ")), builder)
+            .await
+    }
+
+    /// The setup token the portal holds now (None once spent, or when
+    /// users existed at start).
+    pub fn setup_token(&self) -> Option<String> {
+        self.portal
+            .setup_token
+            .lock()
+            .expect("setup token lock")
+            .clone()
     }
 
     /// A fresh session of `name`: the cookie value `/login` set.

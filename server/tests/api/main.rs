@@ -4,6 +4,8 @@
 //!
 //! - `access`: sign-in, roles, cross-site refusal, disabling, headers.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
+//! - `sign_in`: first-admin setup, sign-in throttling, session cookies,
+//!   signing out, and where `next` may lead.
 //!
 //! Every test also checks that no response carried the accounts' canary
 //! credentials. Run with `--nocapture` to see the role × endpoint table.
@@ -11,3 +13,4 @@
 mod access;
 mod common;
 mod launch;
+mod sign_in;
