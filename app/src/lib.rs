@@ -83,6 +83,11 @@ pub fn App() -> impl IntoView {
                         view=pages::images::ImagesPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=StaticSegment("schedule")
+                        view=pages::schedule::SchedulePage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("login") view=pages::login::LoginPage />
                     <Route path=StaticSegment("setup") view=pages::setup::SetupPage />
                     <Route

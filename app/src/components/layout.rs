@@ -62,6 +62,7 @@ pub fn Header() -> impl IntoView {
                             {link("/tasks", "Tasks")}
                             {link("/images", "Images")}
                             {link("/registries", "Registries")}
+                            {link("/schedule", "Schedule")}
                             {admin.then(|| link("/admin", "Admin"))}
                         </nav>
                         <AccountSwitcher account all />

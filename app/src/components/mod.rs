@@ -4,4 +4,5 @@ pub mod error_notice;
 pub mod images;
 pub mod layout;
 pub mod registries;
+pub mod schedule;
 pub mod tasks;

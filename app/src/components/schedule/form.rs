@@ -1,0 +1,457 @@
+//! Editing the timing scan: every field of
+//! `UpdateImageRegistryTimingScanTask`. The form checks the server's own
+//! rules before sending and shows a refusal (its own or the server's)
+//! beside the field it concerns; each save sends one `Idempotency-Key`.
+
+use super::rules::{Draft, SCOPES, ZONE, clock_hm};
+use crate::components::admin::feedback::{sentence, use_interactive};
+use crate::components::error_notice::ErrorNotice;
+use crate::error::AppError;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use scanport_wire::FieldError;
+use scanport_wire::tcss::{Acknowledged, ImageInfo, TimingScanTask, UpdateTimingScanRequest};
+
+/// One save: the account, the request, and its idempotency key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveSchedule {
+    pub account: String,
+    pub request: UpdateTimingScanRequest,
+    pub key: String,
+}
+
+/// The page's save action (created with the page, so "Saved" outlives the
+/// form, which is rebuilt from the schedule read back after a save).
+pub type SaveAction = Action<SaveSchedule, Result<Acknowledged, AppError>>;
+
+/// The request fields this form has a control for, and the id of the
+/// control an error of each belongs beside.
+const FIELDS: &[(&str, &str)] = &[
+    ("Enable", "sched-enable"),
+    ("ScanPeriod", "sched-period"),
+    ("ScanTime", "sched-time"),
+    ("ScanEndTime", "sched-end"),
+    ("ScanType", "sched-types"),
+    ("ScanScope", "sched-scope"),
+    ("All", "sched-scope"),
+    ("Images", "sched-images"),
+    ("Id", "sched-images"),
+    ("Latest", "sched-latest"),
+    ("ContainerRunning", "sched-running"),
+    ("RegistryType", "sched-registries"),
+    ("Namespace", "sched-namespaces"),
+    ("ExcludeImageAssetIds", "sched-exclude"),
+];
+
+/// The control a request field's error belongs to.
+fn control_of(field: &str) -> Option<&'static str> {
+    FIELDS.iter().find(|(f, _)| *f == field).map(|(_, id)| *id)
+}
+
+/// Moves focus to the control that needs fixing.
+fn focus(id: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+#[component]
+pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> impl IntoView {
+    let interactive = use_interactive();
+    let initial = Draft::from_task(&task);
+    let known: Vec<ImageInfo> = task.images.clone();
+    let current_end = task.scan_end_time.as_deref().map(clock_hm);
+
+    let enable = RwSignal::new(initial.enable);
+    let period = RwSignal::new(initial.period.clone());
+    let time = RwSignal::new(initial.time.clone());
+    let end_time = RwSignal::new(initial.end_time.clone());
+    let cve = RwSignal::new(initial.cve);
+    let virus = RwSignal::new(initial.virus);
+    let risk = RwSignal::new(initial.risk);
+    let scope = RwSignal::new(initial.scope.clone());
+    let images = RwSignal::new(initial.images.clone());
+    let latest = RwSignal::new(initial.latest);
+    let running = RwSignal::new(initial.container_running);
+    let tcr = RwSignal::new(initial.tcr);
+    let ccr = RwSignal::new(initial.ccr);
+    let harbor = RwSignal::new(initial.harbor);
+    let namespaces = RwSignal::new(initial.namespaces.clone());
+    let exclude = RwSignal::new(initial.exclude.clone());
+
+    let draft = move || Draft {
+        enable: enable.get_untracked(),
+        period: period.get_untracked(),
+        time: time.get_untracked(),
+        end_time: end_time.get_untracked(),
+        cve: cve.get_untracked(),
+        virus: virus.get_untracked(),
+        risk: risk.get_untracked(),
+        scope: scope.get_untracked(),
+        images: images.get_untracked(),
+        latest: latest.get_untracked(),
+        container_running: running.get_untracked(),
+        tcr: tcr.get_untracked(),
+        ccr: ccr.get_untracked(),
+        harbor: harbor.get_untracked(),
+        namespaces: namespaces.get_untracked(),
+        exclude: exclude.get_untracked(),
+    };
+    let reset = {
+        let initial = initial.clone();
+        move |_| {
+            let d = initial.clone();
+            enable.set(d.enable);
+            period.set(d.period);
+            time.set(d.time);
+            end_time.set(d.end_time);
+            cve.set(d.cve);
+            virus.set(d.virus);
+            risk.set(d.risk);
+            scope.set(d.scope);
+            images.set(d.images);
+            latest.set(d.latest);
+            running.set(d.container_running);
+            tcr.set(d.tcr);
+            ccr.set(d.ccr);
+            harbor.set(d.harbor);
+            namespaces.set(d.namespaces);
+            exclude.set(d.exclude);
+        }
+    };
+
+    // What the form refuses before sending.
+    let local_error = RwSignal::new(None::<FieldError>);
+    let result = save.value();
+    let pending = save.pending();
+    // The refusal shown beside control `id`, the form's or the server's.
+    let error_at = move |id: &'static str| {
+        Signal::derive(move || {
+            if let Some(e) = local_error.get() {
+                return (control_of(&e.field) == Some(id)).then(|| sentence(&AppError::from(e)));
+            }
+            match result.get() {
+                Some(Err(e @ AppError::InvalidInput { .. })) => match &e {
+                    AppError::InvalidInput { field, .. } if control_of(field) == Some(id) => {
+                        Some(sentence(&e))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
+    };
+    // A server error that belongs to no control.
+    let form_error = move || match result.get() {
+        Some(Err(e)) if !matches!(&e, AppError::InvalidInput { field, .. } if control_of(field).is_some()) => {
+            Some(view! { <ErrorNotice error=e /> })
+        }
+        _ => None,
+    };
+    // This form saved: the page reads the schedule back and replaces this
+    // form with one built from the server's copy, so typing here now would
+    // be lost. (A form built after the save sees the result on its first
+    // run and is not stale.)
+    let refreshing = RwSignal::new(false);
+    Effect::new(move |seen: Option<()>| {
+        let saved = matches!(result.get(), Some(Ok(_)));
+        if seen.is_some() && saved {
+            refreshing.set(true);
+        }
+    });
+    let busy = move || pending.get() || refreshing.get();
+    let status = move || {
+        if pending.get() {
+            "Saving…"
+        } else if local_error.get().is_some() || !matches!(result.get(), Some(Ok(_))) {
+            ""
+        } else if refreshing.get() {
+            "Saved; reading the schedule back…"
+        } else {
+            "Saved."
+        }
+    };
+
+    let on_submit = {
+        let account = account.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if pending.get_untracked() || refreshing.get_untracked() {
+                return;
+            }
+            result.set(None);
+            match draft().to_request(&known) {
+                Err(e) => {
+                    let id = control_of(&e.field);
+                    local_error.set(Some(e));
+                    if let Some(id) = id {
+                        focus(id);
+                    }
+                }
+                Ok(request) => {
+                    local_error.set(None);
+                    save.dispatch(SaveSchedule {
+                        account: account.clone(),
+                        request,
+                        // One key per submitted edit.
+                        key: crate::components::common::idempotency::new_key(),
+                    });
+                }
+            }
+        }
+    };
+    // The server's refusal of a field: focus it.
+    Effect::new(move |_| {
+        if let Some(Err(AppError::InvalidInput { field, .. })) = result.get()
+            && let Some(id) = control_of(&field)
+        {
+            focus(id);
+        }
+    });
+
+    let period_error = error_at("sched-period");
+    let time_error = error_at("sched-time");
+    let end_error = error_at("sched-end");
+    let types_error = error_at("sched-types");
+    let scope_error = error_at("sched-scope");
+    let images_error = error_at("sched-images");
+    let latest_error = error_at("sched-latest");
+    let running_error = error_at("sched-running");
+    let registries_error = error_at("sched-registries");
+    let namespaces_error = error_at("sched-namespaces");
+    let exclude_error = error_at("sched-exclude");
+    let enable_error = error_at("sched-enable");
+
+    let end_note = move || {
+        let end = current_end.clone()?;
+        end_time.with(|typed| typed.trim().is_empty()).then(|| {
+            format!("Empty keeps the current end time, {end}: Scanport cannot remove one.")
+        })
+    };
+
+    view! {
+        <p class="hint schedule-needs-script" hidden=move || interactive.get()>
+            "Editing the schedule needs JavaScript."
+        </p>
+        <form
+            class="schedule-form"
+            aria-labelledby="schedule-edit-title"
+            novalidate
+            hidden=move || !interactive.get()
+            on:submit=on_submit
+        >
+            <h2 id="schedule-edit-title">"Change the schedule"</h2>
+            <p class="hint">
+                "Times are China Standard Time (" <strong>{ZONE}</strong> "), as in Tencent Cloud's console."
+            </p>
+
+            <fieldset class="schedule-body" disabled=busy>
+            <fieldset class="schedule-group">
+                <legend>"When"</legend>
+                <div class="schedule-check">
+                    <input id="sched-enable" type="checkbox" bind:checked=enable />
+                    <label for="sched-enable">"Scheduled scans are on"</label>
+                </div>
+                <FieldProblem id="sched-enable" error=enable_error />
+                <div class="schedule-fields">
+                    <div class="field">
+                        <label for="sched-period">"Every (days)"</label>
+                        <input
+                            id="sched-period"
+                            type="number"
+                            inputmode="numeric"
+                            min="1"
+                            max="365"
+                            step="1"
+                            required
+                            aria-invalid=move || period_error.get().map(|_| "true")
+                            aria-describedby="sched-period-hint sched-period-error"
+                            bind:value=period
+                        />
+                        <p id="sched-period-hint" class="hint">"1 to 365 days"</p>
+                        <FieldProblem id="sched-period" error=period_error />
+                    </div>
+                    <div class="field">
+                        <label for="sched-time">{format!("At ({ZONE})")}</label>
+                        <input
+                            id="sched-time"
+                            type="text"
+                            inputmode="numeric"
+                            placeholder="HH:MM"
+                            autocomplete="off"
+                            spellcheck="false"
+                            maxlength="8"
+                            required
+                            aria-invalid=move || time_error.get().map(|_| "true")
+                            aria-describedby="sched-time-hint sched-time-error"
+                            bind:value=time
+                        />
+                        <p id="sched-time-hint" class="hint">{format!("HH:MM, 24-hour, {ZONE}")}</p>
+                        <FieldProblem id="sched-time" error=time_error />
+                    </div>
+                    <div class="field">
+                        <label for="sched-end">{format!("Stop by ({ZONE}, optional)")}</label>
+                        <input
+                            id="sched-end"
+                            type="text"
+                            inputmode="numeric"
+                            placeholder="HH:MM"
+                            autocomplete="off"
+                            spellcheck="false"
+                            maxlength="8"
+                            aria-invalid=move || end_error.get().map(|_| "true")
+                            aria-describedby="sched-end-hint sched-end-error"
+                            bind:value=end_time
+                        />
+                        <p id="sched-end-hint" class="hint">
+                            {move || end_note().unwrap_or_else(|| "Scans still running then stop. Empty: no end time.".to_owned())}
+                        </p>
+                        <FieldProblem id="sched-end" error=end_error />
+                    </div>
+                </div>
+            </fieldset>
+
+            <fieldset
+                id="sched-types"
+                class="schedule-group"
+                tabindex="-1"
+                aria-invalid=move || types_error.get().map(|_| "true")
+                aria-describedby="sched-types-error"
+            >
+                <legend>"Look for"</legend>
+                <div class="schedule-choices">
+                    <label><input type="checkbox" bind:checked=cve />"Vulnerabilities (CVE)"</label>
+                    <label><input type="checkbox" bind:checked=virus />"Viruses and trojans"</label>
+                    <label><input type="checkbox" bind:checked=risk />"Risky settings and sensitive data"</label>
+                </div>
+                <FieldProblem id="sched-types" error=types_error />
+            </fieldset>
+
+            <fieldset
+                id="sched-scope"
+                class="schedule-group"
+                tabindex="-1"
+                aria-describedby="sched-scope-error"
+            >
+                <legend>"Which images"</legend>
+                <div class="schedule-choices scopes">
+                    {SCOPES
+                        .iter()
+                        .map(|(value, label, hint)| {
+                            let value = value.to_string();
+                            view! {
+                                <label>
+                                    <input type="radio" name="sched-scope" value=value bind:group=scope />
+                                    <span>
+                                        <span class="choice-label">{*label}</span>
+                                        <span class="choice-hint">{*hint}</span>
+                                    </span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <FieldProblem id="sched-scope" error=scope_error />
+                <div class="field wide" hidden=move || scope.get() != "1" && images_error.get().is_none()>
+                    <label for="sched-images">"Chosen images"</label>
+                    <textarea
+                        id="sched-images"
+                        rows="4"
+                        spellcheck="false"
+                        aria-invalid=move || images_error.get().map(|_| "true")
+                        aria-describedby="sched-images-hint sched-images-error"
+                        bind:value=images
+                    ></textarea>
+                    <p id="sched-images-hint" class="hint">
+                        "One per line: " <code>"namespace/name:tag"</code> ", or an image asset ID."
+                    </p>
+                    <FieldProblem id="sched-images" error=images_error />
+                </div>
+                <div class="schedule-check">
+                    <input id="sched-latest" type="checkbox" bind:checked=latest />
+                    <label for="sched-latest">"Only the latest version of each image"</label>
+                </div>
+                <FieldProblem id="sched-latest" error=latest_error />
+                <div class="schedule-check">
+                    <input id="sched-running" type="checkbox" bind:checked=running />
+                    <label for="sched-running">"Only images that running containers use"</label>
+                </div>
+                <FieldProblem id="sched-running" error=running_error />
+            </fieldset>
+
+            <fieldset class="schedule-group">
+                <legend>"Where"</legend>
+                <div
+                    id="sched-registries"
+                    class="schedule-choices"
+                    role="group"
+                    aria-label="Registry kinds"
+                    tabindex="-1"
+                    aria-describedby="sched-registries-hint sched-registries-error"
+                >
+                    <span class="choices-title">"Registry kinds"</span>
+                    <label><input type="checkbox" bind:checked=tcr />"TCR"</label>
+                    <label><input type="checkbox" bind:checked=ccr />"CCR"</label>
+                    <label><input type="checkbox" bind:checked=harbor />"Harbor"</label>
+                </div>
+                <p id="sched-registries-hint" class="hint">"None ticked: any kind."</p>
+                <FieldProblem id="sched-registries" error=registries_error />
+                <div class="schedule-fields">
+                    <div class="field">
+                        <label for="sched-namespaces">"Namespaces"</label>
+                        <input
+                            id="sched-namespaces"
+                            type="text"
+                            autocomplete="off"
+                            spellcheck="false"
+                            aria-invalid=move || namespaces_error.get().map(|_| "true")
+                            aria-describedby="sched-namespaces-hint sched-namespaces-error"
+                            bind:value=namespaces
+                        />
+                        <p id="sched-namespaces-hint" class="hint">"Comma-separated; empty: every namespace."</p>
+                        <FieldProblem id="sched-namespaces" error=namespaces_error />
+                    </div>
+                    <div class="field">
+                        <label for="sched-exclude">"Leave out image asset IDs"</label>
+                        <input
+                            id="sched-exclude"
+                            type="text"
+                            inputmode="numeric"
+                            autocomplete="off"
+                            spellcheck="false"
+                            aria-invalid=move || exclude_error.get().map(|_| "true")
+                            aria-describedby="sched-exclude-hint sched-exclude-error"
+                            bind:value=exclude
+                        />
+                        <p id="sched-exclude-hint" class="hint">"Comma-separated numbers, e.g. 101, 205."</p>
+                        <FieldProblem id="sched-exclude" error=exclude_error />
+                    </div>
+                </div>
+            </fieldset>
+
+            {form_error}
+            <div class="schedule-actions">
+                <button type="submit" class="primary">"Save schedule"</button>
+                <button type="button" class="secondary" on:click=reset>"Undo changes"</button>
+                <p class="schedule-status" role="status" aria-live="polite">{status}</p>
+            </div>
+            </fieldset>
+        </form>
+    }
+    .into_any()
+}
+
+/// A refusal beside its control (`{id}-error`, which the control's
+/// `aria-describedby` names).
+#[component]
+fn FieldProblem(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! { <p id=format!("{id}-error") class="field-error" role="alert">{message}</p> }
+        })
+    }
+}

@@ -1,0 +1,714 @@
+//! The schedule's pure rules, shared by the server rendering and the
+//! browser: the schedule as a sentence, when it runs next, and the edit
+//! form's text turned into an `UpdateImageRegistryTimingScanTask` request.
+//!
+//! Tencent's console schedules in China Standard Time (UTC+8, no daylight
+//! saving): `ScanTime`, `ScanEndTime` and `LastScanTime` are all read in it.
+
+use scanport_wire::FieldError;
+use scanport_wire::tcss::{
+    ImageInfo, RegistryType, ScanType, TimingScanTask, UpdateTimingScanRequest, validate_clock_time,
+};
+
+/// The zone of every schedule time, as the page states it.
+pub const ZONE: &str = "UTC+8";
+/// UTC+8 in milliseconds.
+const OFFSET_MS: i64 = 8 * 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// `03:00:00` as `03:00`; a time with seconds keeps them; anything else
+/// is shown as the service sent it.
+pub fn clock_hm(time: &str) -> String {
+    match time.strip_suffix(":00") {
+        Some(hm) if validate_clock_time("t", time).is_ok() => hm.to_owned(),
+        _ => time.to_owned(),
+    }
+}
+
+/// A scan kind in the sentence: `CVE`, `virus`, `risk`; a kind this
+/// console does not know is shown as the service names it.
+pub fn scan_type_label(kind: &str) -> String {
+    match ScanType::parse(kind) {
+        Some(ScanType::Cve) => "CVE".to_owned(),
+        Some(ScanType::Virus) => "virus".to_owned(),
+        Some(ScanType::Risk) => "risk".to_owned(),
+        None => kind.to_owned(),
+    }
+}
+
+/// A registry kind: `TCR`, `CCR`, `Harbor`.
+pub fn registry_type_label(kind: &str) -> String {
+    match RegistryType::parse(kind) {
+        Some(RegistryType::Tcr) => "TCR".to_owned(),
+        Some(RegistryType::Ccr) => "CCR".to_owned(),
+        Some(RegistryType::Harbor) => "Harbor".to_owned(),
+        None => kind.to_owned(),
+    }
+}
+
+/// The last scan's result in words.
+pub fn scan_result_label(result: &str) -> String {
+    match result {
+        "Success" => "Succeeded".to_owned(),
+        "InsufficientLicense" => "Not enough licences to scan every image".to_owned(),
+        "ImageNeedIsEmpty" => "No image matched the schedule".to_owned(),
+        "InternalError" => "Failed (an internal error at Tencent Cloud)".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The schedule as a phrase, whether or not it is on:
+/// `every 1 day at 03:00 (UTC+8), CVE and virus, latest versions, all images`.
+/// (Registry kinds are listed beside it, not in it.)
+pub fn describe(task: &TimingScanTask) -> String {
+    let period = if task.scan_period == 1 {
+        "every 1 day".to_owned()
+    } else {
+        format!("every {} days", task.scan_period)
+    };
+    let when = match task.scan_end_time.as_deref().filter(|e| !e.is_empty()) {
+        Some(end) => format!(
+            "from {} to {} ({ZONE})",
+            clock_hm(&task.scan_time),
+            clock_hm(end)
+        ),
+        None => format!("at {} ({ZONE})", clock_hm(&task.scan_time)),
+    };
+    let kinds: Vec<String> = task.scan_type.iter().map(|k| scan_type_label(k)).collect();
+    let kinds = if kinds.is_empty() {
+        "no scan kind chosen".to_owned()
+    } else {
+        join_and(&kinds)
+    };
+    let versions = if task.latest {
+        "latest versions"
+    } else {
+        "all versions"
+    };
+    let mut scope = match task.scan_scope {
+        1 => plural(
+            task.images.len() + task.id.len(),
+            "chosen image",
+            "chosen images",
+        ),
+        2 => "recommended images".to_owned(),
+        _ => "all images".to_owned(),
+    };
+    if task.container_running {
+        scope.push_str(" of running containers");
+    }
+    match task.namespace.as_slice() {
+        [] => {}
+        [one] => scope.push_str(&format!(" in namespace {one}")),
+        many => scope.push_str(&format!(" in namespaces {}", join_and(many))),
+    }
+    if !task.exclude_image_asset_ids.is_empty() {
+        scope.push_str(&format!(
+            " except {}",
+            plural(task.exclude_image_asset_ids.len(), "image", "images")
+        ));
+    }
+    format!("{period} {when}, {kinds}, {versions}, {scope}")
+}
+
+/// The schedule as the page's sentence: `Every 1 day at 03:00 (UTC+8), …,
+/// all images.`, or, when it is off, `Off. When on: every 1 day …`.
+pub fn sentence(task: &TimingScanTask) -> String {
+    let phrase = describe(task);
+    if task.enable {
+        let mut chars = phrase.chars();
+        let first: String = chars
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default();
+        format!("{first}{}.", chars.as_str())
+    } else {
+        format!("Off. When on: {phrase}.")
+    }
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar
+/// (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Seconds into the day of `HH:MM:SS`.
+fn clock_secs(time: &str) -> Option<i64> {
+    validate_clock_time("t", time).ok()?;
+    let mut parts = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(h * 3600 + m * 60 + s)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` read in UTC+8, as ms since the epoch. `None` for
+/// anything else, including the `0000-00-00 00:00:00` of "never".
+pub fn parse_tencent_time(text: &str) -> Option<i64> {
+    let (date, time) = text.trim().split_once(' ')?;
+    let mut ymd = date.split('-');
+    let (y, m, d) = (ymd.next()?, ymd.next()?, ymd.next()?);
+    if ymd.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if y < 1970 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let secs = clock_secs(time)?;
+    Some((days_from_civil(y, m, d) * 86_400 + secs) * 1000 - OFFSET_MS)
+}
+
+/// When the schedule runs next, in ms since the epoch; `None` when it is
+/// off or its time cannot be read.
+///
+/// The rule, in UTC+8 calendar days: the earliest day is the last scan's
+/// day plus `ScanPeriod` days (today, without a readable `LastScanTime`);
+/// the next run is `ScanTime` on that day, or, if that moment has passed
+/// (a run was missed or the schedule just changed), the first `ScanTime`
+/// at or after `now`. Days rather than instants: a scan that started a
+/// little after `ScanTime` (its `LastScanTime` is 03:00:20) is still due at
+/// 03:00 a period later, not a day after that.
+pub fn next_run(task: &TimingScanTask, now_ms: i64) -> Option<i64> {
+    if !task.enable || task.scan_period < 1 {
+        return None;
+    }
+    let at = clock_secs(&task.scan_time)? * 1000;
+    // The UTC+8 day (days since the epoch) of an instant, and back.
+    let day_of = |ms: i64| (ms + OFFSET_MS).div_euclid(DAY_MS);
+    let run_on = |day: i64| day * DAY_MS + at - OFFSET_MS;
+    let earliest = task
+        .last_scan_time
+        .as_deref()
+        .and_then(parse_tencent_time)
+        .map_or_else(|| day_of(now_ms), |last| day_of(last) + task.scan_period);
+    let candidate = run_on(earliest);
+    if candidate >= now_ms {
+        return Some(candidate);
+    }
+    let today = run_on(day_of(now_ms));
+    Some(if today >= now_ms {
+        today
+    } else {
+        today + DAY_MS
+    })
+}
+
+/// The form's scope choice, `ScanScope`.
+pub const SCOPES: [(i64, &str, &str); 3] = [
+    (0, "All images", "Every image in the registries below."),
+    (1, "Chosen images", "Only the images listed (one per line)."),
+    (
+        2,
+        "Recommended images",
+        "The images Tencent Cloud recommends scanning.",
+    ),
+];
+
+/// The edit form's contents, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Draft {
+    pub enable: bool,
+    pub period: String,
+    /// `HH:MM` (UTC+8).
+    pub time: String,
+    /// `HH:MM` (UTC+8) or empty.
+    pub end_time: String,
+    pub cve: bool,
+    pub virus: bool,
+    pub risk: bool,
+    /// `ScanScope` as text: `0`, `1` or `2`.
+    pub scope: String,
+    /// One image per line: `namespace/name:tag` or an image asset ID.
+    pub images: String,
+    pub latest: bool,
+    pub container_running: bool,
+    pub tcr: bool,
+    pub ccr: bool,
+    pub harbor: bool,
+    /// Comma-separated.
+    pub namespaces: String,
+    /// Comma-separated image asset IDs.
+    pub exclude: String,
+}
+
+/// An image as a line of the form: `namespace/name:tag`.
+pub fn image_line(image: &ImageInfo) -> String {
+    let name = image.image_name.as_deref().unwrap_or_default();
+    let tag = image.image_tag.as_deref().unwrap_or_default();
+    match image.namespace.as_deref().filter(|n| !n.is_empty()) {
+        Some(ns) => format!("{ns}/{name}:{tag}"),
+        None => format!("{name}:{tag}"),
+    }
+}
+
+fn has(list: &[String], value: &str) -> bool {
+    list.iter().any(|v| v == value)
+}
+
+impl Draft {
+    /// The form filled with the schedule as the service holds it.
+    pub fn from_task(task: &TimingScanTask) -> Self {
+        let mut lines: Vec<String> = task.images.iter().map(image_line).collect();
+        lines.extend(task.id.iter().map(i64::to_string));
+        let ids: Vec<String> = task
+            .exclude_image_asset_ids
+            .iter()
+            .map(i64::to_string)
+            .collect();
+        Self {
+            enable: task.enable,
+            period: task.scan_period.to_string(),
+            time: clock_hm(&task.scan_time),
+            end_time: task
+                .scan_end_time
+                .as_deref()
+                .map(clock_hm)
+                .unwrap_or_default(),
+            cve: has(&task.scan_type, "CVE"),
+            virus: has(&task.scan_type, "VIRUS"),
+            risk: has(&task.scan_type, "RISK"),
+            scope: task.scan_scope.clamp(0, 2).to_string(),
+            images: lines.join("\n"),
+            latest: task.latest,
+            container_running: task.container_running,
+            tcr: has(&task.registry_type, "tcr"),
+            ccr: has(&task.registry_type, "ccr"),
+            harbor: has(&task.registry_type, "harbor"),
+            namespaces: task.namespace.join(", "),
+            exclude: ids.join(", "),
+        }
+    }
+
+    /// The request this form sends, or the first field it gets wrong (the
+    /// very checks the server makes, then its own parsing). `known` are the
+    /// schedule's current images: a line naming one of them sends it back
+    /// whole (instance, digest and all).
+    pub fn to_request(&self, known: &[ImageInfo]) -> Result<UpdateTimingScanRequest, FieldError> {
+        let period = self.period.trim();
+        let scan_period = period.parse::<i64>().map_err(|_| {
+            FieldError::new(
+                "ScanPeriod",
+                format!("enter a whole number of days, 1 to 365 (got “{period}”)"),
+            )
+        })?;
+        let scan_time = clock_field("ScanTime", &self.time)?;
+        let end = self.end_time.trim();
+        let scan_end_time = if end.is_empty() {
+            None
+        } else {
+            Some(clock_field("ScanEndTime", end)?)
+        };
+        let scan_type: Vec<ScanType> = [
+            (self.cve, ScanType::Cve),
+            (self.virus, ScanType::Virus),
+            (self.risk, ScanType::Risk),
+        ]
+        .into_iter()
+        .filter_map(|(on, kind)| on.then_some(kind))
+        .collect();
+        let registry_type: Vec<RegistryType> = [
+            (self.tcr, RegistryType::Tcr),
+            (self.ccr, RegistryType::Ccr),
+            (self.harbor, RegistryType::Harbor),
+        ]
+        .into_iter()
+        .filter_map(|(on, kind)| on.then_some(kind))
+        .collect();
+        let scope = self.scope.trim().parse::<i64>().map_err(|_| {
+            FieldError::new("ScanScope", "choose all, chosen or recommended images")
+        })?;
+        let (images, id) = parse_images(&self.images, known)?;
+        let namespace: Vec<String> = self
+            .namespaces
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let exclude_image_asset_ids = self
+            .exclude
+            .split([',', ' ', '\n'])
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    FieldError::new(
+                        "ExcludeImageAssetIds",
+                        format!("image asset IDs are whole numbers, comma-separated (got “{v}”)"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<i64>, FieldError>>()?;
+        let request = UpdateTimingScanRequest {
+            scan_period,
+            enable: self.enable,
+            scan_time,
+            scan_type: Some(scan_type),
+            images: Some(images),
+            all: Some(scope == 0),
+            id: Some(id),
+            latest: Some(self.latest),
+            container_running: Some(self.container_running),
+            scan_end_time,
+            scan_scope: Some(scope),
+            registry_type: Some(registry_type),
+            namespace: Some(namespace),
+            exclude_image_asset_ids: Some(exclude_image_asset_ids),
+        };
+        request.validate()?;
+        Ok(request)
+    }
+}
+
+/// A time of day typed as `HH:MM` (or `H:MM`, or with seconds) as the
+/// service's `HH:MM:SS`.
+fn clock_field(field: &str, typed: &str) -> Result<String, FieldError> {
+    let typed = typed.trim();
+    let parts: Vec<&str> = typed.split(':').collect();
+    let padded = match parts.as_slice() {
+        [h, m] if h.len() == 1 => format!("0{h}:{m}:00"),
+        [_, _] => format!("{typed}:00"),
+        [h, m, s] if h.len() == 1 => format!("0{h}:{m}:{s}"),
+        _ => typed.to_owned(),
+    };
+    validate_clock_time(field, &padded).map_err(|_| {
+        FieldError::new(
+            field,
+            format!("enter a time of day as HH:MM, 00:00 to 23:59 (got “{typed}”)"),
+        )
+    })?;
+    Ok(padded)
+}
+
+/// The image lines: `namespace/name:tag` lines become `Images`, number
+/// lines image asset `Id`s.
+fn parse_images(text: &str, known: &[ImageInfo]) -> Result<(Vec<ImageInfo>, Vec<i64>), FieldError> {
+    let mut images = Vec::new();
+    let mut ids = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.bytes().all(|b| b.is_ascii_digit()) {
+            match line.parse::<i64>() {
+                Ok(id) if id > 0 => {
+                    ids.push(id);
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let wrong = || {
+            FieldError::new(
+                "Images",
+                format!(
+                    "line {}: write namespace/name:tag or an image asset ID (got “{line}”)",
+                    n + 1
+                ),
+            )
+        };
+        let (namespace, rest) = line.split_once('/').ok_or_else(wrong)?;
+        let (name, tag) = rest.rsplit_once(':').ok_or_else(wrong)?;
+        if [namespace, name, tag]
+            .iter()
+            .any(|p| p.is_empty() || p.contains(char::is_whitespace))
+        {
+            return Err(wrong());
+        }
+        let image = known
+            .iter()
+            .find(|k| image_line(k) == line)
+            .cloned()
+            .unwrap_or_else(|| ImageInfo {
+                namespace: Some(namespace.to_owned()),
+                image_name: Some(name.to_owned()),
+                image_tag: Some(tag.to_owned()),
+                ..ImageInfo::default()
+            });
+        images.push(image);
+    }
+    Ok((images, ids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sandbox's seeded schedule.
+    fn seeded() -> TimingScanTask {
+        TimingScanTask {
+            enable: true,
+            scan_time: "03:00:00".into(),
+            scan_period: 1,
+            scan_type: vec!["CVE".into(), "VIRUS".into()],
+            all: true,
+            latest: true,
+            registry_type: vec!["tcr".into(), "ccr".into()],
+            scan_scope: 0,
+            last_scan_time: Some("2026-11-21 03:00:00".into()),
+            scan_result: Some("Success".into()),
+            ..TimingScanTask::default()
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS` UTC as ms, for expectations.
+    fn utc(text: &str) -> i64 {
+        parse_tencent_time(text).expect("a time") + OFFSET_MS
+    }
+
+    #[test]
+    fn the_seeded_schedule_reads_as_the_issue_says() {
+        let task = seeded();
+        assert_eq!(
+            describe(&task),
+            "every 1 day at 03:00 (UTC+8), CVE and virus, latest versions, all images"
+        );
+        assert_eq!(
+            sentence(&task),
+            "Every 1 day at 03:00 (UTC+8), CVE and virus, latest versions, all images."
+        );
+    }
+
+    #[test]
+    fn every_part_of_the_schedule_shows() {
+        let mut task = seeded();
+        task.enable = false;
+        task.scan_period = 7;
+        task.scan_time = "22:30:15".into();
+        task.scan_end_time = Some("23:45:00".into());
+        task.scan_type = vec!["CVE".into(), "VIRUS".into(), "RISK".into()];
+        task.latest = false;
+        task.scan_scope = 1;
+        task.images = vec![ImageInfo::default()];
+        task.id = vec![4, 5];
+        task.container_running = true;
+        task.namespace = vec!["a".into(), "b".into(), "c".into()];
+        task.exclude_image_asset_ids = vec![9];
+        assert_eq!(
+            sentence(&task),
+            "Off. When on: every 7 days from 22:30:15 to 23:45 (UTC+8), CVE, virus and risk, \
+             all versions, 3 chosen images of running containers in namespaces a, b and c except 1 image."
+        );
+        task.scan_scope = 2;
+        task.namespace = vec!["prod".into()];
+        task.exclude_image_asset_ids.clear();
+        task.container_running = false;
+        task.scan_type = vec!["NEWKIND".into()];
+        assert_eq!(
+            describe(&task),
+            "every 7 days from 22:30:15 to 23:45 (UTC+8), NEWKIND, all versions, recommended images in namespace prod"
+        );
+        task.scan_type.clear();
+        task.scan_scope = 1;
+        task.images.clear();
+        task.id = vec![1];
+        assert!(
+            describe(&task)
+                .ends_with("no scan kind chosen, all versions, 1 chosen image in namespace prod")
+        );
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(clock_hm("03:00:00"), "03:00");
+        assert_eq!(clock_hm("03:00:30"), "03:00:30");
+        assert_eq!(clock_hm("nonsense:00"), "nonsense:00");
+        assert_eq!(scan_result_label("Success"), "Succeeded");
+        assert_eq!(scan_result_label("Brand-new"), "Brand-new");
+        assert_eq!(registry_type_label("harbor"), "Harbor");
+        assert_eq!(join_and(&[]), "");
+        assert_eq!(join_and(&["a".into(), "b".into()]), "a and b");
+    }
+
+    #[test]
+    fn tencent_times_are_china_standard_time() {
+        // 03:00 in Beijing is 19:00 UTC the day before.
+        assert_eq!(
+            parse_tencent_time("2026-11-21 03:00:00"),
+            Some(days_from_civil(2026, 11, 20) * DAY_MS + 19 * 3_600_000)
+        );
+        assert_eq!(parse_tencent_time("0000-00-00 00:00:00"), None);
+        assert_eq!(parse_tencent_time("2026-11-21"), None);
+        assert_eq!(parse_tencent_time("2026-13-01 00:00:00"), None);
+        assert_eq!(parse_tencent_time("2026-11-21 24:00:00"), None);
+        assert_eq!(
+            crate::format::iso_utc(parse_tencent_time("2024-02-29 07:59:59").expect("a time")),
+            "2024-02-28T23:59:59Z"
+        );
+    }
+
+    #[test]
+    fn next_run_is_a_period_after_the_last_scan_day() {
+        let mut task = seeded();
+        // Last scan 2026-11-21 03:00 (UTC+8); an hour later, the next is
+        // the day after at 03:00 (UTC+8), 19:00 UTC on the 21st.
+        let now = utc("2026-11-20 20:00:00");
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-21 19:00:00")));
+        // Every 3 days: the 24th (UTC+8).
+        task.scan_period = 3;
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-23 19:00:00")));
+        // A last scan that started late still counts its day.
+        task.scan_period = 1;
+        task.last_scan_time = Some("2026-11-21 03:00:20".into());
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-21 19:00:00")));
+        // A new time of day applies from the next due day.
+        task.scan_time = "01:30:00".into();
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-21 17:30:00")));
+    }
+
+    #[test]
+    fn a_missed_run_rolls_on_to_the_next_time_of_day_after_now() {
+        let task = seeded();
+        // Days later, before 03:00 (UTC+8): that very night.
+        let now = utc("2026-11-25 18:59:00");
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-25 19:00:00")));
+        // Just after: the night after.
+        let now = utc("2026-11-25 19:00:01");
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-26 19:00:00")));
+        // Exactly then: now.
+        let now = utc("2026-11-25 19:00:00");
+        assert_eq!(next_run(&task, now), Some(now));
+    }
+
+    #[test]
+    fn no_next_run_when_off_or_unreadable_and_today_without_a_last_scan() {
+        let mut task = seeded();
+        task.enable = false;
+        assert_eq!(next_run(&task, 0), None);
+        task.enable = true;
+        task.scan_time = "3 am".into();
+        assert_eq!(next_run(&task, 0), None);
+        task.scan_time = "03:00:00".into();
+        task.last_scan_time = Some("0000-00-00 00:00:00".into());
+        // 2026-11-22 12:00 UTC is 20:00 in Beijing: the next 03:00 there is
+        // 19:00 UTC today.
+        let now = utc("2026-11-22 12:00:00");
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-22 19:00:00")));
+        task.last_scan_time = None;
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-22 19:00:00")));
+    }
+
+    #[test]
+    fn the_form_round_trips_the_schedule() {
+        let mut task = seeded();
+        task.scan_end_time = Some("05:00:00".into());
+        task.images = vec![ImageInfo {
+            namespace: Some("payments".into()),
+            image_name: Some("api".into()),
+            image_tag: Some("v2".into()),
+            instance_id: Some("tcr-1".into()),
+            ..ImageInfo::default()
+        }];
+        task.id = vec![42];
+        task.namespace = vec!["payments".into(), "web".into()];
+        task.exclude_image_asset_ids = vec![7, 8];
+        let draft = Draft::from_task(&task);
+        assert_eq!(draft.time, "03:00");
+        assert_eq!(draft.end_time, "05:00");
+        assert_eq!(draft.images, "payments/api:v2\n42");
+        assert_eq!(draft.namespaces, "payments, web");
+        assert_eq!(draft.exclude, "7, 8");
+        let request = draft.to_request(&task.images).expect("valid");
+        assert_eq!(request.scan_period, 1);
+        assert_eq!(request.scan_time, "03:00:00");
+        assert_eq!(request.scan_end_time.as_deref(), Some("05:00:00"));
+        assert_eq!(
+            request.scan_type,
+            Some(vec![ScanType::Cve, ScanType::Virus])
+        );
+        assert_eq!(
+            request.registry_type,
+            Some(vec![RegistryType::Tcr, RegistryType::Ccr])
+        );
+        // The known image goes back whole.
+        assert_eq!(request.images, Some(task.images.clone()));
+        assert_eq!(request.id, Some(vec![42]));
+        assert_eq!(request.all, Some(true));
+        assert_eq!(request.scan_scope, Some(0));
+        assert_eq!(request.latest, Some(true));
+        assert_eq!(request.container_running, Some(false));
+        assert_eq!(
+            request.namespace,
+            Some(vec!["payments".into(), "web".into()])
+        );
+        assert_eq!(request.exclude_image_asset_ids, Some(vec![7, 8]));
+    }
+
+    #[test]
+    fn the_form_names_the_field_it_gets_wrong() {
+        let draft = Draft::from_task(&seeded());
+        let field = |edit: fn(&mut Draft)| {
+            let mut d = draft.clone();
+            edit(&mut d);
+            d.to_request(&[]).map(|_| ()).map_err(|e| e.field)
+        };
+        assert_eq!(field(|_| {}), Ok(()));
+        assert_eq!(field(|d| d.time = "25:00".into()), Err("ScanTime".into()));
+        assert_eq!(field(|d| d.time = "3:00".into()), Ok(()));
+        assert_eq!(field(|d| d.time = String::new()), Err("ScanTime".into()));
+        assert_eq!(
+            field(|d| d.end_time = "7pm".into()),
+            Err("ScanEndTime".into())
+        );
+        assert_eq!(field(|d| d.period = "0".into()), Err("ScanPeriod".into()));
+        assert_eq!(field(|d| d.period = "366".into()), Err("ScanPeriod".into()));
+        assert_eq!(
+            field(|d| d.period = "weekly".into()),
+            Err("ScanPeriod".into())
+        );
+        assert_eq!(
+            field(|d| {
+                d.cve = false;
+                d.virus = false;
+            }),
+            Err("ScanType".into())
+        );
+        assert_eq!(field(|d| d.scope = "1".into()), Err("Images".into()));
+        assert_eq!(
+            field(|d| {
+                d.scope = "1".into();
+                d.images = "payments/api:v1\n\n17".into();
+            }),
+            Ok(())
+        );
+        assert_eq!(
+            field(|d| d.images = "just-a-name".into()),
+            Err("Images".into())
+        );
+        assert_eq!(field(|d| d.images = "ns/name".into()), Err("Images".into()));
+        assert_eq!(
+            field(|d| d.exclude = "1, x".into()),
+            Err("ExcludeImageAssetIds".into())
+        );
+        let mut d = draft.clone();
+        d.time = "25:00".into();
+        assert_eq!(
+            d.to_request(&[]).unwrap_err().message,
+            "enter a time of day as HH:MM, 00:00 to 23:59 (got “25:00”)"
+        );
+    }
+}
