@@ -1,7 +1,7 @@
 //! Huawei Cloud `SDK-HMAC-SHA256` (APIG AK/SK signing), as the official
 //! `huaweicloudsdkcore` computes it.
 
-use super::{Signature, encode, hmac_sha256, sha256_hex};
+use super::{Hex, Keep, Signature, encode, hmac_sha256, push_body_hash, push_encoded, sha256};
 use crate::credentials::HuaweiCredentials;
 
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -44,16 +44,34 @@ pub fn parse_sdk_date(value: &str) -> Option<time::OffsetDateTime> {
 
 /// The request path as sent: each segment encoded, no trailing slash.
 pub fn request_path(segments: &[&str]) -> String {
-    segments.iter().fold(String::new(), |mut path, s| {
+    let mut path = String::with_capacity(segments.iter().map(|s| s.len() + 1).sum());
+    for segment in segments {
         path.push('/');
-        path.push_str(&encode(s));
-        path
-    })
+        push_encoded(&mut path, segment, Keep::Unreserved);
+    }
+    path
 }
 
 /// The canonical URI of the path segments a client sends.
 pub fn canonical_uri(segments: &[&str]) -> String {
-    canonical_uri_of_path(&request_path(segments))
+    let mut uri = String::with_capacity(segments.iter().map(|s| s.len() + 1).sum::<usize>() + 1);
+    push_canonical_uri(&mut uri, segments);
+    uri
+}
+
+/// Like `canonical_uri_of_path(&request_path(segments))` without the round
+/// trip: decoding the sent path gives the raw segments back, and splitting
+/// on `/` then encoding each part is encoding with `/` left as it is.
+fn push_canonical_uri(out: &mut String, segments: &[&str]) {
+    let start = out.len();
+    for segment in segments {
+        out.push('/');
+        // `/` kept: it is the separator the gateway splits on.
+        push_encoded(out, segment, Keep::UnreservedAndSlash);
+    }
+    if out.len() == start || !out.ends_with('/') {
+        out.push('/');
+    }
 }
 
 /// The canonical URI of a path as sent, computed as the official SDK and
@@ -73,63 +91,130 @@ pub fn canonical_uri_of_path(sent_path: &str) -> String {
 /// official SDK does (Python's code-point order is UTF-8 byte order). Also
 /// the query string sent.
 pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut pairs: Vec<&(String, String)> = query.iter().collect();
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::with_capacity(query.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    push_canonical_query(&mut out, query);
+    out
 }
 
-/// Signed header names: all of them, lower-cased and sorted, except names
-/// with `_` (which gateways may drop).
-fn signed_header_lines(headers: &[(String, String)]) -> Vec<(String, String)> {
-    let mut lines: Vec<(String, String)> = headers
+fn push_canonical_query(out: &mut String, query: &[(String, String)]) {
+    let mut pairs: Vec<&(String, String)> = query.iter().collect();
+    pairs.sort_unstable();
+    for (i, (name, value)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_encoded(out, name, Keep::Unreserved);
+        out.push('=');
+        push_encoded(out, value, Keep::Unreserved);
+    }
+}
+
+/// Signed headers: all of them except names with `_` (which gateways may
+/// drop), ordered by lower-cased name then trimmed value. Compared
+/// lower-cased on the fly so no name is copied.
+fn signed_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    let mut lines: Vec<(&str, &str)> = headers
         .iter()
         .filter(|(name, _)| !name.contains('_'))
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim().to_owned()))
+        .map(|(name, value)| (name.as_str(), value.trim()))
         .collect();
-    lines.sort();
+    lines.sort_unstable_by(|(a, av), (b, bv)| cmp_ignore_ascii_case(a, b).then_with(|| av.cmp(bv)));
     lines
+}
+
+/// Orders as the lower-cased strings would be ordered.
+fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let order = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+        if order.is_ne() {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Appends `name` lower-cased (ASCII only, so the text stays UTF-8).
+fn push_lowercase(out: &mut String, name: &str) {
+    let start = out.len();
+    out.push_str(name);
+    out[start..].make_ascii_lowercase();
 }
 
 /// Signs a request. The date signed is the request's `X-Sdk-Date` header.
 pub fn sign(credentials: &HuaweiCredentials, parts: &RequestParts<'_>) -> Signature {
-    let lines = signed_header_lines(parts.headers);
-    let canonical_headers: String = lines.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
-    let signed_headers = lines
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
+    let lines = signed_headers(parts.headers);
     let date = lines
         .iter()
-        .find(|(n, _)| n == "x-sdk-date")
-        .map(|(_, v)| v.as_str())
+        .find(|(n, _)| n.eq_ignore_ascii_case(DATE_HEADER))
+        .map(|(_, v)| *v)
         .unwrap_or_default();
 
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        parts.method,
-        canonical_uri(parts.segments),
-        canonical_query(parts.query),
-        canonical_headers,
-        signed_headers,
-        sha256_hex(parts.body),
-    );
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{date}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    );
-    let signature = hex::encode(hmac_sha256(
+    let mut signed_headers = String::with_capacity(lines.iter().map(|(n, _)| n.len() + 1).sum());
+    for (i, (name, _)) in lines.iter().enumerate() {
+        if i > 0 {
+            signed_headers.push(';');
+        }
+        push_lowercase(&mut signed_headers, name);
+    }
+
+    let estimate = parts.method.len()
+        + parts
+            .segments
+            .iter()
+            .map(|s| s.len() * 3 + 1)
+            .sum::<usize>()
+        + parts
+            .query
+            .iter()
+            .map(|(k, v)| (k.len() + v.len()) * 3 + 2)
+            .sum::<usize>()
+        + lines
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 2)
+            .sum::<usize>()
+        + signed_headers.len()
+        + 72;
+    let mut canonical_request = String::with_capacity(estimate);
+    canonical_request.push_str(parts.method);
+    canonical_request.push('\n');
+    push_canonical_uri(&mut canonical_request, parts.segments);
+    canonical_request.push('\n');
+    push_canonical_query(&mut canonical_request, parts.query);
+    canonical_request.push('\n');
+    // The names as lower-cased once, for `SignedHeaders`.
+    for ((_, value), name) in lines.iter().zip(signed_headers.split(';')) {
+        canonical_request.push_str(name);
+        canonical_request.push(':');
+        canonical_request.push_str(value);
+        canonical_request.push('\n');
+    }
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
+    push_body_hash(&mut canonical_request, parts.body);
+
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(date);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(Hex::of(&sha256(canonical_request.as_bytes())).as_str());
+
+    let signature = Hex::of(&hmac_sha256(
         credentials.sk().as_bytes(),
         string_to_sign.as_bytes(),
     ));
-    let authorization = format!(
-        "{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}",
-        credentials.ak()
-    );
+    let ak = credentials.ak();
+    let mut authorization =
+        String::with_capacity(ALGORITHM.len() + ak.len() + signed_headers.len() + 108);
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Access=");
+    authorization.push_str(ak);
+    authorization.push_str(", SignedHeaders=");
+    authorization.push_str(&signed_headers);
+    authorization.push_str(", Signature=");
+    authorization.push_str(signature.as_str());
     Signature {
         canonical_request,
         string_to_sign,
