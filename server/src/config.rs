@@ -78,6 +78,9 @@ pub struct SandboxConfig {
     pub rate_limits: bool,
     /// Milliseconds a launched scan spends per image.
     pub pace_ms: u64,
+    /// Where it listens (a free loopback port when unset). Its fault
+    /// switches need no sign-in, so only a loopback address is accepted.
+    pub listen: Option<SocketAddr>,
 }
 
 impl Default for SandboxConfig {
@@ -86,6 +89,7 @@ impl Default for SandboxConfig {
             seed: 1,
             rate_limits: true,
             pace_ms: 3000,
+            listen: None,
         }
     }
 }
@@ -238,6 +242,20 @@ const SECRET_KEYS: [&str; 12] = [
     "credentials",
 ];
 
+/// The longest interval a setting in seconds may hold: a day. The server
+/// makes durations of them, which `inf` or `1e300` (valid TOML floats)
+/// would crash at start; anything past a day is a typo anyway.
+const MAX_SECS: f64 = 86_400.0;
+/// A year of idle time, and of session life: past that the arithmetic on
+/// them (minutes to seconds) could overflow.
+const MAX_IDLE_MINUTES: u64 = 525_600;
+const MAX_ABSOLUTE_HOURS: u64 = 8_760;
+
+/// More than zero and at most [`MAX_SECS`]; false for NaN.
+fn seconds_ok(secs: f64) -> bool {
+    secs > 0.0 && secs <= MAX_SECS
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("configuration: {0}")]
@@ -279,7 +297,21 @@ impl Config {
             })
             .split("__");
         figment = figment.merge(env);
-        Self::refuse_inline_secrets(&figment)?;
+        Self::from_figment(&figment)
+    }
+
+    /// Defaults, then `text` as the config file; no environment. For
+    /// checking a file's text on its own (and for fuzzing the parser).
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let figment =
+            Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(text));
+        Self::from_figment(&figment)
+    }
+
+    /// The checks every source goes through: no inline secret, the typed
+    /// shape, then the rules between fields.
+    fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        Self::refuse_inline_secrets(figment)?;
         let config: Config = figment.extract()?;
         config.check()?;
         Ok(config)
@@ -329,6 +361,11 @@ impl Config {
                 )));
             }
         }
+        if self.sandbox.listen.is_some_and(|a| !a.ip().is_loopback()) {
+            return Err(ConfigError::Invalid(
+                "sandbox.listen must be a loopback address (its test controls are open)".into(),
+            ));
+        }
         if self.web.public_origin.as_deref().is_some_and(|o| {
             !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/')
         }) {
@@ -336,25 +373,28 @@ impl Config {
                 "web.public_origin must look like https://host[:port], without a path".into(),
             ));
         }
-        if self.auth.idle_minutes == 0 || self.auth.absolute_hours == 0 {
-            return Err(ConfigError::Invalid(
-                "auth.idle_minutes and auth.absolute_hours must be positive".into(),
-            ));
+        if !(1..=MAX_IDLE_MINUTES).contains(&self.auth.idle_minutes)
+            || !(1..=MAX_ABSOLUTE_HOURS).contains(&self.auth.absolute_hours)
+        {
+            return Err(ConfigError::Invalid(format!(
+                "auth.idle_minutes must be 1 to {MAX_IDLE_MINUTES} and auth.absolute_hours \
+                 1 to {MAX_ABSOLUTE_HOURS}"
+            )));
         }
         if self.web.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid(
                 "web.max_body_bytes must be at least 1024".into(),
             ));
         }
-        if !(self.live.busy_secs > 0.0 && self.live.idle_secs > 0.0) {
-            return Err(ConfigError::Invalid(
-                "live refresh intervals must be positive".into(),
-            ));
+        if !(seconds_ok(self.live.busy_secs) && seconds_ok(self.live.idle_secs)) {
+            return Err(ConfigError::Invalid(format!(
+                "live refresh intervals must be more than 0 and at most {MAX_SECS} seconds"
+            )));
         }
-        if !(self.http.timeout_secs > 0.0 && self.http.connect_timeout_secs > 0.0) {
-            return Err(ConfigError::Invalid(
-                "http timeouts must be positive".into(),
-            ));
+        if !(seconds_ok(self.http.timeout_secs) && seconds_ok(self.http.connect_timeout_secs)) {
+            return Err(ConfigError::Invalid(format!(
+                "http timeouts must be more than 0 and at most {MAX_SECS} seconds"
+            )));
         }
         Ok(())
     }
@@ -453,6 +493,40 @@ mod tests {
             assert!((config.http.timeout_secs - 7.5).abs() < f64::EPSILON);
             Ok(())
         });
+    }
+
+    #[test]
+    fn parse_applies_the_same_checks_as_load() {
+        let config = Config::parse("listen = \"127.0.0.1:4001\"\n").expect("parses");
+        assert_eq!(config.listen.port(), 4001);
+        let err = Config::parse("[web]\nmax_body_bytes = 10\n").unwrap_err();
+        assert!(err.to_string().contains("max_body_bytes"), "{err}");
+        let err = Config::parse(
+            "[[accounts]]\nid = \"t\"\nprovider = \"tencent\"\nregion = \"r\"\nsecret_key = \"s3cr3t-value\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`secret_key`") && !err.contains("s3cr3t-value"),
+            "{err}"
+        );
+    }
+
+    /// Found by fuzzing (`fuzz/`): these parsed, then crashed the server
+    /// when it made durations of them.
+    #[test]
+    fn seconds_and_minutes_that_cannot_be_durations_are_refused() {
+        for text in [
+            "[http]\ntimeout_secs = inf\n",
+            "[http]\nconnect_timeout_secs = 1e300\n",
+            "[live]\nbusy_secs = nan\n",
+            "[live]\nidle_secs = 86401\n",
+            "[auth]\nidle_minutes = 18446744073709551615\n",
+            "[auth]\nabsolute_hours = 8761\n",
+        ] {
+            assert!(Config::parse(text).is_err(), "{text}");
+        }
+        assert!(Config::parse("[http]\ntimeout_secs = 86400\n").is_ok());
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! `GET /api/v1/events/tasks?account=ID&type=image_scan|image_sync`: the
 //! live task list as Server-Sent Events. Each event carries the whole
 //! snapshot as JSON; a thousand streams read the same snapshot and cost the
-//! cloud nothing more than one.
+//! cloud nothing more than one. Streams end cleanly when the server shuts
+//! down (see `shutdown`).
 
+use crate::shutdown::Shutdown;
 use axum::Extension;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use futures::stream::{self, Stream};
 use scanport_app::state::AppState;
 use scanport_portal::{Principal, Via, sessions, tokens};
@@ -34,6 +37,7 @@ fn refuse(status: StatusCode, kind: &str, message: &str) -> Response {
 pub async fn task_events(
     Extension(state): Extension<AppState>,
     caller: Option<Extension<scanport_portal::Principal>>,
+    shutdown: Option<Extension<Shutdown>>,
     Query(q): Query<EventsQuery>,
 ) -> Response {
     // Any role may watch; the caller comes from the database (see
@@ -66,7 +70,16 @@ pub async fn task_events(
     };
     let rx = hub.subscribe(list);
     let watcher = Watcher { state, caller };
-    Sse::new(snapshots(hub, rx, watcher))
+    // A router without a shutdown signal (tests' in-process servers) never
+    // ends streams for it.
+    let stopping = shutdown.map(|Extension(s)| s);
+    let stream = snapshots(hub, rx, watcher).take_until(async move {
+        match stopping {
+            Some(shutdown) => shutdown.wait().await,
+            None => std::future::pending().await,
+        }
+    });
+    Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }

@@ -14,4 +14,5 @@ pub mod events;
 pub mod portal;
 pub mod router;
 pub mod security;
+pub mod shutdown;
 pub mod sign_in;

@@ -3,6 +3,7 @@
 use crate::cli::CliError;
 use crate::config::Config;
 use scanport_app::state::{Portal, SessionCookie};
+use scanport_portal::db::Backend;
 use scanport_portal::sessions::SessionPolicy;
 use scanport_portal::throttle::LoginThrottle;
 use scanport_portal::{Db, audit, sessions, users};
@@ -35,6 +36,26 @@ fn create_private_dir(dir: &std::path::Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// How old a `pending` audit row must be to count as interrupted at start.
+/// A SQLite file belongs to this one server, so whatever is pending was
+/// left by a server that stopped: all of it, at once (a restart seconds
+/// after a crash must not leave the launch pending). A shared PostgreSQL
+/// may have other replicas mid-call: only rows older than any cloud call
+/// may take (launches are never retried) count.
+fn interrupted_after_ms(config: &Config, backend: Backend) -> i64 {
+    match backend {
+        Backend::Sqlite => 0,
+        Backend::Postgres => longest_call_ms(config),
+    }
+}
+
+/// Longer than any cloud call may take, so a call in flight is never
+/// closed under it.
+fn longest_call_ms(config: &Config) -> i64 {
+    let ms = (config.http.timeout_secs * 3000.0) as u64;
+    i64::try_from(ms).unwrap_or(i64::MAX).max(60_000)
+}
+
 /// The portal for serving: closes audit rows a previous crash left
 /// pending, prints the setup token when there is no user yet, and purges
 /// expired sessions every few minutes.
@@ -43,10 +64,7 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
         idle: Duration::from_secs(config.auth.idle_minutes * 60),
         absolute: Duration::from_secs(config.auth.absolute_hours * 3600),
     };
-    // Longer than any cloud call may take, so a replica's in-flight call
-    // is not closed under it.
-    let stale_ms = i64::try_from((config.http.timeout_secs * 3000.0) as u64).unwrap_or(60_000);
-    let closed = audit::close_interrupted(&db, stale_ms.max(60_000))
+    let closed = audit::close_interrupted(&db, interrupted_after_ms(config, db.backend()))
         .await
         .map_err(|e| CliError::Usage(format!("database: {e}")))?;
     if closed > 0 {
@@ -74,6 +92,7 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
         config.auth.login_attempts_per_name,
         config.auth.login_attempts_per_address,
     ));
+    let stale_ms = longest_call_ms(config);
     tokio::spawn({
         let db = db.clone();
         let throttle = throttle.clone();
@@ -85,6 +104,10 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
                     tracing::warn!(error = %err, "cannot purge expired sessions");
                 }
                 throttle.shrink();
+                // A replica that crashed leaves rows no start will close.
+                if let Err(err) = audit::close_interrupted(&db, stale_ms).await {
+                    tracing::warn!(error = %err, "cannot close interrupted audit rows");
+                }
             }
         }
     });

@@ -5,6 +5,7 @@
 use crate::cli::CliError;
 use crate::config::Config;
 use crate::security::{api_errors, gate, headers, identity, origin};
+use crate::shutdown::Shutdown;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
@@ -162,35 +163,33 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     };
     let options = leptos_options(&config);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    tracing::info!("Scanport listening on http://{}", config.listen);
-    let app = app(state, options, WebPolicy::from_config(&config));
-    axum::serve(
+    // The bound address, not the configured one: with port 0 the OS picks
+    // it, and scripts and tests read it from this line.
+    tracing::info!("Scanport listening on http://{}", listener.local_addr()?);
+    let shutdown = Shutdown::new();
+    // Live streams watch `shutdown` and end when it fires, so the drain
+    // below is not held open by them.
+    let app =
+        app(state, options, WebPolicy::from_config(&config)).layer(Extension(shutdown.clone()));
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
-    Ok(())
-}
-
-/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut term) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            term.recv().await;
+    .with_graceful_shutdown({
+        let shutdown = shutdown.clone();
+        async move {
+            crate::shutdown::os_signal().await;
+            tracing::info!("shutting down: finishing requests in flight, ending live streams");
+            shutdown.trigger();
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
+    });
+    let limit = crate::shutdown::drain_limit(config.http.timeout_secs);
     tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        served = server => served?,
+        () = async { shutdown.wait().await; tokio::time::sleep(limit).await } => {
+            tracing::warn!(?limit, "requests still in flight after the drain limit; exiting anyway");
+        }
     }
-    tracing::info!("shutting down: finishing requests in flight");
+    tracing::info!("stopped");
+    Ok(())
 }
