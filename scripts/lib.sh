@@ -154,5 +154,7 @@ stop_test_postgres() {
 
 build_release() {
   step "building the console (release: server + size-optimised WASM)"
-  (cd "$ROOT" && cargo leptos build --release)
+  # --precompress writes .br and .gz beside each file in target/site, which
+  # the server sends to browsers that accept them (no compressing per request).
+  (cd "$ROOT" && cargo leptos build --release --precompress)
 }

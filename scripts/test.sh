@@ -35,6 +35,9 @@ cargo test --locked -p scanport-app --features hydrate
 
 build_release
 
+step "size check: first-load JS + WASM, brotli (bench/size.sh)"
+bench/size.sh --check
+
 step "conformance: the official Python SDKs (HSS, TCSS) against the sandbox"
 python3 -m pytest -q end2end/conformance
 

@@ -21,7 +21,7 @@ pub mod server_fns;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
 
@@ -36,6 +36,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <meta name="description" content="Scanport: container-image security scans on Huawei Cloud HSS and Tencent Cloud TCSS" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // In the shell, not the app: only the server knows the
+                // stylesheet's hashed name.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -59,7 +62,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/scanport.css" />
         <Title text="Scanport" />
         <Router>
             <components::layout::Header />

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod admin_cli;
+pub mod assets;
 pub mod audit_export;
 pub mod cli;
 pub mod config;

@@ -28,6 +28,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
+        .hash_files(crate::assets::hashed_names())
         .build()
 }
 
@@ -77,6 +78,7 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
         // Server functions have their own routes; any other API path is a
         // JSON 404, not the HTML page.
         .route("/api/{*rest}", any(unknown_api_path))
+        .nest_service("/pkg", pkg_assets(&options))
         .leptos_routes_with_context(
             &options,
             routes,
@@ -115,6 +117,20 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             },
             headers::add_security_headers,
         ))
+}
+
+/// The browser bundle, precompressed; cached for good when its names are
+/// hashed.
+fn pkg_assets(options: &LeptosOptions) -> Router {
+    let cache = if options.hash_files {
+        crate::assets::CachePolicy::Immutable
+    } else {
+        crate::assets::CachePolicy::Revalidate
+    };
+    crate::assets::service(
+        crate::assets::pkg_dir(&options.site_root, &options.site_pkg_dir),
+        cache,
+    )
 }
 
 async fn unknown_api_path() -> axum::response::Response {
