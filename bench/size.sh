@@ -15,7 +15,9 @@ BUDGET_BYTES=$((120 * 1024))
 # Ratchet: what CI enforces. Equal to the budget once the budget is met;
 # until then, the figure reached plus ~5% (about 565,000 bytes on
 # 2026-11-23, routes not split), so the bundle cannot grow back unnoticed.
-LIMIT_BYTES=${SCANPORT_SIZE_LIMIT:-$((580 * 1024))}
+# Raised from 580 KiB when the three languages (leptos_i18n) came in:
+# 689,952 bytes measured with them (+~125 KB), plus ~5%.
+LIMIT_BYTES=${SCANPORT_SIZE_LIMIT:-$((710 * 1024))}
 
 build=0
 check=0

@@ -1,5 +1,8 @@
 //! Formatting shared by server rendering and the browser, so both render
-//! the same text and hydration matches.
+//! the same text and hydration matches. Dates and numbers follow the
+//! page's language without an ICU data set in the WASM.
+
+use crate::i18n::Locale;
 
 /// `2026-11-22 08:00 UTC` from milliseconds since the epoch.
 pub fn utc_minutes(ms: i64) -> String {
@@ -12,6 +15,45 @@ pub fn utc_minutes(ms: i64) -> String {
         rem / 3600,
         (rem % 3600) / 60
     )
+}
+
+/// A calendar date as the language writes it: `2026-11-22` (English, the
+/// console's ISO style), `22/11/2026` (Spanish), `2026年11月22日` (Chinese).
+pub fn date(locale: Locale, year: i64, month: i64, day: i64) -> String {
+    match locale {
+        Locale::en => format!("{year:04}-{month:02}-{day:02}"),
+        Locale::es => format!("{day:02}/{month:02}/{year:04}"),
+        Locale::zh => format!("{year}年{month}月{day}日"),
+    }
+}
+
+/// The UTC calendar date of an instant, in the language's style.
+pub fn utc_date(locale: Locale, ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(1000).div_euclid(86_400));
+    date(locale, y, m, d)
+}
+
+/// An integer with the language's digit grouping (CLDR): `12,345`
+/// (English, Chinese), `12.345` (Spanish, which leaves four-digit numbers
+/// ungrouped).
+pub fn number(locale: Locale, n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let (separator, min_len) = match locale {
+        Locale::en | Locale::zh => (',', 4),
+        Locale::es => ('.', 5),
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        let left = digits.len() - i;
+        if i > 0 && left.is_multiple_of(3) && digits.len() >= min_len {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `08:00:05 UTC` from milliseconds since the epoch.
@@ -65,16 +107,20 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 /// An image's scan status in plain words.
-pub fn scan_status_label(status: scanport_wire::hss::ScanStatus) -> &'static str {
+pub fn scan_status_label(
+    i18n: crate::i18n::I18n,
+    status: scanport_wire::hss::ScanStatus,
+) -> &'static str {
+    use crate::i18n::*;
     use scanport_wire::hss::ScanStatus as S;
     match status {
-        S::Unscan => "Not scanned",
-        S::Success => "Scanned",
-        S::Scanning => "Scanning",
-        S::Failed => "Scan failed",
-        S::DownloadFailed => "Download failed",
-        S::ImageOversized => "Too large to scan",
-        S::WaitingForScan => "Waiting to scan",
+        S::Unscan => t_string!(i18n, scan_status_unscan),
+        S::Success => t_string!(i18n, scan_status_success),
+        S::Scanning => t_string!(i18n, scan_status_scanning),
+        S::Failed => t_string!(i18n, scan_status_failed),
+        S::DownloadFailed => t_string!(i18n, scan_status_download_failed),
+        S::ImageOversized => t_string!(i18n, scan_status_oversized),
+        S::WaitingForScan => t_string!(i18n, scan_status_waiting),
     }
 }
 
@@ -107,5 +153,25 @@ mod tests {
         assert_eq!(span(125_000), "2 min");
         // A leap day.
         assert_eq!(utc_minutes(1_709_164_800_000), "2024-02-29 00:00 UTC");
+    }
+
+    #[test]
+    fn dates_follow_the_language() {
+        assert_eq!(date(Locale::en, 2026, 11, 2), "2026-11-02");
+        assert_eq!(date(Locale::es, 2026, 11, 2), "02/11/2026");
+        assert_eq!(date(Locale::zh, 2026, 11, 2), "2026年11月2日");
+        assert_eq!(utc_date(Locale::es, 1_709_164_800_000), "29/02/2024");
+    }
+
+    #[test]
+    fn numbers_are_grouped_per_language() {
+        assert_eq!(number(Locale::en, 0), "0");
+        assert_eq!(number(Locale::en, 999), "999");
+        assert_eq!(number(Locale::en, 1234), "1,234");
+        assert_eq!(number(Locale::zh, 1_234_567), "1,234,567");
+        assert_eq!(number(Locale::es, 1234), "1234");
+        assert_eq!(number(Locale::es, 12_345), "12.345");
+        assert_eq!(number(Locale::es, 1_234_567), "1.234.567");
+        assert_eq!(number(Locale::en, -12_345), "-12,345");
     }
 }

@@ -12,10 +12,12 @@ pub mod auth;
 pub mod components;
 pub mod error;
 pub mod format;
+pub mod i18n;
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod ops;
 pub mod pages;
+pub mod prefs;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -25,11 +27,13 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
 
-/// The HTML document around the app, rendered on the server.
+/// The HTML document around the app, rendered on the server. `lang` is
+/// set by the i18n provider in [`App`] (from the cookie or
+/// `Accept-Language`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html data-theme=components::preferences::initial_theme().attribute()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -61,8 +65,15 @@ pub fn App() -> impl IntoView {
             let _ = root.set_attribute("data-hydrated", "");
         }
     });
+    // The language cookie: site-wide and kept a year (the library's
+    // default would be a session cookie scoped to the current path).
+    let lang_cookie = leptos_use::UseCookieOptions::default()
+        .path("/")
+        .max_age(prefs::MAX_AGE_SECS * 1000)
+        .same_site(leptos_use::SameSite::Lax);
     view! {
         <Title text="Scanport" />
+        <i18n::I18nContextProvider cookie_options=lang_cookie>
         <Router>
             <components::layout::Header />
             <main id="main">
@@ -100,5 +111,6 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+        </i18n::I18nContextProvider>
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod credentials;
 pub mod events;
 pub mod portal;
+pub mod preferences;
 pub mod router;
 pub mod security;
 pub mod shutdown;

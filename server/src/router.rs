@@ -70,6 +70,7 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
         .route("/login", post(crate::sign_in::login))
         .route("/logout", post(crate::sign_in::logout))
         .route("/setup", post(crate::sign_in::setup))
+        .route("/preferences", post(crate::preferences::set_preferences))
         .route("/api/v1/events/tasks", get(crate::events::task_events))
         .route(
             "/api/v1/admin/audit.csv",

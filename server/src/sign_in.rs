@@ -31,7 +31,7 @@ pub struct SetupForm {
 }
 
 /// Only a path on this site: never `//host` or `https://…`.
-fn safe_next(next: &str) -> &str {
+pub(crate) fn safe_next(next: &str) -> &str {
     // Browsers drop tabs and newlines from URLs, so `/\t/evil` would become
     // `//evil`: no control characters or spaces at all.
     if next.starts_with('/')

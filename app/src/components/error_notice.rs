@@ -1,9 +1,45 @@
 use crate::error::AppError;
+use crate::i18n::*;
 use leptos::prelude::*;
+
+/// What went wrong and what to do, in the page's language. The details
+/// that come from the cloud or the server (`message`, `field`) stay as
+/// they were sent.
+pub fn error_title(i18n: I18n, error: &AppError) -> String {
+    use AppError as E;
+    match error {
+        E::Unauthenticated => t_string!(i18n, err_unauthenticated).to_owned(),
+        E::Forbidden => t_string!(i18n, err_forbidden).to_owned(),
+        E::InvalidInput { field, message } => {
+            t_string!(i18n, err_invalid_input, field = field, message = message).to_string()
+        }
+        E::NotFound { what } => t_string!(i18n, err_not_found, what = what).to_string(),
+        E::Conflict { message } => message.clone(),
+        E::TooLarge { message } => t_string!(i18n, err_too_large, message = message).to_string(),
+        E::TooManyAttempts { retry_after_secs } => {
+            t_string!(i18n, err_too_many_attempts, secs = retry_after_secs).to_string()
+        }
+        E::AuthRejected { code, .. } => t_string!(i18n, err_auth_rejected, code = code).to_string(),
+        E::ClockSkew { code, .. } => t_string!(i18n, err_clock_skew, code = code).to_string(),
+        E::RateLimited {
+            retry_after_secs, ..
+        } => t_string!(i18n, err_rate_limited, secs = retry_after_secs).to_string(),
+        E::UpstreamRejected { code, message, .. } => {
+            t_string!(i18n, err_upstream_rejected, code = code, message = message).to_string()
+        }
+        E::Unavailable { message, .. } => {
+            t_string!(i18n, err_unavailable, message = message).to_string()
+        }
+        E::TimedOut { .. } => t_string!(i18n, err_timed_out).to_owned(),
+        E::Transport { message } => t_string!(i18n, err_transport, message = message).to_string(),
+        E::Internal { message } => t_string!(i18n, err_internal, message = message).to_string(),
+    }
+}
 
 /// An error, what to do about it, and the upstream request id to quote.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
     let request_id = error.request_id().map(str::to_owned);
     let detail = match &error {
         AppError::UpstreamRejected { message, .. }
@@ -26,14 +62,15 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         Effect::new(move |_| {
             let _ = window().location().set_href(&target);
         });
-        view! { <p class="notice-detail"><a href=href rel="external">"Sign in again"</a></p> }
+        view! { <p class="notice-detail"><a href=href rel="external">{t!(i18n, err_sign_in_again)}</a></p> }
     });
+    let title = move || error_title(i18n, &error);
     view! {
         <div class="notice error" role="alert">
-            <p class="notice-title">{error.to_string()}</p>
+            <p class="notice-title">{title}</p>
             {sign_in}
             {detail.map(|d| view! { <p class="notice-detail">{d}</p> })}
-            {request_id.map(|id| view! { <p class="notice-id">"Request ID: " <code>{id}</code></p> })}
+            {request_id.map(|id| view! { <p class="notice-id">{t!(i18n, err_request_id)}" " <code>{id}</code></p> })}
         </div>
     }
 }

@@ -1,4 +1,6 @@
 use crate::accounts::{AccountInfo, Provider};
+use crate::components::preferences::Preferences;
+use crate::i18n::*;
 use crate::server_fns::accounts::list_accounts;
 use crate::server_fns::auth::current_user;
 use leptos::prelude::*;
@@ -13,6 +15,23 @@ fn with_account(path: &str, account: Option<&str>) -> String {
     }
 }
 
+/// The provider whose accounts a page works on: HSS has the task monitor,
+/// images and registries; TCSS the schedule. Other pages take no account.
+pub fn page_provider(path: &str) -> Option<Provider> {
+    match path {
+        "/" | "/tasks" | "/images" | "/registries" => Some(Provider::Huawei),
+        "/schedule" => Some(Provider::Tencent),
+        _ => None,
+    }
+}
+
+/// The account a link to `path` should carry: the chosen one, only if the
+/// page is one of that account's provider.
+fn account_for(path: &str, chosen: Option<&AccountInfo>) -> Option<String> {
+    let chosen = chosen?;
+    (page_provider(path) == Some(chosen.provider)).then(|| chosen.id.clone())
+}
+
 /// The signed-in user, for the whole page: the header shows them, and
 /// pages hide what their role cannot do (the server decides regardless).
 #[derive(Debug, Clone, Copy)]
@@ -24,10 +43,11 @@ pub fn provide_current_user() {
     provide_context(CurrentUser(user));
 }
 
-/// The bar at the top of every page: the pages, the account switcher, and
-/// who is signed in.
+/// The bar at the top of every page: the pages, the account switcher, the
+/// language and theme, and who is signed in.
 #[component]
 pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
     let user = expect_context::<CurrentUser>().0;
     // Created here, not inside the Suspense below: resources must be
     // created in the same order on the server and while hydrating, and a
@@ -36,36 +56,48 @@ pub fn Header() -> impl IntoView {
     let query = use_query_map();
     let location = use_location();
     let account = Memo::new(move |_| query.with(|q| q.get("account")));
-    let link = move |path: &'static str, label: &'static str| {
-        let href = move || with_account(path, account.get().as_deref());
-        let current = move || {
-            let here = location.pathname.get();
-            let on = here == path || (path == "/tasks" && here == "/");
-            on.then_some("page")
-        };
-        view! { <a href=href aria-current=current>{label}</a> }
-    };
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="app-header">
             <a class="brand" href="/tasks">"Scanport"</a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Some(me) = user.await else { return ().into_any() };
+                    let Some(me) = user.await else {
+                        return view! { <Preferences /> }.into_any();
+                    };
                     // Awaited here rather than in a Suspense of the
                     // switcher's own: a Suspense created inside this body
                     // would shift the ids hydration matches by.
                     let all = accounts.await.unwrap_or_default();
                     let admin = me.role.allows(Role::Admin);
+                    let offered = |provider: Provider| all.iter().any(|a| a.provider == provider);
+                    let (huawei, tencent) = (offered(Provider::Huawei), offered(Provider::Tencent));
+                    let chosen = {
+                        let all = all.clone();
+                        Memo::new(move |_| {
+                            let id = account.get()?;
+                            all.iter().find(|a| a.id == id).cloned()
+                        })
+                    };
+                    let link = move |path: &'static str, label: AnyView| {
+                        let href = move || with_account(path, account_for(path, chosen.get().as_ref()).as_deref());
+                        let current = move || {
+                            let here = location.pathname.get();
+                            let on = here == path || (path == "/tasks" && here == "/");
+                            on.then_some("page")
+                        };
+                        view! { <a href=href aria-current=current>{label}</a> }
+                    };
                     view! {
-                        <nav aria-label="Main">
-                            {link("/tasks", "Tasks")}
-                            {link("/images", "Images")}
-                            {link("/registries", "Registries")}
-                            {link("/schedule", "Schedule")}
-                            {admin.then(|| link("/admin", "Admin"))}
+                        <nav aria-label=move || t_string!(i18n, nav_label)>
+                            {huawei.then(|| link("/tasks", t!(i18n, nav_tasks).into_any()))}
+                            {huawei.then(|| link("/images", t!(i18n, nav_images).into_any()))}
+                            {huawei.then(|| link("/registries", t!(i18n, nav_registries).into_any()))}
+                            {tencent.then(|| link("/schedule", t!(i18n, nav_schedule).into_any()))}
+                            {admin.then(|| link("/admin", t!(i18n, nav_admin).into_any()))}
                         </nav>
-                        <AccountSwitcher account all />
+                        <AccountSwitcher chosen all />
+                        <Preferences />
                         <UserMenu me />
                     }
                         .into_any()
@@ -79,54 +111,71 @@ pub fn Header() -> impl IntoView {
 /// without JavaScript, and never by GET).
 #[component]
 fn UserMenu(me: Me) -> impl IntoView {
+    let i18n = use_i18n();
+    let role = me.role;
+    let role_label = move || match role {
+        Role::Admin => t_string!(i18n, role_admin),
+        Role::Operator => t_string!(i18n, role_operator),
+        Role::Viewer => t_string!(i18n, role_viewer),
+    };
     view! {
         <div class="user-menu">
             <span class="user-name">{me.name}</span>
-            <span class="role-badge">{me.role.as_str()}</span>
+            <span class="role-badge">{role_label}</span>
             <form method="post" action="/logout">
-                <button type="submit" class="link-button">"Sign out"</button>
+                <button type="submit" class="link-button">{t!(i18n, sign_out)}</button>
             </form>
         </div>
     }
 }
 
-fn describe(a: &AccountInfo) -> String {
+/// "Huawei Cloud HSS · cn-north-4 · sandbox", in the page's language.
+pub fn describe(i18n: I18n, a: &AccountInfo) -> String {
     let provider = match a.provider {
-        Provider::Huawei => "Huawei HSS",
-        Provider::Tencent => "Tencent TCSS",
+        Provider::Huawei => t_string!(i18n, provider_huawei),
+        Provider::Tencent => t_string!(i18n, provider_tencent),
     };
-    let sandbox = if a.sandbox { " · sandbox" } else { "" };
-    format!("{provider} · {}{sandbox}", a.region)
+    let mut text = format!("{provider} · {}", a.region);
+    if a.sandbox {
+        text.push_str(" · ");
+        text.push_str(t_string!(i18n, account_sandbox));
+    }
+    text
 }
 
-/// The configured accounts as links (a `<details>` menu: no JavaScript
-/// needed). Only accounts whose provider has these pages are offered.
+/// The accounts of this page's provider as links (a `<details>` menu: no
+/// JavaScript needed); on a page that takes no account, nothing.
 #[component]
-fn AccountSwitcher(account: Memo<Option<String>>, all: Vec<AccountInfo>) -> impl IntoView {
+fn AccountSwitcher(chosen: Memo<Option<AccountInfo>>, all: Vec<AccountInfo>) -> impl IntoView {
+    let i18n = use_i18n();
     let location = use_location();
     move || {
+        let path = location.pathname.get();
+        let Some(provider) = page_provider(&path) else {
+            return ().into_any();
+        };
         let usable: Vec<AccountInfo> = all
             .iter()
-            .filter(|a| a.provider == Provider::Huawei)
+            .filter(|a| a.provider == provider)
             .cloned()
             .collect();
-        let chosen = account.get();
-        let current = usable
-            .iter()
-            .find(|a| Some(&a.id) == chosen.as_ref())
-            .or_else(|| usable.first())
-            .cloned();
+        // The chosen account if it belongs here, else the page's default
+        // (the provider's first account, as the pages pick it).
+        let current = chosen
+            .get()
+            .filter(|a| a.provider == provider)
+            .or_else(|| usable.first().cloned());
         let Some(current) = current else {
             return ().into_any();
         };
-        let path = location.pathname.get();
         view! {
             <details class="account-switcher">
                 <summary>
+                    <span class="sr-only">{t!(i18n, account_label)}" "</span>
                     <span class="account-id">{current.id.clone()}</span>
-                    <span class="account-meta">{describe(&current)}</span>
+                    <span class="account-meta">{describe(i18n, &current)}</span>
                 </summary>
-                <ul aria-label="Accounts">
+                <ul aria-label=move || t_string!(i18n, accounts_label)>
                     {usable
                         .into_iter()
                         .map(|a| {
@@ -135,7 +184,7 @@ fn AccountSwitcher(account: Memo<Option<String>>, all: Vec<AccountInfo>) -> impl
                                 <li>
                                     <a href=with_account(&path, Some(&a.id)) aria-current=here>
                                         <span class="account-id">{a.id.clone()}</span>
-                                        <span class="account-meta">{describe(&a)}</span>
+                                        <span class="account-meta">{describe(i18n, &a)}</span>
                                     </a>
                                 </li>
                             }
@@ -145,5 +194,43 @@ fn AccountSwitcher(account: Memo<Option<String>>, all: Vec<AccountInfo>) -> impl
             </details>
         }
         .into_any()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(id: &str, provider: Provider) -> AccountInfo {
+        AccountInfo {
+            id: id.to_owned(),
+            provider,
+            region: "r".to_owned(),
+            sandbox: true,
+        }
+    }
+
+    #[test]
+    fn links_carry_the_account_only_to_its_providers_pages() {
+        let tencent = account("tc", Provider::Tencent);
+        let huawei = account("hw", Provider::Huawei);
+        assert_eq!(
+            account_for("/schedule", Some(&tencent)).as_deref(),
+            Some("tc")
+        );
+        assert_eq!(account_for("/tasks", Some(&tencent)), None);
+        assert_eq!(account_for("/images", Some(&huawei)).as_deref(), Some("hw"));
+        assert_eq!(account_for("/schedule", Some(&huawei)), None);
+        assert_eq!(account_for("/admin", Some(&huawei)), None);
+        assert_eq!(account_for("/tasks", None), None);
+    }
+
+    #[test]
+    fn every_account_page_has_a_provider() {
+        for path in ["/", "/tasks", "/images", "/registries"] {
+            assert_eq!(page_provider(path), Some(Provider::Huawei), "{path}");
+        }
+        assert_eq!(page_provider("/schedule"), Some(Provider::Tencent));
+        assert_eq!(page_provider("/login"), None);
     }
 }

@@ -3,6 +3,7 @@ pub mod common;
 pub mod error_notice;
 pub mod images;
 pub mod layout;
+pub mod preferences;
 pub mod registries;
 pub mod schedule;
 pub mod tasks;

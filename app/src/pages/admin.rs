@@ -15,6 +15,7 @@ use crate::components::admin::user_table::{UserTable, change_user_action};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::server_fns::admin::{AddUser, CreateToken};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -34,6 +35,7 @@ fn refuse_status(error: &AppError) {
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(AuditFilters::from_query));
     let add = ServerAction::<AddUser>::new();
@@ -63,9 +65,9 @@ pub fn AdminPage() -> impl IntoView {
 
     view! {
         <div class="page-head">
-            <h1>"Administration"</h1>
+            <h1>{t!(i18n, admin_title)}</h1>
         </div>
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading" role="status">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 let me = match me.await {
                     Some(me) if me.role.allows(Role::Admin) => me,
@@ -79,18 +81,18 @@ pub fn AdminPage() -> impl IntoView {
                     }
                 };
                 view! {
-                    <nav class="admin-jump" aria-label="Sections of this page">
-                        <a href="#users">"Users"</a>
-                        <a href="#tokens">"API tokens"</a>
-                        <a href="#audit">"Audit log"</a>
+                    <nav class="admin-jump" aria-label=move || t_string!(i18n, admin_sections)>
+                        <a href="#users">{t!(i18n, admin_users)}</a>
+                        <a href="#tokens">{t!(i18n, admin_tokens)}</a>
+                        <a href="#audit">{t!(i18n, admin_audit)}</a>
                     </nav>
 
                     <section id="users" class="admin-section" aria-labelledby="users-title">
-                        <h2 id="users-title">"Users"</h2>
+                        <h2 id="users-title">{t!(i18n, admin_users)}</h2>
                         <NeedsScript what="Adding and changing users" />
                         <AddUserForm add />
                         <ChangeResult result=change_result />
-                        <Transition fallback=|| view! { <p class="loading" role="status">"Loading users…"</p> }>
+                        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, admin_loading_users)}</p> }>
                             {
                                 let me = me.name.clone();
                                 move || {
@@ -110,7 +112,7 @@ pub fn AdminPage() -> impl IntoView {
                     </section>
 
                     <section id="tokens" class="admin-section" aria-labelledby="tokens-title">
-                        <h2 id="tokens-title">"API tokens"</h2>
+                        <h2 id="tokens-title">{t!(i18n, admin_tokens)}</h2>
                         <p class="section-intro">
                             "Scripts and CI pipelines call "
                             <code>"/api/v1/…"</code>
@@ -121,7 +123,7 @@ pub fn AdminPage() -> impl IntoView {
                         <NeedsScript what="Creating and revoking tokens" />
                         <CreateTokenForm data create />
                         <ChangeResult result=revoke_result />
-                        <Transition fallback=|| view! { <p class="loading" role="status">"Loading tokens…"</p> }>
+                        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, admin_loading_tokens)}</p> }>
                             {move || Suspend::new(async move {
                                 match data.await.tokens {
                                     Ok(tokens) => view! { <TokenTable tokens revoke /> }.into_any(),
@@ -132,7 +134,7 @@ pub fn AdminPage() -> impl IntoView {
                     </section>
 
                     <section id="audit" class="admin-section" aria-labelledby="audit-title">
-                        <h2 id="audit-title">"Audit log"</h2>
+                        <h2 id="audit-title">{t!(i18n, admin_audit)}</h2>
                         <AuditLog filters data />
                     </section>
                 }

@@ -7,6 +7,7 @@ use crate::components::images::image_table::ImageTable;
 use crate::components::images::launch::LaunchBar;
 use crate::components::images::selection::Selection;
 use crate::components::layout::CurrentUser;
+use crate::i18n::*;
 use crate::server_fns::hss::hss_images;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -79,11 +80,11 @@ impl ImageFilters {
         }
     }
 
-    pub fn image_type_label(&self) -> &'static str {
+    pub fn image_type_label(&self, i18n: I18n) -> &'static str {
         match self.image_type {
-            ImageType::PrivateImage => "private",
-            ImageType::SharedImage => "shared",
-            ImageType::InstanceImage => "enterprise-instance",
+            ImageType::PrivateImage => t_string!(i18n, image_type_private_short),
+            ImageType::SharedImage => t_string!(i18n, image_type_shared_short),
+            ImageType::InstanceImage => t_string!(i18n, image_type_instance_short),
         }
     }
 
@@ -118,35 +119,34 @@ impl ImageFilters {
     }
 
     /// The filters in words, for the confirmation.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, i18n: I18n) -> String {
         let mut parts = Vec::new();
         if !self.namespace.is_empty() {
-            parts.push(format!("namespace “{}”", self.namespace));
+            parts.push(t_string!(i18n, images_desc_namespace, value = &self.namespace).to_string());
         }
         if !self.image_name.is_empty() {
-            parts.push(format!("name “{}”", self.image_name));
+            parts.push(t_string!(i18n, images_desc_name, value = &self.image_name).to_string());
         }
         if !self.image_version.is_empty() {
-            parts.push(format!("tag “{}”", self.image_version));
+            parts.push(t_string!(i18n, images_desc_tag, value = &self.image_version).to_string());
         }
         if let Some(status) = self.scan_status {
-            parts.push(format!(
-                "status {}",
-                crate::format::scan_status_label(status)
-            ));
+            let value = crate::format::scan_status_label(i18n, status);
+            parts.push(t_string!(i18n, images_desc_status, value).to_string());
         }
         if self.latest_only {
-            parts.push("latest versions only".to_owned());
+            parts.push(t_string!(i18n, images_desc_latest).to_owned());
         }
         let mut text = if parts.is_empty() {
-            format!("Filters: none — every {} image.", self.image_type_label())
+            let kind = self.image_type_label(i18n);
+            t_string!(i18n, images_desc_none, kind).to_string()
         } else {
-            format!("Filters: {}.", parts.join(", "))
+            let list = parts.join(t_string!(i18n, list_separator));
+            t_string!(i18n, images_desc_filters, list).to_string()
         };
         if self.has_vul || self.has_malicious_file || self.has_unsafe_setting {
-            text.push_str(
-                " The vulnerability, malicious-file and unsafe-setting filters do not apply to a scan-all.",
-            );
+            text.push(' ');
+            text.push_str(t_string!(i18n, images_desc_not_applied));
         }
         text
     }
@@ -204,6 +204,7 @@ pub fn ImagesPage() -> impl IntoView {
         }
         kind
     });
+    let i18n = use_i18n();
     let user = expect_context::<CurrentUser>().0;
     let hydrated = expect_context::<crate::components::common::moment::Hydrated>().0;
     let images = Resource::new(
@@ -222,10 +223,10 @@ pub fn ImagesPage() -> impl IntoView {
     );
     view! {
         <div class="page-head">
-            <h1>"Images"</h1>
+            <h1>{t!(i18n, images_title)}</h1>
         </div>
         {move || view! { <FilterForm filters=filters.get() account=account.get() /> }}
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading images…"</p> }>
+        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, images_loading)}</p> }>
             {move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 match images.await {
@@ -243,17 +244,22 @@ pub fn ImagesPage() -> impl IntoView {
                                     // Launching needs the page to be interactive.
                                     <Show
                                         when=move || hydrated.get()
-                                        fallback=|| view! { <p class="hint">"Selecting images and launching scans needs JavaScript."</p> }
+                                        fallback=move || view! { <p class="hint">{t!(i18n, images_needs_js)}</p> }
                                     >
                                         <LaunchBar account=account_id.clone() filters=f.clone() matching=total />
                                     </Show>
                                 }
                             })}
-                            <p class="count">{format!("{first}–{last} of {total} images")}</p>
+                            <p class="count">
+                                {move || {
+                                    let n = |v| crate::format::number(i18n.get_locale(), v);
+                                    t_string!(i18n, images_count, first = n(first), last = n(last), total = n(total)).to_string()
+                                }}
+                            </p>
                             <ImageTable images=answer.data_list selectable=operator />
-                            <nav class="pager" aria-label="Pages">
-                                {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-                                {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+                            <nav class="pager" aria-label=move || t_string!(i18n, pager_label)>
+                                {prev.map(|href| view! { <a href=href rel="prev">{t!(i18n, pager_prev)}</a> })}
+                                {next.map(|href| view! { <a href=href rel="next">{t!(i18n, pager_next)}</a> })}
                             </nav>
                         }
                             .into_any()

@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use leptos::prelude::*;
 
 #[component]
@@ -6,8 +7,9 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+    let i18n = use_i18n();
     view! {
-        <h1>"Page not found"</h1>
-        <p><a href="/tasks">"Go to the task monitor"</a></p>
+        <h1>{t!(i18n, not_found_title)}</h1>
+        <p><a href="/tasks">{t!(i18n, not_found_link)}</a></p>
     }
 }

@@ -5,6 +5,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::components::registries::registry_table::RegistryTable;
 use crate::components::registries::sync_actions::{RegistrySelection, SyncActions};
+use crate::i18n::*;
 use crate::server_fns::accounts::default_account;
 use crate::server_fns::registries::list_registries;
 use leptos::prelude::*;
@@ -27,13 +28,14 @@ pub fn RegistriesPage() -> impl IntoView {
             Ok::<_, crate::error::AppError>((account, answer))
         },
     );
+    let i18n = use_i18n();
     let user = expect_context::<CurrentUser>().0;
     provide_context(RegistrySelection(RwSignal::new(Default::default())));
     view! {
         <div class="page-head">
-            <h1>"Registries"</h1>
+            <h1>{t!(i18n, registries_title)}</h1>
         </div>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading registries…"</p> }>
+        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, registries_loading)}</p> }>
             {move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 match registries.await {

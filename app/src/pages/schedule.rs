@@ -8,6 +8,7 @@ use crate::components::layout::CurrentUser;
 use crate::components::schedule::form::{SaveAction, SaveSchedule, ScheduleForm};
 use crate::components::schedule::summary::ScheduleSummary;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::server_fns::accounts::list_accounts;
 use crate::server_fns::tcss::{tcss_timing_scan, tcss_update_timing_scan};
 use leptos::prelude::*;
@@ -99,15 +100,11 @@ async fn load(asked: Option<String>) -> Result<Option<Loaded>, AppError> {
     }))
 }
 
-fn describe(a: &AccountInfo) -> String {
-    let sandbox = if a.sandbox { " · sandbox" } else { "" };
-    format!("{} · {}{sandbox}", Provider::Tencent.label(), a.region)
-}
-
 #[component]
 pub fn SchedulePage() -> impl IntoView {
     let query = use_query_map();
     let account = Memo::new(move |_| query.with(|q| q.get("account")));
+    let i18n = use_i18n();
     let user = expect_context::<CurrentUser>().0;
     // Created here, never inside the Suspend below (hydration ids).
     let schedule = Resource::new(move || account.get(), load);
@@ -128,9 +125,9 @@ pub fn SchedulePage() -> impl IntoView {
     });
     view! {
         <div class="page-head">
-            <h1>"Scan schedule"</h1>
+            <h1>{t!(i18n, schedule_title)}</h1>
         </div>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the schedule…"</p> }>
+        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, schedule_loading)}</p> }>
             {move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 match schedule.await {
@@ -139,7 +136,7 @@ pub fn SchedulePage() -> impl IntoView {
                         let others = (tencent.len() > 1).then(|| {
                             let current = account.id.clone();
                             view! {
-                                <nav class="schedule-accounts" aria-label="Tencent accounts">
+                                <nav class="schedule-accounts" aria-label=move || t_string!(i18n, schedule_accounts)>
                                     {tencent
                                         .into_iter()
                                         .map(|a| {
@@ -157,8 +154,8 @@ pub fn SchedulePage() -> impl IntoView {
                         view! {
                             {note.map(|n| view! { <p class="notice warn" role="status">{n}</p> })}
                             <p class="schedule-account">
-                                "Account " <code>{account.id.clone()}</code>
-                                <span class="account-meta">{describe(&account)}</span>
+                                {t!(i18n, schedule_account)}" " <code>{account.id.clone()}</code>
+                                <span class="account-meta">{crate::components::layout::describe(i18n, &account)}</span>
                             </p>
                             {others}
                             <ScheduleSummary task=task.clone() now_ms />
@@ -166,7 +163,7 @@ pub fn SchedulePage() -> impl IntoView {
                                 view! { <ScheduleForm account=account.id.clone() task save /> }.into_any()
                             } else {
                                 view! {
-                                    <p class="hint">"Operators and admins can change the schedule."</p>
+                                    <p class="hint">{t!(i18n, schedule_operators_only)}</p>
                                 }
                                     .into_any()
                             }}
@@ -175,8 +172,7 @@ pub fn SchedulePage() -> impl IntoView {
                     }
                     Ok(None) => view! {
                         <p class="empty">
-                            "No Tencent Cloud TCSS account is configured, so there is no scan schedule to show. "
-                            "Schedules are a Tencent Cloud feature; add a Tencent account to the server's configuration."
+                            {t!(i18n, schedule_no_account)}
                         </p>
                     }
                         .into_any(),

@@ -15,7 +15,13 @@ use scanport_portal::Principal;
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/logout" | "/setup" | "/healthz" | "/readyz" | "/api/v1/auth/me"
+        "/login"
+            | "/logout"
+            | "/setup"
+            | "/preferences"
+            | "/healthz"
+            | "/readyz"
+            | "/api/v1/auth/me"
     ) || path.starts_with("/pkg/")
         || is_static_asset(path)
 }

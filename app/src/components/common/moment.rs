@@ -1,4 +1,5 @@
-use crate::format::{iso_utc, utc_minutes};
+use crate::format::{iso_utc, utc_date, utc_time};
+use crate::i18n::{Locale, use_i18n};
 use leptos::prelude::*;
 
 /// Whether the page has hydrated: before that, server and browser must
@@ -15,9 +16,9 @@ pub fn provide_hydrated() {
 }
 
 /// `(date, time)` of an instant in the viewer's time zone, e.g.
-/// `("2026-11-22", "16:00 UTC+8")`.
+/// `("2026-11-22", "16:00 UTC+8")`, the date in the language's style.
 #[cfg(feature = "hydrate")]
-fn local_parts(ms: i64) -> (String, String) {
+fn local_parts(locale: Locale, ms: i64) -> (String, String) {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     // getTimezoneOffset is minutes *behind* UTC.
     let offset = -(date.get_timezone_offset() as i64);
@@ -27,25 +28,26 @@ fn local_parts(ms: i64) -> (String, String) {
         (h, m) => format!("UTC{h:+}:{m:02}"),
     };
     (
-        format!(
-            "{:04}-{:02}-{:02}",
-            date.get_full_year(),
-            date.get_month() + 1,
-            date.get_date()
+        crate::format::date(
+            locale,
+            i64::from(date.get_full_year()),
+            i64::from(date.get_month()) + 1,
+            i64::from(date.get_date()),
         ),
         format!("{:02}:{:02} {zone}", date.get_hours(), date.get_minutes()),
     )
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn local_parts(ms: i64) -> (String, String) {
-    utc_parts(ms)
+fn local_parts(locale: Locale, ms: i64) -> (String, String) {
+    utc_parts(locale, ms)
 }
 
-fn utc_parts(ms: i64) -> (String, String) {
-    let text = utc_minutes(ms);
-    let (date, clock) = text.split_once(' ').unwrap_or((text.as_str(), ""));
-    (date.to_owned(), clock.to_owned())
+fn utc_parts(locale: Locale, ms: i64) -> (String, String) {
+    // `08:00:05 UTC` without the seconds.
+    let clock = utc_time(ms);
+    let clock = format!("{}{}", &clock[..5], &clock[8..]);
+    (utc_date(locale, ms), clock)
 }
 
 /// An instant as date over time: UTC in the server-rendered page, the
@@ -53,11 +55,13 @@ fn utc_parts(ms: i64) -> (String, String) {
 #[component]
 pub fn Moment(ms: i64) -> impl IntoView {
     let hydrated = use_context::<Hydrated>().map(|h| h.0);
+    let i18n = use_i18n();
     let parts = move || {
+        let locale = i18n.get_locale();
         if hydrated.is_some_and(|h| h.get()) {
-            local_parts(ms)
+            local_parts(locale, ms)
         } else {
-            utc_parts(ms)
+            utc_parts(locale, ms)
         }
     };
     view! {
@@ -66,5 +70,21 @@ pub fn Moment(ms: i64) -> impl IntoView {
             " "
             <span class="clock">{move || parts().1}</span>
         </time>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_parts_split_date_and_clock_in_the_language() {
+        // 2026-11-22T08:00:05Z
+        let ms = 1_795_334_405_000;
+        assert_eq!(
+            utc_parts(Locale::en, ms),
+            ("2026-11-22".into(), "08:00 UTC".into())
+        );
+        assert_eq!(utc_parts(Locale::zh, ms).0, "2026年11月22日");
     }
 }

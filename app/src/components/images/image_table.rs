@@ -2,14 +2,15 @@
 
 use super::selection::{Selection, image_ref};
 use crate::components::common::moment::Moment;
+use crate::i18n::*;
 use leptos::prelude::*;
 use scanport_wire::hss::{ScanStatus, SwrImage};
 
-fn status_view(image: &SwrImage) -> impl IntoView + use<> {
+fn status_view(i18n: I18n, image: &SwrImage) -> impl IntoView + use<> {
     let raw = image.scan_status.clone().unwrap_or_default();
     let parsed = ScanStatus::parse(&raw);
     let label = parsed.map_or(raw.clone(), |s| {
-        crate::format::scan_status_label(s).to_owned()
+        crate::format::scan_status_label(i18n, s).to_owned()
     });
     let class = match parsed {
         Some(ScanStatus::Success) => "status ok",
@@ -26,21 +27,20 @@ fn status_view(image: &SwrImage) -> impl IntoView + use<> {
     }
 }
 
-fn count(n: Option<i64>) -> impl IntoView {
+fn count(i18n: I18n, n: Option<i64>) -> impl IntoView {
     let n = n.unwrap_or(0);
     let class = if n > 0 { "num risk" } else { "num" };
-    view! { <td class=class>{n}</td> }
+    view! { <td class=class>{move || crate::format::number(i18n.get_locale(), n)}</td> }
 }
 
 /// `selectable`: whether the caller may launch scans (operators).
 #[component]
 pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
+    let i18n = use_i18n();
     let selection = expect_context::<Selection>();
     if images.is_empty() {
         return view! {
-            <p class="empty">
-                "No image matches these filters. Clear a filter, or refresh the SWR image list on the Registries page."
-            </p>
+            <p class="empty">{t!(i18n, images_empty)}</p>
         }
         .into_any();
     }
@@ -55,7 +55,7 @@ pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
                     <td class="pick">
                         <input
                             type="checkbox"
-                            aria-label=format!("Select {label}")
+                            aria-label=move || t_string!(i18n, images_select_one, image = &label).to_string()
                             prop:checked=move || selection.contains(&for_check)
                             on:change=move |_| selection.toggle(&for_toggle)
                         />
@@ -69,15 +69,15 @@ pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
                     <td class="image-name">{image.image_name.clone()}</td>
                     <td>
                         <code>{image.image_version.clone()}</code>
-                        {(image.latest_version == Some(true)).then(|| view! { <span class="tag-latest">"latest"</span> })}
+                        {(image.latest_version == Some(true)).then(|| view! { <span class="tag-latest">{t!(i18n, images_latest_badge)}</span> })}
                     </td>
-                    <td>{status_view(&image)}</td>
-                    {count(image.vul_num)}
-                    {count(image.malicious_file_num)}
-                    {count(image.unsafe_setting_num)}
+                    <td>{status_view(i18n, &image)}</td>
+                    {count(i18n, image.vul_num)}
+                    {count(i18n, image.malicious_file_num)}
+                    {count(i18n, image.unsafe_setting_num)}
                     <td>
                         {image.latest_scan_time.filter(|t| *t > 0).map_or_else(
-                            || view! { <span class="muted">"never"</span> }.into_any(),
+                            || view! { <span class="muted">{t!(i18n, images_never)}</span> }.into_any(),
                             |ms| view! { <Moment ms /> }.into_any(),
                         )}
                     </td>
@@ -90,15 +90,15 @@ pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
             <table class="images">
                 <thead>
                     <tr>
-                        {selectable.then(|| view! { <th scope="col"><span class="sr-only">"Select"</span></th> })}
-                        <th scope="col">"Namespace"</th>
-                        <th scope="col">"Image"</th>
-                        <th scope="col">"Tag"</th>
-                        <th scope="col">"Scan status"</th>
-                        <th scope="col" class="num">"Vulnerabilities"</th>
-                        <th scope="col" class="num">"Malicious files"</th>
-                        <th scope="col" class="num">"Unsafe settings"</th>
-                        <th scope="col">"Last scan"</th>
+                        {selectable.then(|| view! { <th scope="col"><span class="sr-only">{t!(i18n, images_select)}</span></th> })}
+                        <th scope="col">{t!(i18n, col_namespace)}</th>
+                        <th scope="col">{t!(i18n, col_image)}</th>
+                        <th scope="col">{t!(i18n, col_tag)}</th>
+                        <th scope="col">{t!(i18n, col_scan_status)}</th>
+                        <th scope="col" class="num">{t!(i18n, col_vulnerabilities)}</th>
+                        <th scope="col" class="num">{t!(i18n, col_malicious_files)}</th>
+                        <th scope="col" class="num">{t!(i18n, col_unsafe_settings)}</th>
+                        <th scope="col">{t!(i18n, col_last_scan)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -6,6 +6,7 @@
 use super::selection::Selection;
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::pages::images::ImageFilters;
 use crate::server_fns::hss::hss_batch_scan;
 use leptos::prelude::*;
@@ -26,6 +27,7 @@ pub fn LaunchBar(
     /// Images matching the filters now, from the list's total.
     matching: i64,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let selection = expect_context::<Selection>();
     let pending = RwSignal::new(None::<Pending>);
     let key = RwSignal::new(String::new());
@@ -75,12 +77,12 @@ pub fn LaunchBar(
     let selected = move || selection.len();
 
     view! {
-        <div class="launch-bar" role="group" aria-label="Launch a scan">
+        <div class="launch-bar" role="group" aria-label=move || t_string!(i18n, launch_label)>
             <span class="selected-count" aria-live="polite">
                 {move || match selected() {
-                    0 => "No image selected".to_owned(),
-                    1 => "1 image selected".to_owned(),
-                    n => format!("{n} images selected"),
+                    0 => t_string!(i18n, launch_selected_none).to_owned(),
+                    1 => t_string!(i18n, launch_selected_one).to_owned(),
+                    n => t_string!(i18n, launch_selected_many, count = n).to_string(),
                 }}
             </span>
             <button
@@ -89,7 +91,7 @@ pub fn LaunchBar(
                 disabled=move || selected() == 0
                 on:click=move |_| open(Pending::Selected)
             >
-                "Scan selected"
+                {t!(i18n, launch_scan_selected)}
             </button>
             <button
                 type="button"
@@ -97,10 +99,10 @@ pub fn LaunchBar(
                 disabled=move || matching == 0
                 on:click=move |_| open(Pending::AllMatching)
             >
-                {format!("Scan all {matching} matching…")}
+                {move || t_string!(i18n, launch_scan_all, count = crate::format::number(i18n.get_locale(), matching)).to_string()}
             </button>
             <button type="button" class="link-button" disabled=move || selected() == 0 on:click=move |_| selection.clear()>
-                "Clear selection"
+                {t!(i18n, launch_clear_selection)}
             </button>
         </div>
         <Show when=move || pending.get().is_some()>
@@ -127,6 +129,7 @@ fn LaunchDialog(
 ) -> impl IntoView {
     // Focus starts on the confirm button (keyboard users confirm or Tab to
     // Cancel); Escape anywhere closes the dialog.
+    let i18n = use_i18n();
     let confirm_button = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
         if let Some(button) = confirm_button.get() {
@@ -153,12 +156,14 @@ fn LaunchDialog(
                                 let images = selection.images();
                                 view! {
                                     <h2 id="launch-title">
-                                        {format!(
-                                            "Scan {} {} image{}?",
-                                            images.len(),
-                                            filters.image_type_label(),
-                                            if images.len() == 1 { "" } else { "s" },
-                                        )}
+                                        {
+                                            let kind = filters.image_type_label(i18n);
+                                            if images.len() == 1 {
+                                                t_string!(i18n, launch_confirm_one, kind).to_string()
+                                            } else {
+                                                t_string!(i18n, launch_confirm_many, count = images.len(), kind).to_string()
+                                            }
+                                        }
                                     </h2>
                                     <ul class="launch-list">
                                         {images
@@ -173,11 +178,11 @@ fn LaunchDialog(
                             }
                             Some(Pending::AllMatching) => view! {
                                 <h2 id="launch-title">
-                                    {format!("Scan every {} image matching these filters?", filters.image_type_label())}
+                                    {t_string!(i18n, launch_confirm_all, kind = filters.image_type_label(i18n)).to_string()}
                                 </h2>
-                                <p>{filters.describe()}</p>
+                                <p>{filters.describe(i18n)}</p>
                                 <p>
-                                    {format!("{matching} images match now; the cloud scans whatever matches when it runs.")}
+                                    {t_string!(i18n, launch_matching_now, count = crate::format::number(i18n.get_locale_untracked(), matching)).to_string()}
                                 </p>
                                 <label class="confirm-check">
                                     <input
@@ -185,7 +190,7 @@ fn LaunchDialog(
                                         prop:checked=move || understood.get()
                                         on:change=move |ev| understood.set(event_target_checked(&ev))
                                     />
-                                    {format!("Yes, scan all {matching} matching images")}
+                                    {t_string!(i18n, launch_understood, count = crate::format::number(i18n.get_locale_untracked(), matching)).to_string()}
                                 </label>
                             }
                                 .into_any(),
@@ -201,7 +206,7 @@ fn LaunchDialog(
                     }}
                     <div class="dialog-actions">
                         <button type="button" class="secondary" on:click=move |_| pending.set(None)>
-                            "Cancel"
+                            {t!(i18n, cancel)}
                         </button>
                         <button
                             type="button"
@@ -213,7 +218,7 @@ fn LaunchDialog(
                             }
                             on:click=confirm
                         >
-                            {move || if launch.pending().get() { "Launching…" } else { "Launch scan" }}
+                            {move || if launch.pending().get() { t_string!(i18n, launch_launching) } else { t_string!(i18n, launch_launch) }}
                         </button>
                     </div>
                 </div>

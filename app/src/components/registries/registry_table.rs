@@ -1,5 +1,6 @@
 use super::sync_actions::RegistrySelection;
 use crate::components::common::moment::Moment;
+use crate::i18n::*;
 use leptos::prelude::*;
 use scanport_wire::hss::{ListRegistriesResponse, Registry, RegistryRef, RegistryType};
 
@@ -22,26 +23,27 @@ pub fn RegistryTable(
     answer: ListRegistriesResponse,
     #[prop(optional)] selectable: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if answer.data_list.is_empty() {
         return view! {
-            <p class="empty">"No registry is connected to this account. Connect one in the HSS console, then sync it here."</p>
+            <p class="empty">{t!(i18n, registries_empty)}</p>
         }
         .into_any();
     }
     let total = answer.total_num;
     view! {
-        <p class="count">{format!("{total} registries")}</p>
+        <p class="count">{move || t_string!(i18n, registries_count, count = crate::format::number(i18n.get_locale(), total)).to_string()}</p>
         <div class="table-wrap">
             <table class="registries">
                 <thead>
                     <tr>
-                        {selectable.then(|| view! { <th scope="col" class="pick"><span class="sr-only">"Select"</span></th> })}
-                        <th scope="col">"Registry"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Address"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col" class="num">"Images"</th>
-                        <th scope="col">"Last sync"</th>
+                        {selectable.then(|| view! { <th scope="col" class="pick"><span class="sr-only">{t!(i18n, images_select)}</span></th> })}
+                        <th scope="col">{t!(i18n, col_registry)}</th>
+                        <th scope="col">{t!(i18n, col_type)}</th>
+                        <th scope="col">{t!(i18n, col_address)}</th>
+                        <th scope="col">{t!(i18n, col_status)}</th>
+                        <th scope="col" class="num">{t!(i18n, col_images)}</th>
+                        <th scope="col">{t!(i18n, col_last_sync)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -58,7 +60,9 @@ fn pick(registry: &Registry) -> impl IntoView + use<> {
     let selection = expect_context::<RegistrySelection>();
     let id = registry.id.clone();
     let kind = RegistryType::parse(&registry.registry_type);
-    let label = format!("Select {}", registry.registry_name);
+    let i18n = use_i18n();
+    let name = registry.registry_name.clone();
+    let label = move || t_string!(i18n, images_select_one, image = &name).to_string();
     let for_checked = id.clone();
     view! {
         <td class="pick">
@@ -82,13 +86,14 @@ fn pick(registry: &Registry) -> impl IntoView + use<> {
 
 #[component]
 fn RegistryRow(registry: Registry, selectable: bool) -> impl IntoView {
+    let i18n = use_i18n();
     let checkbox = selectable.then(|| pick(&registry));
     let status = registry.status.clone().unwrap_or_default();
     let (label, class) = match status.as_str() {
-        "success" => ("Connected", "ok"),
-        "fail" => ("Failed", "bad"),
-        "accessing" => ("Connecting", "warn"),
-        _ => ("Unknown", "muted"),
+        "success" => (t_string!(i18n, registry_connected), "ok"),
+        "fail" => (t_string!(i18n, registry_failed), "bad"),
+        "accessing" => (t_string!(i18n, registry_connecting), "warn"),
+        _ => (t_string!(i18n, registry_unknown), "muted"),
     };
     let reason = registry.fail_reason.clone().filter(|r| !r.is_empty());
     view! {
@@ -101,7 +106,7 @@ fn RegistryRow(registry: Registry, selectable: bool) -> impl IntoView {
                 <span class=format!("status {class}")>{label}</span>
                 {reason.map(|r| view! { <span class="fail-reason">{r}</span> })}
             </td>
-            <td class="num">{registry.images_num.unwrap_or(0)}</td>
+            <td class="num">{crate::format::number(i18n.get_locale_untracked(), registry.images_num.unwrap_or(0))}</td>
             <td>
                 {registry
                     .latest_sync_time

@@ -5,6 +5,7 @@
 use crate::components::common::idempotency::new_key;
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::server_fns::hss::{hss_image_sync_task, hss_synchronize};
 use leptos::prelude::*;
 use scanport_wire::hss::{ImageSyncTaskRequest, ImageType, RegistryRef, SynchronizeRequest};
@@ -21,30 +22,28 @@ enum SyncJob {
 }
 
 impl SyncJob {
-    fn done_message(&self) -> String {
+    fn done_message(&self, i18n: I18n) -> String {
         match self {
             SyncJob::RefreshList(ImageType::SharedImage) => {
-                "The SWR shared image list is being refreshed.".to_owned()
+                t_string!(i18n, sync_done_shared).to_owned()
             }
-            SyncJob::RefreshList(_) => "The SWR private image list is being refreshed.".to_owned(),
+            SyncJob::RefreshList(_) => t_string!(i18n, sync_done_private).to_owned(),
             SyncJob::Registries(r) if r.sync_all_registries == Some(true) => {
-                "A sync of all registries has started.".to_owned()
+                t_string!(i18n, sync_done_all).to_owned()
             }
-            SyncJob::Registries(r) => format!(
-                "A sync of {} registr{} has started.",
-                r.registry_info.len(),
-                if r.registry_info.len() == 1 {
-                    "y"
-                } else {
-                    "ies"
-                }
-            ),
+            SyncJob::Registries(r) if r.registry_info.len() == 1 => {
+                t_string!(i18n, sync_done_one).to_owned()
+            }
+            SyncJob::Registries(r) => {
+                t_string!(i18n, sync_done_many, count = r.registry_info.len()).to_string()
+            }
         }
     }
 }
 
 #[component]
 pub fn SyncActions(account: String) -> impl IntoView {
+    let i18n = use_i18n();
     let selection = expect_context::<RegistrySelection>();
     let sync = Action::new({
         let account = account.clone();
@@ -64,7 +63,7 @@ pub fn SyncActions(account: String) -> impl IntoView {
                         hss_image_sync_task(account, request.clone(), key).await?;
                     }
                 }
-                Ok::<_, AppError>(job.done_message())
+                Ok::<_, AppError>(job)
             }
         }
     });
@@ -72,7 +71,7 @@ pub fn SyncActions(account: String) -> impl IntoView {
     let selected = move || selection.0.with(BTreeMap::len);
     let tasks_href = format!("/tasks?type=image_sync&account={account}");
     view! {
-        <div class="launch-bar" role="group" aria-label="Sync">
+        <div class="launch-bar" role="group" aria-label=move || t_string!(i18n, sync_label)>
             <button
                 type="button"
                 class="secondary"
@@ -81,7 +80,7 @@ pub fn SyncActions(account: String) -> impl IntoView {
                     sync.dispatch(SyncJob::RefreshList(ImageType::PrivateImage));
                 }
             >
-                "Refresh SWR private image list"
+                {t!(i18n, sync_refresh_private)}
             </button>
             <button
                 type="button"
@@ -91,7 +90,7 @@ pub fn SyncActions(account: String) -> impl IntoView {
                     sync.dispatch(SyncJob::RefreshList(ImageType::SharedImage));
                 }
             >
-                "Refresh SWR shared image list"
+                {t!(i18n, sync_refresh_shared)}
             </button>
             <button
                 type="button"
@@ -106,7 +105,7 @@ pub fn SyncActions(account: String) -> impl IntoView {
                     );
                 }
             >
-                "Sync all registries"
+                {t!(i18n, sync_all)}
             </button>
             <button
                 type="button"
@@ -122,18 +121,19 @@ pub fn SyncActions(account: String) -> impl IntoView {
                     );
                 }
             >
-                {move || format!("Sync selected ({})", selected())}
+                {move || t_string!(i18n, sync_selected, count = selected()).to_string()}
             </button>
         </div>
         {move || {
             sync.value()
                 .get()
                 .map(|result| match result {
-                    Ok(message) => {
+                    Ok(job) => {
+                        let message = job.done_message(i18n);
                         let href = tasks_href.clone();
                         view! {
                             <p class="notice ok" role="status">
-                                {message} " " <a href=href>"Follow it in Sync tasks"</a>
+                                {message} " " <a href=href>{t!(i18n, sync_follow)}</a>
                             </p>
                         }
                             .into_any()

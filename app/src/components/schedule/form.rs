@@ -7,6 +7,7 @@ use super::rules::{Draft, SCOPES, ZONE, clock_hm};
 use crate::components::admin::feedback::{sentence, use_interactive};
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
+use crate::i18n::*;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use scanport_wire::FieldError;
@@ -61,6 +62,7 @@ fn focus(id: &str) {
 
 #[component]
 pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> impl IntoView {
+    let i18n = use_i18n();
     let interactive = use_interactive();
     let initial = Draft::from_task(&task);
     let known: Vec<ImageInfo> = task.images.clone();
@@ -228,14 +230,14 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
 
     let end_note = move || {
         let end = current_end.clone()?;
-        end_time.with(|typed| typed.trim().is_empty()).then(|| {
-            format!("Empty keeps the current end time, {end}: Scanport cannot remove one.")
-        })
+        end_time
+            .with(|typed| typed.trim().is_empty())
+            .then(|| t_string!(i18n, schedule_end_kept, end = &end).to_string())
     };
 
     view! {
         <p class="hint schedule-needs-script" hidden=move || interactive.get()>
-            "Editing the schedule needs JavaScript."
+            {t!(i18n, schedule_needs_js)}
         </p>
         <form
             class="schedule-form"
@@ -244,7 +246,7 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
             hidden=move || !interactive.get()
             on:submit=on_submit
         >
-            <h2 id="schedule-edit-title">"Change the schedule"</h2>
+            <h2 id="schedule-edit-title">{t!(i18n, schedule_edit_title)}</h2>
             <p class="hint">
                 "Times are China Standard Time (" <strong>{ZONE}</strong> "), as in Tencent Cloud's console."
             </p>
@@ -308,7 +310,7 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                             bind:value=end_time
                         />
                         <p id="sched-end-hint" class="hint">
-                            {move || end_note().unwrap_or_else(|| "Scans still running then stop. Empty: no end time.".to_owned())}
+                            {move || end_note().unwrap_or_else(|| t_string!(i18n, schedule_end_hint).to_owned())}
                         </p>
                         <FieldProblem id="sched-end" error=end_error />
                     </div>
