@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs every benchmark of issue 7 once (well under 10 minutes after the
+# builds) and writes BENCHMARKS.md at the repository root: each figure, its
+# budget, met or not, the machine and the date. bench/size.sh and
+# bench/lighthouse.sh run too when present.
+#
+#   bench/all.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+started=$(date +%s)
+bench_binary
+export BENCH_SKIP_BUILD=1
+LOGS="$WORK/all"
+mkdir -p "$LOGS"
+
+# run NAME SCRIPT [ARGS]: its output in $LOGS/NAME.log; its last line (the
+# summary) in SUMMARY[NAME], or "failed" / "timed out".
+declare -A SUMMARY
+run() {
+  local name=$1 rc=0
+  shift
+  step "$name"
+  timeout "${LIMIT:-600}" "$@" >"$LOGS/$name.log" 2>&1 || rc=$?
+  case $rc in
+    0) SUMMARY[$name]=$(tail -n 1 "$LOGS/$name.log") ;;
+    124) SUMMARY[$name]="timed out" ;;
+    *) SUMMARY[$name]="failed (exit $rc; $(grep -v '^\s*$' "$LOGS/$name.log" | tail -n 1))" ;;
+  esac
+  echo "${SUMMARY[$name]}" >&2
+}
+run signing bench/signing.sh
+run ssr bench/ssr.sh
+run proxy bench/proxy.sh
+run fanout bench/fanout.sh
+run startup bench/startup.sh
+[ -x bench/size.sh ] && run size bench/size.sh
+# It waits for the end-to-end lock; do not let it hold up the rest.
+[ -x bench/lighthouse.sh ] && LIMIT=240 run lighthouse bench/lighthouse.sh
+
+# field SUMMARY KEY: the value of KEY=… in a summary line.
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# row FIGURE BUDGET-TEXT VALUE LIMIT: a table row, met when VALUE <= LIMIT.
+row() {
+  local verdict
+  if [ -z "$3" ] || ! awk "BEGIN { exit !($3 == $3 + 0) }" 2>/dev/null; then
+    verdict="not measured"
+  else
+    verdict=$(met "$3" "$4")
+  fi
+  printf '| %s | %s | %s | %s |\n' "$1" "$2" "${3:-–}" "$verdict"
+}
+# The log lines worth reading, as a fenced block.
+excerpt() {
+  echo '```'
+  grep -v -E '^\s*$|^\x1b|Compiling|Finished|Running|Benchmarking|Warning|Gnuplot|Found [0-9]+ outliers|^ +[0-9]+ \(|change:|Performance has|No change|Change within' "$LOGS/$1.log" | tail -n "${2:-20}"
+  echo '```'
+}
+
+s=${SUMMARY[signing]:-}; p=${SUMMARY[proxy]:-}; f=${SUMMARY[fanout]:-}
+r=${SUMMARY[ssr]:-}; u=${SUMMARY[startup]:-}
+polls_1=$(field "$f" polls_1); polls_n=$(field "$f" polls_n)
+polls_gap=""
+if [ -n "$polls_1" ] && [ -n "$polls_n" ]; then polls_gap=$(calc "$polls_n - $polls_1"); fi
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bench/all.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes in the tree)')."
+  echo "Machine: $(nproc) cores ($cpu), $(free -g | awk '/^Mem:/ { print $2 }') GiB memory, $(uname -sr)."
+  echo "Load average when it finished: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: other builds ran alongside; timings run at nice -20 where allowed)."
+  echo
+  echo "Each figure comes from its own script in \`bench/\` (runnable alone); the peers ran in the same run."
+  echo
+  echo "| figure | budget | measured | verdict |"
+  echo "|---|---|---|---|"
+  row "Signing, Huawei SDK-HMAC-SHA256 (µs, criterion median)" "≤ 2 µs" "$(field "$s" huawei_us)" 2
+  row "Signing, Tencent TC3-HMAC-SHA256 (µs, criterion median)" "≤ 2 µs" "$(field "$s" tencent_us)" 2
+  row "Server rendering, Tasks page with 200 tasks (µs, median)" "≤ 1000 µs" "$(field "$r" median_us)" 1000
+  row "Proxy overhead at c=1 (ms added at p99 over direct)" "≤ 1 ms" "$(field "$p" c1_added_ms)" 1
+  row "Proxy overhead at c=32 (ms added at p99 over direct)" "≤ 1 ms" "$(field "$p" c32_added_ms)" 1
+  row "Live fan-out: polls/min with N streams minus with 1 (one poll per window is the resolution)" "0" "$polls_gap" "60 / ${WINDOW:-30}"
+  row "Live fan-out: server memory per stream (KB)" "≤ 20 KB" "$(field "$f" kb_per_stream)" 20
+  row "Live fan-out: p99 delivery after the poll, worst poll (ms)" "≤ 250 ms" "$(field "$f" p99_ms)" 250
+  row "Start-up to first 200 on /readyz, fresh data dir (ms, median of 5)" "≤ 1000 ms" "$(field "$u" median_ms)" 1000
+  echo
+  echo "## Signing (\`bench/signing.sh\`)"
+  echo "Peer: the same signatures in Python (hmac/hashlib, \`end2end/conformance/hand_signers.py\`)."
+  excerpt signing 6
+  echo
+  echo "## Server rendering (\`bench/ssr.sh\`)"
+  echo "Peer: \`/healthz\` through the same router and layers."
+  excerpt ssr 6
+  echo
+  echo "## Proxy overhead (\`bench/proxy.sh\`)"
+  echo "oha against the standalone sandbox directly (pre-signed), through nginx, through Scanport (\`POST /api/v1/hss/tasks\`, bearer token), and the official Python SDK making the same call."
+  excerpt proxy 18
+  echo
+  echo "## Live fan-out (\`bench/fanout.sh\`)"
+  excerpt fanout 30
+  echo
+  echo "## Start-up (\`bench/startup.sh\`)"
+  echo "Peer: Debian nginx, start to first 200."
+  excerpt startup 8
+  for extra in size lighthouse; do
+    if [ -n "${SUMMARY[$extra]:-}" ]; then
+      echo
+      echo "## ${extra^} (\`bench/$extra.sh\`, its own budget)"
+      excerpt "$extra" 15
+    fi
+  done
+  echo
+  echo "Whole run: $(( $(date +%s) - started )) s."
+} >"$ROOT/BENCHMARKS.md"
+step "wrote BENCHMARKS.md in $(( $(date +%s) - started )) s"

@@ -1,0 +1,210 @@
+//! Server rendering of the Tasks page with 200 tasks in the snapshot: the
+//! whole router in-process (security layers, bearer-token check, Leptos
+//! SSR), driven with `tower::ServiceExt::oneshot`, no socket on the way in.
+//!
+//! The snapshot is filled once from a fake HSS upstream answering 200
+//! tasks; the hub then waits an hour before its next poll, so what is timed
+//! never reaches the upstream.
+//!
+//! `cargo bench -p scanport --features scanport-app/ssr --bench ssr_tasks`
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use criterion::{Criterion, criterion_group, criterion_main};
+use scanport::config::{AccountConfig, Config, ProviderName};
+use scanport::router::{WebPolicy, app, leptos_options};
+use scanport_app::state::{AccountClient, AppState};
+use scanport_cloud::hub::{Pace, TaskHub};
+use scanport_portal::{Role, tokens, users};
+use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
+
+const TASKS: usize = 200;
+const ACCOUNT: &str = "hw-bench";
+
+/// 200 tasks of every state the page draws: running, finished, stopped,
+/// failed with a reason.
+fn tasks() -> ListTasksResponse {
+    let start = 1_767_225_600_000_i64;
+    let data_list = (0..TASKS)
+        .map(|i| {
+            let n = i64::try_from(i).expect("small");
+            let status = match i % 5 {
+                0 => 40,
+                1 | 2 => 100,
+                3 => -1,
+                _ => -3,
+            };
+            ImageScanTaskInfo {
+                task_id: format!("task-{i:04}"),
+                task_name: format!("nightly scan {i}"),
+                begin_time: Some(start + n * 60_000),
+                end_time: (status != 40).then_some(start + n * 60_000 + 300_000),
+                task_type: Some(if i % 2 == 0 { "manual" } else { "cycle" }.to_owned()),
+                image_type: Some("registry".to_owned()),
+                task_status: status,
+                failed_num: n % 7,
+                success_num: 20 + n % 13,
+                total_num: 20 + n % 13 + n % 7,
+                risky_num: n % 4,
+                failed_reason: (status == -3).then(|| "image pull timed out".to_owned()),
+                ..ImageScanTaskInfo::default()
+            }
+        })
+        .collect();
+    ListTasksResponse {
+        total_num: i64::try_from(TASKS).expect("small"),
+        data_list,
+    }
+}
+
+/// A fake HSS that answers every task-list call with the same 200 tasks
+/// (it does not check signatures: the signers have tests of their own).
+async fn fake_upstream() -> String {
+    let body = serde_json::to_string(&tasks()).expect("tasks encode");
+    let router = axum::Router::new().route(
+        "/v5/{project}/image/tasks",
+        axum::routing::get(move || {
+            let body = body.clone();
+            async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the fake upstream");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("fake upstream") });
+    format!("http://{addr}")
+}
+
+fn write_private(path: &std::path::Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).expect("write credentials file");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
+}
+
+/// The router, a viewer's API token, and the temp dir they live in.
+async fn console() -> (axum::Router, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let upstream = fake_upstream().await;
+    let creds = dir.path().join("hw-credentials.toml");
+    write_private(&creds, "ak = \"BENCHAK\"\nsk = \"bench-secret-key\"\n");
+    let config = Config {
+        site_root: dir.path().join("site"),
+        data_dir: dir.path().join("data"),
+        accounts: vec![AccountConfig {
+            id: ACCOUNT.to_owned(),
+            provider: ProviderName::Huawei,
+            region: "ap-southeast-1".to_owned(),
+            project_id: Some("proj-bench-0001".to_owned()),
+            endpoint: Some(upstream),
+            credentials_file: Some(creds),
+            max_calls_per_minute: Some(60_000),
+            ak_env: None,
+            sk_env: None,
+            security_token_env: None,
+            secret_id_env: None,
+            secret_key_env: None,
+            token_env: None,
+        }],
+        ..Config::default()
+    };
+    let db = scanport::portal::open_db(&config).await.expect("database");
+    users::add(&db, "vera", "correct-horse-battery-1", Role::Viewer)
+        .await
+        .expect("add user");
+    let (_, token) = tokens::create(&db, "vera", "bench", Some(1))
+        .await
+        .expect("create token");
+    let portal = scanport::portal::start(&config, db).await.expect("portal");
+    let accounts = scanport::accounts::build(&config).await.expect("accounts");
+    // One poll fills the snapshot; the next is an hour away.
+    let pace = Pace {
+        busy: Duration::from_secs(3600),
+        idle: Duration::from_secs(3600),
+        ..Pace::default()
+    };
+    let hubs = accounts
+        .iter()
+        .filter_map(|a| match &a.client {
+            AccountClient::Huawei(client) => {
+                Some((a.info.id.clone(), TaskHub::start(client.clone(), pace)))
+            }
+            AccountClient::Tencent(_) => None,
+        })
+        .collect::<std::collections::HashMap<_, _>>();
+    let snapshot = hubs[ACCOUNT]
+        .current(TaskListType::ImageScan, Duration::from_secs(20))
+        .await
+        .expect("the first poll answers");
+    assert_eq!(snapshot.answer.data_list.len(), TASKS, "snapshot filled");
+    let state = AppState {
+        accounts: Arc::new(accounts),
+        hubs: Arc::new(hubs),
+        portal,
+    };
+    let router = app(
+        state,
+        leptos_options(&config),
+        WebPolicy::from_config(&config),
+    );
+    (router, token, dir)
+}
+
+/// One `GET path` through the whole router with the token, read to the end.
+async fn get(router: &axum::Router, token: &str, path: &str) -> (StatusCode, String) {
+    let mut request = Request::get(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::empty())
+        .expect("request");
+    // What `into_make_service_with_connect_info` adds for a real socket.
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40_000))));
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn ssr_tasks(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (router, token, _dir) = rt.block_on(console());
+    // The page must hold the tasks, or this measures an error page.
+    let (status, page) = rt.block_on(get(&router, &token, "/tasks"));
+    assert_eq!(status, StatusCode::OK, "{page}");
+    // The page shows the snapshot's first page of tasks (the table pages
+    // in the browser); the newest task must be on it.
+    assert!(
+        page.contains("nightly scan 0"),
+        "the rendered page lists the first task"
+    );
+    let shown = (0..TASKS)
+        .filter(|i| page.contains(&format!(">nightly scan {i}<")))
+        .count();
+    eprintln!("page: {} bytes of HTML, {shown} tasks shown", page.len());
+    if let Some(path) = std::env::var_os("SSR_BENCH_PAGE") {
+        std::fs::write(path, &page).expect("write the page");
+    }
+    c.bench_function("ssr_tasks_200", |b| {
+        b.iter(|| rt.block_on(get(&router, &token, "/tasks")));
+    });
+    // The security layers and token check alone, for scale.
+    c.bench_function("ssr_healthz", |b| {
+        b.iter(|| rt.block_on(get(&router, &token, "/healthz")));
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50);
+    targets = ssr_tasks
+}
+criterion_main!(benches);
