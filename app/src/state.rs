@@ -92,7 +92,8 @@ impl AppState {
         let account = found.ok_or_else(|| AppError::NotFound {
             what: id.map_or_else(
                 || format!("A {} account", provider.label()),
-                |id| format!("Account {id:?}"),
+                // An unknown id is the caller's text: quoted, and short.
+                |id| format!("Account {:?}", shorten(id)),
             ),
         })?;
         if account.info.provider != provider {
@@ -154,4 +155,12 @@ pub fn app_state() -> Result<AppState, AppError> {
             message: "the server is misconfigured; see its log".to_owned(),
         }
     })
+}
+
+/// At most 64 characters of `text`, marked when cut.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(64) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
 }

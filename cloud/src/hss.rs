@@ -324,6 +324,15 @@ fn request_id(answer: &RawAnswer, body: &ErrorBody) -> Option<String> {
 /// Maps a non-2xx answer to an error, by HTTP status and `error_code`.
 fn check_answer(answer: &RawAnswer, elapsed: Duration) -> Result<(), CloudError> {
     if (200..300).contains(&answer.status) {
+        // A garbled answer is a failure of the service (a read retries it,
+        // as TCSS's does); the shape is checked when it is parsed.
+        let empty = answer.body.iter().all(u8::is_ascii_whitespace);
+        if !empty && serde_json::from_slice::<Ignored>(&answer.body).is_err() {
+            return Err(not_json(
+                answer,
+                "the service sent an answer that is not valid JSON",
+            ));
+        }
         return Ok(());
     }
     let body: ErrorBody = serde_json::from_slice(&answer.body).unwrap_or_default();
@@ -384,13 +393,22 @@ fn parse_body<T: DeserializeOwned>(answer: &RawAnswer) -> Result<T, CloudError> 
     } else {
         &answer.body
     };
-    serde_json::from_slice(bytes).map_err(|e| CloudError::Unavailable {
-        message: format!("the service sent an answer that is not valid JSON ({e})"),
+    serde_json::from_slice(bytes).map_err(|e| {
+        not_json(
+            answer,
+            &format!("the service sent an answer of an unexpected shape ({e})"),
+        )
+    })
+}
+
+fn not_json(answer: &RawAnswer, message: &str) -> CloudError {
+    CloudError::Unavailable {
+        message: message.to_owned(),
         code: None,
         request_id: answer
             .headers
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-    })
+    }
 }

@@ -582,3 +582,75 @@ async fn temporary_huawei_credentials_send_a_signed_security_token() {
             .any(|(n, v)| n == "X-Security-Token" && v == "temporary-token-1")
     );
 }
+
+#[tokio::test]
+async fn bursts_skewed_clocks_and_the_request_log() {
+    let endpoint = start(false).await;
+    let s = settings();
+    let client = HssClient::new(
+        &endpoint,
+        "proj-1",
+        HuaweiCredentials::new(AK, SK),
+        http_client(&s).expect("client"),
+        s,
+        generous(),
+    )
+    .expect("client");
+    let tc = tcss(&endpoint, SECRET_ID);
+    let req = ListTasksRequest::new(TaskListType::ImageScan);
+
+    // A burst of two 5xx: a read rides it out on its two retries.
+    set_faults(&endpoint, serde_json::json!({"fail_next": 2})).await;
+    client
+        .list_tasks(&req)
+        .await
+        .expect("two failures, then an answer");
+
+    // The sandbox's clock an hour ahead: both services refuse the date,
+    // and the HSS client tells it from a bad key by the `Date` header.
+    set_faults(&endpoint, serde_json::json!({"clock_skew_secs": 3600})).await;
+    assert!(matches!(
+        client.list_tasks(&req).await,
+        Err(CloudError::ClockSkew {
+            request_id: Some(_),
+            ..
+        })
+    ));
+    assert!(matches!(
+        tc.describe_timing_scan().await,
+        Err(CloudError::ClockSkew {
+            request_id: Some(_),
+            ..
+        })
+    ));
+    set_faults(&endpoint, serde_json::json!({})).await;
+    client
+        .list_tasks(&req)
+        .await
+        .expect("the clock agrees again");
+
+    let log: Vec<serde_json::Value> = reqwest::get(format!("{endpoint}/__sandbox/requests"))
+        .await
+        .expect("request log")
+        .json()
+        .await
+        .expect("json");
+    let tasks: Vec<&serde_json::Value> = log
+        .iter()
+        .filter(|r| r["api"] == "GET /v5/{project_id}/image/tasks")
+        .collect();
+    let statuses: Vec<u64> = tasks.iter().filter_map(|r| r["status"].as_u64()).collect();
+    assert_eq!(statuses, [500, 500, 200, 401, 200]);
+    assert!(
+        tasks
+            .iter()
+            .all(|r| r["request_id"].is_string() || r["status"] == 200)
+    );
+    assert!(
+        tasks[0]["target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("/v5/proj-1/image/tasks?"))
+    );
+    let text = serde_json::to_string(&log).expect("text");
+    assert!(!text.contains(AK) && text.contains("[redacted]"), "{text}");
+}

@@ -136,7 +136,11 @@ async fn embedded_sandbox(
         ak: format!("SANDBOX{}", random_secret(13).to_uppercase()),
         sk: random_secret(40),
     };
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+    let listen = config
+        .sandbox
+        .listen
+        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| ConfigError::Invalid(format!("cannot start the embedded sandbox: {e}")))?;
     let tencent_key = TencentKey {

@@ -112,6 +112,7 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             origin::same_origin_only,
         ))
         .layer(RequestBodyLimitLayer::new(policy.max_body_bytes))
+        .layer(from_fn(api_errors::json_errors))
         .layer(from_fn_with_state(
             headers::HeaderPolicy {
                 https: policy.https,

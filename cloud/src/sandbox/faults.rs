@@ -1,9 +1,10 @@
-//! Faults on demand, for tests: latency, 5xx bursts, throttling, hangs and
-//! malformed answers, switched through `PUT /__sandbox/faults`. Also counts
-//! the calls each API received (`GET /__sandbox/stats`), so tests can see
-//! how often the console called upstream.
+//! Faults on demand, for tests: latency, 5xx bursts, throttling, hangs,
+//! malformed answers and a skewed clock, switched through
+//! `PUT /__sandbox/faults`. Also counts the calls each API received
+//! (`GET /__sandbox/stats`) and logs them (`GET /__sandbox/requests`), so
+//! tests can see how often and how the console called upstream.
 
-use super::SandboxState;
+use super::{SandboxState, request_log};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -28,6 +29,28 @@ pub struct Faults {
     pub hang: bool,
     /// Answer 200 with a body that is not JSON.
     pub malformed: bool,
+    /// Answer the next this many calls with HTTP 500 / `InternalError`
+    /// (a burst that ends by itself; counts down as calls arrive).
+    pub fail_next: u32,
+    /// The sandbox's clock runs this many seconds ahead (negative: behind)
+    /// of the real one: signatures are checked against it and its `Date`
+    /// header shows it, as a service with a drifted clock would.
+    pub clock_skew_secs: i64,
+}
+
+/// The sandbox's clock for one call (the real one moved by
+/// [`Faults::clock_skew_secs`]), put in the request's extensions for the
+/// signature checks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clock(pub time::OffsetDateTime);
+
+impl Clock {
+    /// The clock of `extensions`, or the real one.
+    pub fn of(extensions: &axum::http::Extensions) -> time::OffsetDateTime {
+        extensions
+            .get::<Self>()
+            .map_or_else(time::OffsetDateTime::now_utc, |c| c.0)
+    }
 }
 
 pub(crate) async fn get_faults(State(state): State<Arc<SandboxState>>) -> Json<Faults> {
@@ -94,22 +117,76 @@ fn count_call(state: &SandboxState, api: String) {
         .or_default() += 1;
 }
 
-/// Applies the current faults before a call reaches its handler.
+/// Applies the current faults before a call reaches its handler, and logs
+/// the call and its answer.
 pub(crate) async fn inject(
     State(state): State<Arc<SandboxState>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
-    count_call(&state, api_name(&request));
-    let faults = state
-        .faults
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
-    if faults == Faults::default() {
-        return next.run(request).await;
-    }
+    let api = api_name(&request);
+    count_call(&state, api.clone());
+    let target = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |p| p.as_str().to_owned(),
+    );
+    let seq = state
+        .requests
+        .arrived(api, request.method().as_str(), &target, request.headers());
     let tencent = request.uri().path() == "/";
+    let faults = {
+        let mut current = state
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let faults = current.clone();
+        current.fail_next = current.fail_next.saturating_sub(1);
+        faults
+    };
+    let skew = time::Duration::seconds(faults.clock_skew_secs);
+    request
+        .extensions_mut()
+        .insert(Clock(time::OffsetDateTime::now_utc() + skew));
+    let mut response = answer(&faults, tencent, request, next).await;
+    if faults.clock_skew_secs != 0 {
+        let (now, shift) = (
+            std::time::SystemTime::now(),
+            Duration::from_secs(faults.clock_skew_secs.unsigned_abs()),
+        );
+        let date = if faults.clock_skew_secs > 0 {
+            now.checked_add(shift)
+        } else {
+            now.checked_sub(shift)
+        };
+        if let Some(value) = date.and_then(|d| httpdate::fmt_http_date(d).parse().ok()) {
+            // hyper adds its own `Date` only when the answer has none.
+            response
+                .headers_mut()
+                .insert(axum::http::header::DATE, value);
+        }
+    }
+    // TCSS carries its request id in the body: read it (the sandbox's
+    // answers are small) and put the body back.
+    let (parts, body) = response.into_parts();
+    let (request_id, body) = if tencent {
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        (
+            request_log::request_id_of(&parts.headers, Some(&bytes)),
+            axum::body::Body::from(bytes),
+        )
+    } else {
+        (request_log::request_id_of(&parts.headers, None), body)
+    };
+    state
+        .requests
+        .answered(seq, parts.status.as_u16(), request_id);
+    Response::from_parts(parts, body)
+}
+
+/// The answer under `faults`: a fault's, or the handler's.
+async fn answer(faults: &Faults, tencent: bool, request: Request, next: Next) -> Response {
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
     }
@@ -130,7 +207,9 @@ pub(crate) async fn inject(
             )
         };
     }
-    if faults.fail_percent > 0 && rand::random_range(0..100u8) < faults.fail_percent {
+    let fail = faults.fail_next > 0
+        || (faults.fail_percent > 0 && rand::random_range(0..100u8) < faults.fail_percent);
+    if fail {
         return if tencent {
             super::tcss_api::tc_error("InternalError", "An internal error occurred.")
         } else {

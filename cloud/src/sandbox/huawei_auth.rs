@@ -1,6 +1,6 @@
 //! `SDK-HMAC-SHA256` verification as the Huawei API gateway does it.
 
-use super::{HuaweiKey, hss_api::hss_error};
+use super::{HuaweiKey, faults::Clock, hss_api::hss_error};
 use crate::credentials::HuaweiCredentials;
 use crate::signing::huawei;
 use axum::http::{StatusCode, request::Parts};
@@ -49,7 +49,7 @@ pub(crate) fn verify(
     let date = header("x-sdk-date")
         .and_then(huawei::parse_sdk_date)
         .ok_or_else(|| reject("x-sdk-date is missing or malformed"))?;
-    let skew = (time::OffsetDateTime::now_utc() - date).unsigned_abs();
+    let skew = (Clock::of(&parts.extensions) - date).unsigned_abs();
     if skew > MAX_SKEW {
         return Err(reject("the request date is more than 15 minutes off"));
     }

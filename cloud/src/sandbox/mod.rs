@@ -12,6 +12,7 @@ mod hss_api;
 mod huawei_auth;
 mod inventory;
 mod limits;
+mod request_log;
 mod tcss_api;
 
 use axum::Router;
@@ -25,6 +26,7 @@ use tokio::net::TcpListener;
 
 pub use faults::Faults;
 pub use inventory::Inventory;
+pub use request_log::LoggedRequest;
 
 /// A Huawei key pair the sandbox accepts.
 #[derive(Clone)]
@@ -86,6 +88,7 @@ pub(crate) struct SandboxState {
     pub limits: limits::SlidingWindows,
     pub faults: Mutex<Faults>,
     pub calls: Mutex<BTreeMap<String, u64>>,
+    pub requests: request_log::RequestLog,
 }
 
 /// The sandbox's routes, for mounting or for `oneshot` tests.
@@ -95,6 +98,7 @@ pub fn router(config: SandboxConfig) -> Router {
         limits: limits::SlidingWindows::default(),
         faults: Mutex::new(Faults::default()),
         calls: Mutex::new(BTreeMap::new()),
+        requests: request_log::RequestLog::default(),
         config,
     });
     // Test-only controls, never behind the services' authentication.
@@ -104,6 +108,7 @@ pub fn router(config: SandboxConfig) -> Router {
             get(faults::get_faults).put(faults::put_faults),
         )
         .route("/__sandbox/stats", get(faults::get_stats))
+        .route("/__sandbox/requests", get(request_log::get_requests))
         .with_state(state.clone());
     hss_api::routes(state.clone())
         .merge(tcss_api::routes(state.clone()))

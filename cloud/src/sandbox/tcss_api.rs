@@ -1,12 +1,13 @@
 //! The TCSS endpoint of the sandbox: `POST /`, action in `X-TC-Action`,
 //! errors as HTTP 200 with `Response.Error`, as the service does.
 
-use super::{SandboxState, TencentKey};
+use super::{SandboxState, TencentKey, faults::Clock};
 use crate::credentials::TencentCredentials;
 use crate::signing::tencent;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -61,7 +62,12 @@ pub(crate) fn tc_error(code: &str, message: &str) -> Response {
 /// Why verification failed: the service's error code and message.
 type Refusal = (&'static str, &'static str);
 
-fn verify(keys: &[TencentKey], headers: &HeaderMap, body: &[u8]) -> Result<String, Refusal> {
+fn verify(
+    keys: &[TencentKey],
+    headers: &HeaderMap,
+    body: &[u8],
+    now: time::OffsetDateTime,
+) -> Result<String, Refusal> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let failure = |m: &'static str| ("AuthFailure.SignatureFailure", m);
     let auth = header("authorization")
@@ -76,7 +82,7 @@ fn verify(keys: &[TencentKey], headers: &HeaderMap, body: &[u8]) -> Result<Strin
     let timestamp: i64 = header("x-tc-timestamp")
         .and_then(|t| t.parse().ok())
         .ok_or_else(|| failure("X-TC-Timestamp is missing or malformed."))?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = now.unix_timestamp();
     if (now - timestamp).abs() > MAX_SKEW_SECS {
         return Err((
             "AuthFailure.SignatureExpire",
@@ -112,12 +118,10 @@ fn verify(keys: &[TencentKey], headers: &HeaderMap, body: &[u8]) -> Result<Strin
     Ok(action.to_owned())
 }
 
-async fn dispatch(
-    State(state): State<Arc<SandboxState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let action = match verify(&state.config.tencent_keys, &headers, &body) {
+async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: Bytes) -> Response {
+    let now = Clock::of(&parts.extensions);
+    let headers = parts.headers;
+    let action = match verify(&state.config.tencent_keys, &headers, &body, now) {
         Ok(action) => action,
         Err((code, message)) => return tc_error(code, message),
     };

@@ -28,7 +28,17 @@ pub const HW_AK: &str = "CANARYHWAK7Q2X9Z4M1PLEAK";
 pub const HW_SK: &str = "canary-hw-sk-Zebra-Quokka-0xDEADBEEF-must-not-leak";
 pub const TC_ID: &str = "AKIDCanaryTencentId5EC2E7LEAK";
 pub const TC_KEY: &str = "canary-tc-key-Narwhal-Ocelot-0xFEEDFACE-must-not-leak";
-pub const CANARIES: [&str; 4] = [HW_AK, HW_SK, TC_ID, TC_KEY];
+/// The wrong secrets of the `*-badkey` accounts (see [`Options::fault_accounts`]).
+pub const HW_BAD_SK: &str = "wrong-hw-sk-Iguana-Marmot-0xBADC0FFEE-must-not-leak";
+pub const TC_BAD_KEY: &str = "wrong-tc-key-Okapi-Tapir-0xBADF00D-must-not-leak";
+pub const CANARIES: [&str; 6] = [HW_AK, HW_SK, TC_ID, TC_KEY, HW_BAD_SK, TC_BAD_KEY];
+
+/// With [`Options::fault_accounts`]: accounts whose endpoint is a closed
+/// port, and accounts whose secret the sandbox does not know.
+pub const HW_DOWN: &str = "hw-down";
+pub const TC_DOWN: &str = "tc-down";
+pub const HW_BADKEY: &str = "hw-badkey";
+pub const TC_BADKEY: &str = "tc-badkey";
 
 /// The users every harness has, one per role, plus a spare to act on.
 pub const VIEWER: &str = "vera";
@@ -159,6 +169,10 @@ pub struct Options {
     /// Keep the shipped sign-in limits (`auth.login_attempts_per_*`)
     /// instead of the tests' generous ones.
     pub shipped_login_limits: bool,
+    /// `http.timeout_secs` (10 s unless set).
+    pub http_timeout_secs: Option<f64>,
+    /// Also configure [`HW_DOWN`], [`TC_DOWN`], [`HW_BADKEY`], [`TC_BADKEY`].
+    pub fault_accounts: bool,
 }
 
 impl Default for Options {
@@ -167,6 +181,8 @@ impl Default for Options {
             users: true,
             public_origin: None,
             shipped_login_limits: false,
+            http_timeout_secs: None,
+            fault_accounts: false,
         }
     }
 }
@@ -175,6 +191,9 @@ pub struct Harness {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub sandbox: String,
+    /// The closed port the `*-down` accounts point at (with
+    /// [`Options::fault_accounts`]); a test may start an upstream there.
+    pub down_addr: Option<SocketAddr>,
     pub db: Db,
     /// The server's portal (its setup token, its cookie settings).
     pub portal: Portal,
@@ -219,6 +238,38 @@ fn account(
         secret_key_env: None,
         token_env: None,
     }
+}
+
+/// Accounts that cannot work: one pair at a port nothing listens on, one
+/// pair with a secret the sandbox does not know.
+fn fault_accounts(
+    dir: &std::path::Path,
+    sandbox: &str,
+    hw_creds: &std::path::Path,
+    tc_creds: &std::path::Path,
+) -> (Vec<AccountConfig>, SocketAddr) {
+    // Bound and dropped at once: nothing listens there afterwards.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let down = format!("http://{closed}");
+    let hw_bad = dir.join("hw-bad-credentials.toml");
+    write_private(
+        &hw_bad,
+        &format!("ak = \"{HW_AK}\"\nsk = \"{HW_BAD_SK}\"\n"),
+    );
+    let tc_bad = dir.join("tc-bad-credentials.toml");
+    write_private(
+        &tc_bad,
+        &format!("secret_id = \"{TC_ID}\"\nsecret_key = \"{TC_BAD_KEY}\"\n"),
+    );
+    let accounts = vec![
+        account(HW_DOWN, ProviderName::Huawei, &down, hw_creds.to_owned()),
+        account(TC_DOWN, ProviderName::Tencent, &down, tc_creds.to_owned()),
+        account(HW_BADKEY, ProviderName::Huawei, sandbox, hw_bad),
+        account(TC_BADKEY, ProviderName::Tencent, sandbox, tc_bad),
+    ];
+    (accounts, closed)
 }
 
 impl Harness {
@@ -271,13 +322,19 @@ impl Harness {
             site_root: dir.path().join("site"),
             data_dir: dir.path().join("data"),
             accounts: vec![
-                account(HW, ProviderName::Huawei, &sandbox, hw_creds),
-                account(TC, ProviderName::Tencent, &sandbox, tc_creds),
+                account(HW, ProviderName::Huawei, &sandbox, hw_creds.clone()),
+                account(TC, ProviderName::Tencent, &sandbox, tc_creds.clone()),
             ],
             ..Config::default()
         };
         config.web.max_body_bytes = MAX_BODY_BYTES;
-        config.http.timeout_secs = 10.0;
+        config.http.timeout_secs = options.http_timeout_secs.unwrap_or(10.0);
+        let mut down_addr = None;
+        if options.fault_accounts {
+            let (accounts, closed) = fault_accounts(dir.path(), &sandbox, &hw_creds, &tc_creds);
+            config.accounts.extend(accounts);
+            down_addr = Some(closed);
+        }
         config.live.busy_secs = 0.5;
         config.live.idle_secs = 2.0;
         if !options.shipped_login_limits {
@@ -349,6 +406,7 @@ impl Harness {
         Self {
             base: format!("http://{addr}"),
             sandbox,
+            down_addr,
             db,
             portal,
             http,
@@ -579,6 +637,18 @@ impl Harness {
             .json()
             .await
             .expect("stats JSON")
+    }
+
+    /// The calls the sandbox received, oldest first (its latest 2000).
+    pub async fn upstream_requests(&self) -> Vec<Value> {
+        let response = reqwest::get(format!("{}/__sandbox/requests", self.sandbox))
+            .await
+            .expect("sandbox request log");
+        let status = response.status();
+        let text = response.text().await.expect("request log body");
+        serde_json::from_str(&text).unwrap_or_else(|e| {
+            panic!("request log of {}: {status} {e}: {text:.300}", self.sandbox)
+        })
     }
 
     pub async fn upstream_calls(&self, api: &str) -> u64 {

@@ -435,7 +435,7 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
         (
             "hss/batch-scan",
             launch(json!({"image_type": "docker", "operate_all": true})),
-            "request",
+            "image_type",
         ),
         ("hss/batch-scan", json!({"account": HW}), "request"),
         (

@@ -3,6 +3,8 @@
 //! binary for all of it, so it is built and linked once.
 //!
 //! - `access`: sign-in, roles, cross-site refusal, disabling, headers.
+//! - `faults`: the fault matrix (down, slow, hanging, 5xx, throttled,
+//!   malformed, refused keys, clock skew) and the live stream under faults.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
 //! - `sign_in`: first-admin setup, sign-in throttling, session cookies,
 //!   signing out, and where `next` may lead.
@@ -12,5 +14,6 @@
 
 mod access;
 mod common;
+mod faults;
 mod launch;
 mod sign_in;
