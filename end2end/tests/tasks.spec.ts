@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import fs from 'node:fs/promises';
 import { CANARY_URL, EMBEDDED_URL } from '../fixtures/env';
 import { jsEnabled, waitForApp } from '../fixtures/hydration';
 
@@ -10,7 +11,7 @@ test.describe('task monitor', () => {
     await expect(table).toBeVisible();
     const rows = table.locator('tbody tr.task');
     await expect(rows).toHaveCount(24);
-    await expect(page.getByText('24 of 24 tasks')).toBeVisible();
+    await expect(page.locator('.list-summary .count')).toHaveText('Tasks 1–24 of 24');
 
     // Every end state reads as words, and the running task as a percentage.
     const statuses = table.locator('.progress-label');
@@ -132,5 +133,82 @@ test.describe('task monitor', () => {
     expect(response?.status()).toBe(404);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Go to the task monitor' })).toBeVisible();
+  });
+
+  test('filters narrow the list, live in the URL and survive a reload', async ({ page }, info) => {
+    await page.goto(`${CANARY_URL}/tasks`);
+    await waitForApp(page, info);
+    const rows = page.locator('table.tasks[data-list="image_scan"] tbody tr.task');
+    await expect(rows).toHaveCount(24);
+    await page.getByLabel('Task name contains').fill('Scheduled');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(page).toHaveURL(/name=Scheduled/);
+    await expect(rows).toHaveCount(8);
+    for (const name of await rows.locator('.task-name').allInnerTexts()) expect(name).toMatch(/^Scheduled scan #\d+$/);
+
+    await page.reload();
+    await waitForApp(page, info);
+    await expect(rows).toHaveCount(8);
+    await expect(page.getByLabel('Task name contains')).toHaveValue('Scheduled');
+
+    // Risk types are named, not a bitmask: only scheduled scans check the baseline.
+    await page.goto(`${CANARY_URL}/tasks`);
+    await waitForApp(page, info);
+    await page.getByLabel('baseline').check();
+    await page.getByLabel('Type', { exact: true }).selectOption('manual');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(page).toHaveURL(/scope=baseline/);
+    await expect(page.getByText('No task matches these filters. Clear a filter to see more.')).toBeVisible();
+    await page.getByRole('link', { name: 'Clear' }).click();
+    await expect(rows).toHaveCount(24);
+  });
+
+  test('values the page does not understand are named, not silently applied', async ({ page }, info) => {
+    await page.goto(`${CANARY_URL}/tasks?status=soon&task_type=manual`);
+    await waitForApp(page, info);
+    await expect(page.getByText('Not understood, so not applied: status “soon”.')).toBeVisible();
+    await expect(page.locator('table.tasks tbody tr.task')).toHaveCount(16);
+  });
+
+  test('pages: the total, the page and previous / next links', async ({ page }, info) => {
+    await page.goto(`${CANARY_URL}/tasks?per_page=20`);
+    await waitForApp(page, info);
+    await expect(page.locator('.list-summary .count')).toHaveText('Tasks 1–20 of 24');
+    await expect(page.locator('.pager .page-of')).toHaveText('Page 1 of 2');
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await expect(page).toHaveURL(/page=2/);
+    await expect(page.locator('.list-summary .count')).toHaveText('Tasks 21–24 of 24');
+    await expect(page.locator('table.tasks tbody tr.task')).toHaveCount(4);
+    await page.getByRole('link', { name: '← Previous' }).click();
+    await expect(page.locator('table.tasks tbody tr.task')).toHaveCount(20);
+  });
+
+  test('the task list and a task\'s failed images download as CSV', async ({ page }, info) => {
+    await page.goto(`${CANARY_URL}/tasks?name=Scheduled`);
+    await waitForApp(page, info);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.list-summary').getByRole('link', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('scanport-image-scan-tasks.csv');
+    const lines = (await fs.readFile(await download.path(), 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('task_id,name,type,state,succeeded,failed,risky,total,minutes_left,risk_types,started_utc,ended_utc');
+    expect(lines).toHaveLength(1 + 8);
+    for (const line of lines.slice(1)) expect(line).toMatch(/^scan-\d{4}-[0-9a-f]+,Scheduled scan #\d+,cycle,/);
+
+    // The failed scan (a manual one): every one of its images failed.
+    await page.goto(`${CANARY_URL}/tasks?status=finished`);
+    await waitForApp(page, info);
+    const task = page.locator('tr.task', { has: page.locator('.progress.failed') }).first();
+    const failedCount = Number(await task.locator('td.num').nth(1).innerText());
+    const failures = task.locator('xpath=following-sibling::tr[1]');
+    await failures.locator('summary').click();
+    const [images] = await Promise.all([
+      page.waitForEvent('download'),
+      failures.getByRole('link', { name: 'Download failed images (CSV)' }).click(),
+    ]);
+    const rows = (await fs.readFile(await images.path(), 'utf8')).trim().split('\n');
+    expect(rows[0]).toBe('registry,namespace,image,tag,reason_code,reason');
+    expect(rows).toHaveLength(1 + failedCount);
   });
 });

@@ -225,7 +225,7 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
 /// Quotes a CSV field, and defuses a leading formula character so a
 /// spreadsheet does not run what a user typed. Tab and carriage return
 /// count too: some spreadsheets skip them and then see the formula (OWASP).
-fn csv_field(value: &str) -> String {
+pub fn csv_field(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

@@ -18,3 +18,4 @@ pub mod router;
 pub mod security;
 pub mod shutdown;
 pub mod sign_in;
+pub mod task_export;

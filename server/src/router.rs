@@ -76,6 +76,14 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             "/api/v1/admin/audit.csv",
             get(crate::audit_export::audit_csv),
         )
+        .route(
+            "/api/v1/export/tasks.csv",
+            get(crate::task_export::tasks_csv),
+        )
+        .route(
+            "/api/v1/export/failed-images.csv",
+            get(crate::task_export::failed_images_csv),
+        )
         // Server functions have their own routes; any other API path is a
         // JSON 404, not the HTML page.
         .route("/api/{*rest}", any(unknown_api_path))

@@ -1,38 +1,30 @@
-//! The task monitor: HSS scan and sync tasks, live.
+//! The task monitor: HSS scan and sync tasks, live, with filters and pages
+//! in the URL.
 
 use crate::components::error_notice::ErrorNotice;
 use crate::components::tasks::failed_images::OpenFailures;
+use crate::components::tasks::filters::{TaskFilterForm, TaskFilters};
 use crate::components::tasks::freshness::Freshness;
 use crate::components::tasks::stop::{StopControl, StopError};
-use crate::components::tasks::task_table::TaskTable;
+use crate::components::tasks::task_table::{TaskExport, TaskTable};
 use crate::live::{use_live_tasks, use_now_ms};
 use crate::server_fns::tasks::list_tasks;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use scanport_wire::hss::TaskListType;
+use scanport_wire::hss::{ListTasksResponse, TaskListType};
+use scanport_wire::live::TaskSnapshot;
 
-fn tasks_href(list: TaskListType, account: Option<&str>) -> String {
-    match account {
-        Some(id) => format!("/tasks?type={}&account={id}", list.as_str()),
-        None => format!("/tasks?type={}", list.as_str()),
-    }
-}
-
-/// `/tasks?type=image_scan|image_sync[&account=ID]`
+/// `/tasks?type=image_scan|image_sync[&account=ID][&filters…][&page=N]`
 #[component]
 pub fn TasksPage() -> impl IntoView {
     let query = use_query_map();
-    let list = Memo::new(move |_| {
-        query.with(|q| {
-            q.get("type")
-                .and_then(|t| TaskListType::parse(&t))
-                .unwrap_or_default()
-        })
-    });
-    let account = Memo::new(move |_| query.with(|q| q.get("account")));
+    let filters = Memo::new(move |_| query.with(TaskFilters::from_query));
+    let list = Memo::new(move |_| filters.with(|f| f.list));
+    let account = Memo::new(move |_| filters.with(|f| f.account.clone()));
+    let request = Memo::new(move |_| filters.with(TaskFilters::to_request));
     let first = Resource::new(
-        move || (account.get(), list.get()),
-        |(account, list)| list_tasks(account, list),
+        move || (account.get(), list.get(), request.get()),
+        |(account, list, request)| list_tasks(account, list, Some(request)),
     );
     // Stop calls need the account id: the chosen one, else the first
     // Huawei account (the one the list shows). A resource, so hydration
@@ -56,10 +48,17 @@ pub fn TasksPage() -> impl IntoView {
     let launched = Memo::new(move |_| query.with(|q| q.get("launched").is_some()));
     provide_context(OpenFailures(RwSignal::new(Vec::new())));
     let now = use_now_ms();
-    let refresh_href = Signal::derive(move || tasks_href(list.get(), account.get().as_deref()));
+    let refresh_href = Signal::derive(move || filters.with(|f| f.href(f.page)));
 
     let tab = move |kind: TaskListType, label: &'static str| {
-        let href = move || tasks_href(kind, account.get().as_deref());
+        let href = move || {
+            TaskFilters {
+                list: kind,
+                account: account.get(),
+                ..TaskFilters::default()
+            }
+            .href(1)
+        };
         let current = move || (list.get() == kind).then_some("page");
         view! {
             <a class="tab" href=href aria-current=current data-list=kind.as_str()>
@@ -81,6 +80,21 @@ pub fn TasksPage() -> impl IntoView {
                 "Scan launched. It appears here as soon as the service lists it (the list refreshes by itself)."
             </p>
         </Show>
+        {move || {
+            let f = filters.get();
+            let ignored = (!f.ignored.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="notice warn" role="status">
+                            "Not understood, so not applied: " {f.ignored.join(", ")} "."
+                        </p>
+                    }
+                });
+            view! {
+                <TaskFilterForm filters=f />
+                {ignored}
+            }
+        }}
         <StopError />
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading tasks…"</p> }>
             {move || Suspend::new(async move {
@@ -88,28 +102,41 @@ pub fn TasksPage() -> impl IntoView {
                 let stop_account = if operator { shown_account.await } else { None };
                 match first.await {
                     Ok(initial) => {
-                        // The stream's newest snapshot once it arrives; the
-                        // server-rendered one until then.
                         // Live data only once this part has hydrated: a
                         // stream event or clock tick arriving earlier would
                         // change the view while it is being hydrated.
                         let ready = RwSignal::new(false);
                         Effect::new(move |_| ready.set(true));
+                        // Each stream snapshot answers this view by the same
+                        // rules as the server; when it cannot (filters over
+                        // a list longer than the snapshot), the server's
+                        // answer stays and "Refresh" asks again.
                         let snapshot = Signal::derive(move || {
                             live.snapshot
                                 .get()
                                 .filter(|s| ready.get() && s.list == initial.list)
+                                .and_then(|s| {
+                                    let answer = request.with(|r| r.answer_from(&s.answer))?;
+                                    Some(TaskSnapshot { answer, ..s })
+                                })
                                 .unwrap_or_else(|| initial.clone())
                         });
                         let connection = Signal::derive(move || {
                             if ready.get() { live.connection.get() } else { crate::live::Connection::Static }
                         });
                         let now = Signal::derive(move || now.get().filter(|_| ready.get()));
+                        provide_context(TaskExport(filters.get_untracked()));
                         view! {
                             <Freshness snapshot now connection refresh_href />
                             {move || {
                                 let s = snapshot.get();
-                                view! { <TaskTable list=s.list answer=s.answer account=stop_account.clone() /> }
+                                let f = filters.get();
+                                let total = s.answer.total_num;
+                                view! {
+                                    <Summary filters=f.clone() answer=s.answer.clone() />
+                                    <TaskTable list=s.list answer=s.answer filtered=f.is_filtered() account=stop_account.clone() />
+                                    <Pager filters=f total />
+                                }
                             }}
                         }
                         .into_any()
@@ -119,4 +146,48 @@ pub fn TasksPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// "Tasks 21–40 of 57" and the CSV download of what the filters match.
+#[component]
+fn Summary(filters: TaskFilters, answer: ListTasksResponse) -> impl IntoView {
+    let total = answer.total_num;
+    let first = (filters.page - 1) * filters.per_page + 1;
+    let last = first - 1 + i64::try_from(answer.data_list.len()).unwrap_or(0);
+    let count = if answer.data_list.is_empty() {
+        format!("{total} tasks")
+    } else {
+        format!("Tasks {first}–{last} of {total}")
+    };
+    let csv = format!("/api/v1/export/tasks.csv?{}", filters.query_string(1));
+    view! {
+        <div class="list-summary">
+            <p class="count">{count}</p>
+            {(total > 0).then(|| view! {
+                <a class="download" href=csv download="">
+                    "Download CSV"
+                </a>
+            })}
+        </div>
+    }
+}
+
+/// Previous / next page links and where we are.
+#[component]
+fn Pager(filters: TaskFilters, total: i64) -> impl IntoView {
+    let pages = ((total + filters.per_page - 1) / filters.per_page).max(1);
+    if pages <= 1 && filters.page <= 1 {
+        return ().into_any();
+    }
+    let page = filters.page;
+    let prev = (page > 1).then(|| filters.href((page - 1).min(pages)));
+    let next = (page < pages).then(|| filters.href(page + 1));
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+            <span class="page-of">{format!("Page {page} of {pages}")}</span>
+            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+        </nav>
+    }
+    .into_any()
 }

@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use scanport_wire::hss::{
     BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ListImagesRequest,
     ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest,
-    ListTasksResponse, ScanStatus, SynchronizeRequest, SynchronizeResponse, TaskStatusFilter,
+    ListTasksResponse, ScanStatus, SynchronizeRequest, SynchronizeResponse,
 };
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
@@ -197,33 +197,8 @@ async fn list_tasks(State(state): State<Arc<SandboxState>>, request: Request) ->
         .iter()
         .filter(|t| t.list == req.r#type)
         .map(|t| &t.info)
-        .filter(|t| {
-            req.task_type
-                .is_none_or(|ty| t.task_type.as_deref() == Some(ty.as_str()))
-        })
-        .filter(|t| req.task_id.as_ref().is_none_or(|id| &t.task_id == id))
-        .filter(|t| {
-            req.task_name
-                .as_ref()
-                .is_none_or(|n| t.task_name.contains(n.as_str()))
-        })
-        .filter(|t| match req.task_status {
-            None => true,
-            Some(TaskStatusFilter::Scanning) => (0..100).contains(&t.task_status),
-            Some(TaskStatusFilter::Finished) => !(0..100).contains(&t.task_status),
-        })
-        .filter(|t| {
-            req.create_time
-                .is_none_or(|c| t.begin_time.unwrap_or(0) >= c)
-        })
-        .filter(|t| {
-            req.end_time
-                .is_none_or(|e| t.end_time.is_some_and(|end| end <= e))
-        })
-        .filter(|t| {
-            req.scan_scope
-                .is_none_or(|s| t.scan_scope.unwrap_or(0) & s != 0)
-        })
+        // The console answers from snapshots with the same rules.
+        .filter(|t| req.matches(t))
         .cloned()
         .collect();
     matching.sort_by_key(|t| std::cmp::Reverse(t.begin_time));

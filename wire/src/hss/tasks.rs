@@ -110,6 +110,103 @@ impl ListTasksRequest {
     }
 }
 
+impl ListTasksRequest {
+    /// Whether any filter beyond the list type is set (paging aside).
+    pub fn has_filters(&self) -> bool {
+        let Self {
+            r#type: _,
+            enterprise_project_id,
+            global_image_type,
+            offset: _,
+            limit: _,
+            task_type,
+            task_name,
+            task_id,
+            create_time,
+            end_time,
+            task_status,
+            scan_scope,
+        } = self;
+        enterprise_project_id.is_some()
+            || global_image_type.is_some()
+            || task_type.is_some()
+            || task_name.is_some()
+            || task_id.is_some()
+            || create_time.is_some()
+            || end_time.is_some()
+            || task_status.is_some()
+            || scan_scope.is_some()
+    }
+
+    /// Whether a task passes the filters, read the way the service reads
+    /// them: `task_name` is a fuzzy (substring) match, `create_time` the
+    /// earliest start, `end_time` the latest end, `scan_scope` any shared
+    /// risk type. `enterprise_project_id` cannot be judged from a task.
+    pub fn matches(&self, task: &ImageScanTaskInfo) -> bool {
+        self.task_type
+            .is_none_or(|ty| task.task_type.as_deref() == Some(ty.as_str()))
+            && self
+                .global_image_type
+                .is_none_or(|ty| task.image_type.as_deref() == Some(ty.as_str()))
+            && self.task_id.as_ref().is_none_or(|id| &task.task_id == id)
+            && self
+                .task_name
+                .as_ref()
+                .is_none_or(|n| task.task_name.contains(n.as_str()))
+            && match self.task_status {
+                None => true,
+                Some(TaskStatusFilter::Scanning) => (0..100).contains(&task.task_status),
+                Some(TaskStatusFilter::Finished) => !(0..100).contains(&task.task_status),
+            }
+            && self
+                .create_time
+                .is_none_or(|c| task.begin_time.unwrap_or(0) >= c)
+            && self
+                .end_time
+                .is_none_or(|e| task.end_time.is_some_and(|end| end > 0 && end <= e))
+            && self
+                .scan_scope
+                .is_none_or(|s| task.scan_scope.unwrap_or(0) & s != 0)
+    }
+
+    /// This query answered from `snapshot` (the newest tasks of the same
+    /// list), when the snapshot holds everything the answer needs: the
+    /// whole list, or (without filters) at least the requested page.
+    /// `None` means only the service can answer.
+    pub fn answer_from(&self, snapshot: &ListTasksResponse) -> Option<ListTasksResponse> {
+        let held = snapshot.data_list.len();
+        let complete = usize::try_from(snapshot.total_num).is_ok_and(|total| total <= held);
+        let offset = usize::try_from(self.offset.unwrap_or(0)).unwrap_or(usize::MAX);
+        let limit = usize::try_from(self.limit.unwrap_or(DEFAULT_LIMIT)).unwrap_or(0);
+        if self.enterprise_project_id.is_some() {
+            return None;
+        }
+        if !complete && (self.has_filters() || offset.saturating_add(limit) > held) {
+            return None;
+        }
+        let mut total = 0usize;
+        let mut page = Vec::new();
+        for task in snapshot.data_list.iter().filter(|t| self.matches(t)) {
+            if total >= offset && page.len() < limit {
+                page.push(task.clone());
+            }
+            total += 1;
+        }
+        let total_num = if complete || self.has_filters() {
+            i64::try_from(total).unwrap_or(i64::MAX)
+        } else {
+            snapshot.total_num
+        };
+        Some(ListTasksResponse {
+            total_num,
+            data_list: page,
+        })
+    }
+}
+
+/// The service's page size when `limit` is not given.
+pub const DEFAULT_LIMIT: i64 = 10;
+
 /// Answer of `GET /image/tasks`. Every field defaults, so a service that
 /// adds or omits a field does not break the console.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -247,6 +344,109 @@ mod tests {
         let good = r#"{"type": "image_sync", "task_type": "manualSync"}"#;
         let req: ListTasksRequest = serde_json::from_str(good).expect("parses");
         assert_eq!(req.task_type, Some(TaskType::ManualSync));
+    }
+
+    fn task(id: &str, status: i64, begin: i64) -> ImageScanTaskInfo {
+        ImageScanTaskInfo {
+            task_id: id.to_owned(),
+            task_name: format!("scan {id}"),
+            task_status: status,
+            begin_time: Some(begin),
+            task_type: Some("manual".to_owned()),
+            scan_scope: Some(0x000f_0000),
+            ..ImageScanTaskInfo::default()
+        }
+    }
+
+    fn snapshot(tasks: Vec<ImageScanTaskInfo>, total: i64) -> ListTasksResponse {
+        ListTasksResponse {
+            total_num: total,
+            data_list: tasks,
+        }
+    }
+
+    #[test]
+    fn a_complete_snapshot_answers_filters_and_pages() {
+        let all: Vec<_> = (0..25)
+            .map(|i| {
+                task(
+                    &format!("t{i}"),
+                    if i % 2 == 0 { 100 } else { 40 },
+                    1000 - i,
+                )
+            })
+            .collect();
+        let snap = snapshot(all, 25);
+        let mut req = ListTasksRequest::new(TaskListType::ImageScan);
+        req.task_status = Some(TaskStatusFilter::Scanning);
+        req.limit = Some(10);
+        req.offset = Some(10);
+        let answer = req.answer_from(&snap).expect("complete snapshot answers");
+        assert_eq!(answer.total_num, 12, "12 odd tasks are running");
+        assert_eq!(answer.data_list.len(), 2);
+        assert_eq!(answer.data_list[0].task_id, "t21");
+        req.task_name = Some("t2".to_owned());
+        req.offset = None;
+        let ids: Vec<_> = req
+            .answer_from(&snap)
+            .expect("answers")
+            .data_list
+            .into_iter()
+            .map(|t| t.task_id)
+            .collect();
+        assert_eq!(ids, ["t21", "t23"], "fuzzy name match, running only");
+    }
+
+    #[test]
+    fn an_incomplete_snapshot_answers_only_unfiltered_pages_it_holds() {
+        let held: Vec<_> = (0..200)
+            .map(|i| task(&format!("t{i}"), 100, 1000 - i))
+            .collect();
+        let snap = snapshot(held, 450);
+        let mut req = ListTasksRequest::new(TaskListType::ImageScan);
+        req.limit = Some(50);
+        req.offset = Some(150);
+        let page = req.answer_from(&snap).expect("page inside the snapshot");
+        assert_eq!(
+            page.total_num, 450,
+            "the service's total, not the snapshot's"
+        );
+        assert_eq!(page.data_list.len(), 50);
+        req.offset = Some(160);
+        assert!(
+            req.answer_from(&snap).is_none(),
+            "runs past what the snapshot holds"
+        );
+        req.offset = None;
+        req.task_status = Some(TaskStatusFilter::Finished);
+        assert!(
+            req.answer_from(&snap).is_none(),
+            "filters need the whole list"
+        );
+    }
+
+    #[test]
+    fn time_and_scope_filters_read_like_the_service() {
+        let mut done = task("a", 100, 5_000);
+        done.end_time = Some(9_000);
+        let running = task("b", 50, 7_000);
+        let mut req = ListTasksRequest::new(TaskListType::ImageScan);
+        req.create_time = Some(6_000);
+        assert!(!req.matches(&done) && req.matches(&running));
+        req.create_time = None;
+        req.end_time = Some(10_000);
+        assert!(
+            req.matches(&done) && !req.matches(&running),
+            "no end yet: not ended before"
+        );
+        req.end_time = None;
+        req.scan_scope = Some(0x0000_0f00);
+        assert!(
+            !req.matches(&done),
+            "malicious files only; task scanned vulnerabilities"
+        );
+        req.scan_scope = Some(0x000f_0f00);
+        assert!(req.matches(&done));
     }
 
     #[test]

@@ -61,7 +61,14 @@ fn is_open(_: &leptos::ev::Event) -> Option<bool> {
 /// A task's failed images, expandable (a `<details>`, so it works without
 /// JavaScript): a count per reason, then each image.
 #[component]
-pub fn FailedImages(task_id: String, images: Vec<FailedImage>, columns: usize) -> impl IntoView {
+pub fn FailedImages(
+    task_id: String,
+    images: Vec<FailedImage>,
+    columns: usize,
+    /// Where this task's failed images download as CSV.
+    #[prop(optional_no_strip)]
+    csv: Option<String>,
+) -> impl IntoView {
     let open_set = use_context::<OpenFailures>().map(|o| o.0);
     let open = {
         let id = task_id.clone();
@@ -93,6 +100,7 @@ pub fn FailedImages(task_id: String, images: Vec<FailedImage>, columns: usize) -
                         {format!("{count} failed image{}: ", if count == 1 { "" } else { "s" })}
                         <span class="reasons">{summary}</span>
                     </summary>
+                    {csv.map(|href| view! { <a class="download" href=href download="">"Download failed images (CSV)"</a> })}
                     {groups
                         .into_iter()
                         .map(|(reason, list)| {

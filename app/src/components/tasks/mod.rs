@@ -1,4 +1,5 @@
 pub mod failed_images;
+pub mod filters;
 pub mod freshness;
 pub mod progress_bar;
 pub mod stop;

@@ -1,20 +1,24 @@
 use super::failed_images::FailedImages;
+use super::filters::TaskFilters;
 use super::progress_bar::ProgressBar;
 use super::stop::StopButton;
 use crate::components::common::moment::Moment;
 use leptos::prelude::*;
-use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType};
+use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType, TaskType};
 
 fn task_type_label(value: Option<&str>) -> String {
     match value {
-        Some("cycle") => "Scheduled".to_owned(),
-        Some("manual") => "Manual".to_owned(),
-        Some("autoSync") => "Automatic sync".to_owned(),
-        Some("manualSync") => "Manual sync".to_owned(),
-        Some(other) => other.to_owned(),
+        Some(text) => TaskType::parse(text).map_or_else(
+            || text.to_owned(),
+            |t| super::filters::task_type_label(t).to_owned(),
+        ),
         None => "—".to_owned(),
     }
 }
+
+/// The page's filters, for the download links rows offer.
+#[derive(Debug, Clone)]
+pub struct TaskExport(pub TaskFilters);
 
 /// The tasks of one list, newest first as the service returns them.
 /// `account`: where Stop buttons send their call (shown when the page
@@ -23,8 +27,17 @@ fn task_type_label(value: Option<&str>) -> String {
 pub fn TaskTable(
     list: TaskListType,
     answer: ListTasksResponse,
+    /// Whether filters narrow the list (changes what "empty" means).
+    #[prop(optional)]
+    filtered: bool,
     #[prop(optional_no_strip)] account: Option<String>,
 ) -> impl IntoView {
+    if answer.data_list.is_empty() && filtered {
+        return view! {
+            <p class="empty">"No task matches these filters. Clear a filter to see more."</p>
+        }
+        .into_any();
+    }
     if answer.data_list.is_empty() {
         let what = match list {
             TaskListType::ImageScan => {
@@ -34,10 +47,7 @@ pub fn TaskTable(
         };
         return view! { <p class="empty">{what}</p> }.into_any();
     }
-    let shown = answer.data_list.len();
-    let total = answer.total_num;
     view! {
-        <p class="count">{format!("{shown} of {total} tasks")}</p>
         <div class="table-wrap">
             <table class="tasks" data-list=list.as_str()>
                 <thead>
@@ -94,7 +104,14 @@ fn TaskRow(task: ImageScanTaskInfo, list: TaskListType, account: Option<String>)
         .filter(|_| running)
         .map(|m| view! { <span class="remaining">{format!("{m} min left")}</span> });
     let failures = (!task.failed_images.is_empty()).then(|| {
-        view! { <FailedImages task_id=task.task_id.clone() images=task.failed_images.clone() columns=COLUMNS /> }.into_any()
+        let csv = use_context::<TaskExport>().map(|TaskExport(f)| {
+            let mut query = format!("type={}&task_id={}", f.list.as_str(), crate::format::url_encode(&task.task_id));
+            if let Some(a) = &f.account {
+                query.push_str(&format!("&account={}", crate::format::url_encode(a)));
+            }
+            format!("/api/v1/export/failed-images.csv?{query}")
+        });
+        view! { <FailedImages task_id=task.task_id.clone() images=task.failed_images.clone() columns=COLUMNS csv /> }.into_any()
     });
     view! {
         <tr class="task" data-task-id=task.task_id.clone()>
