@@ -1,7 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import path from 'node:path';
 import { EMBEDDED_URL, authState } from '../fixtures/env';
-import { jsEnabled } from '../fixtures/hydration';
 
 // Screenshots of every page, light and dark, desktop and phone width, into
 // end2end/screenshots/ (see the README). Each shot also checks that the
@@ -35,7 +34,7 @@ async function settle(page: Page) {
 }
 
 test.describe('screenshots', () => {
-  test.skip(({}, info) => !jsEnabled(info), 'taken once, from the hydrated app');
+  test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, 'taken once, from the hydrated app');
 
   for (const p of PAGES) {
     test(`${p.name}: light and dark, desktop and 375 px`, async ({ browser }) => {
