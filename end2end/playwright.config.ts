@@ -53,7 +53,9 @@ export default defineConfig({
   webServer: [
     {
       // A standalone sandbox that only accepts the canary credentials.
-      command: `${SERVER_BIN} sandbox --listen 127.0.0.1:${PORTS.sandbox} --no-rate-limits`,
+      // Slow enough (12 s an image) that its running scan is still running
+      // when the task tests come, minutes into the suite.
+      command: `${SERVER_BIN} sandbox --listen 127.0.0.1:${PORTS.sandbox} --no-rate-limits --pace-ms 12000`,
       env: { SANDBOX_HUAWEI_AK: CANARY.ak, SANDBOX_HUAWEI_SK: CANARY.sk, SCANPORT_LOG: 'warn' },
       url: `http://127.0.0.1:${PORTS.sandbox}/v5/p/image/tasks`,
       ignoreHTTPSErrors: true,
