@@ -24,11 +24,53 @@ pub struct Loaded {
     /// Every Tencent account, to switch between.
     pub tencent: Vec<AccountInfo>,
     /// Why the `?account=` asked for is not the one shown.
-    pub note: Option<String>,
+    pub note: Option<Note>,
     pub task: TimingScanTask,
     /// When it was read: the next run is computed from this moment, so
     /// the server's rendering and the hydrated page agree.
     pub now_ms: i64,
+}
+
+/// Why the page shows another account than the `?account=` asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Note {
+    /// The account exists but is not a Tencent one.
+    NotTencent {
+        asked: String,
+        provider: Provider,
+        shown: String,
+    },
+    /// There is no such account.
+    Unknown { asked: String, shown: String },
+}
+
+impl Note {
+    /// The note in `locale`.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            Self::NotTencent {
+                asked,
+                provider,
+                shown,
+            } => {
+                let provider = match provider {
+                    Provider::Huawei => td_string!(locale, provider_huawei_long),
+                    Provider::Tencent => td_string!(locale, provider_tencent_long),
+                };
+                td_string!(
+                    locale,
+                    schedule_note_not_tencent,
+                    asked = asked,
+                    provider = provider,
+                    shown = shown
+                )
+                .to_string()
+            }
+            Self::Unknown { asked, shown } => {
+                td_string!(locale, schedule_note_unknown, asked = asked, shown = shown).to_string()
+            }
+        }
+    }
 }
 
 /// Now, in ms since the epoch: the server's clock while rendering, the
@@ -56,7 +98,7 @@ fn now_ms() -> i64 {
 fn choose(
     all: &[AccountInfo],
     asked: Option<&str>,
-) -> Option<(AccountInfo, Vec<AccountInfo>, Option<String>)> {
+) -> Option<(AccountInfo, Vec<AccountInfo>, Option<Note>)> {
     let tencent: Vec<AccountInfo> = all
         .iter()
         .filter(|a| a.provider == Provider::Tencent)
@@ -69,16 +111,18 @@ fn choose(
             Some(a) if a.provider == Provider::Tencent => (a.clone(), None),
             Some(a) => (
                 first.clone(),
-                Some(format!(
-                    "{} is a {} account; schedules are a Tencent Cloud TCSS feature. Showing {}.",
-                    a.id,
-                    a.provider.label(),
-                    first.id
-                )),
+                Some(Note::NotTencent {
+                    asked: a.id.clone(),
+                    provider: a.provider,
+                    shown: first.id.clone(),
+                }),
             ),
             None => (
                 first.clone(),
-                Some(format!("There is no account “{id}”. Showing {}.", first.id)),
+                Some(Note::Unknown {
+                    asked: id.to_owned(),
+                    shown: first.id.clone(),
+                }),
             ),
         },
     };
@@ -152,7 +196,7 @@ pub fn SchedulePage() -> impl IntoView {
                             }
                         });
                         view! {
-                            {note.map(|n| view! { <p class="notice warn" role="status">{n}</p> })}
+                            {note.map(|n| view! { <p class="notice warn" role="status">{move || n.text(i18n.get_locale())}</p> })}
                             <p class="schedule-account">
                                 {t!(i18n, schedule_account)}" " <code>{account.id.clone()}</code>
                                 <span class="account-meta">{crate::components::layout::describe(i18n, &account)}</span>
@@ -211,13 +255,15 @@ mod tests {
         assert_eq!(pick(Some("tc-2")), Some(("tc-2".into(), 2, None)));
         let (id, _, note) = pick(Some("hw")).expect("a Tencent account");
         assert_eq!(id, "tc-1");
+        let note = note.expect("a note");
         assert!(
-            note.expect("a note")
+            note.text(Locale::en)
                 .starts_with("hw is a Huawei Cloud HSS account")
         );
+        assert!(note.text(Locale::zh).starts_with("hw 是华为云 HSS 账号"));
         let (_, _, note) = pick(Some("nope")).expect("a Tencent account");
         assert_eq!(
-            note.as_deref(),
+            note.map(|n| n.text(Locale::en)).as_deref(),
             Some("There is no account “nope”. Showing tc-1.")
         );
         assert_eq!(choose(&all[..1], None), None);

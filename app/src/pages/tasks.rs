@@ -7,6 +7,7 @@ use crate::components::tasks::filters::{TaskFilterForm, TaskFilters};
 use crate::components::tasks::freshness::Freshness;
 use crate::components::tasks::stop::{StopControl, StopError};
 use crate::components::tasks::task_table::{TaskExport, TaskTable};
+use crate::i18n::*;
 use crate::live::{use_live_tasks, use_now_ms};
 use crate::server_fns::tasks::list_tasks;
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ use scanport_wire::live::TaskSnapshot;
 /// `/tasks?type=image_scan|image_sync[&account=ID][&filters…][&page=N]`
 #[component]
 pub fn TasksPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(TaskFilters::from_query));
     let list = Memo::new(move |_| filters.with(|f| f.list));
@@ -50,7 +52,7 @@ pub fn TasksPage() -> impl IntoView {
     let now = use_now_ms();
     let refresh_href = Signal::derive(move || filters.with(|f| f.href(f.page)));
 
-    let tab = move |kind: TaskListType, label: &'static str| {
+    let tab = move |kind: TaskListType| {
         let href = move || {
             TaskFilters {
                 list: kind,
@@ -60,6 +62,10 @@ pub fn TasksPage() -> impl IntoView {
             .href(1)
         };
         let current = move || (list.get() == kind).then_some("page");
+        let label = move || match kind {
+            TaskListType::ImageScan => t_string!(i18n, tasks_tab_scan),
+            TaskListType::ImageSync => t_string!(i18n, tasks_tab_sync),
+        };
         view! {
             <a class="tab" href=href aria-current=current data-list=kind.as_str()>
                 {label}
@@ -69,24 +75,34 @@ pub fn TasksPage() -> impl IntoView {
 
     view! {
         <div class="page-head">
-            <h1>"Tasks"</h1>
-            <nav class="tabs" aria-label="Task list">
-                {tab(TaskListType::ImageScan, "Scan tasks")}
-                {tab(TaskListType::ImageSync, "Sync tasks")}
+            <h1>{t!(i18n, nav_tasks)}</h1>
+            <nav class="tabs" aria-label=move || t_string!(i18n, tasks_lists)>
+                {tab(TaskListType::ImageScan)}
+                {tab(TaskListType::ImageSync)}
             </nav>
         </div>
         <Show when=move || launched.get()>
             <p class="notice ok" role="status">
-                "Scan launched. It appears here as soon as the service lists it (the list refreshes by itself)."
+                {t!(i18n, tasks_launched)}
             </p>
         </Show>
         {move || {
             let f = filters.get();
-            let ignored = (!f.ignored.is_empty())
+            let ignored = (!f.not_understood.is_empty())
                 .then(|| {
+                    let items = f.not_understood.clone();
+                    let text = move || {
+                        let locale = i18n.get_locale();
+                        let list = items
+                            .iter()
+                            .map(|i| i.text(locale))
+                            .collect::<Vec<_>>()
+                            .join(td_string!(locale, list_separator));
+                        td_string!(locale, tasks_not_understood, list = list).to_string()
+                    };
                     view! {
                         <p class="notice warn" role="status">
-                            "Not understood, so not applied: " {f.ignored.join(", ")} "."
+                            {text}
                         </p>
                     }
                 });
@@ -96,7 +112,7 @@ pub fn TasksPage() -> impl IntoView {
             }
         }}
         <StopError />
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading tasks…"</p> }>
+        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, tasks_loading)}</p> }>
             {move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(scanport_wire::portal::Role::Operator));
                 let stop_account = if operator { shown_account.await } else { None };
@@ -151,13 +167,17 @@ pub fn TasksPage() -> impl IntoView {
 /// "Tasks 21–40 of 57" and the CSV download of what the filters match.
 #[component]
 fn Summary(filters: TaskFilters, answer: ListTasksResponse) -> impl IntoView {
+    let i18n = use_i18n();
     let total = answer.total_num;
     let first = (filters.page - 1) * filters.per_page + 1;
     let last = first - 1 + i64::try_from(answer.data_list.len()).unwrap_or(0);
-    let count = if answer.data_list.is_empty() {
-        format!("{total} tasks")
-    } else {
-        format!("Tasks {first}–{last} of {total}")
+    let empty = answer.data_list.is_empty();
+    let count = move || {
+        if empty {
+            t_string!(i18n, tasks_count_total, total = total).to_string()
+        } else {
+            t_string!(i18n, tasks_count, first = first, last = last, total = total).to_string()
+        }
     };
     let csv = format!("/api/v1/export/tasks.csv?{}", filters.query_string(1));
     view! {
@@ -165,7 +185,7 @@ fn Summary(filters: TaskFilters, answer: ListTasksResponse) -> impl IntoView {
             <p class="count">{count}</p>
             {(total > 0).then(|| view! {
                 <a class="download" href=csv download="">
-                    "Download CSV"
+                    {t!(i18n, tasks_download_csv)}
                 </a>
             })}
         </div>
@@ -175,6 +195,7 @@ fn Summary(filters: TaskFilters, answer: ListTasksResponse) -> impl IntoView {
 /// Previous / next page links and where we are.
 #[component]
 fn Pager(filters: TaskFilters, total: i64) -> impl IntoView {
+    let i18n = use_i18n();
     let pages = ((total + filters.per_page - 1) / filters.per_page).max(1);
     if pages <= 1 && filters.page <= 1 {
         return ().into_any();
@@ -183,10 +204,12 @@ fn Pager(filters: TaskFilters, total: i64) -> impl IntoView {
     let prev = (page > 1).then(|| filters.href((page - 1).min(pages)));
     let next = (page < pages).then(|| filters.href(page + 1));
     view! {
-        <nav class="pager" aria-label="Pages">
-            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-            <span class="page-of">{format!("Page {page} of {pages}")}</span>
-            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+        <nav class="pager" aria-label=move || t_string!(i18n, pager_label)>
+            {prev.map(|href| view! { <a href=href rel="prev">{t!(i18n, pager_prev)}</a> })}
+            <span class="page-of">
+                {move || t_string!(i18n, pager_page_of, page = page, pages = pages).to_string()}
+            </span>
+            {next.map(|href| view! { <a href=href rel="next">{t!(i18n, pager_next)}</a> })}
         </nav>
     }
     .into_any()

@@ -3,17 +3,27 @@
 
 use super::feedback::{field_of, sentence, use_interactive};
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::server_fns::admin::AddUser;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use scanport_wire::portal::Role;
 
-/// A role's name in the page.
-pub fn role_label(role: Role) -> &'static str {
+/// A role's name in the page, as a choice: `Viewer`.
+pub fn role_label(locale: Locale, role: Role) -> &'static str {
     match role {
-        Role::Viewer => "Viewer",
-        Role::Operator => "Operator",
-        Role::Admin => "Admin",
+        Role::Viewer => td_string!(locale, role_choice_viewer),
+        Role::Operator => td_string!(locale, role_choice_operator),
+        Role::Admin => td_string!(locale, role_choice_admin),
+    }
+}
+
+/// A role's name within a sentence or badge: `viewer`.
+pub fn role_word(locale: Locale, role: Role) -> &'static str {
+    match role {
+        Role::Viewer => td_string!(locale, role_viewer),
+        Role::Operator => td_string!(locale, role_operator),
+        Role::Admin => td_string!(locale, role_admin),
     }
 }
 
@@ -28,29 +38,30 @@ fn field(err: &AppError) -> &str {
 
 /// The server's rules, checked first for a quicker answer (the server
 /// checks again).
-fn check(name: &str, password: &str) -> Option<(&'static str, String)> {
+fn check(locale: Locale, name: &str, password: &str) -> Option<(&'static str, String)> {
     let refuse = |field, message: &str| Some((field, message.to_owned()));
     if name.is_empty() {
-        return refuse("name", "Enter a name.");
+        return refuse("name", td_string!(locale, user_err_name_empty));
     }
     if name.chars().count() > 64 {
-        return refuse("name", "Use at most 64 characters.");
+        return refuse("name", td_string!(locale, user_err_name_long));
     }
     if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
-        return refuse("name", "Use only letters, digits and . _ - @");
+        return refuse("name", td_string!(locale, user_err_name_chars));
     }
     match password.chars().count() {
-        0..8 => refuse("password", "Use at least 8 characters."),
-        129.. => refuse("password", "Use at most 128 characters."),
+        0..8 => refuse("password", td_string!(locale, user_err_password_short)),
+        129.. => refuse("password", td_string!(locale, user_err_password_long)),
         _ => None,
     }
 }
 
 #[component]
 pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
+    let i18n = use_i18n();
     let interactive = use_interactive();
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -80,11 +91,10 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
     let form_error = error_in("form");
     let added = move || match result.get() {
         _ if local_error.get().is_some() => None,
-        Some(Ok(user)) => Some(format!(
-            "Added {} as {}. They can sign in now.",
-            user.name,
-            user.role.as_str()
-        )),
+        Some(Ok(user)) => {
+            let role = role_word(i18n.get_locale(), user.role);
+            Some(t_string!(i18n, user_added, name = &user.name, role = role).to_string())
+        }
         _ => None,
     };
 
@@ -95,7 +105,7 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
         }
         let typed = name.get_untracked().trim().to_owned();
         let secret = password.get_untracked();
-        if let Some(refusal) = check(&typed, &secret) {
+        if let Some(refusal) = check(i18n.get_locale_untracked(), &typed, &secret) {
             local_error.set(Some(refusal));
             return;
         }
@@ -118,10 +128,10 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
 
     view! {
         <form class="admin-form" aria-labelledby="add-user-title" on:submit=on_submit novalidate>
-            <h3 id="add-user-title">"Add a user"</h3>
+            <h3 id="add-user-title">{t!(i18n, user_add_title)}</h3>
             <div class="fields">
                 <div class="field">
-                    <label for="new-user-name">"Name"</label>
+                    <label for="new-user-name">{t!(i18n, login_name)}</label>
                     <input
                         id="new-user-name"
                         name="name"
@@ -133,11 +143,11 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
                         aria-describedby=described("new-user-name-hint", "new-user-name-error", name_error)
                         bind:value=name
                     />
-                    <p id="new-user-name-hint" class="hint">"Letters, digits and . _ - @"</p>
+                    <p id="new-user-name-hint" class="hint">{t!(i18n, user_name_hint)}</p>
                     {move || name_error.get().map(|m| view! { <p id="new-user-name-error" class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div class="field">
-                    <label for="new-user-password">"Password"</label>
+                    <label for="new-user-password">{t!(i18n, login_password)}</label>
                     <input
                         id="new-user-password"
                         name="password"
@@ -150,11 +160,11 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
                         aria-describedby=described("new-user-password-hint", "new-user-password-error", password_error)
                         bind:value=password
                     />
-                    <p id="new-user-password-hint" class="hint">"8 to 128 characters; tell it to them privately."</p>
+                    <p id="new-user-password-hint" class="hint">{t!(i18n, user_password_hint)}</p>
                     {move || password_error.get().map(|m| view! { <p id="new-user-password-error" class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div class="field">
-                    <label for="new-user-role">"Role"</label>
+                    <label for="new-user-role">{t!(i18n, user_role)}</label>
                     <select
                         id="new-user-role"
                         name="role"
@@ -170,19 +180,25 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
                             .map(|r| {
                                 view! {
                                     <option value=r.as_str() selected=move || role.get() == r>
-                                        {role_label(r)}
+                                        {role_label(i18n.get_locale_untracked(), r)}
                                     </option>
                                 }
                             })
                             .collect_view()}
                     </select>
-                    <p id="new-user-role-hint" class="hint">"Viewers read; operators also scan and sync; admins also manage users."</p>
+                    <p id="new-user-role-hint" class="hint">{t!(i18n, user_role_hint)}</p>
                     {move || role_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
             </div>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || !interactive.get()>
-                    {move || if pending.get() { "Adding…" } else { "Add user" }}
+                    {move || {
+                        if pending.get() {
+                            t_string!(i18n, user_adding)
+                        } else {
+                            t_string!(i18n, user_add)
+                        }
+                    }}
                 </button>
                 <div class="form-result" aria-live="polite">
                     {move || form_error.get().map(|m| view! { <p class="field-error">{m}</p> })}

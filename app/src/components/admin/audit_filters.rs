@@ -2,6 +2,7 @@
 //! (`/admin?actor=ada&outcome=failed&from=2026-11-01&page=2`), so a reload
 //! or a shared link shows the same rows, with or without JavaScript.
 
+use crate::i18n::*;
 use leptos_router::params::ParamsMap;
 use scanport_wire::portal::{AuditQuery, Outcome};
 
@@ -163,14 +164,21 @@ impl AuditFilters {
     }
 }
 
-/// `1–50 of 123` for a page of `shown` rows.
-pub fn range_text(page: u32, shown: usize, total: i64) -> String {
+/// `1–50 of 123` for a page of `shown` rows, in `locale`.
+pub fn range_text(locale: Locale, page: u32, shown: usize, total: i64) -> String {
     if shown == 0 {
-        return format!("0 of {total}");
+        return td_string!(locale, audit_range_none, total = total).to_string();
     }
     let first = i64::from(page.max(1) - 1) * i64::from(PAGE_SIZE) + 1;
     let last = first + shown as i64 - 1;
-    format!("{first}\u{2013}{last} of {total}")
+    td_string!(
+        locale,
+        audit_range,
+        first = first,
+        last = last,
+        total = total
+    )
+    .to_string()
 }
 
 /// How many pages `total` rows take (at least 1).
@@ -317,9 +325,10 @@ mod tests {
 
     #[test]
     fn counts_pages() {
-        assert_eq!(range_text(1, 50, 123), "1\u{2013}50 of 123");
-        assert_eq!(range_text(3, 23, 123), "101\u{2013}123 of 123");
-        assert_eq!(range_text(1, 0, 0), "0 of 0");
+        assert_eq!(range_text(Locale::en, 1, 50, 123), "1\u{2013}50 of 123");
+        assert_eq!(range_text(Locale::en, 3, 23, 123), "101\u{2013}123 of 123");
+        assert_eq!(range_text(Locale::en, 1, 0, 0), "0 of 0");
+        assert_eq!(range_text(Locale::es, 1, 50, 123), "1\u{2013}50 de 123");
         assert_eq!(page_count(0), 1);
         assert_eq!(page_count(50), 1);
         assert_eq!(page_count(51), 2);

@@ -1,9 +1,11 @@
 //! Creating an API token for a user, and showing it the one time it can
 //! be shown.
 
+use super::add_user_form::role_word;
 use super::data::AdminData;
 use super::feedback::{field_of, sentence, use_interactive};
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::server_fns::admin::{CreateToken, NewToken};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
@@ -24,17 +26,15 @@ fn field(err: &AppError) -> &str {
     }
 }
 
-/// `Ok(None)` for empty (never expires), the days, or why not.
-fn parse_days(text: &str) -> Result<Option<u32>, String> {
+/// `Ok(None)` for empty (never expires), the days, or why not (in `locale`).
+fn parse_days(locale: Locale, text: &str) -> Result<Option<u32>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
     match text.parse::<u32>() {
         Ok(days) if (1..=MAX_EXPIRY_DAYS).contains(&days) => Ok(Some(days)),
-        _ => Err(format!(
-            "Enter whole days from 1 to {MAX_EXPIRY_DAYS}, or leave it empty."
-        )),
+        _ => Err(td_string!(locale, token_err_days, max = MAX_EXPIRY_DAYS).to_string()),
     }
 }
 
@@ -43,6 +43,7 @@ pub fn CreateTokenForm(
     data: Resource<AdminData>,
     create: ServerAction<CreateToken>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let interactive = use_interactive();
     let user = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
@@ -77,10 +78,19 @@ pub fn CreateTokenForm(
         }
         let chosen = user.get_untracked();
         let text = label.get_untracked().trim().to_owned();
-        match parse_days(&expires.get_untracked()) {
-            _ if chosen.is_empty() => local_error.set(Some(("user", "Choose a user.".to_owned()))),
+        let locale = i18n.get_locale_untracked();
+        match parse_days(locale, &expires.get_untracked()) {
+            _ if chosen.is_empty() => {
+                local_error.set(Some((
+                    "user",
+                    td_string!(locale, token_err_user).to_owned(),
+                )));
+            }
             _ if text.is_empty() => {
-                local_error.set(Some(("label", "Give the token a label.".to_owned())));
+                local_error.set(Some((
+                    "label",
+                    td_string!(locale, token_err_label).to_owned(),
+                )));
             }
             Err(message) => local_error.set(Some(("expires", message))),
             Ok(expires_days) => {
@@ -96,20 +106,21 @@ pub fn CreateTokenForm(
 
     view! {
         <form class="admin-form" aria-labelledby="create-token-title" on:submit=on_submit novalidate>
-            <h3 id="create-token-title">"Create a token"</h3>
+            <h3 id="create-token-title">{t!(i18n, token_create_title)}</h3>
             <div class="fields">
                 <div class="field">
-                    <label for="token-user">"User"</label>
+                    <label for="token-user">{t!(i18n, token_user)}</label>
                     // The whole select inside the Transition, not the options
                     // alone: a Suspense inside a <select> does not hydrate.
-                    <Transition fallback=|| {
+                    <Transition fallback=move || {
                         view! {
                             <select id="token-user" name="user" disabled>
-                                <option>"Loading users…"</option>
+                                <option>{t_string!(i18n, admin_loading_users)}</option>
                             </select>
                         }
                     }>
                         {move || Suspend::new(async move {
+                            let locale = i18n.get_locale_untracked();
                             let options = data
                                 .await
                                 .users
@@ -118,10 +129,13 @@ pub fn CreateTokenForm(
                                 .map(|u| {
                                     let name = u.name.clone();
                                     let chosen = name.clone();
+                                    let role = role_word(locale, u.role);
                                     let text = if u.disabled {
-                                        format!("{} ({}, disabled)", u.name, u.role.as_str())
+                                        td_string!(locale, token_user_disabled, name = &u.name, role = role)
+                                            .to_string()
                                     } else {
-                                        format!("{} ({})", u.name, u.role.as_str())
+                                        td_string!(locale, token_user_option, name = &u.name, role = role)
+                                            .to_string()
                                     };
                                     view! {
                                         <option value=name selected=move || user.get() == chosen>
@@ -140,18 +154,18 @@ pub fn CreateTokenForm(
                                     on:change=move |ev| user.set(event_target_value(&ev))
                                 >
                                     <option value="" selected=move || user.get().is_empty()>
-                                        "Choose a user"
+                                        {td_string!(locale, token_choose_user)}
                                     </option>
                                     {options}
                                 </select>
                             }
                         })}
                     </Transition>
-                    <p id="token-user-hint" class="hint">"The token acts as this user, with their role at the time of each call."</p>
+                    <p id="token-user-hint" class="hint">{t!(i18n, token_user_hint)}</p>
                     {move || user_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div class="field">
-                    <label for="token-label">"Label"</label>
+                    <label for="token-label">{t!(i18n, token_label)}</label>
                     <input
                         id="token-label"
                         name="label"
@@ -162,11 +176,11 @@ pub fn CreateTokenForm(
                         aria-invalid=move || label_error.get().map(|_| "true")
                         bind:value=label
                     />
-                    <p id="token-label-hint" class="hint">"What uses it, e.g. “CI nightly scan”."</p>
+                    <p id="token-label-hint" class="hint">{t!(i18n, token_label_hint)}</p>
                     {move || label_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div class="field">
-                    <label for="token-expires">"Expires after (days)"</label>
+                    <label for="token-expires">{t!(i18n, token_expires_days)}</label>
                     <input
                         id="token-expires"
                         name="expires_days"
@@ -179,13 +193,19 @@ pub fn CreateTokenForm(
                         aria-invalid=move || expires_error.get().map(|_| "true")
                         bind:value=expires
                     />
-                    <p id="token-expires-hint" class="hint">"1 to 3650. Empty: it never expires."</p>
+                    <p id="token-expires-hint" class="hint">{t!(i18n, token_expires_hint)}</p>
                     {move || expires_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
             </div>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || !interactive.get()>
-                    {move || if pending.get() { "Creating…" } else { "Create token" }}
+                    {move || {
+                        if pending.get() {
+                            t_string!(i18n, token_creating)
+                        } else {
+                            t_string!(i18n, token_create)
+                        }
+                    }}
                 </button>
                 <div class="form-result" aria-live="polite">
                     {move || form_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
@@ -199,6 +219,7 @@ pub fn CreateTokenForm(
 /// The token just created, in a read-only field, once. "Done" forgets it.
 #[component]
 fn NewTokenPanel(create: ServerAction<CreateToken>) -> impl IntoView {
+    let i18n = use_i18n();
     let field = NodeRef::<Input>::new();
     let created = move || match create.value().get() {
         Some(Ok(token)) => Some(token),
@@ -215,16 +236,25 @@ fn NewTokenPanel(create: ServerAction<CreateToken>) -> impl IntoView {
     });
     move || {
         created().map(|NewToken { token, info }| {
+            let title = move || {
+                t_string!(
+                    i18n,
+                    token_new_title,
+                    user = &info.user,
+                    label = &info.label
+                )
+                .to_string()
+            };
             view! {
                 <div class="new-token" role="region" aria-labelledby="new-token-title">
                     <h3 id="new-token-title">
-                        {format!("New token for {}: {}", info.user, info.label)}
+                        {title}
                     </h3>
                     <p class="notice warn">
-                        <strong>"Copy it now: it will not be shown again."</strong>
-                        " Scanport keeps only a hash of it."
+                        <strong>{t!(i18n, token_copy_now)}</strong>
+                        {t!(i18n, token_hash_only)}
                     </p>
-                    <label for="new-token-value">"API token"</label>
+                    <label for="new-token-value">{t!(i18n, token_api_token)}</label>
                     <input
                         id="new-token-value"
                         class="token-value"
@@ -241,12 +271,12 @@ fn NewTokenPanel(create: ServerAction<CreateToken>) -> impl IntoView {
                         }
                     />
                     <p id="new-token-hint" class="hint">
-                        "Select the field and copy it (Ctrl+C, or ⌘C on a Mac). Scripts send it as "
+                        {t!(i18n, token_copy_hint_before)}
                         <code>"Authorization: Bearer …"</code>
-                        "."
+                        {t!(i18n, token_copy_hint_after)}
                     </p>
                     <button type="button" class="secondary" on:click=move |_| create.clear()>
-                        "Done, I copied it"
+                        {t!(i18n, token_done)}
                     </button>
                 </div>
             }

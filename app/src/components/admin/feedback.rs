@@ -4,6 +4,7 @@
 
 use crate::components::common::moment::Hydrated;
 use crate::error::AppError;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// The server's refusal as a sentence to show beside the control:
@@ -19,7 +20,7 @@ pub fn sentence(err: &AppError) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => return err.to_string(),
     };
-    if !out.ends_with(['.', '!', '?']) {
+    if !out.ends_with(['.', '!', '?', '。', '！', '？']) {
         out.push('.');
     }
     out
@@ -66,13 +67,25 @@ pub fn ChangeResult(result: Signal<Option<Result<String, String>>>) -> impl Into
 /// JavaScript (the lists are complete without it). Hidden by an attribute,
 /// not removed: this may hydrate after the page already became
 /// interactive, and the markup must match the server's.
+///
+/// `what` is the English phrase (`"Adding and changing users"`); the
+/// phrases the admin page uses are shown in the page's language, any other
+/// as given.
 #[component]
 pub fn NeedsScript(what: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
     let interactive = use_interactive();
+    let text = move || {
+        let what = match what {
+            "Adding and changing users" => t_string!(i18n, needs_script_users),
+            "Creating and revoking tokens" => t_string!(i18n, needs_script_tokens),
+            other => other,
+        };
+        t_string!(i18n, needs_script, what = what).to_string()
+    };
     view! {
         <p class="hint needs-script" hidden=move || interactive.get()>
-            {what}
-            " needs JavaScript; the lists below are complete without it."
+            {text}
         </p>
     }
 }

@@ -4,23 +4,31 @@
 use super::feedback::use_interactive;
 use crate::components::common::moment::Moment;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::server_fns::admin::revoke_token;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use scanport_wire::portal::TokenInfo;
 
-/// Revokes a token; answers what happened, in words.
+/// Revokes a token; answers what happened, in words (in the page's
+/// language when it was asked).
 pub type RevokeToken = Action<TokenInfo, Result<String, AppError>>;
 
+/// Call from a component (it reads the page's language).
 pub fn revoke_token_action() -> RevokeToken {
-    Action::new(|token: &TokenInfo| {
+    let i18n = use_i18n();
+    Action::new(move |token: &TokenInfo| {
         let token = token.clone();
+        let locale = i18n.get_locale_untracked();
         async move {
             revoke_token(token.id.clone()).await.map(|()| {
-                format!(
-                    "Revoked “{}” of {}: it stops working at once.",
-                    token.label, token.user
+                td_string!(
+                    locale,
+                    token_revoked,
+                    label = &token.label,
+                    user = &token.user
                 )
+                .to_string()
             })
         }
     })
@@ -47,10 +55,11 @@ fn now_ms() -> i64 {
 
 #[component]
 pub fn TokenTable(tokens: Vec<TokenInfo>, revoke: RevokeToken) -> impl IntoView {
+    let i18n = use_i18n();
     if tokens.is_empty() {
         return view! {
             <p class="empty">
-                "No API tokens yet. Create one above for a script or CI pipeline; it acts as the user you choose."
+                {t!(i18n, tokens_empty)}
             </p>
         }
         .into_any();
@@ -77,7 +86,8 @@ pub fn TokenTable(tokens: Vec<TokenInfo>, revoke: RevokeToken) -> impl IntoView 
         }
     };
     let active = tokens.iter().filter(|t| !t.revoked).count();
-    let count = format!("{} tokens, {active} active", tokens.len());
+    let all = tokens.len();
+    let count = move || t_string!(i18n, tokens_count, count = all, active = active).to_string();
     let now = now_ms();
     view! {
         <p class="count">{count}</p>
@@ -85,14 +95,14 @@ pub fn TokenTable(tokens: Vec<TokenInfo>, revoke: RevokeToken) -> impl IntoView 
             <table class="admin tokens">
                 <thead>
                     <tr>
-                        <th scope="col">"ID"</th>
-                        <th scope="col">"User"</th>
-                        <th scope="col">"Label"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Expires"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Actions"</th>
+                        <th scope="col">{t!(i18n, col_id)}</th>
+                        <th scope="col">{t!(i18n, token_user)}</th>
+                        <th scope="col">{t!(i18n, token_label)}</th>
+                        <th scope="col">{t!(i18n, col_created)}</th>
+                        <th scope="col">{t!(i18n, col_expires)}</th>
+                        <th scope="col">{t!(i18n, col_last_used)}</th>
+                        <th scope="col">{t!(i18n, col_status)}</th>
+                        <th scope="col">{t!(i18n, col_actions)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -110,26 +120,23 @@ pub fn TokenTable(tokens: Vec<TokenInfo>, revoke: RevokeToken) -> impl IntoView 
             aria-describedby="revoke-what"
             on:close=move |_| asked.set(None)
         >
-            <h3 id="revoke-title">"Revoke this token?"</h3>
+            <h3 id="revoke-title">{t!(i18n, token_revoke_title)}</h3>
             <p id="revoke-what">
                 {move || {
                     asked
                         .get()
                         .map(|t| {
-                            format!(
-                                "“{}” of {} stops working at once: scripts using it get 401. This cannot be undone.",
-                                t.label,
-                                t.user,
-                            )
+                            t_string!(i18n, token_revoke_what, label = &t.label, user = &t.user)
+                                .to_string()
                         })
                 }}
             </p>
             <div class="dialog-actions">
                 <button type="button" class="secondary" autofocus on:click=cancel>
-                    "Cancel"
+                    {t!(i18n, cancel)}
                 </button>
                 <button type="button" class="danger" on:click=confirm>
-                    "Revoke token"
+                    {t!(i18n, token_revoke_confirm)}
                 </button>
             </div>
         </dialog>
@@ -139,19 +146,36 @@ pub fn TokenTable(tokens: Vec<TokenInfo>, revoke: RevokeToken) -> impl IntoView 
 
 #[component]
 fn TokenRow(token: TokenInfo, now: i64, ask: Callback<TokenInfo>) -> impl IntoView {
+    let i18n = use_i18n();
     let interactive = use_interactive();
     let expired = token.expires_at_ms.is_some_and(|at| at <= now);
-    let (status, class) = match (token.revoked, expired) {
-        (true, _) => ("Revoked", "status bad"),
-        (false, true) => ("Expired", "status warn"),
-        (false, false) => ("Active", "status ok"),
+    let revoked = token.revoked;
+    let class = match (revoked, expired) {
+        (true, _) => "status bad",
+        (false, true) => "status warn",
+        (false, false) => "status ok",
     };
-    let label = if token.label.is_empty() {
-        "(no label)".to_owned()
-    } else {
-        token.label.clone()
+    let status = move || match (revoked, expired) {
+        (true, _) => t_string!(i18n, token_revoked_status),
+        (false, true) => t_string!(i18n, token_expired),
+        (false, false) => t_string!(i18n, token_active),
     };
-    let name = format!("Revoke token {label} of {}", token.user);
+    let unlabelled = token.label.is_empty();
+    let label = {
+        let label = token.label.clone();
+        move || {
+            if unlabelled {
+                t_string!(i18n, token_no_label).to_owned()
+            } else {
+                label.clone()
+            }
+        }
+    };
+    let name = {
+        let label = label.clone();
+        let user = token.user.clone();
+        move || t_string!(i18n, token_revoke_label, label = label(), user = &user).to_string()
+    };
     let revocable = !token.revoked;
     let row = token.clone();
     view! {
@@ -167,13 +191,13 @@ fn TokenRow(token: TokenInfo, now: i64, ask: Callback<TokenInfo>) -> impl IntoVi
             <td>
                 {match token.expires_at_ms {
                     Some(ms) => view! { <Moment ms /> }.into_any(),
-                    None => view! { <span class="muted">"Never"</span> }.into_any(),
+                    None => view! { <span class="muted">{t!(i18n, token_never)}</span> }.into_any(),
                 }}
             </td>
             <td>
                 {match token.last_used_at_ms {
                     Some(ms) => view! { <Moment ms /> }.into_any(),
-                    None => view! { <span class="muted">"Not yet"</span> }.into_any(),
+                    None => view! { <span class="muted">{t!(i18n, token_not_yet)}</span> }.into_any(),
                 }}
             </td>
             <td>
@@ -191,7 +215,7 @@ fn TokenRow(token: TokenInfo, now: i64, ask: Callback<TokenInfo>) -> impl IntoVi
                                 disabled=move || !interactive.get()
                                 on:click=move |_| ask.run(row.clone())
                             >
-                                "Revoke"
+                                {t!(i18n, token_revoke)}
                             </button>
                         }
                     })}

@@ -1,10 +1,11 @@
 //! The users: role, status and creation time, with a role change and
 //! disabling or enabling per row.
 
-use super::add_user_form::role_label;
+use super::add_user_form::{role_label, role_word};
 use super::feedback::use_interactive;
 use crate::components::common::moment::Moment;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::server_fns::admin::{set_user_disabled, set_user_role};
 use leptos::prelude::*;
 use scanport_wire::portal::{Role, UserInfo};
@@ -16,23 +17,30 @@ pub enum UserChange {
     Disabled { name: String, disabled: bool },
 }
 
-/// Sends a [`UserChange`]; answers what happened, in words.
+/// Sends a [`UserChange`]; answers what happened, in words (in the page's
+/// language when it was asked).
 pub type ChangeUser = Action<UserChange, Result<String, AppError>>;
 
+/// Call from a component (it reads the page's language).
 pub fn change_user_action() -> ChangeUser {
-    Action::new(|change: &UserChange| {
+    let i18n = use_i18n();
+    Action::new(move |change: &UserChange| {
         let change = change.clone();
+        let locale = i18n.get_locale_untracked();
         async move {
             match change {
-                UserChange::Role { name, role } => set_user_role(name.clone(), role)
-                    .await
-                    .map(|()| format!("{name} is now {}.", role.as_str())),
+                UserChange::Role { name, role } => {
+                    set_user_role(name.clone(), role).await.map(|()| {
+                        let role = role_word(locale, role);
+                        td_string!(locale, user_role_changed, name = &name, role = role).to_string()
+                    })
+                }
                 UserChange::Disabled { name, disabled } => {
                     set_user_disabled(name.clone(), disabled).await.map(|()| {
                         if disabled {
-                            format!("{name} is disabled and signed out everywhere.")
+                            td_string!(locale, user_disabled_done, name = &name).to_string()
                         } else {
-                            format!("{name} is enabled and can sign in again.")
+                            td_string!(locale, user_enabled_done, name = &name).to_string()
                         }
                     })
                 }
@@ -43,13 +51,14 @@ pub fn change_user_action() -> ChangeUser {
 
 #[component]
 pub fn UserTable(users: Vec<UserInfo>, me: String, change: ChangeUser) -> impl IntoView {
+    let i18n = use_i18n();
     if users.is_empty() {
-        return view! { <p class="empty">"No users yet. Add one with the form above."</p> }
-            .into_any();
+        return view! { <p class="empty">{t!(i18n, users_empty)}</p> }.into_any();
     }
-    let count = match users.len() {
-        1 => "1 user".to_owned(),
-        n => format!("{n} users"),
+    let n = users.len();
+    let count = move || match n {
+        1 => t_string!(i18n, users_count_one).to_owned(),
+        n => t_string!(i18n, users_count, count = n).to_string(),
     };
     view! {
         <p class="count">{count}</p>
@@ -57,11 +66,11 @@ pub fn UserTable(users: Vec<UserInfo>, me: String, change: ChangeUser) -> impl I
             <table class="admin users">
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Actions"</th>
+                        <th scope="col">{t!(i18n, login_name)}</th>
+                        <th scope="col">{t!(i18n, user_role)}</th>
+                        <th scope="col">{t!(i18n, col_status)}</th>
+                        <th scope="col">{t!(i18n, col_created)}</th>
+                        <th scope="col">{t!(i18n, col_actions)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -81,13 +90,18 @@ pub fn UserTable(users: Vec<UserInfo>, me: String, change: ChangeUser) -> impl I
 
 #[component]
 fn UserRow(user: UserInfo, is_me: bool, change: ChangeUser) -> impl IntoView {
+    let i18n = use_i18n();
     let interactive = use_interactive();
     let chosen = RwSignal::new(user.role);
     let select_id = format!("role-of-{}", user.name);
-    let (status, class) = if user.disabled {
-        ("Disabled", "status bad")
-    } else {
-        ("Active", "status ok")
+    let disabled = user.disabled;
+    let class = if disabled { "status bad" } else { "status ok" };
+    let status = move || {
+        if disabled {
+            t_string!(i18n, user_status_disabled)
+        } else {
+            t_string!(i18n, user_status_active)
+        }
     };
     let name = user.name.clone();
     let change_role = {
@@ -113,15 +127,40 @@ fn UserRow(user: UserInfo, is_me: bool, change: ChangeUser) -> impl IntoView {
             }
         }
     };
-    let toggle_text = if user.disabled { "Enable" } else { "Disable" };
+    let toggle_text = move || {
+        if disabled {
+            t_string!(i18n, user_enable)
+        } else {
+            t_string!(i18n, user_disable)
+        }
+    };
+    let toggle_label = {
+        let name = name.clone();
+        move || {
+            if disabled {
+                t_string!(i18n, user_enable_label, name = &name).to_string()
+            } else {
+                t_string!(i18n, user_disable_label, name = &name).to_string()
+            }
+        }
+    };
+    let select_label = {
+        let name = name.clone();
+        move || t_string!(i18n, user_new_role_label, name = &name).to_string()
+    };
+    let change_label = {
+        let name = name.clone();
+        move || t_string!(i18n, user_change_role_label, name = &name).to_string()
+    };
+    let role = user.role;
     view! {
         <tr data-user=user.name.clone() class:disabled=user.disabled>
             <th scope="row">
                 {user.name.clone()}
-                {is_me.then(|| view! { <span class="you">" (you)"</span> })}
+                {is_me.then(|| view! { <span class="you">{t!(i18n, user_you)}</span> })}
             </th>
             <td>
-                <span class="role-badge">{user.role.as_str()}</span>
+                <span class="role-badge">{move || role_word(i18n.get_locale(), role)}</span>
             </td>
             <td>
                 <span class=class>{status}</span>
@@ -132,7 +171,7 @@ fn UserRow(user: UserInfo, is_me: bool, change: ChangeUser) -> impl IntoView {
             <td>
                 <div class="row-actions">
                     <label class="visually-hidden" for=select_id.clone()>
-                        {format!("New role of {name}")}
+                        {select_label}
                     </label>
                     <select
                         id=select_id
@@ -147,7 +186,7 @@ fn UserRow(user: UserInfo, is_me: bool, change: ChangeUser) -> impl IntoView {
                             .map(|r| {
                                 view! {
                                     <option value=r.as_str() selected=r == user.role>
-                                        {role_label(r)}
+                                        {role_label(i18n.get_locale_untracked(), r)}
                                     </option>
                                 }
                             })
@@ -156,16 +195,16 @@ fn UserRow(user: UserInfo, is_me: bool, change: ChangeUser) -> impl IntoView {
                     <button
                         type="button"
                         class="secondary"
-                        aria-label=format!("Change role of {name}")
+                        aria-label=change_label
                         disabled=move || !interactive.get()
                         on:click=change_role
                     >
-                        "Change role"
+                        {t!(i18n, user_change_role)}
                     </button>
                     <button
                         type="button"
                         class=if user.disabled { "secondary" } else { "secondary danger" }
-                        aria-label=format!("{toggle_text} {name}")
+                        aria-label=toggle_label
                         disabled=move || !interactive.get()
                         on:click=toggle
                     >

@@ -5,6 +5,7 @@
 //! Tencent's console schedules in China Standard Time (UTC+8, no daylight
 //! saving): `ScanTime`, `ScanEndTime` and `LastScanTime` are all read in it.
 
+use crate::i18n::*;
 use scanport_wire::FieldError;
 use scanport_wire::tcss::{
     ImageInfo, RegistryType, ScanType, TimingScanTask, UpdateTimingScanRequest, validate_clock_time,
@@ -27,11 +28,11 @@ pub fn clock_hm(time: &str) -> String {
 
 /// A scan kind in the sentence: `CVE`, `virus`, `risk`; a kind this
 /// console does not know is shown as the service names it.
-pub fn scan_type_label(kind: &str) -> String {
+pub fn scan_type_label(locale: Locale, kind: &str) -> String {
     match ScanType::parse(kind) {
-        Some(ScanType::Cve) => "CVE".to_owned(),
-        Some(ScanType::Virus) => "virus".to_owned(),
-        Some(ScanType::Risk) => "risk".to_owned(),
+        Some(ScanType::Cve) => td_string!(locale, sched_kind_cve).to_owned(),
+        Some(ScanType::Virus) => td_string!(locale, sched_kind_virus).to_owned(),
+        Some(ScanType::Risk) => td_string!(locale, sched_kind_risk).to_owned(),
         None => kind.to_owned(),
     }
 }
@@ -47,100 +48,126 @@ pub fn registry_type_label(kind: &str) -> String {
 }
 
 /// The last scan's result in words.
-pub fn scan_result_label(result: &str) -> String {
-    match result {
-        "Success" => "Succeeded".to_owned(),
-        "InsufficientLicense" => "Not enough licences to scan every image".to_owned(),
-        "ImageNeedIsEmpty" => "No image matched the schedule".to_owned(),
-        "InternalError" => "Failed (an internal error at Tencent Cloud)".to_owned(),
-        other => other.to_owned(),
-    }
+pub fn scan_result_label(locale: Locale, result: &str) -> String {
+    let text = match result {
+        "Success" => td_string!(locale, sched_result_success),
+        "InsufficientLicense" => td_string!(locale, sched_result_license),
+        "ImageNeedIsEmpty" => td_string!(locale, sched_result_no_image),
+        "InternalError" => td_string!(locale, sched_result_internal),
+        other => other,
+    };
+    text.to_owned()
 }
 
-/// `a`, `a and b`, `a, b and c`.
-pub fn join_and(items: &[String]) -> String {
+/// `a`, `a and b`, `a, b and c` (in Chinese `a、b、c`).
+pub fn join_and(locale: Locale, items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
+        [rest @ .., last] => {
+            let rest = rest.join(td_string!(locale, list_separator));
+            td_string!(locale, list_and, rest = rest, last = last).to_string()
+        }
     }
 }
 
 /// The schedule as a phrase, whether or not it is on:
 /// `every 1 day at 03:00 (UTC+8), CVE and virus, latest versions, all images`.
 /// (Registry kinds are listed beside it, not in it.)
-pub fn describe(task: &TimingScanTask) -> String {
+pub fn describe(locale: Locale, task: &TimingScanTask) -> String {
     let period = if task.scan_period == 1 {
-        "every 1 day".to_owned()
+        td_string!(locale, sched_every_day).to_owned()
     } else {
-        format!("every {} days", task.scan_period)
+        td_string!(locale, sched_every_days, n = task.scan_period).to_string()
     };
+    let start = clock_hm(&task.scan_time);
     let when = match task.scan_end_time.as_deref().filter(|e| !e.is_empty()) {
-        Some(end) => format!(
-            "from {} to {} ({ZONE})",
-            clock_hm(&task.scan_time),
-            clock_hm(end)
-        ),
-        None => format!("at {} ({ZONE})", clock_hm(&task.scan_time)),
+        Some(end) => td_string!(
+            locale,
+            sched_from_to,
+            start = &start,
+            end = clock_hm(end),
+            zone = ZONE
+        )
+        .to_string(),
+        None => td_string!(locale, sched_at, time = &start, zone = ZONE).to_string(),
     };
-    let kinds: Vec<String> = task.scan_type.iter().map(|k| scan_type_label(k)).collect();
+    let kinds: Vec<String> = task
+        .scan_type
+        .iter()
+        .map(|k| scan_type_label(locale, k))
+        .collect();
     let kinds = if kinds.is_empty() {
-        "no scan kind chosen".to_owned()
+        td_string!(locale, sched_no_kind).to_owned()
     } else {
-        join_and(&kinds)
+        join_and(locale, &kinds)
     };
     let versions = if task.latest {
-        "latest versions"
+        td_string!(locale, sched_latest_versions)
     } else {
-        "all versions"
+        td_string!(locale, sched_all_versions)
     };
     let mut scope = match task.scan_scope {
-        1 => plural(
-            task.images.len() + task.id.len(),
-            "chosen image",
-            "chosen images",
-        ),
-        2 => "recommended images".to_owned(),
-        _ => "all images".to_owned(),
+        1 => match task.images.len() + task.id.len() {
+            1 => td_string!(locale, sched_chosen_one).to_owned(),
+            n => td_string!(locale, sched_chosen_many, count = n).to_string(),
+        },
+        2 => td_string!(locale, sched_recommended).to_owned(),
+        _ => td_string!(locale, sched_all_images).to_owned(),
     };
     if task.container_running {
-        scope.push_str(" of running containers");
+        scope = td_string!(locale, sched_of_running, scope = &scope).to_string();
     }
     match task.namespace.as_slice() {
         [] => {}
-        [one] => scope.push_str(&format!(" in namespace {one}")),
-        many => scope.push_str(&format!(" in namespaces {}", join_and(many))),
+        [one] => {
+            scope =
+                td_string!(locale, sched_in_namespace, scope = &scope, namespace = one).to_string();
+        }
+        many => {
+            let namespaces = join_and(locale, many);
+            scope = td_string!(
+                locale,
+                sched_in_namespaces,
+                scope = &scope,
+                namespaces = namespaces
+            )
+            .to_string();
+        }
     }
     if !task.exclude_image_asset_ids.is_empty() {
-        scope.push_str(&format!(
-            " except {}",
-            plural(task.exclude_image_asset_ids.len(), "image", "images")
-        ));
+        let excluded = match task.exclude_image_asset_ids.len() {
+            1 => td_string!(locale, sched_image_one).to_owned(),
+            n => td_string!(locale, sched_images_many, count = n).to_string(),
+        };
+        scope = td_string!(locale, sched_except, scope = &scope, excluded = excluded).to_string();
     }
-    format!("{period} {when}, {kinds}, {versions}, {scope}")
+    td_string!(
+        locale,
+        sched_phrase,
+        period = period,
+        when = when,
+        kinds = kinds,
+        versions = versions,
+        scope = scope
+    )
+    .to_string()
 }
 
 /// The schedule as the page's sentence: `Every 1 day at 03:00 (UTC+8), …,
 /// all images.`, or, when it is off, `Off. When on: every 1 day …`.
-pub fn sentence(task: &TimingScanTask) -> String {
-    let phrase = describe(task);
+pub fn sentence(locale: Locale, task: &TimingScanTask) -> String {
+    let phrase = describe(locale, task);
     if task.enable {
         let mut chars = phrase.chars();
         let first: String = chars
             .next()
             .map(|c| c.to_uppercase().collect())
             .unwrap_or_default();
-        format!("{first}{}.", chars.as_str())
+        let phrase = format!("{first}{}", chars.as_str());
+        td_string!(locale, sched_sentence_on, phrase = phrase).to_string()
     } else {
-        format!("Off. When on: {phrase}.")
+        td_string!(locale, sched_sentence_off, phrase = phrase).to_string()
     }
 }
 
@@ -303,23 +330,35 @@ impl Draft {
     }
 
     /// The request this form sends, or the first field it gets wrong (the
-    /// very checks the server makes, then its own parsing). `known` are the
-    /// schedule's current images: a line naming one of them sends it back
-    /// whole (instance, digest and all).
+    /// very checks the server makes, then its own parsing), with the
+    /// form's own refusals in English. `known` are the schedule's current
+    /// images: a line naming one of them sends it back whole (instance,
+    /// digest and all).
     pub fn to_request(&self, known: &[ImageInfo]) -> Result<UpdateTimingScanRequest, FieldError> {
+        self.to_request_in(Locale::en, known)
+    }
+
+    /// [`Self::to_request`] with the form's own refusals in `locale` (the
+    /// checks shared with the server, `UpdateTimingScanRequest::validate`,
+    /// answer in English as the server does).
+    pub fn to_request_in(
+        &self,
+        locale: Locale,
+        known: &[ImageInfo],
+    ) -> Result<UpdateTimingScanRequest, FieldError> {
         let period = self.period.trim();
         let scan_period = period.parse::<i64>().map_err(|_| {
             FieldError::new(
                 "ScanPeriod",
-                format!("enter a whole number of days, 1 to 365 (got “{period}”)"),
+                td_string!(locale, sched_err_period, got = period).to_string(),
             )
         })?;
-        let scan_time = clock_field("ScanTime", &self.time)?;
+        let scan_time = clock_field(locale, "ScanTime", &self.time)?;
         let end = self.end_time.trim();
         let scan_end_time = if end.is_empty() {
             None
         } else {
-            Some(clock_field("ScanEndTime", end)?)
+            Some(clock_field(locale, "ScanEndTime", end)?)
         };
         let scan_type: Vec<ScanType> = [
             (self.cve, ScanType::Cve),
@@ -337,10 +376,12 @@ impl Draft {
         .into_iter()
         .filter_map(|(on, kind)| on.then_some(kind))
         .collect();
-        let scope = self.scope.trim().parse::<i64>().map_err(|_| {
-            FieldError::new("ScanScope", "choose all, chosen or recommended images")
-        })?;
-        let (images, id) = parse_images(&self.images, known)?;
+        let scope = self
+            .scope
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| FieldError::new("ScanScope", td_string!(locale, sched_err_scope)))?;
+        let (images, id) = parse_images(locale, &self.images, known)?;
         let namespace: Vec<String> = self
             .namespaces
             .split(',')
@@ -357,7 +398,7 @@ impl Draft {
                 v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
                     FieldError::new(
                         "ExcludeImageAssetIds",
-                        format!("image asset IDs are whole numbers, comma-separated (got “{v}”)"),
+                        td_string!(locale, sched_err_exclude, got = v).to_string(),
                     )
                 })
             })
@@ -385,7 +426,7 @@ impl Draft {
 
 /// A time of day typed as `HH:MM` (or `H:MM`, or with seconds) as the
 /// service's `HH:MM:SS`.
-fn clock_field(field: &str, typed: &str) -> Result<String, FieldError> {
+fn clock_field(locale: Locale, field: &str, typed: &str) -> Result<String, FieldError> {
     let typed = typed.trim();
     let parts: Vec<&str> = typed.split(':').collect();
     let padded = match parts.as_slice() {
@@ -397,7 +438,7 @@ fn clock_field(field: &str, typed: &str) -> Result<String, FieldError> {
     validate_clock_time(field, &padded).map_err(|_| {
         FieldError::new(
             field,
-            format!("enter a time of day as HH:MM, 00:00 to 23:59 (got “{typed}”)"),
+            td_string!(locale, sched_err_time, got = typed).to_string(),
         )
     })?;
     Ok(padded)
@@ -405,7 +446,11 @@ fn clock_field(field: &str, typed: &str) -> Result<String, FieldError> {
 
 /// The image lines: `namespace/name:tag` lines become `Images`, number
 /// lines image asset `Id`s.
-fn parse_images(text: &str, known: &[ImageInfo]) -> Result<(Vec<ImageInfo>, Vec<i64>), FieldError> {
+fn parse_images(
+    locale: Locale,
+    text: &str,
+    known: &[ImageInfo],
+) -> Result<(Vec<ImageInfo>, Vec<i64>), FieldError> {
     let mut images = Vec::new();
     let mut ids = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -425,10 +470,7 @@ fn parse_images(text: &str, known: &[ImageInfo]) -> Result<(Vec<ImageInfo>, Vec<
         let wrong = || {
             FieldError::new(
                 "Images",
-                format!(
-                    "line {}: write namespace/name:tag or an image asset ID (got “{line}”)",
-                    n + 1
-                ),
+                td_string!(locale, sched_err_image_line, line = n + 1, got = line).to_string(),
             )
         };
         let (namespace, rest) = line.split_once('/').ok_or_else(wrong)?;
@@ -484,12 +526,20 @@ mod tests {
     fn the_seeded_schedule_reads_as_the_issue_says() {
         let task = seeded();
         assert_eq!(
-            describe(&task),
+            describe(Locale::en, &task),
             "every 1 day at 03:00 (UTC+8), CVE and virus, latest versions, all images"
         );
         assert_eq!(
-            sentence(&task),
+            sentence(Locale::en, &task),
             "Every 1 day at 03:00 (UTC+8), CVE and virus, latest versions, all images."
+        );
+        assert_eq!(
+            sentence(Locale::es, &task),
+            "Cada 1 día a las 03:00 (UTC+8), CVE y virus, versiones más recientes, todas las imágenes."
+        );
+        assert_eq!(
+            sentence(Locale::zh, &task),
+            "每 1 天 03:00（UTC+8），漏洞、木马病毒，最新版本，全部镜像。"
         );
     }
 
@@ -509,7 +559,7 @@ mod tests {
         task.namespace = vec!["a".into(), "b".into(), "c".into()];
         task.exclude_image_asset_ids = vec![9];
         assert_eq!(
-            sentence(&task),
+            sentence(Locale::en, &task),
             "Off. When on: every 7 days from 22:30:15 to 23:45 (UTC+8), CVE, virus and risk, \
              all versions, 3 chosen images of running containers in namespaces a, b and c except 1 image."
         );
@@ -519,7 +569,7 @@ mod tests {
         task.container_running = false;
         task.scan_type = vec!["NEWKIND".into()];
         assert_eq!(
-            describe(&task),
+            describe(Locale::en, &task),
             "every 7 days from 22:30:15 to 23:45 (UTC+8), NEWKIND, all versions, recommended images in namespace prod"
         );
         task.scan_type.clear();
@@ -527,7 +577,7 @@ mod tests {
         task.images.clear();
         task.id = vec![1];
         assert!(
-            describe(&task)
+            describe(Locale::en, &task)
                 .ends_with("no scan kind chosen, all versions, 1 chosen image in namespace prod")
         );
     }
@@ -537,11 +587,19 @@ mod tests {
         assert_eq!(clock_hm("03:00:00"), "03:00");
         assert_eq!(clock_hm("03:00:30"), "03:00:30");
         assert_eq!(clock_hm("nonsense:00"), "nonsense:00");
-        assert_eq!(scan_result_label("Success"), "Succeeded");
-        assert_eq!(scan_result_label("Brand-new"), "Brand-new");
+        assert_eq!(scan_result_label(Locale::en, "Success"), "Succeeded");
+        assert_eq!(scan_result_label(Locale::en, "Brand-new"), "Brand-new");
         assert_eq!(registry_type_label("harbor"), "Harbor");
-        assert_eq!(join_and(&[]), "");
-        assert_eq!(join_and(&["a".into(), "b".into()]), "a and b");
+        assert_eq!(join_and(Locale::en, &[]), "");
+        assert_eq!(join_and(Locale::en, &["a".into(), "b".into()]), "a and b");
+        assert_eq!(
+            join_and(Locale::en, &["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
+        assert_eq!(
+            join_and(Locale::zh, &["a".into(), "b".into(), "c".into()]),
+            "a、b、c"
+        );
     }
 
     #[test]
@@ -709,6 +767,16 @@ mod tests {
         assert_eq!(
             d.to_request(&[]).unwrap_err().message,
             "enter a time of day as HH:MM, 00:00 to 23:59 (got “25:00”)"
+        );
+        assert_eq!(
+            d.to_request_in(Locale::es, &[]).unwrap_err().message,
+            "escribe una hora con el formato HH:MM, de 00:00 a 23:59 (se recibió «25:00»)"
+        );
+        d.time = "03:00".into();
+        d.images = "just-a-name".into();
+        assert_eq!(
+            d.to_request(&[]).unwrap_err().message,
+            "line 1: write namespace/name:tag or an image asset ID (got “just-a-name”)"
         );
     }
 }

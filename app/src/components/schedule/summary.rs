@@ -5,6 +5,7 @@ use super::rules::{
     ZONE, join_and, next_run, parse_tencent_time, registry_type_label, scan_result_label, sentence,
 };
 use crate::components::common::moment::Moment;
+use crate::i18n::*;
 use leptos::prelude::*;
 use scanport_wire::tcss::TimingScanTask;
 
@@ -14,9 +15,20 @@ pub fn ScheduleSummary(
     /// The moment the schedule was read, for the next run.
     now_ms: i64,
 ) -> impl IntoView {
-    let text = sentence(&task);
+    let i18n = use_i18n();
+    let text = {
+        let task = task.clone();
+        move || sentence(i18n.get_locale(), &task)
+    };
     let next = next_run(&task, now_ms);
-    let state = if task.enable { "On" } else { "Off" };
+    let enabled = task.enable;
+    let state = move || {
+        if enabled {
+            t_string!(i18n, schedule_on)
+        } else {
+            t_string!(i18n, schedule_off)
+        }
+    };
     let last_text = task
         .last_scan_time
         .clone()
@@ -25,7 +37,7 @@ pub fn ScheduleSummary(
     let last_view = match (last, last_text) {
         (Some(ms), _) => view! { <Moment ms /> }.into_any(),
         (None, Some(raw)) => view! { <span>{format!("{raw} ({ZONE})")}</span> }.into_any(),
-        (None, None) => view! { <span class="muted">"Never"</span> }.into_any(),
+        (None, None) => view! { <span class="muted">{t!(i18n, schedule_never)}</span> }.into_any(),
     };
     let result = match task.scan_result.clone().filter(|r| !r.is_empty()) {
         Some(r) => {
@@ -34,58 +46,59 @@ pub fn ScheduleSummary(
                 "InsufficientLicense" | "ImageNeedIsEmpty" => "status warn",
                 _ => "status bad",
             };
-            view! { <span class=class>{scan_result_label(&r)}</span> }.into_any()
+            let label = move || scan_result_label(i18n.get_locale(), &r);
+            view! { <span class=class>{label}</span> }.into_any()
         }
-        None => view! { <span class="muted">"None yet"</span> }.into_any(),
+        None => view! { <span class="muted">{t!(i18n, schedule_none_yet)}</span> }.into_any(),
     };
     let next_view = match next {
         Some(ms) => view! { <Moment ms /> }.into_any(),
         None if !task.enable => {
-            view! { <span class="muted">"None: scheduled scans are off"</span> }.into_any()
+            view! { <span class="muted">{t!(i18n, schedule_next_off)}</span> }.into_any()
         }
-        None => {
-            view! { <span class="muted">"Unknown: the scan time cannot be read"</span> }.into_any()
-        }
+        None => view! { <span class="muted">{t!(i18n, schedule_next_unknown)}</span> }.into_any(),
     };
     let registries: Vec<String> = task
         .registry_type
         .iter()
         .map(|r| registry_type_label(r))
         .collect();
-    let registries = if registries.is_empty() {
-        "Any kind".to_owned()
-    } else {
-        join_and(&registries)
+    let registries = move || {
+        if registries.is_empty() {
+            t_string!(i18n, schedule_any_registry).to_owned()
+        } else {
+            join_and(i18n.get_locale(), &registries)
+        }
     };
     view! {
         <section class="schedule-card" aria-labelledby="schedule-heading">
             <div class="schedule-card-head">
-                <h2 id="schedule-heading">"Timing scan of registry images"</h2>
+                <h2 id="schedule-heading">{t!(i18n, schedule_heading)}</h2>
                 <span class=if task.enable { "schedule-state on" } else { "schedule-state off" }>
                     {state}
                 </span>
             </div>
             <p class="schedule-sentence">{text}</p>
             <p class="schedule-zone">
-                "Scan times are China Standard Time ("
+                {t!(i18n, schedule_zone_before)}
                 <strong>{ZONE}</strong>
-                "), the zone Tencent Cloud's console schedules in. Other times on this page are in your own time zone once it has loaded."
+                {t!(i18n, schedule_zone_after)}
             </p>
             <dl class="schedule-facts">
                 <div class="fact next-run">
-                    <dt>"Next run"</dt>
+                    <dt>{t!(i18n, schedule_next_run)}</dt>
                     <dd>{next_view}</dd>
                 </div>
                 <div class="fact last-scan">
-                    <dt>"Last scan"</dt>
+                    <dt>{t!(i18n, col_last_scan)}</dt>
                     <dd>{last_view}</dd>
                 </div>
                 <div class="fact last-result">
-                    <dt>"Last result"</dt>
+                    <dt>{t!(i18n, schedule_last_result)}</dt>
                     <dd>{result}</dd>
                 </div>
                 <div class="fact registries">
-                    <dt>"Registry kinds"</dt>
+                    <dt>{t!(i18n, schedule_registry_kinds)}</dt>
                     <dd>{registries}</dd>
                 </div>
             </dl>

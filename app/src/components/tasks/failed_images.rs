@@ -1,36 +1,40 @@
+use crate::i18n::*;
 use leptos::prelude::*;
 use scanport_wire::hss::FailedImage;
 
-/// A documented `failed_reason` in plain words.
-pub fn reason_text(reason: Option<&str>) -> String {
-    match reason.unwrap_or("unknown_error") {
-        "unknown_error" => "Unknown error".to_owned(),
-        "authentication_failed" => "The registry refused the credentials".to_owned(),
-        "download_failed" => "The image could not be downloaded".to_owned(),
-        "image_over_sized" | "image_oversized" => "The image is too large to scan".to_owned(),
-        "failed_to_scan_vulnerability" => "The vulnerability scan failed".to_owned(),
-        "failed_to_scan_file" => "The file scan failed".to_owned(),
-        "failed_to_scan_software" => "The software scan failed".to_owned(),
-        "failed_to_check_sensitive_information" => {
-            "The sensitive-information check failed".to_owned()
-        }
-        "failed_to_check_baseline" => "The baseline check failed".to_owned(),
-        "failed_to_check_software_compliance" => "The software-compliance check failed".to_owned(),
-        "failed_to_query_basic_image_information" => {
-            "The image's basic information could not be read".to_owned()
-        }
-        "response_timed_out" => "The scanner did not answer in time".to_owned(),
-        "database_error" => "The scanner's database failed".to_owned(),
-        "failed_to_send_the_scan_request" => "The scan request could not be sent".to_owned(),
-        other => other.replace('_', " "),
-    }
+/// A documented `failed_reason` in plain words, in `locale` (the CSV
+/// export uses [`reason_text`], English).
+pub fn reason_text_in(locale: Locale, reason: Option<&str>) -> String {
+    let text = match reason.unwrap_or("unknown_error") {
+        "unknown_error" => td_string!(locale, fail_unknown_error),
+        "authentication_failed" => td_string!(locale, fail_authentication_failed),
+        "download_failed" => td_string!(locale, fail_download_failed),
+        "image_over_sized" | "image_oversized" => td_string!(locale, fail_image_oversized),
+        "failed_to_scan_vulnerability" => td_string!(locale, fail_scan_vulnerability),
+        "failed_to_scan_file" => td_string!(locale, fail_scan_file),
+        "failed_to_scan_software" => td_string!(locale, fail_scan_software),
+        "failed_to_check_sensitive_information" => td_string!(locale, fail_check_sensitive),
+        "failed_to_check_baseline" => td_string!(locale, fail_check_baseline),
+        "failed_to_check_software_compliance" => td_string!(locale, fail_check_compliance),
+        "failed_to_query_basic_image_information" => td_string!(locale, fail_query_basic_info),
+        "response_timed_out" => td_string!(locale, fail_response_timed_out),
+        "database_error" => td_string!(locale, fail_database_error),
+        "failed_to_send_the_scan_request" => td_string!(locale, fail_send_request),
+        other => return other.replace('_', " "),
+    };
+    text.to_owned()
 }
 
-/// Failed images grouped by reason, most frequent first.
-pub fn group_by_reason(images: &[FailedImage]) -> Vec<(String, Vec<FailedImage>)> {
+/// A documented `failed_reason` in plain English words.
+pub fn reason_text(reason: Option<&str>) -> String {
+    reason_text_in(Locale::en, reason)
+}
+
+/// Failed images grouped by reason (in `locale`), most frequent first.
+pub fn group_by_reason(locale: Locale, images: &[FailedImage]) -> Vec<(String, Vec<FailedImage>)> {
     let mut groups: Vec<(String, Vec<FailedImage>)> = Vec::new();
     for image in images {
-        let reason = reason_text(image.failed_reason.as_deref());
+        let reason = reason_text_in(locale, image.failed_reason.as_deref());
         match groups.iter_mut().find(|(r, _)| *r == reason) {
             Some((_, list)) => list.push(image.clone()),
             None => groups.push((reason, vec![image.clone()])),
@@ -85,59 +89,75 @@ pub fn FailedImages(
             }
         });
     };
-    let groups = group_by_reason(&images);
-    let summary = groups
-        .iter()
-        .map(|(reason, list)| format!("{} × {}", list.len(), reason.to_lowercase()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let i18n = use_i18n();
+    let summary = {
+        let images = images.clone();
+        move || {
+            let locale = i18n.get_locale();
+            group_by_reason(locale, &images)
+                .iter()
+                .map(|(reason, list)| format!("{} × {}", list.len(), reason.to_lowercase()))
+                .collect::<Vec<_>>()
+                .join(td_string!(locale, list_separator))
+        }
+    };
     let count = images.len();
+    let heading = move || {
+        if count == 1 {
+            t_string!(i18n, failed_images_one).to_owned()
+        } else {
+            t_string!(i18n, failed_images_many, count = count).to_string()
+        }
+    };
+    let groups = move || {
+        group_by_reason(i18n.get_locale(), &images)
+            .into_iter()
+            .map(|(reason, list)| {
+                view! {
+                    <section class="reason-group">
+                        <h3>{format!("{reason} ({})", list.len())}</h3>
+                        <table class="failed-images">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, col_registry)}</th>
+                                    <th scope="col">{t!(i18n, col_namespace)}</th>
+                                    <th scope="col">{t!(i18n, col_image)}</th>
+                                    <th scope="col">{t!(i18n, col_tag)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list
+                                    .into_iter()
+                                    .map(|i| {
+                                        view! {
+                                            <tr>
+                                                <td>{i.registry_name.or(i.registry_type).unwrap_or_default()}</td>
+                                                <td>{i.namespace}</td>
+                                                <td>{i.image_name}</td>
+                                                <td>{i.image_version}</td>
+                                            </tr>
+                                        }
+                                        .into_any()
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }
+                .into_any()
+            })
+            .collect_view()
+    };
     view! {
         <tr class="failures">
             <td colspan=columns.to_string()>
                 <details open=open on:toggle=on_toggle>
                     <summary>
-                        {format!("{count} failed image{}: ", if count == 1 { "" } else { "s" })}
+                        {heading}
                         <span class="reasons">{summary}</span>
                     </summary>
-                    {csv.map(|href| view! { <a class="download" href=href download="">"Download failed images (CSV)"</a> })}
-                    {groups
-                        .into_iter()
-                        .map(|(reason, list)| {
-                            view! {
-                                <section class="reason-group">
-                                    <h3>{format!("{reason} ({})", list.len())}</h3>
-                                    <table class="failed-images">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Registry"</th>
-                                                <th scope="col">"Namespace"</th>
-                                                <th scope="col">"Image"</th>
-                                                <th scope="col">"Tag"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {list
-                                                .into_iter()
-                                                .map(|i| {
-                                                    view! {
-                                                        <tr>
-                                                            <td>{i.registry_name.or(i.registry_type).unwrap_or_default()}</td>
-                                                            <td>{i.namespace}</td>
-                                                            <td>{i.image_name}</td>
-                                                            <td>{i.image_version}</td>
-                                                        </tr>
-                                                    }
-                                                    .into_any()
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </section>
-                            }
-                            .into_any()
-                        })
-                        .collect_view()}
+                    {csv.map(|href| view! { <a class="download" href=href download="">{t!(i18n, failed_images_csv)}</a> })}
+                    {groups}
                 </details>
             </td>
         </tr>
@@ -164,7 +184,7 @@ mod tests {
             failed("image_over_sized"),
             failed("download_failed"),
         ];
-        let groups = group_by_reason(&images);
+        let groups = group_by_reason(Locale::en, &images);
         assert_eq!(
             groups.len(),
             2,
@@ -182,5 +202,13 @@ mod tests {
             "new kind of failure"
         );
         assert_eq!(reason_text(None), "Unknown error");
+        assert_eq!(
+            reason_text_in(Locale::zh, Some("download_failed")),
+            "镜像下载失败"
+        );
+        assert_eq!(
+            reason_text_in(Locale::es, Some("new_kind_of_failure")),
+            "new kind of failure"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! GET form: shared links and reloads keep the view, and it works without
 //! JavaScript).
 
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 use scanport_wire::hss::{
@@ -33,8 +34,45 @@ pub struct TaskFilters {
     /// 1-based.
     pub page: i64,
     pub per_page: i64,
-    /// Values in the URL that were not understood, in words.
+    /// Values in the URL that were not understood, in English words (as
+    /// the CSV export names them); the page shows [`Self::not_understood`].
     pub ignored: Vec<String>,
+    /// The same values, to name in the page's language.
+    pub not_understood: Vec<Ignored>,
+}
+
+/// A value in the URL that was not understood, so not applied.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ignored {
+    TaskType(String),
+    Status(String),
+    ImageType(String),
+    From(String),
+    To(String),
+    RiskType(String),
+    Page,
+    PerPage,
+    /// A task type of the other list.
+    TaskTypeOnList(String),
+}
+
+impl Ignored {
+    /// In words, in `locale`: `task type “weekly”`.
+    pub fn text(&self, locale: Locale) -> String {
+        match self {
+            Self::TaskType(v) => td_string!(locale, ignored_task_type, value = v).to_string(),
+            Self::Status(v) => td_string!(locale, ignored_status, value = v).to_string(),
+            Self::ImageType(v) => td_string!(locale, ignored_image_type, value = v).to_string(),
+            Self::From(v) => td_string!(locale, ignored_from, value = v).to_string(),
+            Self::To(v) => td_string!(locale, ignored_to, value = v).to_string(),
+            Self::RiskType(v) => td_string!(locale, ignored_risk_type, value = v).to_string(),
+            Self::Page => td_string!(locale, ignored_page).to_owned(),
+            Self::PerPage => td_string!(locale, ignored_per_page).to_owned(),
+            Self::TaskTypeOnList(v) => {
+                td_string!(locale, ignored_task_type_on_list, value = v).to_string()
+            }
+        }
+    }
 }
 
 fn text(q: &ParamsMap, key: &str) -> String {
@@ -77,12 +115,12 @@ pub fn day_start_ms(day: &str) -> Option<i64> {
 impl TaskFilters {
     pub fn from_query(q: &ParamsMap) -> Self {
         let mut ignored = Vec::new();
-        let mut pick = |key: &str, what: &str, parse: &dyn Fn(&str) -> bool| {
+        let mut pick = |key: &str, what: fn(String) -> Ignored, parse: &dyn Fn(&str) -> bool| {
             let value = text(q, key);
             if value.is_empty() || parse(&value) {
                 value
             } else {
-                ignored.push(format!("{what} “{value}”"));
+                ignored.push(what(value));
                 String::new()
             }
         };
@@ -90,15 +128,17 @@ impl TaskFilters {
             .get("type")
             .and_then(|t| TaskListType::parse(&t))
             .unwrap_or_default();
-        let task_type = pick("task_type", "task type", &|v| TaskType::parse(v).is_some());
-        let status = pick("status", "status", &|v| {
+        let task_type = pick("task_type", Ignored::TaskType, &|v| {
+            TaskType::parse(v).is_some()
+        });
+        let status = pick("status", Ignored::Status, &|v| {
             TaskStatusFilter::parse(v).is_some()
         });
-        let image = pick("image", "image type", &|v| {
+        let image = pick("image", Ignored::ImageType, &|v| {
             GlobalImageType::parse(v).is_some()
         });
-        let from = pick("from", "start date", &|v| day_start_ms(v).is_some());
-        let to = pick("to", "end date", &|v| day_start_ms(v).is_some());
+        let from = pick("from", Ignored::From, &|v| day_start_ms(v).is_some());
+        let to = pick("to", Ignored::To, &|v| day_start_ms(v).is_some());
         let name = form_text(q, "name");
         let id = text(q, "id");
         let mut scope = Vec::new();
@@ -110,7 +150,7 @@ impl TaskFilters {
                 {
                     Some((_, name)) if !scope.contains(name) => scope.push(*name),
                     Some(_) => {}
-                    None => ignored.push(format!("risk type “{slug}”")),
+                    None => ignored.push(Ignored::RiskType(slug.to_owned())),
                 }
             }
         }
@@ -118,7 +158,7 @@ impl TaskFilters {
             None => 1,
             Some(Ok(p)) if (1..=100_000).contains(&p) => p,
             Some(_) => {
-                ignored.push("page number".to_owned());
+                ignored.push(Ignored::Page);
                 1
             }
         };
@@ -126,7 +166,7 @@ impl TaskFilters {
             None => DEFAULT_PER_PAGE,
             Some(Ok(p)) if (10..=200).contains(&p) => p,
             Some(_) => {
-                ignored.push("page size (10 to 200)".to_owned());
+                ignored.push(Ignored::PerPage);
                 DEFAULT_PER_PAGE
             }
         };
@@ -134,7 +174,7 @@ impl TaskFilters {
         let task_type = TaskType::parse(&task_type).filter(|t| {
             let fits = task_types(list).contains(t);
             if !fits {
-                ignored.push(format!("task type “{}” on this list", t.as_str()));
+                ignored.push(Ignored::TaskTypeOnList(t.as_str().to_owned()));
             }
             fits
         });
@@ -151,7 +191,8 @@ impl TaskFilters {
             image: GlobalImageType::parse(&image),
             page,
             per_page,
-            ignored,
+            ignored: ignored.iter().map(|i| i.text(Locale::en)).collect(),
+            not_understood: ignored,
         }
     }
 
@@ -244,17 +285,33 @@ pub fn task_types(list: TaskListType) -> &'static [TaskType] {
     }
 }
 
-pub fn task_type_label(t: TaskType) -> &'static str {
+pub fn task_type_label(locale: Locale, t: TaskType) -> &'static str {
     match t {
-        TaskType::Cycle => "Scheduled",
-        TaskType::Manual => "Manual",
-        TaskType::AutoSync => "Automatic sync",
-        TaskType::ManualSync => "Manual sync",
+        TaskType::Cycle => td_string!(locale, task_type_cycle),
+        TaskType::Manual => td_string!(locale, task_type_manual),
+        TaskType::AutoSync => td_string!(locale, task_type_auto_sync),
+        TaskType::ManualSync => td_string!(locale, task_type_manual_sync),
+    }
+}
+
+/// A risk type of `SCAN_SCOPE_PARTS` in `locale`.
+fn scope_label(locale: Locale, name: &'static str) -> &'static str {
+    match name {
+        "vulnerabilities" => td_string!(locale, scope_vulnerabilities),
+        "baseline" => td_string!(locale, scope_baseline),
+        "malicious files" => td_string!(locale, scope_malicious_files),
+        "sensitive information" => td_string!(locale, scope_sensitive_information),
+        "software compliance" => td_string!(locale, scope_software_compliance),
+        other => other,
     }
 }
 
 #[component]
 pub fn TaskFilterForm(filters: TaskFilters) -> impl IntoView {
+    let i18n = use_i18n();
+    // Option labels are plain text in the language the form is rendered
+    // in, as in the image filters.
+    let locale = i18n.get_locale_untracked();
     let option = |value: &'static str, label: &'static str, current: &str| {
         let selected = value == current;
         view! { <option value=value selected=selected>{label}</option> }
@@ -275,64 +332,64 @@ pub fn TaskFilterForm(filters: TaskFilters) -> impl IntoView {
     }
     .href(1);
     view! {
-        <form method="get" action="/tasks" class="filters" aria-label="Filter tasks">
+        <form method="get" action="/tasks" class="filters" aria-label=move || t_string!(i18n, tasks_filters_label)>
             <input type="hidden" name="type" value=filters.list.as_str() />
             {filters.account.clone().map(|a| view! { <input type="hidden" name="account" value=a /> })}
             <div class="field">
-                <label for="t-name">"Task name contains"</label>
+                <label for="t-name">{t!(i18n, tasks_filter_name)}</label>
                 <input id="t-name" name="name" maxlength="256" value=filters.name.clone() />
             </div>
             <div class="field">
-                <label for="t-id">"Task ID"</label>
+                <label for="t-id">{t!(i18n, tasks_filter_id)}</label>
                 <input id="t-id" name="id" maxlength="256" value=filters.id.clone() />
             </div>
             <div class="field">
-                <label for="t-type">"Type"</label>
+                <label for="t-type">{t!(i18n, col_type)}</label>
                 <select id="t-type" name="task_type">
-                    {option("", "Any", task_type)}
+                    {option("", td_string!(locale, filters_any), task_type)}
                     {task_types(filters.list)
                         .iter()
-                        .map(|t| option(t.as_str(), task_type_label(*t), task_type))
+                        .map(|t| option(t.as_str(), task_type_label(locale, *t), task_type))
                         .collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="t-status">"Status"</label>
+                <label for="t-status">{t!(i18n, col_status)}</label>
                 <select id="t-status" name="status">
-                    {option("", "Any", status)}
-                    {option("scanning", "Running", status)}
-                    {option("finished", "Ended", status)}
+                    {option("", td_string!(locale, filters_any), status)}
+                    {option("scanning", td_string!(locale, tasks_status_running), status)}
+                    {option("finished", td_string!(locale, tasks_status_ended), status)}
                 </select>
             </div>
             <div class="field">
-                <label for="t-from">"Started on or after (UTC)"</label>
+                <label for="t-from">{t!(i18n, tasks_filter_from)}</label>
                 <input id="t-from" name="from" type="date" value=filters.from.clone() />
             </div>
             <div class="field">
-                <label for="t-to">"Ended on or before (UTC)"</label>
+                <label for="t-to">{t!(i18n, tasks_filter_to)}</label>
                 <input id="t-to" name="to" type="date" value=filters.to.clone() />
             </div>
             <div class="field">
-                <label for="t-image">"Images"</label>
+                <label for="t-image">{t!(i18n, tasks_filter_images)}</label>
                 <select id="t-image" name="image">
-                    {option("", "Any", image)}
-                    {option("local", "Local images", image)}
-                    {option("registry", "Registry images", image)}
+                    {option("", td_string!(locale, filters_any), image)}
+                    {option("local", td_string!(locale, tasks_images_local), image)}
+                    {option("registry", td_string!(locale, tasks_images_registry), image)}
                 </select>
             </div>
             {scan_list
                 .then(|| {
                     view! {
                         <fieldset class="checks">
-                            <legend>"Scanned for any of"</legend>
+                            <legend>{t!(i18n, tasks_filter_scope)}</legend>
                             {SCAN_SCOPE_PARTS
                                 .iter()
-                                .map(|(_, name)| {
-                                    let checked = filters.scope.contains(name);
+                                .map(|&(_, name)| {
+                                    let checked = filters.scope.contains(&name);
                                     view! {
                                         <label>
                                             <input type="checkbox" name="scope" value=scope_slug(name) checked=checked />
-                                            {*name}
+                                            {move || scope_label(i18n.get_locale(), name)}
                                         </label>
                                     }
                                 })
@@ -341,7 +398,7 @@ pub fn TaskFilterForm(filters: TaskFilters) -> impl IntoView {
                     }
                 })}
             <div class="field">
-                <label for="t-per-page">"Per page"</label>
+                <label for="t-per-page">{t!(i18n, tasks_filter_per_page)}</label>
                 <select id="t-per-page" name="per_page">
                     {PER_PAGE_CHOICES
                         .iter()
@@ -353,8 +410,8 @@ pub fn TaskFilterForm(filters: TaskFilters) -> impl IntoView {
                 </select>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="primary">"Apply filters"</button>
-                <a href=clear>"Clear"</a>
+                <button type="submit" class="primary">{t!(i18n, filters_apply)}</button>
+                <a href=clear>{t!(i18n, filters_clear)}</a>
             </div>
         </form>
     }
@@ -417,6 +474,8 @@ mod tests {
         assert!(f.from.is_empty());
         assert_eq!((f.page, f.per_page), (1, DEFAULT_PER_PAGE));
         assert_eq!(f.ignored.len(), 6, "{:?}", f.ignored);
+        assert_eq!(f.ignored[0], "status “soon”");
+        assert_eq!(f.not_understood[0].text(Locale::es), "estado «soon»");
         assert!(!f.is_filtered());
         assert_eq!(f.href(1), "/tasks?type=image_sync");
     }

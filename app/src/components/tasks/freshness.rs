@@ -1,7 +1,19 @@
-use crate::format::{span, utc_time};
+use crate::format::utc_time;
+use crate::i18n::*;
 use crate::live::Connection;
 use leptos::prelude::*;
 use scanport_wire::live::TaskSnapshot;
+
+/// `5 s`, `3 min`, `2 h` for a duration in ms, in `locale` (rounded down,
+/// never negative): `crate::format::span` in the page's language.
+fn span(locale: Locale, ms: i64) -> String {
+    let secs = ms.max(0) / 1000;
+    match secs {
+        0..=59 => td_string!(locale, span_secs, n = secs).to_string(),
+        60..=3599 => td_string!(locale, span_mins, n = secs / 60).to_string(),
+        _ => td_string!(locale, span_hours, n = secs / 3600).to_string(),
+    }
+}
 
 /// How fresh the shown list is, when it will refresh, and whether the live
 /// stream is up. Without JavaScript: the time of the data and a refresh link.
@@ -12,40 +24,45 @@ pub fn Freshness(
     #[prop(into)] connection: Signal<Connection>,
     refresh_href: Signal<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let text = move || {
         let s = snapshot.get();
+        let locale = i18n.get_locale();
         match now.get() {
-            None => format!("Updated {}", utc_time(s.fetched_at_ms)),
+            None => td_string!(locale, fresh_updated, time = utc_time(s.fetched_at_ms)).to_string(),
             Some(now) => {
-                let age = format!("as of {} ago", span(now - s.fetched_at_ms));
+                let age = td_string!(locale, fresh_age, age = span(locale, now - s.fetched_at_ms))
+                    .to_string();
                 if s.next_refresh_ms > now {
-                    format!(
-                        "{age} · next refresh in {}",
-                        span(s.next_refresh_ms - now + 999)
-                    )
+                    let wait = span(locale, s.next_refresh_ms - now + 999);
+                    td_string!(locale, fresh_next, age = &age, wait = wait).to_string()
                 } else {
-                    format!("{age} · refreshing…")
+                    td_string!(locale, fresh_refreshing, age = &age).to_string()
                 }
             }
         }
     };
     let indicator = move || match connection.get() {
         Connection::Static => {
-            view! { <a class="refresh" href=refresh_href.get()>"Refresh"</a> }.into_any()
+            view! { <a class="refresh" href=refresh_href.get()>{t!(i18n, fresh_refresh)}</a> }
+                .into_any()
         }
         Connection::Connecting => {
-            view! { <span class="conn connecting">"Connecting…"</span> }.into_any()
+            view! { <span class="conn connecting">{t!(i18n, fresh_connecting)}</span> }.into_any()
         }
-        Connection::Live => view! { <span class="conn live">"Live"</span> }.into_any(),
+        Connection::Live => {
+            view! { <span class="conn live">{t!(i18n, fresh_live)}</span> }.into_any()
+        }
         Connection::Reconnecting => {
-            view! { <span class="conn reconnecting">"Reconnecting…"</span> }.into_any()
+            view! { <span class="conn reconnecting">{t!(i18n, fresh_reconnecting)}</span> }
+                .into_any()
         }
     };
     let stale = move || {
         snapshot.get().error.map(|e| {
             view! {
                 <p class="notice warn" role="status">
-                    "The last refresh failed (" {e} "). Showing the last good data."
+                    {move || t_string!(i18n, fresh_failed, error = &e).to_string()}
                 </p>
             }
         })

@@ -4,6 +4,7 @@
 
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::server_fns::hss::{StopTaskRequest, hss_stop_task};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -80,21 +81,29 @@ pub fn StopButton(
     let Some(control) = use_context::<StopControl>() else {
         return ().into_any();
     };
+    let i18n = use_i18n();
     let stopping = {
         let id = task_id.clone();
         Signal::derive(move || control.in_flight.with(|s| s.contains(&id)))
     };
-    let title = is_all.then_some("An all-images scan cannot be stopped");
+    let title = move || is_all.then(|| t_string!(i18n, stop_all_images));
+    let label = move || t_string!(i18n, stop_task, name = &task_name).to_string();
     view! {
         <button
             type="button"
             class="stop-button"
             title=title
-            aria-label=format!("Stop {task_name}")
+            aria-label=label
             disabled=move || is_all || stopping.get()
             on:click=move |_| control.stop(account.clone(), task_id.clone())
         >
-            {move || if stopping.get() { "Stopping…" } else { "Stop" }}
+            {move || {
+                if stopping.get() {
+                    t_string!(i18n, stop_stopping)
+                } else {
+                    t_string!(i18n, stop_stop)
+                }
+            }}
         </button>
     }
     .into_any()

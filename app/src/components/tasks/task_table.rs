@@ -3,14 +3,15 @@ use super::filters::TaskFilters;
 use super::progress_bar::ProgressBar;
 use super::stop::StopButton;
 use crate::components::common::moment::Moment;
+use crate::i18n::*;
 use leptos::prelude::*;
 use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType, TaskType};
 
-fn task_type_label(value: Option<&str>) -> String {
+fn task_type_label(locale: Locale, value: Option<&str>) -> String {
     match value {
         Some(text) => TaskType::parse(text).map_or_else(
             || text.to_owned(),
-            |t| super::filters::task_type_label(t).to_owned(),
+            |t| super::filters::task_type_label(locale, t).to_owned(),
         ),
         None => "—".to_owned(),
     }
@@ -32,18 +33,17 @@ pub fn TaskTable(
     filtered: bool,
     #[prop(optional_no_strip)] account: Option<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     if answer.data_list.is_empty() && filtered {
         return view! {
-            <p class="empty">"No task matches these filters. Clear a filter to see more."</p>
+            <p class="empty">{t!(i18n, tasks_empty_filtered)}</p>
         }
         .into_any();
     }
     if answer.data_list.is_empty() {
-        let what = match list {
-            TaskListType::ImageScan => {
-                "No scan tasks yet. Launch a scan from the image list to see it here."
-            }
-            TaskListType::ImageSync => "No sync tasks yet. Sync a registry to see it here.",
+        let what = move || match list {
+            TaskListType::ImageScan => t_string!(i18n, tasks_empty_scan),
+            TaskListType::ImageSync => t_string!(i18n, tasks_empty_sync),
         };
         return view! { <p class="empty">{what}</p> }.into_any();
     }
@@ -52,15 +52,15 @@ pub fn TaskTable(
             <table class="tasks" data-list=list.as_str()>
                 <thead>
                     <tr>
-                        <th scope="col">"Task"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col" class="num">"Succeeded"</th>
-                        <th scope="col" class="num">"Failed"</th>
-                        <th scope="col" class="num">"Risky"</th>
-                        <th scope="col" class="num">"Total"</th>
-                        <th scope="col">"Started"</th>
-                        <th scope="col">"Ended"</th>
+                        <th scope="col">{t!(i18n, col_task)}</th>
+                        <th scope="col">{t!(i18n, col_type)}</th>
+                        <th scope="col">{t!(i18n, col_status)}</th>
+                        <th scope="col" class="num">{t!(i18n, col_succeeded)}</th>
+                        <th scope="col" class="num">{t!(i18n, col_failed)}</th>
+                        <th scope="col" class="num">{t!(i18n, col_risky)}</th>
+                        <th scope="col" class="num">{t!(i18n, col_total)}</th>
+                        <th scope="col">{t!(i18n, col_started)}</th>
+                        <th scope="col">{t!(i18n, col_ended)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -86,6 +86,7 @@ fn time_cell(ms: Option<i64>) -> impl IntoView {
 
 #[component]
 fn TaskRow(task: ImageScanTaskInfo, list: TaskListType, account: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
     let running = (0..100).contains(&task.task_status);
     let stop = account
         .filter(|_| running && list == TaskListType::ImageScan)
@@ -99,10 +100,13 @@ fn TaskRow(task: ImageScanTaskInfo, list: TaskListType, account: Option<String>)
                 />
             }
         });
-    let remaining = task
-        .remain_min
-        .filter(|_| running)
-        .map(|m| view! { <span class="remaining">{format!("{m} min left")}</span> });
+    let remaining = task.remain_min.filter(|_| running).map(|m| {
+        view! {
+            <span class="remaining">
+                {move || t_string!(i18n, tasks_remaining, minutes = m).to_string()}
+            </span>
+        }
+    });
     let failures = (!task.failed_images.is_empty()).then(|| {
         let csv = use_context::<TaskExport>().map(|TaskExport(f)| {
             let mut query = format!("type={}&task_id={}", f.list.as_str(), crate::format::url_encode(&task.task_id));
@@ -113,10 +117,12 @@ fn TaskRow(task: ImageScanTaskInfo, list: TaskListType, account: Option<String>)
         });
         view! { <FailedImages task_id=task.task_id.clone() images=task.failed_images.clone() columns=COLUMNS csv /> }.into_any()
     });
+    let task_type = task.task_type.clone();
+    let type_label = move || task_type_label(i18n.get_locale(), task_type.as_deref());
     view! {
         <tr class="task" data-task-id=task.task_id.clone()>
             <th scope="row" class="task-name">{task.task_name}</th>
-            <td>{task_type_label(task.task_type.as_deref())}</td>
+            <td>{type_label}</td>
             <td>
                 <ProgressBar status=task.task_status />
                 {remaining}
