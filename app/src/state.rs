@@ -42,6 +42,22 @@ pub struct Portal {
     pub cookie: SessionCookie,
     /// Printed to the log at first start; creates the first admin once.
     pub setup_token: Arc<Mutex<Option<String>>>,
+    /// Counts sign-outs, disabled users and revoked tokens in this
+    /// process, so open live streams re-check their caller at once when
+    /// it moves and need no database read per event otherwise.
+    pub revocations: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Portal {
+    /// Someone may have lost access: open streams check again.
+    pub fn note_revocation(&self) {
+        self.revocations
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn revocation_count(&self) -> u64 {
+        self.revocations.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 /// How the session cookie is named and flagged.
@@ -124,9 +140,27 @@ impl AppState {
     }
 
     /// Asks the account's task monitor to refresh `list` as soon as the
-    /// budget allows (after a launch, sync or stop).
-    pub fn refresh_tasks(&self, account: &str, list: scanport_wire::hss::TaskListType) {
-        if let Some(hub) = self.hubs.get(account) {
+    /// budget allows after a launch, sync or stop that may have changed it:
+    /// one that went through, or failed at or on the way to the cloud. One
+    /// refused here or by the cloud's limits changed nothing there.
+    pub fn refresh_tasks_after<T>(
+        &self,
+        account: &str,
+        list: scanport_wire::hss::TaskListType,
+        answer: &Result<T, AppError>,
+    ) {
+        let unchanged = matches!(
+            answer,
+            Err(AppError::Unauthenticated
+                | AppError::Forbidden
+                | AppError::InvalidInput { .. }
+                | AppError::NotFound { .. }
+                | AppError::Conflict { .. }
+                | AppError::TooLarge { .. }
+                | AppError::TooManyAttempts { .. }
+                | AppError::RateLimited { .. })
+        );
+        if let (false, Some(hub)) = (unchanged, self.hubs.get(account)) {
             hub.refresh_soon(list);
         }
     }

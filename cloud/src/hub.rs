@@ -39,7 +39,31 @@ impl Default for Pace {
     }
 }
 
-pub type Shared = Option<Arc<TaskSnapshot>>;
+/// A snapshot as the hub publishes it, with its JSON made once: every
+/// open stream sends these same bytes, so ten thousand watchers cost one
+/// serialization per change, not ten thousand.
+#[derive(Debug)]
+pub struct Published {
+    pub snapshot: TaskSnapshot,
+    pub json: Arc<str>,
+}
+
+impl Published {
+    pub fn new(snapshot: TaskSnapshot) -> Self {
+        // A TaskSnapshot is plain data; its JSON cannot fail.
+        let json = serde_json::to_string(&snapshot).unwrap_or_default().into();
+        Self { snapshot, json }
+    }
+}
+
+impl std::ops::Deref for Published {
+    type Target = TaskSnapshot;
+    fn deref(&self) -> &TaskSnapshot {
+        &self.snapshot
+    }
+}
+
+pub type Shared = Option<Arc<Published>>;
 
 struct ListState {
     list: TaskListType,
@@ -198,7 +222,7 @@ impl TaskHub {
                 tracing::warn!(list = state.list.as_str(), error = %err, "task list refresh failed");
                 // Keep showing the last good answer, saying it is stale.
                 let last = state.tx.borrow().clone();
-                let mut snapshot = last.map(|s| (*s).clone()).unwrap_or(TaskSnapshot {
+                let mut snapshot = last.map(|s| s.snapshot.clone()).unwrap_or(TaskSnapshot {
                     list: state.list,
                     ..TaskSnapshot::default()
                 });
@@ -208,6 +232,8 @@ impl TaskHub {
             }
         };
         *lock(&state.due) = next;
-        state.tx.send_replace(Some(Arc::new(snapshot)));
+        state
+            .tx
+            .send_replace(Some(Arc::new(Published::new(snapshot))));
     }
 }

@@ -18,6 +18,7 @@ use scanport_wire::hss::TaskListType;
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
+use tokio::time::Instant;
 
 #[derive(Debug, Deserialize)]
 pub struct EventsQuery {
@@ -86,14 +87,18 @@ pub async fn task_events(
 
 /// Who holds a stream open. A stream outlives the request that opened it,
 /// so the caller is checked again while it runs: signing out, disabling
-/// the user or revoking the token ends it within [`RECHECK`].
+/// the user or revoking the token here ends it before its next event
+/// (see `Portal::note_revocation`); done by another process (the admin
+/// CLI, another replica), within [`RECHECK`].
 struct Watcher {
     state: AppState,
     caller: Principal,
 }
 
-/// How often an idle stream re-checks its caller (and tells the hub it is
-/// still watched).
+/// How often a stream re-checks its caller (and tells the hub it is still
+/// watched). On a timer and after a revocation, not at each change: a
+/// change reaches ten thousand streams without ten thousand database reads
+/// in its way.
 const RECHECK: Duration = Duration::from_secs(15);
 
 impl Watcher {
@@ -110,6 +115,18 @@ impl Watcher {
     }
 }
 
+/// A stream's state between events.
+struct Following {
+    hub: std::sync::Arc<scanport_cloud::hub::TaskHub>,
+    rx: tokio::sync::watch::Receiver<scanport_cloud::hub::Shared>,
+    watcher: Watcher,
+    /// The current snapshot is still to be sent (it goes first).
+    first: bool,
+    next_check: Instant,
+    /// The portal's revocation count at the last check.
+    revocations: u64,
+}
+
 /// Every snapshot of the list, the current one first, while the caller
 /// may watch.
 fn snapshots(
@@ -117,36 +134,47 @@ fn snapshots(
     rx: tokio::sync::watch::Receiver<scanport_cloud::hub::Shared>,
     watcher: Watcher,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    stream::unfold(
-        (hub, rx, watcher, true),
-        |(hub, mut rx, watcher, first)| async move {
-            loop {
-                if !first || rx.borrow().is_none() {
-                    // Waiting for a change; an open stream keeps the hub polling.
-                    match tokio::time::timeout(RECHECK, rx.changed()).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(_)) => return None,
-                        Err(_) => {
-                            if !watcher.still_allowed().await {
-                                return None;
-                            }
-                            hub.keep_interest();
-                            continue;
-                        }
-                    }
-                    if !watcher.still_allowed().await {
-                        return None;
-                    }
+    let revocations = watcher.state.portal.revocation_count();
+    let following = Following {
+        revocations,
+        hub,
+        rx,
+        watcher,
+        first: true,
+        next_check: Instant::now() + RECHECK,
+    };
+    stream::unfold(following, |mut f| async move {
+        loop {
+            if Instant::now() >= f.next_check {
+                f.revocations = f.watcher.state.portal.revocation_count();
+                if !f.watcher.still_allowed().await {
+                    return None;
                 }
-                let snapshot = rx.borrow_and_update().clone();
-                if let Some(snapshot) = snapshot {
-                    let event = Event::default()
-                        .event("tasks")
-                        .json_data(&*snapshot)
-                        .unwrap_or_else(|_| Event::default().event("error"));
-                    return Some((Ok(event), (hub, rx, watcher, false)));
+                // An open stream keeps the hub polling.
+                f.hub.keep_interest();
+                f.next_check = Instant::now() + RECHECK;
+            }
+            if !f.first || f.rx.borrow().is_none() {
+                match tokio::time::timeout_at(f.next_check, f.rx.changed()).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => return None,
+                    Err(_) => continue,
                 }
             }
-        },
-    )
+            f.first = false;
+            let revocations = f.watcher.state.portal.revocation_count();
+            if revocations != f.revocations {
+                f.revocations = revocations;
+                if !f.watcher.still_allowed().await {
+                    return None;
+                }
+            }
+            let published = f.rx.borrow_and_update().clone();
+            if let Some(published) = published {
+                // The JSON was made once by the hub for every stream.
+                let event = Event::default().event("tasks").data(&*published.json);
+                return Some((Ok(event), f));
+            }
+        }
+    })
 }

@@ -119,5 +119,6 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
             secure: config.web.is_https(),
         },
         setup_token: Arc::new(Mutex::new(setup_token)),
+        revocations: Arc::default(),
     })
 }

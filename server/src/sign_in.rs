@@ -152,6 +152,7 @@ pub async fn logout(Extension(state): Extension<AppState>, req: Request) -> Resp
         if let Err(err) = sessions::end_by_hash(&portal.db, id_hash).await {
             tracing::error!(error = %err, "cannot end a session");
         }
+        portal.note_revocation();
         let entry = NewEntry {
             actor: &principal.name,
             via: "session",

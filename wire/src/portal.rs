@@ -140,7 +140,7 @@ pub struct AuditEntry {
 
 /// Filters for the audit log; every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct AuditQuery {
     pub actor: Option<String>,
     pub action: Option<String>,

@@ -72,7 +72,7 @@ pub struct TimingScanTask {
 
 /// `UpdateImageRegistryTimingScanTask` request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct UpdateTimingScanRequest {
     pub scan_period: i64,
     pub enable: bool,
@@ -164,7 +164,7 @@ impl UpdateTimingScanRequest {
 
 /// A filter of the TCSS list and scan calls.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct AssetFilter {
     pub name: String,
     pub values: Vec<String>,
@@ -187,7 +187,7 @@ fn validate_filters(field: &str, filters: Option<&Vec<AssetFilter>>) -> Result<(
 
 /// `DescribeAssetImageRegistryList` request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct DescribeRegistryImagesRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -253,7 +253,7 @@ pub struct RegistryImage {
 
 /// `CreateAssetImageRegistryScanTask` request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct CreateRegistryScanRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<bool>,
@@ -314,7 +314,7 @@ pub struct CreateRegistryScanResponse {
 
 /// `DescribeAssetImageRegistryScanStatusOneKey` request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct RegistryScanStatusRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageInfo>>,
@@ -370,7 +370,7 @@ pub struct ImageProgress {
 
 /// `SyncAssetImageRegistryAsset` request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct SyncRegistryAssetsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<bool>,

@@ -55,17 +55,24 @@ pub async fn fit_status(req: Request, next: Next) -> Response {
 
 /// Reads a `POST /api/…` body whole (the body-size layer outside caps it)
 /// and hands the request on with the same bytes; other requests pass as
-/// they are. A body over the cap is answered 413 here.
+/// they are. A body over the cap is answered 413 here, and one with an
+/// array where the API takes an object 400 (see [`super::body_shape`]).
 async fn keep_api_body(req: Request) -> Result<(Request, Option<Bytes>), Response> {
     if req.method() != Method::POST || !req.uri().path().starts_with("/api/") {
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();
     match to_bytes(body, usize::MAX).await {
-        Ok(bytes) => Ok((
-            Request::from_parts(parts, Body::from(bytes.clone())),
-            Some(bytes),
-        )),
+        Ok(bytes) => {
+            if let Some((field, message)) = super::body_shape::problem(&bytes) {
+                let refusal = AppError::invalid(&field, message);
+                return Err((StatusCode::BAD_REQUEST, axum::Json(refusal)).into_response());
+            }
+            Ok((
+                Request::from_parts(parts, Body::from(bytes.clone())),
+                Some(bytes),
+            ))
+        }
         Err(err) => {
             let message = err.to_string();
             let refusal = if message.contains("length limit") {

@@ -5,6 +5,7 @@
 //! API's statuses).
 
 pub mod api_errors;
+pub mod body_shape;
 pub mod field_path;
 pub mod gate;
 pub mod headers;

@@ -3,6 +3,8 @@
 //! binary for all of it, so it is built and linked once.
 //!
 //! - `access`: sign-in, roles, cross-site refusal, disabling, headers.
+//! - `hostile`: generated malformed, mistyped, huge, deep and oversize
+//!   bodies on every POST endpoint; path tricks in ids.
 //! - `faults`: the fault matrix (down, slow, hanging, 5xx, throttled,
 //!   malformed, refused keys, clock skew) and the live stream under faults.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
@@ -15,5 +17,6 @@
 mod access;
 mod common;
 mod faults;
+mod hostile;
 mod launch;
 mod sign_in;

@@ -17,6 +17,7 @@ wire_enum! {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListImagesRequest {
     pub image_type: SwrImageType,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,6 +11,7 @@ pub const MAX_BATCH_IMAGES: usize = 10_241;
 
 /// One image of a batch scan.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchScanImage {
     pub namespace: String,
     pub image_name: String,
@@ -36,6 +37,7 @@ impl BatchScanImage {
 /// `POST /v5/{project_id}/image/batch-scan`: scan a list of images, or
 /// every image matching the filters (`operate_all`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchScanRequest {
     pub image_type: ImageType,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -142,6 +144,7 @@ impl BatchScanRequest {
 
 /// `POST /v5/{project_id}/image/synchronize`: refresh the SWR image list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SynchronizeRequest {
     pub image_type: ImageType,
 }
@@ -168,6 +171,7 @@ pub struct SynchronizeResponse {
 
 /// A registry to sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RegistryRef {
     pub registry_id: String,
     pub registry_type: RegistryType,
@@ -175,6 +179,7 @@ pub struct RegistryRef {
 
 /// `POST /v5/{project_id}/image/image-sync/tasks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImageSyncTaskRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_all_registries: Option<bool>,
@@ -235,6 +240,7 @@ wire_enum! {
 
 /// Filters of an all-images manual scan task.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScanQueryInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<ScanQueryImageType>,
@@ -262,6 +268,7 @@ pub struct ScanQueryInfo {
 
 /// One image of a manual scan task.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScanImageInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
@@ -287,6 +294,7 @@ pub struct ScanImageInfo {
 /// `POST /v5/{project_id}/image/image-scan/tasks`: the newer form of
 /// batch-scan, with a scan scope and a rate limit.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CreateScanTaskRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_scope: Option<i64>,

@@ -39,6 +39,7 @@ pub const MAX_TIME_MS: i64 = 4_070_880_000_000;
 
 /// `GET /v5/{project_id}/image/tasks` query.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ListTasksRequest {
     #[serde(rename = "type")]
     pub r#type: TaskListType,

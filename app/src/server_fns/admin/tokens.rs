@@ -46,6 +46,9 @@ pub async fn revoke_token(id: String) -> Result<(), AppError> {
     let caller = crate::auth::require(scanport_portal::Role::Admin)?;
     let state = crate::state::app_state()?;
     let done = scanport_portal::tokens::revoke(&state.portal.db, &id).await;
+    if done.is_ok() {
+        state.portal.note_revocation();
+    }
     let request = serde_json::json!({ "id": id });
     super::record_change(&state, &caller, "admin/tokens/revoke", request, &done).await?;
     Ok(done?)

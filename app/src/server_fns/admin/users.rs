@@ -46,6 +46,9 @@ pub async fn set_user_disabled(name: String, disabled: bool) -> Result<(), AppEr
     }
     let state = crate::state::app_state()?;
     let done = scanport_portal::users::set_disabled(&state.portal.db, &name, disabled).await;
+    if disabled && done.is_ok() {
+        state.portal.note_revocation();
+    }
     let request = serde_json::json!({ "name": name, "disabled": disabled });
     let action = if disabled {
         "admin/users/disable"

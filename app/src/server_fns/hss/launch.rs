@@ -40,7 +40,7 @@ pub async fn hss_batch_scan(
         },
     )
     .await;
-    state.refresh_tasks(&account, TaskListType::ImageScan);
+    state.refresh_tasks_after(&account, TaskListType::ImageScan, &answer);
     answer
 }
 
@@ -72,7 +72,7 @@ pub async fn hss_create_scan_task(
         },
     )
     .await;
-    state.refresh_tasks(&account, TaskListType::ImageScan);
+    state.refresh_tasks_after(&account, TaskListType::ImageScan, &answer);
     answer
 }
 
@@ -104,6 +104,6 @@ pub async fn hss_stop_task(
         },
     )
     .await;
-    state.refresh_tasks(&account, TaskListType::ImageScan);
+    state.refresh_tasks_after(&account, TaskListType::ImageScan, &answer);
     answer
 }

@@ -59,6 +59,6 @@ pub async fn hss_image_sync_task(
         },
     )
     .await;
-    state.refresh_tasks(&account, TaskListType::ImageSync);
+    state.refresh_tasks_after(&account, TaskListType::ImageSync, &answer);
     answer
 }

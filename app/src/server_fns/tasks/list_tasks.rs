@@ -54,11 +54,11 @@ pub async fn read_tasks(
             if let Some(answer) = query.answer_from(&snapshot.answer) {
                 return Ok(TaskSnapshot {
                     answer,
-                    ..(*snapshot).clone()
+                    ..snapshot.snapshot.clone()
                 });
             }
         }
-        None if fetched => return Ok((*snapshot).clone()),
+        None if fetched => return Ok(snapshot.snapshot.clone()),
         // Never fetched successfully: nothing to show but the error.
         None => {
             return Err(AppError::Unavailable {
