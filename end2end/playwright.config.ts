@@ -93,5 +93,21 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 30_000,
     },
+    {
+      // For fault tests: its embedded sandbox on a known port (faults are
+      // switched there), no rate limits, watched every second.
+      command: startConsole('faults'),
+      env: {
+        ...consoleEnv,
+        SCANPORT_LISTEN: `127.0.0.1:${PORTS.faults}`,
+        SCANPORT_SANDBOX__LISTEN: `127.0.0.1:${PORTS.faultsSandbox}`,
+        SCANPORT_SANDBOX__RATE_LIMITS: 'false',
+        SCANPORT_LIVE__BUSY_SECS: '1',
+        SCANPORT_HTTP__TIMEOUT_SECS: '2',
+      },
+      url: `http://127.0.0.1:${PORTS.faults}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
   ],
 });

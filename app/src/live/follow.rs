@@ -1,5 +1,6 @@
 //! The browser half: an `EventSource` per (account, list), reconnecting by
-//! itself (the browser retries; we show it).
+//! itself (the browser retries; we show it, and reopen a stream the
+//! browser gave up on).
 
 use super::{Connection, LiveTasks};
 use leptos::prelude::*;
@@ -9,22 +10,39 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+/// The browser retries a dropped stream by itself, but gives up for good
+/// when an attempt gets an HTTP error (a console restarting behind a proxy
+/// answers 502, a signed-out session 401). Then a new stream is opened
+/// after a pause that doubles up to this.
+const MAX_REOPEN_MS: u32 = 30_000;
+const FIRST_REOPEN_MS: u32 = 1_000;
+
 pub(super) fn follow(account: Memo<Option<String>>, list: Memo<TaskListType>, live: LiveTasks) {
-    Effect::new(move |_| {
-        let list = list.get();
-        let url = match account.get() {
+    // Bumped to open a new stream after the browser gave up on one.
+    let reopen = RwSignal::new(0u32);
+    let pause_ms = StoredValue::new(FIRST_REOPEN_MS);
+    Effect::new(move |followed: Option<(Option<String>, TaskListType)>| {
+        reopen.track();
+        let (id, list) = (account.get(), list.get());
+        let url = match &id {
             Some(id) => format!(
                 "/api/v1/events/tasks?type={}&account={}",
                 list.as_str(),
-                js_sys::encode_uri_component(&id)
+                js_sys::encode_uri_component(id)
             ),
             None => format!("/api/v1/events/tasks?type={}", list.as_str()),
         };
-        live.snapshot.set(None);
-        live.connection.set(Connection::Connecting);
+        let key = (id, list);
+        // Another list: the old one's rows must not show. The same list
+        // reopened: its last rows stay until the new stream speaks.
+        if followed.as_ref() != Some(&key) {
+            live.snapshot.set(None);
+            live.connection.set(Connection::Connecting);
+            pause_ms.set_value(FIRST_REOPEN_MS);
+        }
         let Ok(source) = web_sys::EventSource::new(&url) else {
             live.connection.set(Connection::Reconnecting);
-            return;
+            return key;
         };
         let on_tasks =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -36,18 +54,32 @@ pub(super) fn follow(account: Memo<Option<String>>, list: Memo<TaskListType>, li
                 {
                     live.snapshot.set(Some(snapshot));
                     live.connection.set(Connection::Live);
+                    pause_ms.set_value(FIRST_REOPEN_MS);
                 }
             });
         let on_open =
             Closure::<dyn Fn(web_sys::Event)>::new(move |_| live.connection.set(Connection::Live));
+        let watched = source.clone();
         let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
-            live.connection.set(Connection::Reconnecting)
+            live.connection.set(Connection::Reconnecting);
+            if watched.ready_state() == web_sys::EventSource::CLOSED {
+                let pause = pause_ms.get_value();
+                pause_ms.set_value((pause * 2).min(MAX_REOPEN_MS));
+                set_timeout(
+                    move || {
+                        // None once the page is gone.
+                        let _ = reopen.try_update(|n| *n = n.wrapping_add(1));
+                    },
+                    std::time::Duration::from_millis(pause.into()),
+                );
+            }
         });
         let _ = source.add_event_listener_with_callback("tasks", on_tasks.as_ref().unchecked_ref());
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let held = SendWrapper::new((source, on_tasks, on_open, on_error));
         on_cleanup(move || held.0.close());
+        key
     });
 }
 

@@ -168,13 +168,13 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
     let busy = move || pending.get() || refreshing.get();
     let status = move || {
         if pending.get() {
-            "Saving…"
+            t_string!(i18n, schedule_form_saving)
         } else if local_error.get().is_some() || !matches!(result.get(), Some(Ok(_))) {
             ""
         } else if refreshing.get() {
-            "Saved; reading the schedule back…"
+            t_string!(i18n, schedule_form_reading_back)
         } else {
-            "Saved."
+            t_string!(i18n, schedule_form_saved)
         }
     };
 
@@ -186,7 +186,7 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                 return;
             }
             result.set(None);
-            match draft().to_request(&known) {
+            match draft().to_request_in(i18n.get_locale_untracked(), &known) {
                 Err(e) => {
                     let id = control_of(&e.field);
                     local_error.set(Some(e));
@@ -248,20 +248,20 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
         >
             <h2 id="schedule-edit-title">{t!(i18n, schedule_edit_title)}</h2>
             <p class="hint">
-                "Times are China Standard Time (" <strong>{ZONE}</strong> "), as in Tencent Cloud's console."
+                {t!(i18n, schedule_form_zone_note, zone = ZONE)}
             </p>
 
             <fieldset class="schedule-body" disabled=busy>
             <fieldset class="schedule-group">
-                <legend>"When"</legend>
+                <legend>{t!(i18n, schedule_form_when)}</legend>
                 <div class="schedule-check">
                     <input id="sched-enable" type="checkbox" bind:checked=enable />
-                    <label for="sched-enable">"Scheduled scans are on"</label>
+                    <label for="sched-enable">{t!(i18n, schedule_form_enable)}</label>
                 </div>
                 <FieldProblem id="sched-enable" error=enable_error />
                 <div class="schedule-fields">
                     <div class="field">
-                        <label for="sched-period">"Every (days)"</label>
+                        <label for="sched-period">{t!(i18n, schedule_form_every_days)}</label>
                         <input
                             id="sched-period"
                             type="number"
@@ -274,11 +274,11 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                             aria-describedby="sched-period-hint sched-period-error"
                             bind:value=period
                         />
-                        <p id="sched-period-hint" class="hint">"1 to 365 days"</p>
+                        <p id="sched-period-hint" class="hint">{t!(i18n, schedule_form_period_hint)}</p>
                         <FieldProblem id="sched-period" error=period_error />
                     </div>
                     <div class="field">
-                        <label for="sched-time">{format!("At ({ZONE})")}</label>
+                        <label for="sched-time">{t!(i18n, schedule_form_at, zone = ZONE)}</label>
                         <input
                             id="sched-time"
                             type="text"
@@ -292,11 +292,11 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                             aria-describedby="sched-time-hint sched-time-error"
                             bind:value=time
                         />
-                        <p id="sched-time-hint" class="hint">{format!("HH:MM, 24-hour, {ZONE}")}</p>
+                        <p id="sched-time-hint" class="hint">{t!(i18n, schedule_form_time_hint, zone = ZONE)}</p>
                         <FieldProblem id="sched-time" error=time_error />
                     </div>
                     <div class="field">
-                        <label for="sched-end">{format!("Stop by ({ZONE}, optional)")}</label>
+                        <label for="sched-end">{t!(i18n, schedule_form_end, zone = ZONE)}</label>
                         <input
                             id="sched-end"
                             type="text"
@@ -324,11 +324,11 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                 aria-invalid=move || types_error.get().map(|_| "true")
                 aria-describedby="sched-types-error"
             >
-                <legend>"Look for"</legend>
+                <legend>{t!(i18n, schedule_form_look_for)}</legend>
                 <div class="schedule-choices">
-                    <label><input type="checkbox" bind:checked=cve />"Vulnerabilities (CVE)"</label>
-                    <label><input type="checkbox" bind:checked=virus />"Viruses and trojans"</label>
-                    <label><input type="checkbox" bind:checked=risk />"Risky settings and sensitive data"</label>
+                    <label><input type="checkbox" bind:checked=cve />{t!(i18n, schedule_form_cve)}</label>
+                    <label><input type="checkbox" bind:checked=virus />{t!(i18n, schedule_form_virus)}</label>
+                    <label><input type="checkbox" bind:checked=risk />{t!(i18n, schedule_form_risk)}</label>
                 </div>
                 <FieldProblem id="sched-types" error=types_error />
             </fieldset>
@@ -339,18 +339,18 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                 tabindex="-1"
                 aria-describedby="sched-scope-error"
             >
-                <legend>"Which images"</legend>
+                <legend>{t!(i18n, schedule_form_which)}</legend>
                 <div class="schedule-choices scopes">
                     {SCOPES
                         .iter()
-                        .map(|(value, label, hint)| {
-                            let value = value.to_string();
+                        .map(|(number, label, hint)| {
+                            let value = number.to_string();
                             view! {
                                 <label>
                                     <input type="radio" name="sched-scope" value=value bind:group=scope />
                                     <span>
-                                        <span class="choice-label">{*label}</span>
-                                        <span class="choice-hint">{*hint}</span>
+                                        <span class="choice-label">{scope_label(i18n, *number, label)}</span>
+                                        <span class="choice-hint">{scope_hint(i18n, *number, hint)}</span>
                                     </span>
                                 </label>
                             }
@@ -359,7 +359,7 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                 </div>
                 <FieldProblem id="sched-scope" error=scope_error />
                 <div class="field wide" hidden=move || scope.get() != "1" && images_error.get().is_none()>
-                    <label for="sched-images">"Chosen images"</label>
+                    <label for="sched-images">{t!(i18n, schedule_form_chosen)}</label>
                     <textarea
                         id="sched-images"
                         rows="4"
@@ -369,42 +369,42 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                         bind:value=images
                     ></textarea>
                     <p id="sched-images-hint" class="hint">
-                        "One per line: " <code>"namespace/name:tag"</code> ", or an image asset ID."
+                        {t!(i18n, schedule_form_images_hint_before)} <code>"namespace/name:tag"</code> {t!(i18n, schedule_form_images_hint_after)}
                     </p>
                     <FieldProblem id="sched-images" error=images_error />
                 </div>
                 <div class="schedule-check">
                     <input id="sched-latest" type="checkbox" bind:checked=latest />
-                    <label for="sched-latest">"Only the latest version of each image"</label>
+                    <label for="sched-latest">{t!(i18n, schedule_form_latest)}</label>
                 </div>
                 <FieldProblem id="sched-latest" error=latest_error />
                 <div class="schedule-check">
                     <input id="sched-running" type="checkbox" bind:checked=running />
-                    <label for="sched-running">"Only images that running containers use"</label>
+                    <label for="sched-running">{t!(i18n, schedule_form_running)}</label>
                 </div>
                 <FieldProblem id="sched-running" error=running_error />
             </fieldset>
 
             <fieldset class="schedule-group">
-                <legend>"Where"</legend>
+                <legend>{t!(i18n, schedule_form_where)}</legend>
                 <div
                     id="sched-registries"
                     class="schedule-choices"
                     role="group"
-                    aria-label="Registry kinds"
+                    aria-label=move || t_string!(i18n, schedule_form_registry_kinds)
                     tabindex="-1"
                     aria-describedby="sched-registries-hint sched-registries-error"
                 >
-                    <span class="choices-title">"Registry kinds"</span>
+                    <span class="choices-title">{t!(i18n, schedule_form_registry_kinds)}</span>
                     <label><input type="checkbox" bind:checked=tcr />"TCR"</label>
                     <label><input type="checkbox" bind:checked=ccr />"CCR"</label>
                     <label><input type="checkbox" bind:checked=harbor />"Harbor"</label>
                 </div>
-                <p id="sched-registries-hint" class="hint">"None ticked: any kind."</p>
+                <p id="sched-registries-hint" class="hint">{t!(i18n, schedule_form_registries_hint)}</p>
                 <FieldProblem id="sched-registries" error=registries_error />
                 <div class="schedule-fields">
                     <div class="field">
-                        <label for="sched-namespaces">"Namespaces"</label>
+                        <label for="sched-namespaces">{t!(i18n, schedule_form_namespaces)}</label>
                         <input
                             id="sched-namespaces"
                             type="text"
@@ -414,11 +414,11 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                             aria-describedby="sched-namespaces-hint sched-namespaces-error"
                             bind:value=namespaces
                         />
-                        <p id="sched-namespaces-hint" class="hint">"Comma-separated; empty: every namespace."</p>
+                        <p id="sched-namespaces-hint" class="hint">{t!(i18n, schedule_form_namespaces_hint)}</p>
                         <FieldProblem id="sched-namespaces" error=namespaces_error />
                     </div>
                     <div class="field">
-                        <label for="sched-exclude">"Leave out image asset IDs"</label>
+                        <label for="sched-exclude">{t!(i18n, schedule_form_exclude)}</label>
                         <input
                             id="sched-exclude"
                             type="text"
@@ -429,7 +429,7 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                             aria-describedby="sched-exclude-hint sched-exclude-error"
                             bind:value=exclude
                         />
-                        <p id="sched-exclude-hint" class="hint">"Comma-separated numbers, e.g. 101, 205."</p>
+                        <p id="sched-exclude-hint" class="hint">{t!(i18n, schedule_form_exclude_hint)}</p>
                         <FieldProblem id="sched-exclude" error=exclude_error />
                     </div>
                 </div>
@@ -437,8 +437,8 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
 
             {form_error}
             <div class="schedule-actions">
-                <button type="submit" class="primary">"Save schedule"</button>
-                <button type="button" class="secondary" on:click=reset>"Undo changes"</button>
+                <button type="submit" class="primary">{t!(i18n, schedule_form_save)}</button>
+                <button type="button" class="secondary" on:click=reset>{t!(i18n, schedule_form_undo)}</button>
                 <p class="schedule-status" role="status" aria-live="polite">{status}</p>
             </div>
             </fieldset>
@@ -455,5 +455,25 @@ fn FieldProblem(id: &'static str, error: Signal<Option<String>>) -> impl IntoVie
         error.get().map(|message| {
             view! { <p id=format!("{id}-error") class="field-error" role="alert">{message}</p> }
         })
+    }
+}
+
+/// A scope's name in the viewer's language (`rules::SCOPES` keeps the
+/// English one for tests and logs).
+fn scope_label(i18n: I18n, scope: i64, english: &'static str) -> String {
+    match scope {
+        0 => t_string!(i18n, schedule_scope_all).to_string(),
+        1 => t_string!(i18n, schedule_scope_chosen).to_string(),
+        2 => t_string!(i18n, schedule_scope_recommended).to_string(),
+        _ => english.to_owned(),
+    }
+}
+
+fn scope_hint(i18n: I18n, scope: i64, english: &'static str) -> String {
+    match scope {
+        0 => t_string!(i18n, schedule_scope_all_hint).to_string(),
+        1 => t_string!(i18n, schedule_scope_chosen_hint).to_string(),
+        2 => t_string!(i18n, schedule_scope_recommended_hint).to_string(),
+        _ => english.to_owned(),
     }
 }
