@@ -16,8 +16,10 @@ BUDGET_BYTES=$((120 * 1024))
 # until then, the figure reached plus ~5% (about 565,000 bytes on
 # 2026-11-23, routes not split), so the bundle cannot grow back unnoticed.
 # Raised from 580 KiB when the three languages (leptos_i18n) came in:
-# 689,952 bytes measured with them (+~125 KB), plus ~5%.
-LIMIT_BYTES=${SCANPORT_SIZE_LIMIT:-$((710 * 1024))}
+# 689,952 bytes measured with them (+~125 KB), plus ~5%. Raised again when
+# the Tasks, admin and schedule pages were translated (419 keys × 3
+# languages compiled in): 773,954 bytes, plus ~3%.
+LIMIT_BYTES=${SCANPORT_SIZE_LIMIT:-$((795 * 1024))}
 
 build=0
 check=0
