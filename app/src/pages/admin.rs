@@ -114,11 +114,11 @@ pub fn AdminPage() -> impl IntoView {
                     <section id="tokens" class="admin-section" aria-labelledby="tokens-title">
                         <h2 id="tokens-title">{t!(i18n, admin_tokens)}</h2>
                         <p class="section-intro">
-                            "Scripts and CI pipelines call "
+                            {t!(i18n, admin_tokens_intro_call)}
                             <code>"/api/v1/…"</code>
-                            " with "
+                            {t!(i18n, admin_tokens_intro_with)}
                             <code>"Authorization: Bearer <token>"</code>
-                            ", acting as the token's user."
+                            {t!(i18n, admin_tokens_intro_as)}
                         </p>
                         <NeedsScript what="Creating and revoking tokens" />
                         <CreateTokenForm data create />
