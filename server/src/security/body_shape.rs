@@ -1,14 +1,37 @@
-//! Shapes serde would accept but the API never means. serde's derived
-//! structs also decode from a JSON array of their fields in order, so
-//! `"request": []` would pass as an empty request and
-//! `"image_info_list": [["ns", "img", "v1"]]` as a list of images. The API
-//! documents objects there; this refuses arrays in their place, naming the
-//! field, before anything decodes the body.
+//! Shapes serde would accept but the API never means, refused (naming the
+//! field) before anything decodes the body:
+//! - serde's derived structs also decode from a JSON array of their fields
+//!   in order, so `"request": []` would pass as an empty request and
+//!   `"image_info_list": [["ns", "img", "v1"]]` as a list of images;
+//! - the server functions' own arguments ignore unknown names (their
+//!   structs are generated), so a misspelt `"idempotencyKey"` would mean
+//!   "no key". Top-level names must be ones some endpoint takes.
 
 use serde_json::Value;
 
 /// Top-level members that are always objects when present.
 const OBJECT_MEMBERS: [&str; 2] = ["request", "query"];
+
+/// Every argument name of the `/api/v1` server functions. (What is inside
+/// `request` and `query` is checked by their types, which refuse unknown
+/// fields.) An argument added to a server function goes here too; the API
+/// tests send every endpoint's arguments.
+const ARGUMENT_NAMES: [&str; 14] = [
+    "account",
+    "request",
+    "idempotency_key",
+    "list",
+    "query",
+    "limit",
+    "user",
+    "label",
+    "expires_days",
+    "name",
+    "password",
+    "role",
+    "disabled",
+    "id",
+];
 
 /// The field and the reason when `body` (a JSON API body) has an array
 /// where the API takes an object; None when its shape is fine or it is not
@@ -23,6 +46,13 @@ pub fn problem(body: &[u8]) -> Option<(String, String)> {
             )
         });
     };
+    if let Some(unknown) = members
+        .keys()
+        .find(|k| !ARGUMENT_NAMES.contains(&k.as_str()))
+    {
+        let unknown: String = unknown.chars().take(64).collect();
+        return Some((unknown, "unknown field: no endpoint takes it".to_owned()));
+    }
     for name in OBJECT_MEMBERS {
         if let Some(member) = members.get(name).filter(|m| m.is_array()) {
             return Some((
@@ -104,6 +134,18 @@ mod tests {
                 .as_deref(),
             Some("image_info_list[1]")
         );
-        assert_eq!(field(r#"{"x":[[1]]}"#).as_deref(), Some("x[0]"));
+        assert_eq!(field(r#"{"id":[[1]]}"#).as_deref(), Some("id[0]"));
+    }
+
+    #[test]
+    fn names_no_endpoint_takes_are_named() {
+        assert_eq!(
+            field(r#"{"account":"hw","request":{},"idempotencyKey":"k"}"#).as_deref(),
+            Some("idempotencyKey")
+        );
+        assert_eq!(
+            field(r#"{"name":"a","password":"b","role":"viewer"}"#),
+            None
+        );
     }
 }
