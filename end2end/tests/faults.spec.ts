@@ -39,6 +39,8 @@ test.describe('the tasks page under cloud faults', () => {
     ['a hanging cloud', { hang: true }, 'did not answer'],
     ['throttling (APIG.0308)', { throttle: true }, 'rate limited'],
     ['malformed JSON', { malformed: true }, 'not valid JSON'],
+    ['slow past the timeout', { latency_ms: 3000 }, 'did not answer'],
+    ['clock skew', { clock_skew_secs: 3600 }, 'clock is off'],
   ] as const) {
     test(`${label}: the failure shows, the list stays, and it recovers without a reload`, async ({ page }, info) => {
       await signIn(page);
