@@ -10,3 +10,20 @@ pub use i18n::*;
 
 /// The translation context, for helpers that take it as an argument.
 pub type I18n = leptos_i18n::I18nContext<Locale>;
+
+/// `t!(i18n, key)` in the reader's language, rendered once: a page is drawn
+/// in one language and a language change reloads it (see
+/// `components::preferences`). Shadows the library's `t!`, which wraps every
+/// use in a reactive closure; over ~230 uses that code was a large part of
+/// the WASM. Keys with values (`t!(i18n, key, name = …)`) keep their values
+/// reactive.
+macro_rules! t {
+    ($i18n:expr, $key:ident) => {
+        $crate::i18n::td_string!(($i18n).get_locale_untracked(), $key)
+    };
+    ($i18n:expr, $key:ident, $($args:tt)+) => {
+        $crate::i18n::td!(($i18n).get_locale_untracked(), $key, $($args)+)
+    };
+}
+#[allow(hidden_glob_reexports)]
+pub(crate) use t;

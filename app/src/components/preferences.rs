@@ -1,6 +1,7 @@
 //! The header's language and theme switch. A form posted to
 //! `/preferences` (cookies, then back to this page) so it works without
-//! JavaScript; once hydrated, a change applies in place at once.
+//! JavaScript; once hydrated, a theme change applies in place and a language change
+//! reloads the page in the new language.
 
 use crate::i18n::*;
 use crate::prefs::{THEME_COOKIE, Theme};
@@ -60,6 +61,26 @@ fn apply_theme(theme: Theme) {
 #[cfg(not(feature = "hydrate"))]
 fn apply_theme(_theme: Theme) {}
 
+/// Switches the language: the cookie the server reads, then a reload, so
+/// the server draws the page in it. Text is rendered once per page (see
+/// `crate::i18n::t`), which keeps the WASM small; a language change is rare.
+#[cfg(feature = "hydrate")]
+fn apply_language(locale: Locale) {
+    use wasm_bindgen::JsCast;
+    let secure = window().location().protocol().is_ok_and(|p| p == "https:");
+    if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = html.set_cookie(&crate::prefs::set_cookie(
+            crate::prefs::LANG_COOKIE,
+            locale.as_str(),
+            secure,
+        ));
+    }
+    let _ = window().location().reload();
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn apply_language(_locale: Locale) {}
+
 /// A language's name in itself, as language menus show it.
 fn native_name(locale: Locale) -> &'static str {
     match locale {
@@ -100,7 +121,7 @@ pub fn Preferences() -> impl IntoView {
                 name="lang"
                 on:change=move |ev| {
                     if let Ok(l) = Locale::from_str(&event_target_value(&ev)) {
-                        i18n.set_locale(l);
+                        apply_language(l);
                     }
                 }
             >
