@@ -7,22 +7,71 @@ use crate::i18n::Locale;
 /// `2026-11-22 08:00 UTC` from milliseconds since the epoch.
 pub fn utc_minutes(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let mut out = String::with_capacity(20);
+    push_ymd(&mut out, y, m, d);
+    out.push(' ');
+    push_hm(&mut out, rem);
+    out.push_str(" UTC");
+    out
+}
+
+// Hand-written digits rather than `format!`: a task table formats several
+// instants a row, and server rendering of the page pays for each.
+
+/// Appends `n` (0..=99) as two digits.
+fn push_two(out: &mut String, n: i64) {
+    let n = u32::try_from(n.rem_euclid(100)).unwrap_or(0);
+    out.push(char::from_digit(n / 10, 10).unwrap_or('0'));
+    out.push(char::from_digit(n % 10, 10).unwrap_or('0'));
+}
+
+/// Appends a year as at least four digits (`{year:04}`).
+fn push_year(out: &mut String, year: i64) {
+    if (0..=9999).contains(&year) {
+        push_two(out, year / 100);
+        push_two(out, year % 100);
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{year:04}");
+    }
+}
+
+/// `YYYY-MM-DD`.
+fn push_ymd(out: &mut String, year: i64, month: i64, day: i64) {
+    push_year(out, year);
+    out.push('-');
+    push_two(out, month);
+    out.push('-');
+    push_two(out, day);
+}
+
+/// `HH:MM` of the seconds into a day.
+fn push_hm(out: &mut String, secs_of_day: i64) {
+    push_two(out, secs_of_day / 3600);
+    out.push(':');
+    push_two(out, (secs_of_day % 3600) / 60);
 }
 
 /// A calendar date as the language writes it: `2026-11-22` (English, the
 /// console's ISO style), `22/11/2026` (Spanish), `2026年11月22日` (Chinese).
 pub fn date(locale: Locale, year: i64, month: i64, day: i64) -> String {
     match locale {
-        Locale::en => format!("{year:04}-{month:02}-{day:02}"),
-        Locale::es => format!("{day:02}/{month:02}/{year:04}"),
+        Locale::en => {
+            let mut out = String::with_capacity(10);
+            push_ymd(&mut out, year, month, day);
+            out
+        }
+        Locale::es => {
+            let mut out = String::with_capacity(10);
+            push_two(&mut out, day);
+            out.push('/');
+            push_two(&mut out, month);
+            out.push('/');
+            push_year(&mut out, year);
+            out
+        }
         Locale::zh => format!("{year}年{month}月{day}日"),
     }
 }
@@ -59,12 +108,12 @@ pub fn number(locale: Locale, n: i64) -> String {
 /// `08:00:05 UTC` from milliseconds since the epoch.
 pub fn utc_time(ms: i64) -> String {
     let rem = ms.div_euclid(1000).rem_euclid(86_400);
-    format!(
-        "{:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    let mut out = String::with_capacity(12);
+    push_hm(&mut out, rem);
+    out.push(':');
+    push_two(&mut out, rem % 60);
+    out.push_str(" UTC");
+    out
 }
 
 /// `5 s`, `3 min`, `2 h` for a duration in ms (rounded down, never negative).
@@ -80,15 +129,16 @@ pub fn span(ms: i64) -> String {
 /// ISO 8601 for `<time datetime>`.
 pub fn iso_utc(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let mut out = String::with_capacity(20);
+    push_ymd(&mut out, y, m, d);
+    out.push('T');
+    push_hm(&mut out, rem);
+    out.push(':');
+    push_two(&mut out, rem % 60);
+    out.push('Z');
+    out
 }
 
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian
@@ -153,6 +203,10 @@ mod tests {
         assert_eq!(span(125_000), "2 min");
         // A leap day.
         assert_eq!(utc_minutes(1_709_164_800_000), "2024-02-29 00:00 UTC");
+        // Before the epoch, and a year past four digits.
+        assert_eq!(iso_utc(-1_000), "1969-12-31T23:59:59Z");
+        assert_eq!(utc_minutes(253_402_300_800_000), "10000-01-01 00:00 UTC");
+        assert_eq!(date(Locale::en, 12, 1, 2), "0012-01-02");
     }
 
     #[test]

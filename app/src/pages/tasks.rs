@@ -12,8 +12,9 @@ use crate::live::{use_live_tasks, use_now_ms};
 use crate::server_fns::tasks::list_tasks;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use scanport_wire::hss::{ListTasksResponse, TaskListType};
+use scanport_wire::hss::TaskListType;
 use scanport_wire::live::TaskSnapshot;
+use std::sync::Arc;
 
 /// `/tasks?type=image_scan|image_sync[&account=ID][&filters…][&page=N]`
 #[component]
@@ -126,16 +127,23 @@ pub fn TasksPage() -> impl IntoView {
                         // Each stream snapshot answers this view by the same
                         // rules as the server; when it cannot (filters over
                         // a list longer than the snapshot), the server's
-                        // answer stays and "Refresh" asks again.
+                        // answer stays and "Refresh" asks again. Readers
+                        // share the snapshot (`Arc`) rather than copy it.
+                        let initial = Arc::new(initial);
                         let snapshot = Signal::derive(move || {
                             live.snapshot
-                                .get()
-                                .filter(|s| ready.get() && s.list == initial.list)
-                                .and_then(|s| {
+                                .with(|s| {
+                                    let s = s.as_ref().filter(|s| ready.get() && s.list == initial.list)?;
                                     let answer = request.with(|r| r.answer_from(&s.answer))?;
-                                    Some(TaskSnapshot { answer, ..s })
+                                    Some(Arc::new(TaskSnapshot {
+                                        answer,
+                                        list: s.list,
+                                        fetched_at_ms: s.fetched_at_ms,
+                                        next_refresh_ms: s.next_refresh_ms,
+                                        error: s.error.clone(),
+                                    }))
                                 })
-                                .unwrap_or_else(|| initial.clone())
+                                .unwrap_or_else(|| Arc::clone(&initial))
                         });
                         let connection = Signal::derive(move || {
                             if ready.get() { live.connection.get() } else { crate::live::Connection::Static }
@@ -147,10 +155,13 @@ pub fn TasksPage() -> impl IntoView {
                             {move || {
                                 let s = snapshot.get();
                                 let f = filters.get();
+                                // Read here, so the rows can hold plain text.
+                                let locale = i18n.get_locale();
                                 let total = s.answer.total_num;
+                                let shown = s.answer.data_list.len();
                                 view! {
-                                    <Summary filters=f.clone() answer=s.answer.clone() />
-                                    <TaskTable list=s.list answer=s.answer filtered=f.is_filtered() account=stop_account.clone() />
+                                    <Summary filters=f.clone() total shown />
+                                    <TaskTable snapshot=s locale filtered=f.is_filtered() account=stop_account.clone() />
                                     <Pager filters=f total />
                                 }
                             }}
@@ -165,13 +176,13 @@ pub fn TasksPage() -> impl IntoView {
 }
 
 /// "Tasks 21–40 of 57" and the CSV download of what the filters match.
+/// `total`: tasks the filters match; `shown`: how many are on this page.
 #[component]
-fn Summary(filters: TaskFilters, answer: ListTasksResponse) -> impl IntoView {
+fn Summary(filters: TaskFilters, total: i64, shown: usize) -> impl IntoView {
     let i18n = use_i18n();
-    let total = answer.total_num;
     let first = (filters.page - 1) * filters.per_page + 1;
-    let last = first - 1 + i64::try_from(answer.data_list.len()).unwrap_or(0);
-    let empty = answer.data_list.is_empty();
+    let last = first - 1 + i64::try_from(shown).unwrap_or(0);
+    let empty = shown == 0;
     let count = move || {
         if empty {
             t_string!(i18n, tasks_count_total, total = total).to_string()

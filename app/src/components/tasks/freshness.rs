@@ -3,6 +3,7 @@ use crate::i18n::*;
 use crate::live::Connection;
 use leptos::prelude::*;
 use scanport_wire::live::TaskSnapshot;
+use std::sync::Arc;
 
 /// `5 s`, `3 min`, `2 h` for a duration in ms, in `locale` (rounded down,
 /// never negative): `crate::format::span` in the page's language.
@@ -19,7 +20,7 @@ fn span(locale: Locale, ms: i64) -> String {
 /// stream is up. Without JavaScript: the time of the data and a refresh link.
 #[component]
 pub fn Freshness(
-    snapshot: Signal<TaskSnapshot>,
+    snapshot: Signal<Arc<TaskSnapshot>>,
     #[prop(into)] now: Signal<Option<i64>>,
     #[prop(into)] connection: Signal<Connection>,
     refresh_href: Signal<String>,
@@ -59,7 +60,7 @@ pub fn Freshness(
         }
     };
     let stale = move || {
-        snapshot.get().error.map(|e| {
+        snapshot.with(|s| s.error.clone()).map(|e| {
             view! {
                 <p class="notice warn" role="status">
                     {move || t_string!(i18n, fresh_failed, error = &e).to_string()}

@@ -1,11 +1,13 @@
 use super::failed_images::FailedImages;
 use super::filters::TaskFilters;
-use super::progress_bar::ProgressBar;
+use super::progress_bar::progress_bar;
 use super::stop::StopButton;
 use crate::components::common::moment::Moment;
 use crate::i18n::*;
 use leptos::prelude::*;
-use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType, TaskType};
+use scanport_wire::hss::{ImageScanTaskInfo, TaskListType, TaskType};
+use scanport_wire::live::TaskSnapshot;
+use std::sync::Arc;
 
 fn task_type_label(locale: Locale, value: Option<&str>) -> String {
     match value {
@@ -21,32 +23,46 @@ fn task_type_label(locale: Locale, value: Option<&str>) -> String {
 #[derive(Debug, Clone)]
 pub struct TaskExport(pub TaskFilters);
 
-/// The tasks of one list, newest first as the service returns them.
-/// `account`: where Stop buttons send their call (shown when the page
-/// provides a `StopControl`, i.e. for operators).
+/// The tasks of one list, newest first as the service returns them, in
+/// `locale` (read by the caller, which re-renders the table when the
+/// language or the data change, so rows hold plain text rather than a
+/// closure per cell). `account`: where Stop buttons send their call (shown
+/// when the page provides a `StopControl`, i.e. for operators).
 #[component]
 pub fn TaskTable(
-    list: TaskListType,
-    answer: ListTasksResponse,
+    /// Shared, not copied: the table only reads it.
+    snapshot: Arc<TaskSnapshot>,
+    locale: Locale,
     /// Whether filters narrow the list (changes what "empty" means).
     #[prop(optional)]
     filtered: bool,
     #[prop(optional_no_strip)] account: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    if answer.data_list.is_empty() && filtered {
+    let list = snapshot.list;
+    let tasks = &snapshot.answer.data_list;
+    if tasks.is_empty() && filtered {
         return view! {
             <p class="empty">{t!(i18n, tasks_empty_filtered)}</p>
         }
         .into_any();
     }
-    if answer.data_list.is_empty() {
+    if tasks.is_empty() {
         let what = move || match list {
             TaskListType::ImageScan => t_string!(i18n, tasks_empty_scan),
             TaskListType::ImageSync => t_string!(i18n, tasks_empty_sync),
         };
         return view! { <p class="empty">{what}</p> }.into_any();
     }
+    let export = tasks
+        .iter()
+        .any(|t| !t.failed_images.is_empty())
+        .then(use_context::<TaskExport>)
+        .flatten();
+    let rows = tasks
+        .iter()
+        .map(|task| task_row(task, list, account.as_deref(), locale, export.as_ref()))
+        .collect_view();
     view! {
         <div class="table-wrap">
             <table class="tasks" data-list=list.as_str()>
@@ -63,13 +79,7 @@ pub fn TaskTable(
                         <th scope="col">{t!(i18n, col_ended)}</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {answer
-                        .data_list
-                        .into_iter()
-                        .map(|task| view! { <TaskRow task list account=account.clone() /> }.into_any())
-                        .collect_view()}
-                </tbody>
+                <tbody>{rows}</tbody>
             </table>
         </div>
     }
@@ -84,16 +94,22 @@ fn time_cell(ms: Option<i64>) -> impl IntoView {
     ms.filter(|ms| *ms > 0).map(|ms| view! { <Moment ms /> })
 }
 
-#[component]
-fn TaskRow(task: ImageScanTaskInfo, list: TaskListType, account: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
+/// One task's row (and its failed images, if any). A plain function of
+/// the task: its text is fixed for this render.
+fn task_row(
+    task: &ImageScanTaskInfo,
+    list: TaskListType,
+    account: Option<&str>,
+    locale: Locale,
+    export: Option<&TaskExport>,
+) -> impl IntoView {
     let running = (0..100).contains(&task.task_status);
     let stop = account
         .filter(|_| running && list == TaskListType::ImageScan)
         .map(|account| {
             view! {
                 <StopButton
-                    account
+                    account=account.to_owned()
                     task_id=task.task_id.clone()
                     task_name=task.task_name.clone()
                     is_all=task.is_all == Some(true)
@@ -103,28 +119,26 @@ fn TaskRow(task: ImageScanTaskInfo, list: TaskListType, account: Option<String>)
     let remaining = task.remain_min.filter(|_| running).map(|m| {
         view! {
             <span class="remaining">
-                {move || t_string!(i18n, tasks_remaining, minutes = m).to_string()}
+                {td_string!(locale, tasks_remaining, minutes = m).to_string()}
             </span>
         }
     });
     let failures = (!task.failed_images.is_empty()).then(|| {
-        let csv = use_context::<TaskExport>().map(|TaskExport(f)| {
+        let csv = export.map(|TaskExport(f)| {
             let mut query = format!("type={}&task_id={}", f.list.as_str(), crate::format::url_encode(&task.task_id));
             if let Some(a) = &f.account {
                 query.push_str(&format!("&account={}", crate::format::url_encode(a)));
             }
             format!("/api/v1/export/failed-images.csv?{query}")
         });
-        view! { <FailedImages task_id=task.task_id.clone() images=task.failed_images.clone() columns=COLUMNS csv /> }.into_any()
+        view! { <FailedImages task_id=task.task_id.clone() images=task.failed_images.clone() columns=COLUMNS csv /> }
     });
-    let task_type = task.task_type.clone();
-    let type_label = move || task_type_label(i18n.get_locale(), task_type.as_deref());
     view! {
         <tr class="task" data-task-id=task.task_id.clone()>
-            <th scope="row" class="task-name">{task.task_name}</th>
-            <td>{type_label}</td>
+            <th scope="row" class="task-name">{task.task_name.clone()}</th>
+            <td>{task_type_label(locale, task.task_type.as_deref())}</td>
             <td>
-                <ProgressBar status=task.task_status />
+                {progress_bar(locale, task.task_status)}
                 {remaining}
                 {stop}
             </td>
