@@ -44,7 +44,7 @@ if [ ! -x "$CHROME_PATH" ]; then
   exit 2
 fi
 if [ "$build" = 1 ]; then
-  (cd "$ROOT" && cargo leptos build --release --precompress)
+  (cd "$ROOT" && cargo leptos build --release --precompress --split)
 fi
 BIN=${SCANPORT_BIN:-$ROOT/target/release/scanport}
 [ -x "$BIN" ] || { echo "no $BIN: run with --build" >&2; exit 2; }

@@ -3,7 +3,7 @@
 # the Tasks page, raw / gzip / brotli, against the 120 KiB brotli budget.
 #
 #   bench/size.sh            measure target/site/pkg as the last release build left it
-#   bench/size.sh --build    run `cargo leptos build --release --precompress` first
+#   bench/size.sh --build    run `cargo leptos build --release --precompress --split` first
 #   bench/size.sh --check    also exit 1 when brotli JS + WASM exceeds LIMIT_BYTES
 #
 # Lazy route chunks (cargo-leptos split) are listed apart: they are not part
@@ -48,7 +48,7 @@ if [ "$build" = 1 ]; then
     exec env BENCH_LOCK_HELD=1 flock /tmp/e2e.lock "$0" "$@"
   fi
   export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-  (cd "$ROOT" && cargo leptos build --release --precompress)
+  (cd "$ROOT" && cargo leptos build --release --precompress --split)
 fi
 
 # The entry files HydrationScripts loads: scanport.js / scanport.wasm, or
@@ -60,7 +60,7 @@ entry() { # $1 = extension
 js=$(entry js)
 wasm=$(entry wasm)
 if [ -z "$js" ] || [ -z "$wasm" ]; then
-  echo "no scanport JS/WASM in $PKG: run 'cargo leptos build --release' or pass --build" >&2
+  echo "no scanport JS/WASM in $PKG: run 'cargo leptos build --release --split' or pass --build" >&2
   exit 2
 fi
 # With split routes, the entry JS imports the chunk loader at once.

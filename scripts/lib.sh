@@ -156,5 +156,6 @@ build_release() {
   step "building the console (release: server + size-optimised WASM)"
   # --precompress writes .br and .gz beside each file in target/site, which
   # the server sends to browsers that accept them (no compressing per request).
-  (cd "$ROOT" && cargo leptos build --release --precompress)
+  # --split puts each lazy route (app/src/routes.rs) in its own WASM chunk.
+  (cd "$ROOT" && cargo leptos build --release --precompress --split)
 }

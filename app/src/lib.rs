@@ -18,6 +18,7 @@ pub mod live;
 pub mod ops;
 pub mod pages;
 pub mod prefs;
+pub mod routes;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -25,7 +26,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{Lazy, SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server. `lang` is
 /// set by the i18n provider in [`App`] (from the cookie or
@@ -58,13 +59,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     components::common::moment::provide_hydrated();
     components::layout::provide_current_user();
-    // Effects run only in the browser: this marks the page as interactive
-    // (end-to-end tests wait for it).
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
     // The language cookie: site-wide and kept a year (the library's
     // default would be a session cookie scoped to the current path).
     let lang_cookie = leptos_use::UseCookieOptions::default()
@@ -88,24 +82,24 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=StaticSegment("registries")
-                        view=pages::registries::RegistriesPage
+                        view={Lazy::<routes::RegistriesRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("images")
-                        view=pages::images::ImagesPage
+                        view={Lazy::<routes::ImagesRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=StaticSegment("schedule")
-                        view=pages::schedule::SchedulePage
+                        view={Lazy::<routes::ScheduleRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("login") view=pages::login::LoginPage />
-                    <Route path=StaticSegment("setup") view=pages::setup::SetupPage />
+                    <Route path=StaticSegment("login") view={Lazy::<routes::LoginRoute>::new()} />
+                    <Route path=StaticSegment("setup") view={Lazy::<routes::SetupRoute>::new()} />
                     <Route
                         path=StaticSegment("admin")
-                        view=pages::admin::AdminPage
+                        view={Lazy::<routes::AdminRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>

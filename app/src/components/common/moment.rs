@@ -6,13 +6,32 @@ use leptos::prelude::*;
 /// render the same text, so times show in UTC; after it, in the viewer's
 /// own time zone.
 #[derive(Debug, Clone, Copy)]
-pub struct Hydrated(pub ReadSignal<bool>);
+pub struct Hydrated(pub Signal<bool>);
 
-/// Provides [`Hydrated`]; call once, at the top of the app.
+thread_local! {
+    // Outside the app's owner: the browser entry point sets it once the
+    // whole page, lazy routes included, has hydrated.
+    static HYDRATED: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
+/// Provides [`Hydrated`]; call once, at the top of the app. On the server
+/// it stays false.
 pub fn provide_hydrated() {
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    let hydrated = HYDRATED.with(|h| Signal::from(h.read_only()));
     provide_context(Hydrated(hydrated));
+}
+
+/// Called by the browser entry point when hydration has finished: flips
+/// [`Hydrated`] and marks `<html data-hydrated>` (end-to-end tests wait for
+/// it). Not an effect in the app: with lazy routes hydration awaits the
+/// page's chunk, and an effect would run during that wait, drawing the
+/// interactive branch of a `Show` while its server HTML is still being
+/// hydrated.
+pub fn mark_hydrated() {
+    HYDRATED.with(|h| h.set(true));
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
 }
 
 /// `(date, time)` of an instant in the viewer's time zone, e.g.
