@@ -323,9 +323,9 @@ where
             let position = position.clone();
             Box::pin(async move {
                 // Scanport patch: with `sync_hydrate_only`, hydrating a type-erased
-                // view never awaits. Without lazy routes nothing awaits here anyway,
-                // and not instantiating `T::hydrate_async` for every view tree
-                // removes about a fifth of the WASM code.
+                // view never awaits (the router has already loaded a lazy route's
+                // chunk), and not instantiating `T::hydrate_async` for every view
+                // tree removes about a fifth of the WASM code.
                 #[cfg(feature = "sync_hydrate_only")]
                 let state = ErasedLocal::new(
                     value.into_inner::<T>().hydrate::<true>(&cursor, &position),
