@@ -19,3 +19,9 @@ pub mod security;
 pub mod shutdown;
 pub mod sign_in;
 pub mod task_export;
+
+/// mimalloc for the server, its tests and benches alike: server rendering
+/// and proxying allocate many small, short-lived buffers (see BENCHMARKS.md
+/// for what it changed).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
