@@ -21,7 +21,8 @@ pub mod sign_in;
 pub mod task_export;
 
 /// mimalloc for the server, its tests and benches alike: server rendering
-/// and proxying allocate many small, short-lived buffers (see BENCHMARKS.md
-/// for what it changed).
+/// allocates many small, short-lived buffers, and renders the Tasks page
+/// 25% faster with it. It keeps more memory per idle event stream than
+/// glibc (31 KB against 23 at 10,000 streams, BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
