@@ -3,6 +3,7 @@
 # the Tasks page, raw / gzip / brotli, against the 120 KiB brotli budget.
 #
 #   bench/size.sh            measure target/site/pkg as the last release build left it
+#                            (prints "SIZE first_load_br=… lazy_br=…" last)
 #   bench/size.sh --build    run `cargo leptos build --release --precompress --split` first
 #   bench/size.sh --check    also exit 1 when brotli JS + WASM exceeds LIMIT_BYTES
 #
@@ -95,8 +96,8 @@ printf '%-8s %12d %12d %12d\n' total "$total_raw" "$total_gz" "$total_br"
 # Lazily loaded chunks, if routes are split: fetched on navigation only.
 mapfile -t chunks < <(find "$PKG" -maxdepth 1 -type f \( -name '*.wasm' -o -name '*.js' \) \
   ! -path "$js" ! -path "$wasm" ! -path "${loader:-/none}" | sort)
+lazy_br=0
 if [ "${#chunks[@]}" -gt 0 ]; then
-  lazy_br=0
   for chunk in "${chunks[@]}"; do
     read -r _ _ br <<<"$(sizes "$chunk")"
     lazy_br=$((lazy_br + br))
@@ -124,3 +125,5 @@ if [ "$check" = 1 ]; then
   fi
   echo "ok: within the limit"
 fi
+# The summary line bench/all.sh reads.
+echo "SIZE first_load_br=$total_br lazy_br=$lazy_br"

@@ -39,20 +39,30 @@ impl Default for Pace {
     }
 }
 
-/// A snapshot as the hub publishes it, with its JSON made once: every
-/// open stream sends these same bytes, so ten thousand watchers cost one
-/// serialization per change, not ten thousand.
+/// A snapshot as the hub publishes it, with its Server-Sent Event made
+/// once: every open stream sends these same bytes (a reference count, not
+/// a copy), so ten thousand watchers cost one serialization per change,
+/// not ten thousand serializations and copies.
 #[derive(Debug)]
 pub struct Published {
     pub snapshot: TaskSnapshot,
-    pub json: Arc<str>,
+    /// `event: tasks`, then the snapshot's JSON on one `data:` line.
+    pub event: bytes::Bytes,
 }
 
 impl Published {
     pub fn new(snapshot: TaskSnapshot) -> Self {
-        // A TaskSnapshot is plain data; its JSON cannot fail.
-        let json = serde_json::to_string(&snapshot).unwrap_or_default().into();
-        Self { snapshot, json }
+        // A TaskSnapshot is plain data; its JSON cannot fail. Compact JSON
+        // has no newline, so one `data:` line carries all of it.
+        let json = serde_json::to_vec(&snapshot).unwrap_or_default();
+        let mut event = Vec::with_capacity(json.len() + 24);
+        event.extend_from_slice(b"event: tasks\ndata: ");
+        event.extend_from_slice(&json);
+        event.extend_from_slice(b"\n\n");
+        Self {
+            snapshot,
+            event: event.into(),
+        }
     }
 }
 
@@ -235,5 +245,31 @@ impl TaskHub {
         state
             .tx
             .send_replace(Some(Arc::new(Published::new(snapshot))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each stream sends `event` as it is, so it must be one whole SSE
+    /// event whose data is the snapshot: a newline inside the JSON would
+    /// cut it in two for every browser.
+    #[test]
+    fn published_event_is_one_sse_event_carrying_the_snapshot() {
+        let snapshot = TaskSnapshot {
+            fetched_at_ms: 1_795_000_000_000,
+            error: Some("line one\nline two".to_owned()),
+            ..TaskSnapshot::default()
+        };
+        let published = Published::new(snapshot.clone());
+        let text = std::str::from_utf8(&published.event).expect("UTF-8");
+        let data = text
+            .strip_prefix("event: tasks\ndata: ")
+            .and_then(|rest| rest.strip_suffix("\n\n"))
+            .expect("one event, one data line");
+        assert!(!data.contains('\n'), "{data}");
+        let back: TaskSnapshot = serde_json::from_str(data).expect("the snapshot's JSON");
+        assert_eq!(back, snapshot);
     }
 }

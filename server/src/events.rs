@@ -6,10 +6,12 @@
 
 use crate::shutdown::Shutdown;
 use axum::Extension;
+use axum::body::Body;
 use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::{self, Stream};
 use scanport_app::state::AppState;
@@ -80,8 +82,15 @@ pub async fn task_events(
             None => std::future::pending().await,
         }
     });
-    Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    // The hub's event bytes go out as they are: axum's `Sse` would copy
+    // each event into a buffer of its own, per stream.
+    (
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(stream),
+    )
         .into_response()
 }
 
@@ -96,13 +105,20 @@ struct Watcher {
 }
 
 /// How often a stream re-checks its caller (and tells the hub it is still
-/// watched). On a timer and after a revocation, not at each change: a
-/// change reaches ten thousand streams without ten thousand database reads
-/// in its way.
+/// watched), and sends a comment when nothing else went out, so proxies
+/// keep the connection open. On a timer and after a revocation, not at
+/// each change: a change reaches ten thousand streams without ten thousand
+/// database reads in its way.
 const RECHECK: Duration = Duration::from_secs(15);
 
 impl Watcher {
+    /// Boxed: the database call's future is large and rarely made, and
+    /// inline it would sit in every open stream's state.
     async fn still_allowed(&self) -> bool {
+        Box::pin(self.check()).await
+    }
+
+    async fn check(&self) -> bool {
         let portal = &self.state.portal;
         let live = match &self.caller.via {
             Via::Session { id_hash } => {
@@ -125,15 +141,20 @@ struct Following {
     next_check: Instant,
     /// The portal's revocation count at the last check.
     revocations: u64,
+    /// Something went out since the last check (else a keep-alive does).
+    sent: bool,
 }
 
-/// Every snapshot of the list, the current one first, while the caller
-/// may watch.
+/// An SSE comment: ignored by `EventSource`, and traffic for proxies.
+const KEEP_ALIVE: &[u8] = b":\n\n";
+
+/// Every snapshot of the list as an event, the current one first, while
+/// the caller may watch.
 fn snapshots(
     hub: std::sync::Arc<scanport_cloud::hub::TaskHub>,
     rx: tokio::sync::watch::Receiver<scanport_cloud::hub::Shared>,
     watcher: Watcher,
-) -> impl Stream<Item = Result<Event, Infallible>> {
+) -> impl Stream<Item = Result<Bytes, Infallible>> {
     let revocations = watcher.state.portal.revocation_count();
     let following = Following {
         revocations,
@@ -142,6 +163,7 @@ fn snapshots(
         watcher,
         first: true,
         next_check: Instant::now() + RECHECK,
+        sent: false,
     };
     stream::unfold(following, |mut f| async move {
         loop {
@@ -153,6 +175,9 @@ fn snapshots(
                 // An open stream keeps the hub polling.
                 f.hub.keep_interest();
                 f.next_check = Instant::now() + RECHECK;
+                if !std::mem::take(&mut f.sent) {
+                    return Some((Ok(Bytes::from_static(KEEP_ALIVE)), f));
+                }
             }
             if !f.first || f.rx.borrow().is_none() {
                 match tokio::time::timeout_at(f.next_check, f.rx.changed()).await {
@@ -171,9 +196,8 @@ fn snapshots(
             }
             let published = f.rx.borrow_and_update().clone();
             if let Some(published) = published {
-                // The JSON was made once by the hub for every stream.
-                let event = Event::default().event("tasks").data(&*published.json);
-                return Some((Ok(event), f));
+                f.sent = true;
+                return Some((Ok(published.event.clone()), f));
             }
         }
     })

@@ -22,7 +22,8 @@ pub mod task_export;
 
 /// mimalloc for the server, its tests and benches alike: server rendering
 /// allocates many small, short-lived buffers, and renders the Tasks page
-/// 25% faster with it. It keeps more memory per idle event stream than
-/// glibc (31 KB against 23 at 10,000 streams, BENCHMARKS.md).
+/// 25% faster with it. Built without transparent huge pages (Cargo.toml):
+/// with them, 10,000 idle event streams held 31 KB each instead of 19
+/// (BENCHMARKS.md), and rendering was no faster.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
