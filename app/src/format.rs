@@ -116,6 +116,14 @@ pub fn utc_time(ms: i64) -> String {
     out
 }
 
+/// `08:00 UTC` (no seconds) from milliseconds since the epoch.
+pub fn utc_clock(ms: i64) -> String {
+    let mut out = String::with_capacity(9);
+    push_hm(&mut out, ms.div_euclid(1000).rem_euclid(86_400));
+    out.push_str(" UTC");
+    out
+}
+
 /// `5 s`, `3 min`, `2 h` for a duration in ms (rounded down, never negative).
 pub fn span(ms: i64) -> String {
     let secs = ms.max(0) / 1000;

@@ -152,19 +152,7 @@ pub fn TasksPage() -> impl IntoView {
                         provide_context(TaskExport(filters.get_untracked()));
                         view! {
                             <Freshness snapshot now connection refresh_href />
-                            {move || {
-                                let s = snapshot.get();
-                                let f = filters.get();
-                                // Read here, so the rows can hold plain text.
-                                let locale = i18n.get_locale();
-                                let total = s.answer.total_num;
-                                let shown = s.answer.data_list.len();
-                                view! {
-                                    <Summary filters=f.clone() total shown />
-                                    <TaskTable snapshot=s locale filtered=f.is_filtered() account=stop_account.clone() />
-                                    <Pager filters=f total />
-                                }
-                            }}
+                            {listing(snapshot, filters, i18n, stop_account)}
                         }
                         .into_any()
                     }
@@ -172,6 +160,61 @@ pub fn TasksPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The summary, table and pager of the tasks in view. In the browser it
+/// redraws whenever the snapshot, the filters or the language change.
+#[cfg(feature = "hydrate")]
+fn listing(
+    snapshot: Signal<Arc<TaskSnapshot>>,
+    filters: Memo<TaskFilters>,
+    i18n: I18n,
+    account: Option<String>,
+) -> impl IntoView {
+    move || {
+        listing_view(
+            snapshot.get(),
+            filters.get(),
+            i18n.get_locale(),
+            account.clone(),
+        )
+    }
+}
+
+/// The server draws a page once, so it draws the listing directly rather
+/// than through a closure: inside a `Suspense` a closure runs twice on the
+/// server (once to find resources, once to render), which would build the
+/// whole table twice. The HTML is the same.
+#[cfg(not(feature = "hydrate"))]
+fn listing(
+    snapshot: Signal<Arc<TaskSnapshot>>,
+    filters: Memo<TaskFilters>,
+    i18n: I18n,
+    account: Option<String>,
+) -> impl IntoView {
+    listing_view(
+        snapshot.get_untracked(),
+        filters.get_untracked(),
+        i18n.get_locale_untracked(),
+        account,
+    )
+}
+
+fn listing_view(
+    snapshot: Arc<TaskSnapshot>,
+    filters: TaskFilters,
+    // Read by the caller, so the rows can hold plain text.
+    locale: Locale,
+    account: Option<String>,
+) -> impl IntoView {
+    let total = snapshot.answer.total_num;
+    let shown = snapshot.answer.data_list.len();
+    let filtered = filters.is_filtered();
+    view! {
+        <Summary filters=filters.clone() total shown />
+        <TaskTable snapshot locale filtered account />
+        <Pager filters total />
     }
 }
 

@@ -1,5 +1,7 @@
-use crate::format::{iso_utc, utc_date, utc_time};
-use crate::i18n::{Locale, use_i18n};
+use crate::format::{iso_utc, utc_clock, utc_date};
+#[cfg(feature = "hydrate")]
+use crate::i18n::Locale;
+use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
 /// Whether the page has hydrated: before that, server and browser must
@@ -34,11 +36,30 @@ pub fn mark_hydrated() {
     }
 }
 
-/// `(date, time)` of an instant in the viewer's time zone, e.g.
-/// `("2026-11-22", "16:00 UTC+8")`, the date in the language's style.
+/// A `js_sys::Date` of an instant, in the viewer's time zone.
 #[cfg(feature = "hydrate")]
-fn local_parts(locale: Locale, ms: i64) -> (String, String) {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+fn local(ms: i64) -> js_sys::Date {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+}
+
+/// The date of an instant in the viewer's time zone, in the language's
+/// style, e.g. `2026-11-22`.
+#[cfg(feature = "hydrate")]
+fn local_date(locale: Locale, ms: i64) -> String {
+    let date = local(ms);
+    crate::format::date(
+        locale,
+        i64::from(date.get_full_year()),
+        i64::from(date.get_month()) + 1,
+        i64::from(date.get_date()),
+    )
+}
+
+/// The time of day of an instant in the viewer's time zone, with the zone,
+/// e.g. `16:00 UTC+8`.
+#[cfg(feature = "hydrate")]
+fn local_clock(ms: i64) -> String {
+    let date = local(ms);
     // getTimezoneOffset is minutes *behind* UTC.
     let offset = -(date.get_timezone_offset() as i64);
     let zone = match (offset / 60, (offset % 60).abs()) {
@@ -46,48 +67,55 @@ fn local_parts(locale: Locale, ms: i64) -> (String, String) {
         (h, 0) => format!("UTC{h:+}"),
         (h, m) => format!("UTC{h:+}:{m:02}"),
     };
-    (
-        crate::format::date(
-            locale,
-            i64::from(date.get_full_year()),
-            i64::from(date.get_month()) + 1,
-            i64::from(date.get_date()),
-        ),
-        format!("{:02}:{:02} {zone}", date.get_hours(), date.get_minutes()),
-    )
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn local_parts(locale: Locale, ms: i64) -> (String, String) {
-    utc_parts(locale, ms)
-}
-
-fn utc_parts(locale: Locale, ms: i64) -> (String, String) {
-    // `08:00:05 UTC` without the seconds.
-    let clock = utc_time(ms);
-    let clock = format!("{}{}", &clock[..5], &clock[8..]);
-    (utc_date(locale, ms), clock)
+    format!("{:02}:{:02} {zone}", date.get_hours(), date.get_minutes())
 }
 
 /// An instant as date over time: UTC in the server-rendered page, the
-/// viewer's local time once the page is interactive.
+/// viewer's local time once the page is interactive. Each part is its own
+/// closure, so each computes only its own text.
+#[cfg(feature = "hydrate")]
 #[component]
 pub fn Moment(ms: i64) -> impl IntoView {
     let hydrated = use_context::<Hydrated>().map(|h| h.0);
+    let local = move || hydrated.is_some_and(|h| h.get());
     let i18n = use_i18n();
-    let parts = move || {
+    let date = move || {
         let locale = i18n.get_locale();
-        if hydrated.is_some_and(|h| h.get()) {
-            local_parts(locale, ms)
+        if local() {
+            local_date(locale, ms)
         } else {
-            utc_parts(locale, ms)
+            utc_date(locale, ms)
+        }
+    };
+    let clock = move || {
+        if local() {
+            local_clock(ms)
+        } else {
+            utc_clock(ms)
         }
     };
     view! {
         <time datetime=iso_utc(ms)>
-            <span class="date">{move || parts().0}</span>
+            <span class="date">{date}</span>
             " "
-            <span class="clock">{move || parts().1}</span>
+            <span class="clock">{clock}</span>
+        </time>
+    }
+}
+
+/// The server's rendering of [`Moment`]: the same HTML as plain text. The
+/// server renders a page once, in UTC, so it needs no closures (which it
+/// would run twice inside a `Suspense`: once to find resources, once to
+/// render); tables draw hundreds of these.
+#[cfg(not(feature = "hydrate"))]
+#[component]
+pub fn Moment(ms: i64) -> impl IntoView {
+    let locale = use_i18n().get_locale_untracked();
+    view! {
+        <time datetime=iso_utc(ms)>
+            <span class="date">{utc_date(locale, ms)}</span>
+            " "
+            <span class="clock">{utc_clock(ms)}</span>
         </time>
     }
 }
@@ -95,15 +123,14 @@ pub fn Moment(ms: i64) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
 
     #[test]
-    fn utc_parts_split_date_and_clock_in_the_language() {
+    fn utc_date_and_clock_in_the_language() {
         // 2026-11-22T08:00:05Z
         let ms = 1_795_334_405_000;
-        assert_eq!(
-            utc_parts(Locale::en, ms),
-            ("2026-11-22".into(), "08:00 UTC".into())
-        );
-        assert_eq!(utc_parts(Locale::zh, ms).0, "2026年11月22日");
+        assert_eq!(utc_date(Locale::en, ms), "2026-11-22");
+        assert_eq!(utc_clock(ms), "08:00 UTC");
+        assert_eq!(utc_date(Locale::zh, ms), "2026年11月22日");
     }
 }
