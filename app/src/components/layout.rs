@@ -1,4 +1,5 @@
 use crate::accounts::{AccountInfo, Provider};
+use crate::components::common::drawn_once::drawn_once;
 use crate::components::preferences::Preferences;
 use crate::i18n::*;
 use crate::server_fns::accounts::list_accounts;
@@ -61,7 +62,7 @@ pub fn Header() -> impl IntoView {
         <header class="app-header">
             <a class="brand" href="/tasks">"Scanport"</a>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {drawn_once(move || Suspend::new(async move {
                     let Some(me) = user.await else {
                         return view! { <Preferences /> }.into_any();
                     };
@@ -101,7 +102,7 @@ pub fn Header() -> impl IntoView {
                         <UserMenu me />
                     }
                         .into_any()
-                })}
+                }))}
             </Suspense>
         </header>
     }

@@ -12,6 +12,7 @@ use crate::components::admin::data::AdminData;
 use crate::components::admin::feedback::{ChangeResult, NeedsScript, sentence};
 use crate::components::admin::token_table::{TokenTable, revoke_token_action};
 use crate::components::admin::user_table::{UserTable, change_user_action};
+use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::error::AppError;
@@ -68,7 +69,7 @@ pub fn AdminPage() -> impl IntoView {
             <h1>{t!(i18n, admin_title)}</h1>
         </div>
         <Suspense fallback=move || view! { <p class="loading" role="status">{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
+            {drawn_once(move || Suspend::new(async move {
                 let me = match me.await {
                     Some(me) if me.role.allows(Role::Admin) => me,
                     Some(_) => {
@@ -124,12 +125,12 @@ pub fn AdminPage() -> impl IntoView {
                         <CreateTokenForm data create />
                         <ChangeResult result=revoke_result />
                         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, admin_loading_tokens)}</p> }>
-                            {move || Suspend::new(async move {
+                            {drawn_once(move || Suspend::new(async move {
                                 match data.await.tokens {
                                     Ok(tokens) => view! { <TokenTable tokens revoke /> }.into_any(),
                                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                                 }
-                            })}
+                            }))}
                         </Transition>
                     </section>
 
@@ -139,7 +140,7 @@ pub fn AdminPage() -> impl IntoView {
                     </section>
                 }
                 .into_any()
-            })}
+            }))}
         </Suspense>
     }
 }

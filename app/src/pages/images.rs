@@ -1,6 +1,7 @@
 //! `/images`: the SWR image list with filters (in the URL), selection
 //! across pages, and the scan launcher.
 
+use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::images::filters::FilterForm;
 use crate::components::images::image_table::ImageTable;
@@ -227,7 +228,7 @@ pub fn ImagesPage() -> impl IntoView {
         </div>
         {move || view! { <FilterForm filters=filters.get() account=account.get() /> }}
         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, images_loading)}</p> }>
-            {move || Suspend::new(async move {
+            {drawn_once(move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 match images.await {
                     Ok((account_id, answer)) => {
@@ -266,7 +267,7 @@ pub fn ImagesPage() -> impl IntoView {
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
-            })}
+            }))}
         </Transition>
     }
     .into_any()

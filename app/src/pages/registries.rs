@@ -1,6 +1,7 @@
 //! Connected registries of an HSS account.
 
 use crate::accounts::Provider;
+use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::components::registries::registry_table::RegistryTable;
@@ -36,7 +37,7 @@ pub fn RegistriesPage() -> impl IntoView {
             <h1>{t!(i18n, registries_title)}</h1>
         </div>
         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, registries_loading)}</p> }>
-            {move || Suspend::new(async move {
+            {drawn_once(move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 match registries.await {
                     Ok((account, answer)) => view! {
@@ -46,7 +47,7 @@ pub fn RegistriesPage() -> impl IntoView {
                         .into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
-            })}
+            }))}
         </Transition>
     }
     .into_any()

@@ -3,6 +3,7 @@
 //! admins) the form that changes it.
 
 use crate::accounts::{AccountInfo, Provider};
+use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::components::schedule::form::{SaveAction, SaveSchedule, ScheduleForm};
@@ -172,7 +173,7 @@ pub fn SchedulePage() -> impl IntoView {
             <h1>{t!(i18n, schedule_title)}</h1>
         </div>
         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, schedule_loading)}</p> }>
-            {move || Suspend::new(async move {
+            {drawn_once(move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 match schedule.await {
                     Ok(Some(loaded)) => {
@@ -222,7 +223,7 @@ pub fn SchedulePage() -> impl IntoView {
                         .into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
-            })}
+            }))}
         </Transition>
     }
     .into_any()

@@ -1,6 +1,7 @@
 //! The task monitor: HSS scan and sync tasks, live, with filters and pages
 //! in the URL.
 
+use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::tasks::failed_images::OpenFailures;
 use crate::components::tasks::filters::{TaskFilterForm, TaskFilters};
@@ -114,7 +115,7 @@ pub fn TasksPage() -> impl IntoView {
         }}
         <StopError />
         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, tasks_loading)}</p> }>
-            {move || Suspend::new(async move {
+            {drawn_once(move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(scanport_wire::portal::Role::Operator));
                 let stop_account = if operator { shown_account.await } else { None };
                 match first.await {
@@ -158,47 +159,27 @@ pub fn TasksPage() -> impl IntoView {
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
-            })}
+            }))}
         </Transition>
     }
 }
 
-/// The summary, table and pager of the tasks in view. In the browser it
-/// redraws whenever the snapshot, the filters or the language change.
-#[cfg(feature = "hydrate")]
+/// The summary, table and pager of the tasks in view, redrawn (in the
+/// browser) whenever the snapshot, the filters or the language change.
 fn listing(
     snapshot: Signal<Arc<TaskSnapshot>>,
     filters: Memo<TaskFilters>,
     i18n: I18n,
     account: Option<String>,
 ) -> impl IntoView {
-    move || {
+    drawn_once(move || {
         listing_view(
             snapshot.get(),
             filters.get(),
             i18n.get_locale(),
             account.clone(),
         )
-    }
-}
-
-/// The server draws a page once, so it draws the listing directly rather
-/// than through a closure: inside a `Suspense` a closure runs twice on the
-/// server (once to find resources, once to render), which would build the
-/// whole table twice. The HTML is the same.
-#[cfg(not(feature = "hydrate"))]
-fn listing(
-    snapshot: Signal<Arc<TaskSnapshot>>,
-    filters: Memo<TaskFilters>,
-    i18n: I18n,
-    account: Option<String>,
-) -> impl IntoView {
-    listing_view(
-        snapshot.get_untracked(),
-        filters.get_untracked(),
-        i18n.get_locale_untracked(),
-        account,
-    )
+    })
 }
 
 fn listing_view(

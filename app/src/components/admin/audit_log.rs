@@ -3,6 +3,7 @@
 
 use super::audit_filters::{AuditFilters, PAGE_SIZE, page_count, param, range_text};
 use super::data::AdminData;
+use crate::components::common::drawn_once::drawn_once;
 use crate::components::common::moment::Moment;
 use crate::components::error_notice::ErrorNotice;
 use crate::i18n::*;
@@ -144,14 +145,14 @@ pub fn AuditLog(filters: Memo<AuditFilters>, data: Resource<AdminData>) -> impl 
     view! {
         <AuditFilterForm filters />
         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, audit_loading)}</p> }>
-            {move || Suspend::new(async move {
+            {drawn_once(move || Suspend::new(async move {
                 match data.await.audit {
                     Ok(page) => {
                         view! { <AuditTable page filters=filters.get_untracked() /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
-            })}
+            }))}
         </Transition>
     }
 }

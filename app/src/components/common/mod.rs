@@ -1,2 +1,3 @@
+pub mod drawn_once;
 pub mod idempotency;
 pub mod moment;
