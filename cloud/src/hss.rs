@@ -393,7 +393,7 @@ fn parse_body<T: DeserializeOwned>(answer: &RawAnswer) -> Result<T, CloudError> 
     } else {
         &answer.body
     };
-    serde_json::from_slice(bytes).map_err(|e| {
+    crate::decode::decode_answer(bytes).map_err(|e| {
         not_json(
             answer,
             &format!("the service sent an answer of an unexpected shape ({e})"),

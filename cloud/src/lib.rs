@@ -11,6 +11,7 @@
 
 pub mod budget;
 pub mod credentials;
+pub mod decode;
 pub mod error;
 pub mod hss;
 pub mod hub;

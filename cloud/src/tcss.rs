@@ -175,7 +175,7 @@ impl TcssClient {
         }
         .run(build, check_answer)
         .await?;
-        serde_json::from_slice::<Envelope<Resp>>(&answer.body)
+        crate::decode::decode_answer::<Envelope<Resp>>(&answer.body)
             .map(|e| e.response)
             .map_err(|e| CloudError::Unavailable {
                 message: format!("the service sent an answer that is not valid JSON ({e})"),
