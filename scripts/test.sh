@@ -26,6 +26,11 @@ cargo clippy --locked -p scanport-frontend -p scanport-app --target wasm32-unkno
 # exit); they fail rather than skip if it does not answer.
 start_test_postgres
 
+# Every call Scanport's clients make to a sandbox during the Rust tests is
+# recorded here, then held against the official SDKs' models (conformance).
+export SCANPORT_SANDBOX_RECORD="$ROOT/target/sandbox-requests.jsonl"
+rm -f "$SCANPORT_SANDBOX_RECORD"
+
 step "unit and integration tests: server build (ssr), portal on SQLite and PostgreSQL"
 SCANPORT_SHARED_DIR="${SCANPORT_SHARED_DIR:-$ROOT/../shared}" \
   cargo test --locked "${SERVER_CRATES[@]}" --features scanport-app/ssr
@@ -38,8 +43,9 @@ build_release
 step "size check: first-load JS + WASM, brotli (bench/size.sh)"
 bench/size.sh --check
 
-step "conformance: the official Python SDKs (HSS, TCSS) against the sandbox"
+step "conformance: the official Python SDKs (HSS, TCSS) against the sandbox, and every request recorded above against their models"
 python3 -m pytest -q end2end/conformance
+unset SCANPORT_SANDBOX_RECORD
 
 step "end-to-end: Playwright in Chromium, hydrated and with JavaScript off"
 (cd end2end && npx playwright test)

@@ -113,6 +113,7 @@ pub fn router(config: SandboxConfig) -> Router {
     hss_api::routes(state.clone())
         .merge(tcss_api::routes(state.clone()))
         .layer(middleware::from_fn_with_state(state, faults::inject))
+        .layer(middleware::from_fn(request_log::record))
         .merge(admin)
 }
 

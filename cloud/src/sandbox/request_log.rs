@@ -3,14 +3,23 @@
 //! the answer carried. Tests use it to prove that hostile ids never bend
 //! the upstream path or headers, and to match a console error's request id
 //! to the one the upstream gave.
+//!
+//! With `SCANPORT_SANDBOX_RECORD=FILE` set, every sandbox of the process
+//! also appends each call Scanport's own clients made (user agent
+//! `scanport/…`) to FILE as one JSON line with its body, so a later test
+//! can hold every request of a whole test run against the official SDKs'
+//! models (`end2end/conformance/test_requests_match_sdk.py`).
 
 use super::SandboxState;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
 use serde::Serialize;
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::io::Write;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 /// The log keeps the latest calls only.
 const KEEP: usize = 2000;
@@ -84,6 +93,85 @@ impl RequestLog {
         let guard = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         guard.1.iter().cloned().collect()
     }
+}
+
+/// The environment variable naming the file calls are recorded to.
+pub const RECORD_ENV: &str = "SCANPORT_SANDBOX_RECORD";
+
+/// Bodies above this are recorded without their body (the gateway's own
+/// limit is 12 MB; nothing Scanport sends comes near it).
+const RECORD_BODY_MAX: usize = 16 * 1024 * 1024;
+
+/// The record file, opened once per process and shared by every sandbox
+/// in it (tests start many), so lines never interleave.
+static RECORD: LazyLock<Option<Mutex<std::fs::File>>> = LazyLock::new(|| {
+    let path = std::env::var_os(RECORD_ENV)?;
+    match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        Ok(file) => Some(Mutex::new(file)),
+        Err(err) => {
+            tracing::error!(%err, path = %path.to_string_lossy(), "cannot open the sandbox record file");
+            None
+        }
+    }
+});
+
+/// One recorded call: what the official SDK would have to recognise.
+#[derive(Serialize)]
+struct Recorded<'a> {
+    method: &'a str,
+    /// Path and query as they arrived (percent-encoded).
+    target: &'a str,
+    /// `X-TC-Action` for TCSS calls.
+    action: Option<&'a str>,
+    /// The JSON body, `null` when there is none (or it is not JSON).
+    body: serde_json::Value,
+}
+
+/// Middleware: appends Scanport's own calls to the record file when
+/// [`RECORD_ENV`] is set; otherwise passes the request through untouched.
+pub(crate) async fn record(request: Request, next: Next) -> Response {
+    let Some(file) = RECORD.as_ref() else {
+        return next.run(request).await;
+    };
+    let ours = request
+        .headers()
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ua| ua.starts_with("scanport/"));
+    if !ours {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, RECORD_BODY_MAX).await else {
+        return axum::response::IntoResponse::into_response(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        );
+    };
+    let line = Recorded {
+        method: parts.method.as_str(),
+        target: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path(), |p| p.as_str()),
+        action: parts
+            .headers
+            .get("x-tc-action")
+            .and_then(|v| v.to_str().ok()),
+        body: serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    };
+    if let Ok(mut text) = serde_json::to_vec(&line) {
+        text.push(b'\n');
+        let mut file = file.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Err(err) = file.write_all(&text) {
+            tracing::error!(%err, "cannot write the sandbox record file");
+        }
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }
 
 /// `GET /__sandbox/requests`: the latest calls, oldest first.

@@ -5,6 +5,7 @@
 //! - `access`: sign-in, roles, cross-site refusal, disabling, headers.
 //! - `hostile`: generated malformed, mistyped, huge, deep and oversize
 //!   bodies on every POST endpoint; path tricks in ids.
+//! - `docs_examples`: every `curl` example in docs/API.md, run as written.
 //! - `faults`: the fault matrix (down, slow, hanging, 5xx, throttled,
 //!   malformed, refused keys, clock skew) and the live stream under faults.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
@@ -16,6 +17,7 @@
 
 mod access;
 mod common;
+mod docs_examples;
 mod faults;
 mod hostile;
 mod launch;
