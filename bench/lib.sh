@@ -4,6 +4,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+# The patched framework crate every cargo command here needs.
+"$ROOT/scripts/patch-tachys.sh"
 # Scratch space of one run: data dirs, configs, logs.
 WORK=${BENCH_WORK:-/tmp/scanport-bench}
 mkdir -p "$WORK"

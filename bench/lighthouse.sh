@@ -44,6 +44,7 @@ if [ ! -x "$CHROME_PATH" ]; then
   exit 2
 fi
 if [ "$build" = 1 ]; then
+  "$ROOT/scripts/patch-tachys.sh"
   (cd "$ROOT" && cargo leptos build --release --precompress --split)
 fi
 BIN=${SCANPORT_BIN:-$ROOT/target/release/scanport}

@@ -20,7 +20,7 @@ BUDGET_BYTES=$((120 * 1024))
 # 689,952 bytes measured with them (+~125 KB), plus ~5%. Raised again when
 # the Tasks, admin and schedule pages were translated (419 keys × 3
 # languages compiled in): 773,954 bytes, plus ~3%. Lowered when the patched
-# tachys (vendor/tachys/PATCH.md) dropped the unused async hydration path
+# tachys (vendor/PATCH.md) dropped the unused async hydration path
 # and translations stopped being reactive: 549,547 bytes, plus ~5%. Lowered
 # again when every page but Tasks became a lazy route (its own chunk,
 # fetched when first shown): 334,183 bytes, plus ~5%.
@@ -51,6 +51,7 @@ if [ "$build" = 1 ]; then
     exec env BENCH_LOCK_HELD=1 flock /tmp/e2e.lock "$0" "$@"
   fi
   export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+  "$ROOT/scripts/patch-tachys.sh"
   (cd "$ROOT" && cargo leptos build --release --precompress --split)
 fi
 

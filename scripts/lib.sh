@@ -16,6 +16,8 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 ensure_build_tools() {
+  # The patched framework crate the workspace's [patch.crates-io] points at.
+  "$ROOT/scripts/patch-tachys.sh"
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     step "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
