@@ -18,6 +18,8 @@ mod tcss_api;
 use axum::Router;
 use axum::middleware;
 use axum::routing::get;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -89,6 +91,27 @@ pub(crate) struct SandboxState {
     pub faults: Mutex<Faults>,
     pub calls: Mutex<BTreeMap<String, u64>>,
     pub requests: request_log::RequestLog,
+    /// Draws for [`Faults::null_percent`], seeded like the inventory.
+    pub null_draws: Mutex<StdRng>,
+}
+
+impl SandboxState {
+    /// Whether this answer carries documented nulls (the `null_percent`
+    /// fault).
+    pub fn draw_documented_nulls(&self) -> bool {
+        let percent = self
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .null_percent;
+        percent > 0
+            && self
+                .null_draws
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .random_range(0..100u8)
+                < percent
+    }
 }
 
 /// The sandbox's routes, for mounting or for `oneshot` tests.
@@ -99,6 +122,7 @@ pub fn router(config: SandboxConfig) -> Router {
         faults: Mutex::new(Faults::default()),
         calls: Mutex::new(BTreeMap::new()),
         requests: request_log::RequestLog::default(),
+        null_draws: Mutex::new(StdRng::seed_from_u64(config.seed)),
         config,
     });
     // Test-only controls, never behind the services' authentication.
