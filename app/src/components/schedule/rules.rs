@@ -849,11 +849,11 @@ mod tests {
         d.time = "25:00".into();
         assert_eq!(
             d.to_request(&[]).unwrap_err().message,
-            "enter a time of day as HH:MM, 00:00 to 23:59 (got “25:00”)"
+            "enter a time of day as HH:MM or HH:MM:SS, 00:00 to 23:59 (got “25:00”)"
         );
         assert_eq!(
             d.to_request_in(Locale::es, &[]).unwrap_err().message,
-            "escribe una hora con el formato HH:MM, de 00:00 a 23:59 (se recibió «25:00»)"
+            "escribe una hora con el formato HH:MM o HH:MM:SS, de 00:00 a 23:59 (se recibió «25:00»)"
         );
         d.time = "03:00".into();
         d.images = "just-a-name".into();
