@@ -98,12 +98,14 @@ const IMAGE_PROGRESS: &[&str] = &[
     "VirusProgress",
 ];
 
+/// Members of a model.
+type Members = &'static [&'static str];
+
+/// An action, its answer's members, and the item members of its lists.
+type ActionAnswer = (&'static str, Members, Vec<(&'static str, Members)>);
+
 /// Each action's answer members, and the item members of its lists.
-fn answers() -> Vec<(
-    &'static str,
-    &'static [&'static str],
-    Vec<(&'static str, &'static [&'static str])>,
-)> {
+fn answers() -> Vec<ActionAnswer> {
     vec![
         (
             "DescribeImageRegistryTimingScanTask",

@@ -390,11 +390,13 @@ impl Draft {
         let registry_type: Vec<String> = [self.tcr, self.ccr, self.harbor]
             .into_iter()
             .zip(FORM_REGISTRY_TYPES)
-            .filter_map(|(on, kind)| on.then(|| kind.to_owned()))
+            .filter(|(on, _)| *on)
+            .map(|(_, kind)| kind.to_owned())
             .chain(
                 self.other_registries
                     .iter()
-                    .filter_map(|(kind, on)| on.then(|| kind.clone())),
+                    .filter(|(_, on)| *on)
+                    .map(|(kind, _)| kind.clone()),
             )
             .collect();
         let scope = self
