@@ -738,6 +738,39 @@ async fn tcss_the_null_fault_sends_documented_nulls_the_client_reads_as_absent()
     assert!(schedule.enable && schedule.last_scan_time.is_some());
 }
 
+#[tokio::test]
+async fn tcss_documented_nulls_some_of_the_time_follow_the_seed() {
+    // Which answers carry nulls, for a sandbox started with this share.
+    async fn pattern(seed: u64) -> Vec<bool> {
+        let mut config = SandboxConfig::new(
+            vec![],
+            vec![TencentKey {
+                secret_id: SECRET_ID.into(),
+                secret_key: SECRET_KEY.into(),
+            }],
+        );
+        config.rate_limits = false;
+        config.seed = seed;
+        config.null_percent = 50;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let endpoint = sandbox::spawn(listener, config).expect("spawn").endpoint();
+        let client = tcss(&endpoint, SECRET_ID);
+        let mut nulls = Vec::new();
+        for _ in 0..24 {
+            let schedule = client.describe_timing_scan().await.expect("schedule");
+            // Enable is documented as nullable; the seed has it on.
+            nulls.push(!schedule.enable);
+        }
+        nulls
+    }
+    let first = pattern(1).await;
+    assert_eq!(first, pattern(1).await, "the same seed, the same answers");
+    assert!(first.contains(&true) && first.contains(&false), "{first:?}");
+    assert_ne!(first, pattern(2).await, "another seed, other answers");
+}
+
 /// Switches the sandbox's faults through its admin endpoint.
 async fn set_faults(endpoint: &str, faults: serde_json::Value) {
     let answer = reqwest::Client::new()

@@ -69,6 +69,10 @@ pub struct SandboxConfig {
     /// Time a launched task spends per image (a 10-image scan takes tens of
     /// seconds by default; tests shorten it).
     pub pace: Duration,
+    /// The `null_percent` fault it starts with (0..=100, 0 by default):
+    /// that share of TCSS answers send the members Tencent documents as
+    /// "may return null" as `null`.
+    pub null_percent: u8,
 }
 
 impl SandboxConfig {
@@ -79,6 +83,7 @@ impl SandboxConfig {
             seed: 1,
             rate_limits: true,
             pace: Duration::from_secs(3),
+            null_percent: 0,
         }
     }
 }
@@ -119,7 +124,10 @@ pub fn router(config: SandboxConfig) -> Router {
     let state = Arc::new(SandboxState {
         inventory: Mutex::new(Inventory::generate(config.seed, config.pace)),
         limits: limits::SlidingWindows::default(),
-        faults: Mutex::new(Faults::default()),
+        faults: Mutex::new(Faults {
+            null_percent: config.null_percent.min(100),
+            ..Faults::default()
+        }),
         calls: Mutex::new(BTreeMap::new()),
         requests: request_log::RequestLog::default(),
         null_draws: Mutex::new(StdRng::seed_from_u64(config.seed)),
