@@ -488,6 +488,21 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
         ),
         (
             "tcss/scan/stop",
+            json!({"account": TC, "request": [10001]}),
+            "request",
+        ),
+        (
+            "tcss/scan",
+            json!({"account": TC, "request": {"All": true, "OnlyScanLatest": true}}),
+            "OnlyScanLatest",
+        ),
+        (
+            "tcss/images",
+            json!({"account": TC, "request": {"Order": "DESC"}}),
+            "Order",
+        ),
+        (
+            "tcss/scan/stop",
             json!({"account": TC, "request": {"TaskID": -1}}),
             "TaskID",
         ),
