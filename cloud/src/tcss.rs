@@ -9,8 +9,8 @@ use crate::transport::{Call, HttpSettings, RawAnswer};
 use scanport_wire::tcss::{
     Acknowledged, Common, CreateRegistryScanRequest, CreateRegistryScanResponse, DEFAULT_HOST,
     DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, Envelope, RegistryScanStatus,
-    RegistryScanStatusRequest, SERVICE, SyncRegistryAssetsRequest, TimingScanTask,
-    UpdateTimingScanRequest, VERSION,
+    RegistryScanStatusRequest, SERVICE, StopRegistryScanRequest, SyncRegistryAssetsRequest,
+    TimingScanTask, UpdateTimingScanRequest, VERSION,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -106,13 +106,26 @@ impl TcssClient {
         self.call("DescribeAssetImageRegistryList", req, true).await
     }
 
-    /// `CreateAssetImageRegistryScanTask`: a launch, never retried.
+    /// `CreateAssetImageRegistryScanTaskOneKey`: a launch, never retried.
+    /// Scans use the one-key family throughout: its `TaskID` is what the
+    /// progress and stop calls below take.
     pub async fn create_registry_scan(
         &self,
         req: &CreateRegistryScanRequest,
     ) -> Result<CreateRegistryScanResponse, CloudError> {
         req.validate()?;
-        self.call("CreateAssetImageRegistryScanTask", req, false)
+        self.call("CreateAssetImageRegistryScanTaskOneKey", req, false)
+            .await
+    }
+
+    /// `ModifyAssetImageRegistryScanStopOneKey`: stop a one-key scan,
+    /// never retried.
+    pub async fn stop_registry_scan(
+        &self,
+        req: &StopRegistryScanRequest,
+    ) -> Result<Acknowledged, CloudError> {
+        req.validate()?;
+        self.call("ModifyAssetImageRegistryScanStopOneKey", req, false)
             .await
     }
 

@@ -15,8 +15,9 @@ use scanport_wire::hss::{
     RegistryType, ScanImageInfo, SwrImageType, SynchronizeRequest, TaskListType, TaskType,
 };
 use scanport_wire::tcss::{
-    CreateRegistryScanRequest, DescribeRegistryImagesRequest, RegistryScanStatusRequest,
-    SyncRegistryAssetsRequest,
+    AssetFilter, CreateRegistryScanRequest, DescribeRegistryImagesRequest,
+    RegistryScanStatusRequest, SortOrder, StopRegistryScanRequest, SyncRegistryAssetsRequest,
+    scan_status,
 };
 use scanport_wire::tcss::{ScanType, UpdateTimingScanRequest};
 use std::num::NonZeroU32;
@@ -451,6 +452,323 @@ async fn tcss_registry_scan_launches_and_reports_progress() {
         client.describe_registry_images(&too_many).await,
         Err(CloudError::InvalidInput(_))
     ));
+}
+
+/// `YYYY-MM-DD HH:MM:SS`, TCSS's time format.
+fn is_tencent_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 19
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b' ',
+            13 | 16 => *c == b':',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// The registry images with these ids, as listed now.
+async fn listed(client: &TcssClient, ids: &[i64]) -> Vec<scanport_wire::tcss::RegistryImage> {
+    let all = client
+        .describe_registry_images(&DescribeRegistryImagesRequest {
+            limit: Some(100),
+            ..Default::default()
+        })
+        .await
+        .expect("list");
+    all.list
+        .into_iter()
+        .filter(|i| ids.contains(&i.id))
+        .collect()
+}
+
+#[tokio::test]
+async fn tcss_one_key_scans_finish_update_the_images_and_count_safe_ones() {
+    let endpoint = start(false).await;
+    let client = tcss(&endpoint, SECRET_ID);
+    // 10 was never scanned, 17 fails its scan, 11 and 12 scan fine.
+    let ids = vec![10, 11, 12, 17];
+    let before = listed(&client, &ids).await;
+    assert_eq!(
+        before
+            .iter()
+            .map(|i| i.scan_status.as_deref().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        [
+            scan_status::NOT_SCAN,
+            scan_status::SCANNED,
+            scan_status::SCANNED,
+            scan_status::SCAN_ERR
+        ]
+    );
+    assert!(before[0].scan_time.is_none());
+    let task_id = client
+        .create_registry_scan(&CreateRegistryScanRequest {
+            id: Some(ids.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("scan")
+        .task_id
+        .expect("task id");
+    let running = listed(&client, &ids).await;
+    assert!(
+        running
+            .iter()
+            .all(|i| i.scan_status.as_deref() == Some(scan_status::SCANNING)),
+        "{running:?}"
+    );
+    let status = loop {
+        let status = client
+            .registry_scan_status(&RegistryScanStatusRequest {
+                task_id: Some(task_id),
+                ..Default::default()
+            })
+            .await
+            .expect("status");
+        if status.status.as_deref() != Some(scan_status::SCANNING) {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    };
+    assert_eq!(status.status.as_deref(), Some(scan_status::SCANNED));
+    assert_eq!((status.image_total, status.image_scan_cnt), (4, 4));
+    let after = listed(&client, &ids).await;
+    let risky = after
+        .iter()
+        .filter(|i| i.id != 17)
+        .filter(|i| i.vul_cnt.unwrap_or(0) + i.virus_cnt.unwrap_or(0) + i.risk_cnt.unwrap_or(0) > 0)
+        .count();
+    // SuccessCount is the images found safe: scanned, nothing found.
+    assert_eq!(status.risk_count, i64::try_from(risky).expect("small"));
+    assert_eq!(status.success_count, 3 - status.risk_count);
+    for image in &after {
+        let expected = if image.id == 17 {
+            scan_status::SCAN_ERR
+        } else {
+            scan_status::SCANNED
+        };
+        assert_eq!(image.scan_status.as_deref(), Some(expected));
+        let time = image.scan_time.as_deref().expect("scan time");
+        assert!(is_tencent_time(time), "{time}");
+        assert_ne!(time, "2026-11-21 03:10:00", "the scan time moved on");
+    }
+    let progress: Vec<&str> = status
+        .image_status
+        .iter()
+        .map(|p| p.scan_status.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        progress,
+        [
+            scan_status::SCANNED,
+            scan_status::SCANNED,
+            scan_status::SCANNED,
+            scan_status::SCAN_ERR
+        ]
+    );
+    // Stopping a finished scan changes nothing.
+    client
+        .stop_registry_scan(&StopRegistryScanRequest {
+            task_id: Some(task_id),
+            ..Default::default()
+        })
+        .await
+        .expect("stop of a finished scan");
+    let again = client
+        .registry_scan_status(&RegistryScanStatusRequest {
+            task_id: Some(task_id),
+            ..Default::default()
+        })
+        .await
+        .expect("status");
+    assert_eq!(again.status.as_deref(), Some(scan_status::SCANNED));
+}
+
+#[tokio::test]
+async fn tcss_a_running_one_key_scan_stops() {
+    let endpoint = start(false).await;
+    let client = tcss(&endpoint, SECRET_ID);
+    // Every image, 40 ms each: seconds of work.
+    let task_id = client
+        .create_registry_scan(&CreateRegistryScanRequest {
+            scan_scope: Some(0),
+            ..Default::default()
+        })
+        .await
+        .expect("scan")
+        .task_id
+        .expect("task id");
+    client
+        .stop_registry_scan(&StopRegistryScanRequest {
+            task_id: Some(task_id),
+            ..Default::default()
+        })
+        .await
+        .expect("stop");
+    let status = client
+        .registry_scan_status(&RegistryScanStatusRequest {
+            task_id: Some(task_id),
+            ..Default::default()
+        })
+        .await
+        .expect("status");
+    assert_eq!(status.status.as_deref(), Some(scan_status::CANCELED));
+    assert!(status.image_scan_cnt < status.image_total, "{status:?}");
+    assert_eq!(status.scan_remain_time, Some(0));
+    let last = status.image_status.last().expect("images");
+    assert_eq!(last.scan_status.as_deref(), Some(scan_status::CANCELED));
+    let image_id: i64 = last
+        .image_id
+        .as_deref()
+        .expect("id")
+        .parse()
+        .expect("number");
+    let listed = listed(&client, &[image_id]).await;
+    assert_eq!(
+        listed[0].scan_status.as_deref(),
+        Some(scan_status::CANCELED)
+    );
+    // An unknown task is the service's ResourceNotFound.
+    match client
+        .stop_registry_scan(&StopRegistryScanRequest {
+            task_id: Some(987_654_321),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err()
+    {
+        CloudError::UpstreamRejected { code, .. } => assert_eq!(code, "ResourceNotFound"),
+        other => panic!("expected ResourceNotFound, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn tcss_image_list_filters_and_order_as_documented() {
+    let endpoint = start(false).await;
+    let client = tcss(&endpoint, SECRET_ID);
+    let filter = |name: &str, value: &str| AssetFilter {
+        name: name.into(),
+        values: vec![value.into()],
+        exact_match: None,
+    };
+    let list = |filters: Vec<AssetFilter>, order: Option<SortOrder>| {
+        let client = client.clone();
+        async move {
+            client
+                .describe_registry_images(&DescribeRegistryImagesRequest {
+                    limit: Some(100),
+                    filters: Some(filters),
+                    order,
+                    by: Some("Id".into()),
+                    ..Default::default()
+                })
+                .await
+                .expect("list")
+        }
+    };
+    let everything = list(vec![], None).await;
+    let all = list(
+        ["IsAuthorized", "ScanStatus", "RepoType", "SecurityRisk"]
+            .into_iter()
+            .map(|n| filter(n, "all"))
+            .collect(),
+        None,
+    )
+    .await;
+    assert_eq!(all.total_count, everything.total_count);
+    let unauthorized = list(vec![filter("IsAuthorized", "0")], None).await;
+    assert!(unauthorized.total_count > 0);
+    assert!(unauthorized.list.iter().all(|i| i.is_authorized == Some(0)));
+    let never = list(vec![filter("ScanStatus", scan_status::NOT_SCAN)], None).await;
+    assert!(never.list.iter().all(|i| i.id % 10 == 0) && never.total_count == 6);
+    let desc = list(vec![], Some(SortOrder::Desc)).await;
+    let ids: Vec<i64> = desc.list.iter().map(|i| i.id).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "{ids:?}");
+    // Severity counts add up to the vulnerability count.
+    for image in &everything.list {
+        let parts = [
+            image.critical_level_vul_cnt,
+            image.high_level_vul_cnt,
+            image.medium_level_vul_cnt,
+            image.low_level_vul_cnt,
+        ];
+        assert_eq!(
+            parts.iter().flatten().sum::<i64>(),
+            image.vul_cnt.unwrap_or(0)
+        );
+        assert!(image.has_need_fix_vul.is_some());
+    }
+}
+
+#[tokio::test]
+async fn tcss_the_null_fault_sends_documented_nulls_the_client_reads_as_absent() {
+    let endpoint = start(false).await;
+    let client = tcss(&endpoint, SECRET_ID);
+    let scan = client
+        .create_registry_scan(&CreateRegistryScanRequest {
+            id: Some(vec![11]),
+            ..Default::default()
+        })
+        .await
+        .expect("scan");
+    set_faults(&endpoint, serde_json::json!({"null_percent": 100})).await;
+    let schedule = client.describe_timing_scan().await.expect("schedule");
+    // Enable, ScanType, LastScanTime, … are documented as nullable.
+    assert!(!schedule.enable && schedule.scan_type.is_empty());
+    assert!(schedule.last_scan_time.is_none());
+    // ScanTime is not: it is still there.
+    assert_eq!(schedule.scan_time, "03:00:00");
+    let images = client
+        .describe_registry_images(&DescribeRegistryImagesRequest::default())
+        .await
+        .expect("list");
+    assert!(images.list.iter().all(|i| i.is_latest_image.is_none()));
+    assert!(images.list.iter().all(|i| i.scan_status.is_some()));
+    let status = client
+        .registry_scan_status(&RegistryScanStatusRequest {
+            task_id: scan.task_id,
+            ..Default::default()
+        })
+        .await
+        .expect("status");
+    assert!(status.image_status.is_empty() && status.scan_remain_time.is_none());
+    assert_eq!(status.image_total, 1);
+    set_faults(&endpoint, serde_json::json!({})).await;
+    let schedule = client.describe_timing_scan().await.expect("schedule");
+    assert!(schedule.enable && schedule.last_scan_time.is_some());
+}
+
+#[tokio::test]
+async fn tcss_documented_nulls_some_of_the_time_follow_the_seed() {
+    // Which answers carry nulls, for a sandbox started with this share.
+    async fn pattern(seed: u64) -> Vec<bool> {
+        let mut config = SandboxConfig::new(
+            vec![],
+            vec![TencentKey {
+                secret_id: SECRET_ID.into(),
+                secret_key: SECRET_KEY.into(),
+            }],
+        );
+        config.rate_limits = false;
+        config.seed = seed;
+        config.null_percent = 50;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let endpoint = sandbox::spawn(listener, config).expect("spawn").endpoint();
+        let client = tcss(&endpoint, SECRET_ID);
+        let mut nulls = Vec::new();
+        for _ in 0..24 {
+            let schedule = client.describe_timing_scan().await.expect("schedule");
+            // Enable is documented as nullable; the seed has it on.
+            nulls.push(!schedule.enable);
+        }
+        nulls
+    }
+    let first = pattern(1).await;
+    assert_eq!(first, pattern(1).await, "the same seed, the same answers");
+    assert!(first.contains(&true) && first.contains(&false), "{first:?}");
+    assert_ne!(first, pattern(2).await, "another seed, other answers");
 }
 
 /// Switches the sandbox's faults through its admin endpoint.

@@ -56,6 +56,9 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "tcss DescribeImageRegistryTimingScanTask",
         "tcss UpdateImageRegistryTimingScanTask",
         "tcss DescribeAssetImageRegistryList",
+        "tcss CreateAssetImageRegistryScanTaskOneKey",
+        "tcss DescribeAssetImageRegistryScanStatusOneKey",
+        "tcss ModifyAssetImageRegistryScanStopOneKey",
         "tcss SyncAssetImageRegistryAsset",
     ]:
         assert seen[operation] > 0, f"the test run made no {operation} call: {summary}"

@@ -18,9 +18,13 @@ from hand_signers import tc3_request
 from harness import TcssHarness
 
 SCAN_TYPES = {"CVE", "VIRUS", "RISK"}
-REGISTRY_TYPES = {"tcr", "ccr", "harbor"}
+# RegistryType is an open set (tcr, ccr, harbor, quay, jfrog, aws, azure,
+# other-tcr, …); the sandbox's images use these.
+SANDBOX_REGISTRY_TYPES = {"tcr", "ccr", "harbor"}
 SCAN_RESULTS = {"Success", "InsufficientLicense", "ImageNeedIsEmpty", "InternalError"}
-HHMMSS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
+SCAN_STATES = {"NOT_SCAN", "SCANNING", "SCANNED", "SCAN_ERR", "CANCELED"}
+# Tencent's examples are HH:MM ("18:10"); answers may carry seconds.
+CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 DATETIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 PROGRESS_TIMEOUT_S = 30
 
@@ -46,10 +50,12 @@ def registry_images(tcss: TcssHarness, limit=10, offset=0, **extra):
 
 def check_schedule(resp) -> None:
     assert isinstance(resp.Enable, bool)
-    assert resp.ScanTime and HHMMSS.match(resp.ScanTime), f"ScanTime {resp.ScanTime!r}"
+    assert resp.ScanTime and CLOCK.match(resp.ScanTime), f"ScanTime {resp.ScanTime!r}"
+    if resp.ScanEndTime:
+        assert CLOCK.match(resp.ScanEndTime), f"ScanEndTime {resp.ScanEndTime!r}"
     assert isinstance(resp.ScanPeriod, int) and resp.ScanPeriod >= 0, resp.ScanPeriod
     assert set(resp.ScanType or []) <= SCAN_TYPES, resp.ScanType
-    assert set(resp.RegistryType or []) <= REGISTRY_TYPES, resp.RegistryType
+    assert all(isinstance(k, str) and k for k in resp.RegistryType or []), resp.RegistryType
     assert resp.ScanScope in (None, 0, 1, 2), resp.ScanScope
     assert resp.ScanResult in (None, "") or resp.ScanResult in SCAN_RESULTS, resp.ScanResult
     if resp.LastScanTime:
@@ -71,14 +77,15 @@ def test_update_timing_scan_task_reads_back(tcss):
     wanted = {
         "ScanPeriod": 3,
         "Enable": not bool(original.Enable),
-        "ScanTime": "04:35:07",
+        "ScanTime": "04:35",
+        "ScanEndTime": "05:10:30",
         "ScanType": ["CVE", "RISK"],
         "All": False,
         "Id": ids,
         "Latest": True,
         "ContainerRunning": True,
         "ScanScope": 1,
-        "RegistryType": ["tcr", "harbor"],
+        "RegistryType": ["tcr", "harbor", "quay"],
     }
     tcss.call("UpdateImageRegistryTimingScanTask", wanted)
     after = tcss.call("DescribeImageRegistryTimingScanTask")
@@ -126,15 +133,38 @@ def test_registry_image_list_and_paging(tcss):
     for image in first.List:
         assert image.ImageName, image
         if image.RegistryType:
-            assert image.RegistryType in REGISTRY_TYPES, image.RegistryType
+            assert image.RegistryType in SANDBOX_REGISTRY_TYPES, image.RegistryType
+        assert image.ScanStatus in SCAN_STATES, image.ScanStatus
+        if image.ScanTime:
+            assert DATETIME.match(image.ScanTime), image.ScanTime
+        levels = [image.CriticalLevelVulCnt, image.HighLevelVulCnt,
+                  image.MediumLevelVulCnt, image.LowLevelVulCnt]
+        assert all(isinstance(n, int) and n >= 0 for n in levels), levels
+        assert sum(levels) == image.VulCnt, (levels, image.VulCnt)
+        assert isinstance(image.HasNeedFixVul, bool)
+        assert image.IsAuthorized in (0, 1), image.IsAuthorized
+
+
+def test_registry_image_list_order_and_documented_filters(tcss):
+    ascending = registry_images(tcss, limit=100, By="Id", Order="asc").List
+    descending = registry_images(tcss, limit=100, By="Id", Order="desc").List
+    assert [i.Id for i in descending] == [i.Id for i in reversed(ascending)]
+    every = {"Name": "IsAuthorized", "Values": ["all"]}
+    everything = registry_images(
+        tcss, limit=100,
+        Filters=[every] + [{"Name": n, "Values": ["all"]} for n in ("ScanStatus", "RepoType", "SecurityRisk")],
+    )
+    assert everything.TotalCount == len(ascending)
+    unauthorized = registry_images(tcss, limit=100, Filters=[{"Name": "IsAuthorized", "Values": ["0"]}])
+    assert unauthorized.TotalCount and all(i.IsAuthorized == 0 for i in unauthorized.List)
 
 
 def test_registry_image_scan_and_progress(tcss):
     images = registry_images(tcss, limit=10).List
     ids = [i.Id for i in images[:3]]
     created = tcss.call(
-        "CreateAssetImageRegistryScanTask",
-        {"Id": ids, "All": False, "ScanType": ["CVE", "VIRUS", "RISK"]},
+        "CreateAssetImageRegistryScanTaskOneKey",
+        {"Id": ids, "ScanType": ["CVE", "VIRUS", "RISK"]},
     )
     assert created.RequestId
     query = {"TaskID": created.TaskID} if created.TaskID else {"Id": ids}
@@ -155,13 +185,41 @@ def test_registry_image_scan_and_progress(tcss):
         last_schedule = status.Schedule
         if created.TaskID:
             assert total == len(ids), f"ImageTotal {total} for a task of {len(ids)} images"
+        assert status.Status in SCAN_STATES, status.Status
+        for image in status.ImageStatus or []:
+            assert image.ScanStatus in SCAN_STATES, image.ScanStatus
         if status.Schedule == 100 or (total and status.ImageScanCnt == total):
+            assert status.Status == "SCANNED", status.Status
             break
         assert time.monotonic() < deadline, (
             f"scan of {len(ids)} images not finished after {PROGRESS_TIMEOUT_S}s: "
             f"Schedule {status.Schedule}, ImageScanCnt {status.ImageScanCnt}/{total}"
         )
         time.sleep(0.25)
+
+
+    # The scanned images' own state moved on.
+    after = {i.Id: i for i in registry_images(tcss, limit=100).List}
+    for image_id in ids:
+        assert after[image_id].ScanStatus in ("SCANNED", "SCAN_ERR"), after[image_id].ScanStatus
+        assert DATETIME.match(after[image_id].ScanTime or ""), after[image_id].ScanTime
+
+
+def test_a_running_one_key_scan_stops(tcss):
+    created = tcss.call("CreateAssetImageRegistryScanTaskOneKey", {"ScanScope": 0})
+    assert created.TaskID
+    stopped = tcss.call("ModifyAssetImageRegistryScanStopOneKey", {"TaskID": created.TaskID})
+    assert stopped.RequestId
+    status = tcss.call("DescribeAssetImageRegistryScanStatusOneKey", {"TaskID": created.TaskID})
+    # The sandbox's pace may finish a scan before the stop arrives.
+    assert status.Status in ("CANCELED", "SCANNED"), status.Status
+    if status.Status == "CANCELED":
+        assert status.ImageScanCnt < status.ImageTotal
+        assert any(i.ScanStatus == "CANCELED" for i in status.ImageStatus)
+    expect_tc_error(
+        lambda: tcss.call("ModifyAssetImageRegistryScanStopOneKey", {"TaskID": 987654321}),
+        "ResourceNotFound",
+    )
 
 
 def test_sync_registry_assets(tcss):

@@ -39,6 +39,7 @@ validates!(
     tcss::CreateRegistryScanRequest,
     tcss::RegistryScanStatusRequest,
     tcss::SyncRegistryAssetsRequest,
+    tcss::StopRegistryScanRequest,
 );
 
 fn judge<T>(body: &[u8])
@@ -83,7 +84,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, body)) = data.split_first() else {
         return;
     };
-    match which % 14 {
+    match which % 15 {
         0 => judge::<hss::ListTasksRequest>(body),
         1 => judge::<hss::ListImagesRequest>(body),
         2 => judge::<hss::ListRegistriesRequest>(body),
@@ -97,10 +98,12 @@ fuzz_target!(|data: &[u8]| {
         10 => judge::<tcss::RegistryScanStatusRequest>(body),
         11 => judge::<tcss::SyncRegistryAssetsRequest>(body),
         12 => task_id_keeps_the_path(&String::from_utf8_lossy(body)),
+        13 => judge::<tcss::StopRegistryScanRequest>(body),
         _ => {
             let text = String::from_utf8_lossy(body);
             if tcss::validate_clock_time("t", &text).is_ok() {
-                assert_eq!(text.len(), 8, "{text:?}");
+                // HH:MM or HH:MM:SS.
+                assert!(matches!(text.len(), 5 | 8), "{text:?}");
             }
         }
     }

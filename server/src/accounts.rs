@@ -151,6 +151,7 @@ async fn embedded_sandbox(
     sandbox_config.seed = config.sandbox.seed;
     sandbox_config.rate_limits = config.sandbox.rate_limits;
     sandbox_config.pace = Duration::from_millis(config.sandbox.pace_ms);
+    sandbox_config.null_percent = config.sandbox.null_percent;
     let running = sandbox::spawn(listener, sandbox_config)
         .map_err(|e| ConfigError::Invalid(format!("cannot start the embedded sandbox: {e}")))?;
     tracing::info!(

@@ -76,6 +76,10 @@ struct SandboxArgs {
     /// 10-image scan takes half a minute).
     #[arg(long, default_value_t = 3000)]
     pace_ms: u64,
+    /// Share (0-100) of TCSS answers that send the members Tencent
+    /// documents as "may return null" as null.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=100))]
+    null_percent: u8,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +137,7 @@ async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
     config.seed = args.seed;
     config.rate_limits = !args.no_rate_limits;
     config.pace = std::time::Duration::from_millis(args.pace_ms);
+    config.null_percent = args.null_percent;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let running = sandbox::spawn(listener, config)?;
     tracing::info!(endpoint = %running.endpoint(), "sandbox listening");

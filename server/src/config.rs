@@ -78,6 +78,10 @@ pub struct SandboxConfig {
     pub rate_limits: bool,
     /// Milliseconds a launched scan spends per image.
     pub pace_ms: u64,
+    /// Share (0..=100) of TCSS answers that send the members Tencent
+    /// documents as "may return null" as `null` (the sandbox's
+    /// `null_percent` fault), to see the console cope.
+    pub null_percent: u8,
     /// Where it listens (a free loopback port when unset). Its fault
     /// switches need no sign-in, so only a loopback address is accepted.
     pub listen: Option<SocketAddr>,
@@ -89,6 +93,7 @@ impl Default for SandboxConfig {
             seed: 1,
             rate_limits: true,
             pace_ms: 3000,
+            null_percent: 0,
             listen: None,
         }
     }
@@ -361,6 +366,12 @@ impl Config {
                 )));
             }
         }
+        if self.sandbox.null_percent > 100 {
+            return Err(ConfigError::Invalid(format!(
+                "sandbox.null_percent must be 0 to 100 (got {})",
+                self.sandbox.null_percent
+            )));
+        }
         if self.sandbox.listen.is_some_and(|a| !a.ip().is_loopback()) {
             return Err(ConfigError::Invalid(
                 "sandbox.listen must be a loopback address (its test controls are open)".into(),
@@ -527,6 +538,15 @@ mod tests {
             assert!(Config::parse(text).is_err(), "{text}");
         }
         assert!(Config::parse("[http]\ntimeout_secs = 86400\n").is_ok());
+    }
+
+    #[test]
+    fn the_sandboxs_null_share_is_a_percentage() {
+        let config = Config::parse("[sandbox]\nnull_percent = 25\n").expect("parses");
+        assert_eq!(config.sandbox.null_percent, 25);
+        assert_eq!(Config::default().sandbox.null_percent, 0);
+        let err = Config::parse("[sandbox]\nnull_percent = 101\n").unwrap_err();
+        assert!(err.to_string().contains("sandbox.null_percent"), "{err}");
     }
 
     #[test]

@@ -13,9 +13,39 @@ wire_enum! {
     ScanType { Cve = "CVE", Virus = "VIRUS", Risk = "RISK" }
 }
 
-wire_enum! {
-    /// Registry kinds a scheduled scan covers.
-    RegistryType { Tcr = "tcr", Ccr = "ccr", Harbor = "harbor" }
+/// Registry kinds Tencent documents (`RegistryType`). The set is open:
+/// a kind not listed here is kept and sent back as it came, never refused.
+pub const KNOWN_REGISTRY_TYPES: &[&str] = &[
+    "tcr",
+    "ccr",
+    "harbor",
+    "quay",
+    "jfrog",
+    "aws",
+    "azure",
+    "other-tcr",
+];
+
+/// Image scan states as TCSS reports them (`ScanStatus` of an image, of an
+/// image's progress, and `Status` of a one-key scan). Kept as text in the
+/// answers: a state added later still shows.
+pub mod scan_status {
+    pub const NOT_SCAN: &str = "NOT_SCAN";
+    pub const SCANNING: &str = "SCANNING";
+    pub const SCANNED: &str = "SCANNED";
+    pub const SCAN_ERR: &str = "SCAN_ERR";
+    pub const CANCELED: &str = "CANCELED";
+}
+
+/// `RegistryType` values of a request: any kind, as long as it is a
+/// plausible name (the set is open, see [`KNOWN_REGISTRY_TYPES`]).
+fn validate_registry_types(field: &str, kinds: Option<&Vec<String>>) -> Result<(), FieldError> {
+    for (i, kind) in kinds.into_iter().flatten().enumerate() {
+        let name = format!("{field}[{i}]");
+        crate::validate::str_len(&name, kind, 1, 64)?;
+        crate::validate::no_control_chars(&name, kind)?;
+    }
+    Ok(())
 }
 
 /// An image named in a schedule.
@@ -48,7 +78,7 @@ pub struct ImageInfo {
 #[serde(rename_all = "PascalCase", default)]
 pub struct TimingScanTask {
     pub enable: bool,
-    /// `HH:MM:SS`.
+    /// `HH:MM` or `HH:MM:SS`, kept as the service sent it.
     pub scan_time: String,
     /// Days between runs.
     pub scan_period: i64,
@@ -57,7 +87,9 @@ pub struct TimingScanTask {
     pub images: Vec<ImageInfo>,
     pub id: Vec<i64>,
     pub latest: bool,
+    /// `HH:MM` or `HH:MM:SS`, kept as the service sent it.
     pub scan_end_time: Option<String>,
+    /// An open set: unknown kinds are kept.
     pub registry_type: Vec<String>,
     pub container_running: bool,
     /// 0 all images, 1 chosen images, 2 recommended.
@@ -93,30 +125,32 @@ pub struct UpdateTimingScanRequest {
     pub scan_end_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_scope: Option<i64>,
+    /// Any kind, known or not (an open set), sent as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<Vec<RegistryType>>,
+    pub registry_type: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_image_asset_ids: Option<Vec<i64>>,
 }
 
-/// `HH:MM:SS` on a 24-hour clock.
+/// `HH:MM` or `HH:MM:SS` on a 24-hour clock. Tencent's own examples use
+/// `HH:MM` (`"18:10"`) and its answers may carry seconds: both are kept
+/// as written, never converted.
 pub fn validate_clock_time(field: &str, value: &str) -> Result<(), FieldError> {
     let parts: Vec<&str> = value.split(':').collect();
-    let ok = parts.len() == 3
+    let ok = matches!(parts.len(), 2 | 3)
         && parts
             .iter()
             .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
         && parts[0] < "24"
-        && parts[1] < "60"
-        && parts[2] < "60";
+        && parts[1..].iter().all(|p| *p < "60");
     if ok {
         Ok(())
     } else {
         Err(FieldError::new(
             field,
-            format!("must be a time of day as HH:MM:SS (got {value:?})"),
+            format!("must be a time of day as HH:MM or HH:MM:SS (got {value:?})"),
         ))
     }
 }
@@ -133,22 +167,14 @@ impl UpdateTimingScanRequest {
         if let Some(end) = &self.scan_end_time {
             validate_clock_time("ScanEndTime", end)?;
         }
-        if let Some(scope) = self.scan_scope
-            && !(0..=2).contains(&scope)
-        {
-            return Err(FieldError::new(
-                "ScanScope",
-                format!(
-                    "must be 0 (all images), 1 (chosen images) or 2 (recommended) (got {scope})"
-                ),
-            ));
-        }
+        validate_scan_scope(self.scan_scope)?;
         if self.scan_type.as_ref().is_some_and(Vec::is_empty) {
             return Err(FieldError::new(
                 "ScanType",
                 "choose at least one of CVE, VIRUS, RISK",
             ));
         }
+        validate_registry_types("RegistryType", self.registry_type.as_ref())?;
         if self.scan_scope == Some(1)
             && self.images.as_ref().is_none_or(Vec::is_empty)
             && self.id.as_ref().is_none_or(Vec::is_empty)
@@ -162,7 +188,18 @@ impl UpdateTimingScanRequest {
     }
 }
 
-/// A filter of the TCSS list and scan calls.
+/// `ScanScope`: 0 all images, 1 chosen images, 2 recommended.
+fn validate_scan_scope(scope: Option<i64>) -> Result<(), FieldError> {
+    match scope {
+        Some(scope) if !(0..=2).contains(&scope) => Err(FieldError::new(
+            "ScanScope",
+            format!("must be 0 (all images), 1 (chosen images) or 2 (recommended) (got {scope})"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A filter of the TCSS list calls.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct AssetFilter {
@@ -172,6 +209,10 @@ pub struct AssetFilter {
     pub exact_match: Option<bool>,
 }
 
+/// The value of a list filter meaning "any" (`IsAuthorized`, `ScanStatus`,
+/// `RepoType`, `SecurityRisk`, …).
+pub const FILTER_ALL: &str = "all";
+
 fn validate_filters(field: &str, filters: Option<&Vec<AssetFilter>>) -> Result<(), FieldError> {
     for (i, f) in filters.into_iter().flatten().enumerate() {
         crate::validate::str_len(&format!("{field}[{i}].Name"), &f.name, 1, 64)?;
@@ -179,6 +220,18 @@ fn validate_filters(field: &str, filters: Option<&Vec<AssetFilter>>) -> Result<(
             return Err(FieldError::new(
                 format!("{field}[{i}].Values"),
                 "give at least one value",
+            ));
+        }
+        // The one filter whose values Tencent enumerates: all, 0 or 1.
+        if f.name == "IsAuthorized"
+            && let Some(bad) = f
+                .values
+                .iter()
+                .find(|v| !matches!(v.as_str(), FILTER_ALL | "0" | "1"))
+        {
+            return Err(FieldError::new(
+                format!("{field}[{i}].Values"),
+                format!("IsAuthorized is all, 0 (not authorized) or 1 (authorized) (got {bad:?})"),
             ));
         }
     }
@@ -206,8 +259,8 @@ pub struct DescribeRegistryImagesRequest {
 }
 
 wire_enum! {
-    /// Sort order of TCSS lists.
-    SortOrder { Asc = "ASC", Desc = "DESC" }
+    /// Sort order of TCSS lists, as documented: lower case.
+    SortOrder { Asc = "asc", Desc = "desc" }
 }
 
 impl DescribeRegistryImagesRequest {
@@ -249,12 +302,24 @@ pub struct RegistryImage {
     pub namespace: Option<String>,
     pub is_latest_image: Option<bool>,
     pub is_running: Option<bool>,
+    pub critical_level_vul_cnt: Option<i64>,
+    pub high_level_vul_cnt: Option<i64>,
+    pub medium_level_vul_cnt: Option<i64>,
+    pub low_level_vul_cnt: Option<i64>,
+    /// Has a vulnerability Tencent marks as must-fix.
+    pub has_need_fix_vul: Option<bool>,
+    /// 0 not authorized, 1 authorized.
+    pub is_authorized: Option<i64>,
 }
 
-/// `CreateAssetImageRegistryScanTask` request.
+/// `CreateAssetImageRegistryScanTaskOneKey` request. Scanport scans with
+/// the one-key family only: its `TaskID` is what
+/// `DescribeAssetImageRegistryScanStatusOneKey` and
+/// `ModifyAssetImageRegistryScanStopOneKey` take.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "PascalCase")]
 pub struct CreateRegistryScanRequest {
+    /// Deprecated by Tencent in favour of `ScanScope: 0`; still honoured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,25 +328,56 @@ pub struct CreateRegistryScanRequest {
     pub scan_type: Option<Vec<ScanType>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<i64>>,
+    /// Image asset ids left out of an all-images scan.
+    #[serde(
+        default,
+        rename = "ExcludeIDs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub exclude_ids: Option<Vec<i64>>,
+    /// Only the latest version of each image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Vec<AssetFilter>>,
+    pub is_latest: Option<bool>,
+    /// 0 all images, 1 chosen images, 2 recommended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude_image_list: Option<Vec<i64>>,
+    pub scan_scope: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub only_scan_latest: Option<bool>,
+    pub registry_type: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_running: Option<bool>,
     /// Seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
 
+/// Whether `ids` or `images` name at least one image.
+fn chosen(ids: Option<&Vec<i64>>, images: Option<&Vec<ImageInfo>>) -> bool {
+    ids.is_some_and(|v| !v.is_empty()) || images.is_some_and(|v| !v.is_empty())
+}
+
+fn validate_ids(field: &str, ids: Option<&Vec<i64>>) -> Result<(), FieldError> {
+    if ids.into_iter().flatten().any(|id| *id < 0) {
+        return Err(FieldError::new(field, "image ids are non-negative"));
+    }
+    Ok(())
+}
+
 impl CreateRegistryScanRequest {
+    /// Whether this scans every image (or the recommended ones) rather
+    /// than chosen ones.
+    pub fn is_wide(&self) -> bool {
+        matches!(self.scan_scope, Some(0 | 2))
+            || (self.scan_scope.is_none() && self.all == Some(true))
+    }
+
     pub fn validate(&self) -> Result<(), FieldError> {
-        let chosen = self.images.as_ref().is_some_and(|v| !v.is_empty())
-            || self.id.as_ref().is_some_and(|v| !v.is_empty());
-        if self.all != Some(true) && !chosen {
+        validate_scan_scope(self.scan_scope)?;
+        if !self.is_wide() && !chosen(self.id.as_ref(), self.images.as_ref()) {
             return Err(FieldError::new(
                 "Id",
-                "choose images (Id or Images), or set All",
+                "choose images (Id or Images), or set ScanScope to 0 (all images) or 2 (recommended)",
             ));
         }
         if self.scan_type.as_ref().is_some_and(Vec::is_empty) {
@@ -290,26 +386,56 @@ impl CreateRegistryScanRequest {
                 "choose at least one of CVE, VIRUS, RISK",
             ));
         }
-        for (field, ids) in [
-            ("Id", &self.id),
-            ("ExcludeImageList", &self.exclude_image_list),
-        ] {
-            if ids.iter().flatten().any(|id| *id < 0) {
-                return Err(FieldError::new(field, "image ids are non-negative"));
-            }
+        validate_ids("Id", self.id.as_ref())?;
+        validate_ids("ExcludeIDs", self.exclude_ids.as_ref())?;
+        validate_registry_types("RegistryType", self.registry_type.as_ref())?;
+        for (i, ns) in self.namespace.iter().flatten().enumerate() {
+            crate::validate::str_len(&format!("Namespace[{i}]"), ns, 1, 128)?;
         }
-        crate::validate::opt_range("Timeout", self.timeout, 1, 24 * 3600)?;
-        validate_filters("Filters", self.filters.as_ref())
+        crate::validate::opt_range("Timeout", self.timeout, 1, 24 * 3600)
     }
 }
 
-/// `CreateAssetImageRegistryScanTask` answer.
+/// `CreateAssetImageRegistryScanTaskOneKey` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct CreateRegistryScanResponse {
     #[serde(rename = "TaskID")]
     pub task_id: Option<i64>,
     pub request_id: Option<String>,
+}
+
+/// `ModifyAssetImageRegistryScanStopOneKey` request: stops a one-key scan,
+/// named by `TaskID`, or the scanning of chosen images, or everything.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct StopRegistryScanRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ImageInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Vec<i64>>,
+    #[serde(default, rename = "TaskID", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+}
+
+impl StopRegistryScanRequest {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        // Stopping nothing in particular would stop whatever runs: the
+        // caller must say what.
+        if self.task_id.is_none()
+            && self.all != Some(true)
+            && !chosen(self.id.as_ref(), self.images.as_ref())
+        {
+            return Err(FieldError::new(
+                "TaskID",
+                "name the scan (TaskID), its images (Id or Images), or set All",
+            ));
+        }
+        validate_ids("Id", self.id.as_ref())?;
+        crate::validate::opt_range("TaskID", self.task_id, 0, i64::MAX)
+    }
 }
 
 /// `DescribeAssetImageRegistryScanStatusOneKey` request.
@@ -342,10 +468,13 @@ pub struct RegistryScanStatus {
     pub image_total: i64,
     pub image_scan_cnt: i64,
     pub image_status: Vec<ImageProgress>,
+    /// Images found safe (scanned, nothing found).
     pub success_count: i64,
+    /// Images found at risk.
     pub risk_count: i64,
     /// Percent.
     pub schedule: i64,
+    /// `SCANNING`, `SCANNED`, `CANCELED`, … (see [`scan_status`]).
     pub status: Option<String>,
     pub scan_remain_time: Option<i64>,
     pub request_id: Option<String>,
@@ -465,6 +594,203 @@ mod tests {
         let mut r = valid();
         r.scan_scope = Some(1);
         assert_eq!(r.validate().unwrap_err().field, "Images");
+    }
+
+    #[test]
+    fn times_of_day_are_hh_mm_or_hh_mm_ss_and_kept_as_written() {
+        for ok in ["00:00", "18:10", "23:59", "03:00:00", "23:59:59"] {
+            assert!(validate_clock_time("ScanTime", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "24:00",
+            "3:00",
+            "03:60",
+            "03:00:60",
+            "03",
+            "03:00:00:00",
+            "",
+            "ab:cd",
+        ] {
+            assert!(validate_clock_time("ScanTime", bad).is_err(), "{bad}");
+        }
+        let mut r = valid();
+        r.scan_time = "18:10".into();
+        r.scan_end_time = Some("19:45".into());
+        assert!(r.validate().is_ok());
+        let json = serde_json::to_value(&r).expect("serialises");
+        assert_eq!(json["ScanTime"], "18:10");
+        assert_eq!(json["ScanEndTime"], "19:45");
+        r.scan_end_time = Some("19:45:61".into());
+        assert_eq!(r.validate().unwrap_err().field, "ScanEndTime");
+    }
+
+    #[test]
+    fn registry_kinds_are_an_open_set_kept_as_they_came() {
+        let body =
+            r#"{"Response": {"RegistryType": ["tcr", "quay", "brand-new"], "ScanTime": "18:10"}}"#;
+        let parsed: Envelope<TimingScanTask> = serde_json::from_str(body).expect("parses");
+        assert_eq!(parsed.response.registry_type, ["tcr", "quay", "brand-new"]);
+        assert_eq!(parsed.response.scan_time, "18:10");
+        let mut r = valid();
+        r.registry_type = Some(parsed.response.registry_type.clone());
+        assert!(r.validate().is_ok());
+        let json = serde_json::to_value(&r).expect("serialises");
+        assert_eq!(
+            json["RegistryType"],
+            serde_json::json!(["tcr", "quay", "brand-new"])
+        );
+        r.registry_type = Some(vec![String::new()]);
+        assert_eq!(r.validate().unwrap_err().field, "RegistryType[0]");
+    }
+
+    #[test]
+    fn image_list_order_and_documented_filters() {
+        let req: DescribeRegistryImagesRequest = serde_json::from_value(serde_json::json!({
+            "Order": "desc", "By": "ImageName",
+            "Filters": [
+                {"Name": "IsAuthorized", "Values": ["all"]},
+                {"Name": "ScanStatus", "Values": ["all"]},
+                {"Name": "RepoType", "Values": ["all"]},
+                {"Name": "SecurityRisk", "Values": ["all"]}
+            ]
+        }))
+        .expect("the documented names parse");
+        assert_eq!(req.order, Some(SortOrder::Desc));
+        assert!(req.validate().is_ok());
+        assert_eq!(serde_json::to_value(&req).expect("ok")["Order"], "desc");
+        // Upper case is not what Tencent documents.
+        assert!(
+            serde_json::from_value::<DescribeRegistryImagesRequest>(
+                serde_json::json!({"Order": "DESC"})
+            )
+            .is_err()
+        );
+        let bad = DescribeRegistryImagesRequest {
+            filters: Some(vec![AssetFilter {
+                name: "IsAuthorized".into(),
+                values: vec!["yes".into()],
+                exact_match: None,
+            }]),
+            ..Default::default()
+        };
+        assert_eq!(bad.validate().unwrap_err().field, "Filters[0].Values");
+    }
+
+    #[test]
+    fn the_image_answer_keeps_severity_counts_and_authorization() {
+        let body = r#"{"Response": {"List": [{"Id": 7, "ImageName": "a", "ImageTag": "1",
+            "CriticalLevelVulCnt": 1, "HighLevelVulCnt": 2, "MediumLevelVulCnt": 3,
+            "LowLevelVulCnt": 4, "HasNeedFixVul": true, "IsAuthorized": 1}], "TotalCount": 1}}"#;
+        let parsed: Envelope<DescribeRegistryImagesResponse> =
+            serde_json::from_str(body).expect("parses");
+        let image = &parsed.response.list[0];
+        assert_eq!(
+            (
+                image.critical_level_vul_cnt,
+                image.high_level_vul_cnt,
+                image.medium_level_vul_cnt,
+                image.low_level_vul_cnt,
+                image.has_need_fix_vul,
+                image.is_authorized
+            ),
+            (Some(1), Some(2), Some(3), Some(4), Some(true), Some(1))
+        );
+        let again = serde_json::to_value(image).expect("serialises");
+        assert_eq!(again["CriticalLevelVulCnt"], 1);
+        assert_eq!(again["IsAuthorized"], 1);
+    }
+
+    #[test]
+    fn one_key_scans_name_their_images_or_a_wide_scope() {
+        let chosen = CreateRegistryScanRequest {
+            id: Some(vec![11, 12]),
+            exclude_ids: Some(vec![3]),
+            ..Default::default()
+        };
+        assert!(chosen.validate().is_ok());
+        assert_eq!(
+            serde_json::to_value(&chosen).expect("ok"),
+            serde_json::json!({"Id": [11, 12], "ExcludeIDs": [3]})
+        );
+        let all = CreateRegistryScanRequest {
+            scan_scope: Some(0),
+            registry_type: Some(vec!["quay".into()]),
+            ..Default::default()
+        };
+        assert!(all.validate().is_ok() && all.is_wide());
+        let deprecated_all = CreateRegistryScanRequest {
+            all: Some(true),
+            ..Default::default()
+        };
+        assert!(deprecated_all.validate().is_ok() && deprecated_all.is_wide());
+        let field = |r: CreateRegistryScanRequest| r.validate().unwrap_err().field;
+        assert_eq!(field(CreateRegistryScanRequest::default()), "Id");
+        assert_eq!(
+            field(CreateRegistryScanRequest {
+                scan_scope: Some(1),
+                ..Default::default()
+            }),
+            "Id"
+        );
+        assert_eq!(
+            field(CreateRegistryScanRequest {
+                scan_scope: Some(3),
+                ..Default::default()
+            }),
+            "ScanScope"
+        );
+        assert_eq!(
+            field(CreateRegistryScanRequest {
+                id: Some(vec![-1]),
+                ..Default::default()
+            }),
+            "Id"
+        );
+        assert_eq!(
+            field(CreateRegistryScanRequest {
+                all: Some(true),
+                timeout: Some(0),
+                ..Default::default()
+            }),
+            "Timeout"
+        );
+        // The retired family's fields are not this call's.
+        assert!(
+            serde_json::from_value::<CreateRegistryScanRequest>(
+                serde_json::json!({"All": true, "OnlyScanLatest": true})
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_stop_names_what_it_stops() {
+        let by_task = StopRegistryScanRequest {
+            task_id: Some(10_001),
+            ..Default::default()
+        };
+        assert!(by_task.validate().is_ok());
+        assert_eq!(
+            serde_json::to_value(&by_task).expect("ok"),
+            serde_json::json!({"TaskID": 10_001})
+        );
+        assert_eq!(
+            StopRegistryScanRequest::default()
+                .validate()
+                .unwrap_err()
+                .field,
+            "TaskID"
+        );
+        let negative = StopRegistryScanRequest {
+            task_id: Some(-1),
+            ..Default::default()
+        };
+        assert_eq!(negative.validate().unwrap_err().field, "TaskID");
+        let images = StopRegistryScanRequest {
+            id: Some(vec![11]),
+            ..Default::default()
+        };
+        assert!(images.validate().is_ok());
     }
 
     #[test]

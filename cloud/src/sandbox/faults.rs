@@ -36,6 +36,10 @@ pub struct Faults {
     /// of the real one: signatures are checked against it and its `Date`
     /// header shows it, as a service with a drifted clock would.
     pub clock_skew_secs: i64,
+    /// Share of TCSS answers (0..=100) in which every member Tencent
+    /// documents as "may return null" is `null`. Which answers is drawn
+    /// from the sandbox's seed, so the same seed and calls repeat.
+    pub null_percent: u8,
 }
 
 /// The sandbox's clock for one call (the real one moved by

@@ -5,7 +5,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use scanport_wire::hss::{FailedImage, ImageScanTaskInfo, Registry, SwrImage, TaskListType};
-use scanport_wire::tcss::{RegistryImage, TimingScanTask, UpdateTimingScanRequest};
+use scanport_wire::tcss::{RegistryImage, TimingScanTask, UpdateTimingScanRequest, scan_status};
 use std::time::{Duration, Instant};
 
 /// Documented `failed_reason` values used for images that fail a scan.
@@ -99,13 +99,74 @@ pub struct Task {
     pub live: Option<Live>,
 }
 
-/// A TCSS one-key registry scan.
+/// A TCSS one-key registry scan: one image per `pace`, in order.
 #[derive(Debug, Clone)]
 pub struct TcssScan {
     pub id: i64,
     pub started: Instant,
+    /// `started` on the wall clock (ms), for the images' `ScanTime`.
+    pub started_ms: i64,
     pub pace: Duration,
     pub image_ids: Vec<i64>,
+    /// When `ModifyAssetImageRegistryScanStopOneKey` stopped it.
+    pub stopped: Option<Instant>,
+}
+
+impl TcssScan {
+    /// Images finished (scanned or failed) by `now`.
+    pub fn done(&self, now: Instant) -> usize {
+        let total = self.image_ids.len();
+        if self.pace.is_zero() {
+            return if self.stopped.is_some() { 0 } else { total };
+        }
+        let until = self.stopped.map_or(now, |s| s.min(now));
+        let elapsed = until.saturating_duration_since(self.started);
+        usize::try_from(elapsed.as_nanos() / self.pace.as_nanos())
+            .unwrap_or(usize::MAX)
+            .min(total)
+    }
+
+    /// Whether it still runs at `now`.
+    pub fn running(&self, now: Instant) -> bool {
+        self.stopped.is_none() && self.done(now) < self.image_ids.len()
+    }
+
+    /// The scan's state as TCSS names it.
+    pub fn status(&self, now: Instant) -> &'static str {
+        if self.stopped.is_some() && self.done(now) < self.image_ids.len() {
+            scan_status::CANCELED
+        } else if self.running(now) {
+            scan_status::SCANNING
+        } else {
+            scan_status::SCANNED
+        }
+    }
+}
+
+/// Whether scanning this image fails (a few do, always the same ones).
+pub(crate) fn scan_fails(image_id: i64) -> bool {
+    image_id % 17 == 0
+}
+
+/// Whether a scanned image showed anything.
+pub(crate) fn is_risky(image: &RegistryImage) -> bool {
+    image.vul_cnt.unwrap_or(0) + image.virus_cnt.unwrap_or(0) + image.risk_cnt.unwrap_or(0) > 0
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in China Standard Time (UTC+8), TCSS's time format.
+pub(crate) fn tencent_time(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(time::macros::offset!(+8));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -413,7 +474,7 @@ impl Inventory {
             t.scan_scope = v;
         }
         if let Some(v) = req.registry_type {
-            t.registry_type = v.iter().map(|s| s.as_str().to_owned()).collect();
+            t.registry_type = v;
         }
         if let Some(v) = req.namespace {
             t.namespace = v;
@@ -430,10 +491,61 @@ impl Inventory {
         self.tcss_scans.push(TcssScan {
             id,
             started: Instant::now(),
+            started_ms: now_ms(),
             pace,
             image_ids,
+            stopped: None,
         });
+        self.advance_tcss(Instant::now());
         id
+    }
+
+    /// Stops the TCSS scans `which` picks that still run; a finished scan
+    /// is left as it is. Returns how many were stopped.
+    pub fn stop_tcss_scans(&mut self, which: impl Fn(&TcssScan) -> bool) -> usize {
+        let now = Instant::now();
+        let mut stopped = 0;
+        for scan in self.tcss_scans.iter_mut().filter(|s| which(s)) {
+            if scan.running(now) {
+                scan.stopped = Some(now);
+                stopped += 1;
+            }
+        }
+        self.advance_tcss(now);
+        stopped
+    }
+
+    /// Brings the registry images up to date with the scans, oldest first
+    /// so the newest scan of an image has the last word: finished images
+    /// are `SCANNED` (or `SCAN_ERR`) with the time they finished, the rest
+    /// `SCANNING`, or `CANCELED` once their scan was stopped.
+    pub fn advance_tcss(&mut self, now: Instant) {
+        for scan in &self.tcss_scans {
+            let done = scan.done(now);
+            let pace_ms = i64::try_from(scan.pace.as_millis()).unwrap_or(i64::MAX);
+            for (n, id) in scan.image_ids.iter().enumerate() {
+                let Some(image) = self.tcss_images.iter_mut().find(|i| i.id == *id) else {
+                    continue;
+                };
+                let status = if n < done {
+                    let finished = i64::try_from(n + 1)
+                        .unwrap_or(i64::MAX)
+                        .saturating_mul(pace_ms)
+                        .saturating_add(scan.started_ms);
+                    image.scan_time = Some(tencent_time(finished));
+                    if scan_fails(*id) {
+                        scan_status::SCAN_ERR
+                    } else {
+                        scan_status::SCANNED
+                    }
+                } else if scan.stopped.is_some() {
+                    scan_status::CANCELED
+                } else {
+                    scan_status::SCANNING
+                };
+                image.scan_status = Some(status.to_owned());
+            }
+        }
     }
 }
 
@@ -642,7 +754,7 @@ fn generate_tcss_images(rng: &mut StdRng) -> Vec<RegistryImage> {
             let ty = types[usize::try_from(id).unwrap_or(0) % types.len()];
             let ns = pick(rng, &NAMESPACES);
             let name = pick(rng, &IMAGES);
-            RegistryImage {
+            let mut image = RegistryImage {
                 id,
                 image_digest: Some(format!("sha256:{}", hex(rng, 64))),
                 image_repo_address: Some(format!("{ty}.tencentcloudcr.example/{ns}/{name}")),
@@ -651,7 +763,7 @@ fn generate_tcss_images(rng: &mut StdRng) -> Vec<RegistryImage> {
                 image_tag: format!("v1.{}.{}", id % 7, id % 3),
                 image_size: Some(rng.random_range(20_000_000..900_000_000)),
                 scan_time: Some("2026-11-21 03:10:00".to_owned()),
-                scan_status: Some("SCAN_SUCCESS".to_owned()),
+                scan_status: Some(scan_status::SCANNED.to_owned()),
                 vul_cnt: Some(rng.random_range(0..30)),
                 virus_cnt: Some(i64::from(rng.random_range(0..20) == 0)),
                 risk_cnt: Some(rng.random_range(0..5)),
@@ -660,9 +772,39 @@ fn generate_tcss_images(rng: &mut StdRng) -> Vec<RegistryImage> {
                 namespace: Some(ns.to_owned()),
                 is_latest_image: Some(id % 4 == 0),
                 is_running: Some(id % 3 == 0),
-            }
+                ..RegistryImage::default()
+            };
+            // Derived, not drawn: the rest of the world keeps its seed.
+            seed_tcss_state(&mut image);
+            image
         })
         .collect()
+}
+
+/// A seeded image's state beyond the drawn values: every tenth never
+/// scanned, the ones that fail a scan failed, a few not authorized, and
+/// the vulnerability count split by severity.
+fn seed_tcss_state(image: &mut RegistryImage) {
+    let id = image.id;
+    if id % 10 == 0 {
+        image.scan_status = Some(scan_status::NOT_SCAN.to_owned());
+        image.scan_time = None;
+        image.vul_cnt = Some(0);
+        image.virus_cnt = Some(0);
+        image.risk_cnt = Some(0);
+    } else if scan_fails(id) {
+        image.scan_status = Some(scan_status::SCAN_ERR.to_owned());
+    }
+    let vul = image.vul_cnt.unwrap_or(0);
+    let critical = vul / 10;
+    let high = vul / 4;
+    let medium = vul / 3;
+    image.critical_level_vul_cnt = Some(critical);
+    image.high_level_vul_cnt = Some(high);
+    image.medium_level_vul_cnt = Some(medium);
+    image.low_level_vul_cnt = Some(vul - critical - high - medium);
+    image.has_need_fix_vul = Some(critical > 0);
+    image.is_authorized = Some(i64::from(id % 9 != 0));
 }
 
 fn past_failed_images(rng: &mut StdRng, count: i64, task: usize) -> Vec<FailedImage> {

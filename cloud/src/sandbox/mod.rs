@@ -18,6 +18,8 @@ mod tcss_api;
 use axum::Router;
 use axum::middleware;
 use axum::routing::get;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -67,6 +69,10 @@ pub struct SandboxConfig {
     /// Time a launched task spends per image (a 10-image scan takes tens of
     /// seconds by default; tests shorten it).
     pub pace: Duration,
+    /// The `null_percent` fault it starts with (0..=100, 0 by default):
+    /// that share of TCSS answers send the members Tencent documents as
+    /// "may return null" as `null`.
+    pub null_percent: u8,
 }
 
 impl SandboxConfig {
@@ -77,6 +83,7 @@ impl SandboxConfig {
             seed: 1,
             rate_limits: true,
             pace: Duration::from_secs(3),
+            null_percent: 0,
         }
     }
 }
@@ -89,6 +96,27 @@ pub(crate) struct SandboxState {
     pub faults: Mutex<Faults>,
     pub calls: Mutex<BTreeMap<String, u64>>,
     pub requests: request_log::RequestLog,
+    /// Draws for [`Faults::null_percent`], seeded like the inventory.
+    pub null_draws: Mutex<StdRng>,
+}
+
+impl SandboxState {
+    /// Whether this answer carries documented nulls (the `null_percent`
+    /// fault).
+    pub fn draw_documented_nulls(&self) -> bool {
+        let percent = self
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .null_percent;
+        percent > 0
+            && self
+                .null_draws
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .random_range(0..100u8)
+                < percent
+    }
 }
 
 /// The sandbox's routes, for mounting or for `oneshot` tests.
@@ -96,9 +124,13 @@ pub fn router(config: SandboxConfig) -> Router {
     let state = Arc::new(SandboxState {
         inventory: Mutex::new(Inventory::generate(config.seed, config.pace)),
         limits: limits::SlidingWindows::default(),
-        faults: Mutex::new(Faults::default()),
+        faults: Mutex::new(Faults {
+            null_percent: config.null_percent.min(100),
+            ..Faults::default()
+        }),
         calls: Mutex::new(BTreeMap::new()),
         requests: request_log::RequestLog::default(),
+        null_draws: Mutex::new(StdRng::seed_from_u64(config.seed)),
         config,
     });
     // Test-only controls, never behind the services' authentication.

@@ -1,6 +1,7 @@
 //! The TCSS endpoint of the sandbox: `POST /`, action in `X-TC-Action`,
 //! errors as HTTP 200 with `Response.Error`, as the service does.
 
+use super::inventory::{is_risky, scan_fails};
 use super::{SandboxState, TencentKey, faults::Clock};
 use crate::credentials::TencentCredentials;
 use crate::signing::tencent;
@@ -12,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use scanport_wire::tcss::{
-    AssetFilter, CreateRegistryScanRequest, DescribeRegistryImagesRequest, ImageProgress,
-    RegistryImage, RegistryScanStatusRequest, SortOrder, SyncRegistryAssetsRequest, TimingScanTask,
-    UpdateTimingScanRequest,
+    AssetFilter, CreateRegistryScanRequest, DescribeRegistryImagesRequest, FILTER_ALL, ImageInfo,
+    ImageProgress, RegistryImage, RegistryScanStatusRequest, SortOrder, StopRegistryScanRequest,
+    SyncRegistryAssetsRequest, TimingScanTask, UpdateTimingScanRequest, scan_status,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -46,6 +47,81 @@ fn request_id() -> String {
 fn ok(mut response: Value) -> Response {
     response["RequestId"] = json!(request_id());
     Json(json!({ "Response": response })).into_response()
+}
+
+/// A handler's answer: the `Response` members, or a refusal.
+type Answer = Result<Value, Response>;
+
+/// The members of each action's answer that Tencent documents as "may
+/// return null" (注意：此字段可能返回 null), as paths: `List[].IsLatestImage`
+/// is that member of every item of `List`. The `null_percent` fault sends
+/// these as `null`.
+const DOCUMENTED_NULLS: &[(&str, &[&str])] = &[
+    (
+        "DescribeImageRegistryTimingScanTask",
+        &[
+            "Enable",
+            "ScanType",
+            "Images",
+            "Id",
+            "Latest",
+            "ScanEndTime",
+            "ExcludeImageAssetIds",
+            "LastScanTime",
+        ],
+    ),
+    (
+        "DescribeAssetImageRegistryList",
+        &[
+            "List[].ScanVirusError",
+            "List[].ScanVulError",
+            "List[].ScanRiskError",
+            "List[].ScanVirusProgress",
+            "List[].ScanVulProgress",
+            "List[].ScanRiskProgress",
+            "List[].ScanRemainTime",
+            "List[].CveStatus",
+            "List[].RiskStatus",
+            "List[].VirusStatus",
+            "List[].Progress",
+            "List[].ImageId",
+            "List[].ImageCreateTime",
+            "List[].IsLatestImage",
+            "List[].SensitiveInfoCnt",
+        ],
+    ),
+    (
+        "DescribeAssetImageRegistryScanStatusOneKey",
+        &["ImageStatus", "ScanRemainTime"],
+    ),
+];
+
+/// Sets the member at `path` (see [`DOCUMENTED_NULLS`]) to `null`.
+fn set_null(value: &mut Value, path: &str) {
+    match path.split_once("[].") {
+        Some((list, rest)) => {
+            if let Some(Value::Array(items)) = value.get_mut(list) {
+                items.iter_mut().for_each(|item| set_null(item, rest));
+            }
+        }
+        None => {
+            if let Value::Object(map) = value {
+                map.insert(path.to_owned(), Value::Null);
+            }
+        }
+    }
+}
+
+/// `answer` with every documented-nullable member of `action` null.
+pub(crate) fn with_documented_nulls(action: &str, mut answer: Value) -> Value {
+    let paths = DOCUMENTED_NULLS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or(&[][..], |(_, p)| *p);
+    for path in paths {
+        set_null(&mut answer, path);
+    }
+    answer
 }
 
 pub(crate) fn tc_error(code: &str, message: &str) -> Response {
@@ -137,44 +213,35 @@ async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: By
             "Your current request times equals to `20` in a second, which exceeds the frequency limit `20` for a second. Please reduce the frequency of calls.",
         );
     }
-    match action.as_str() {
+    let answer = match action.as_str() {
         "DescribeImageRegistryTimingScanTask" => describe_timing_scan(&state),
         "UpdateImageRegistryTimingScanTask" => update_timing_scan(&state, &body),
         "DescribeAssetImageRegistryList" => describe_registry_images(&state, &body),
-        "CreateAssetImageRegistryScanTask" => create_registry_scan(&state, &body),
+        "CreateAssetImageRegistryScanTaskOneKey" => create_registry_scan(&state, &body),
         "DescribeAssetImageRegistryScanStatusOneKey" => registry_scan_status(&state, &body),
+        "ModifyAssetImageRegistryScanStopOneKey" => stop_registry_scan(&state, &body),
         "SyncAssetImageRegistryAsset" => sync_registry_assets(&state, &body),
-        other => tc_error(
+        other => Err(tc_error(
             "InvalidAction",
             &format!("The action `{other}` is not supported by this sandbox."),
-        ),
-    }
-}
-
-fn describe_timing_scan(state: &SandboxState) -> Response {
-    let schedule: TimingScanTask = state
-        .inventory
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .timing_scan
-        .clone();
-    match serde_json::to_value(schedule) {
-        Ok(value) => ok(value),
-        Err(_) => tc_error("InternalError", "internal error"),
-    }
-}
-
-fn update_timing_scan(state: &SandboxState, body: &[u8]) -> Response {
-    let req: UpdateTimingScanRequest = match parse(body, UpdateTimingScanRequest::validate) {
-        Ok(req) => req,
-        Err(rejection) => return rejection,
+        )),
     };
-    let mut inventory = state
-        .inventory
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    inventory.apply_timing_scan(req);
-    ok(json!({}))
+    match answer {
+        Ok(value) if state.draw_documented_nulls() => ok(with_documented_nulls(&action, value)),
+        Ok(value) => ok(value),
+        Err(refusal) => refusal,
+    }
+}
+
+fn describe_timing_scan(state: &SandboxState) -> Answer {
+    let schedule: TimingScanTask = inventory(state).timing_scan.clone();
+    serde_json::to_value(schedule).map_err(|_| tc_error("InternalError", "internal error"))
+}
+
+fn update_timing_scan(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: UpdateTimingScanRequest = parse(body, UpdateTimingScanRequest::validate)?;
+    inventory(state).apply_timing_scan(req);
+    Ok(json!({}))
 }
 
 /// Parses and validates a request body the way TCSS does: a body that does
@@ -202,22 +269,36 @@ fn parse<T: DeserializeOwned>(
     Ok(req)
 }
 
+/// The inventory, with the registry images brought up to date with the
+/// scans.
 fn inventory(state: &SandboxState) -> std::sync::MutexGuard<'_, super::Inventory> {
-    state
+    let mut inv = state
         .inventory
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    inv.advance_tcss(Instant::now());
+    inv
 }
 
 /// Whether an image passes the list filters this sandbox understands.
+/// `all` is a value of every filter that matches anything.
 fn matches(image: &RegistryImage, filters: &[AssetFilter]) -> Result<bool, Response> {
     for filter in filters {
+        if filter.values.iter().any(|v| v == FILTER_ALL) {
+            continue;
+        }
+        let risky = if is_risky(image) { "1" } else { "0" };
+        let authorized = image.is_authorized.unwrap_or(0).to_string();
         let field = match filter.name.as_str() {
             "ImageName" => image.image_name.as_str(),
             "ImageTag" => image.image_tag.as_str(),
             "Namespace" => image.namespace.as_deref().unwrap_or(""),
             "InstanceName" => image.instance_name.as_deref().unwrap_or(""),
-            "RegistryType" => image.registry_type.as_deref().unwrap_or(""),
+            "RegistryType" | "RepoType" => image.registry_type.as_deref().unwrap_or(""),
+            "ScanStatus" => image.scan_status.as_deref().unwrap_or(""),
+            "IsAuthorized" => authorized.as_str(),
+            // 1: something was found; 0: nothing.
+            "SecurityRisk" => risky,
             other => {
                 return Err(tc_error(
                     "InvalidParameterValue",
@@ -226,7 +307,12 @@ fn matches(image: &RegistryImage, filters: &[AssetFilter]) -> Result<bool, Respo
             }
         };
         let hit = filter.values.iter().any(|v| {
-            if filter.exact_match == Some(true) {
+            if filter.exact_match == Some(true)
+                || matches!(
+                    filter.name.as_str(),
+                    "ScanStatus" | "IsAuthorized" | "SecurityRisk" | "RepoType" | "RegistryType"
+                )
+            {
                 field == v
             } else {
                 field.contains(v.as_str())
@@ -239,19 +325,29 @@ fn matches(image: &RegistryImage, filters: &[AssetFilter]) -> Result<bool, Respo
     Ok(true)
 }
 
-fn describe_registry_images(state: &SandboxState, body: &[u8]) -> Response {
-    let req: DescribeRegistryImagesRequest =
-        match parse(body, DescribeRegistryImagesRequest::validate) {
-            Ok(req) => req,
-            Err(rejection) => return rejection,
-        };
+/// The value an image is sorted by for `By` (the same for every image
+/// when this sandbox does not know the name).
+fn sort_key(image: &RegistryImage, by: &str) -> Option<(i64, String)> {
+    Some(match by {
+        "Id" => (image.id, String::new()),
+        "ImageName" => (0, image.image_name.clone()),
+        "ImageTag" => (0, image.image_tag.clone()),
+        "ImageSize" => (image.image_size.unwrap_or(0), String::new()),
+        "ScanTime" => (0, image.scan_time.clone().unwrap_or_default()),
+        "VulCnt" => (image.vul_cnt.unwrap_or(0), String::new()),
+        "CriticalLevelVulCnt" => (image.critical_level_vul_cnt.unwrap_or(0), String::new()),
+        "HighLevelVulCnt" => (image.high_level_vul_cnt.unwrap_or(0), String::new()),
+        _ => return None,
+    })
+}
+
+fn describe_registry_images(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: DescribeRegistryImagesRequest = parse(body, DescribeRegistryImagesRequest::validate)?;
     let inv = inventory(state);
     let mut list = Vec::new();
     for image in &inv.tcss_images {
-        match matches(image, req.filters.as_deref().unwrap_or_default()) {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(rejection) => return rejection,
+        if !matches(image, req.filters.as_deref().unwrap_or_default())? {
+            continue;
         }
         if req.only_show_latest == Some(true) && image.is_latest_image != Some(true) {
             continue;
@@ -261,6 +357,10 @@ fn describe_registry_images(state: &SandboxState, body: &[u8]) -> Response {
         }
         list.push(image.clone());
     }
+    // A `By` this sandbox does not know keeps the id order.
+    if let Some(by) = req.by.as_deref() {
+        list.sort_by_cached_key(|i| sort_key(i, by));
+    }
     if req.order == Some(SortOrder::Desc) {
         list.reverse();
     }
@@ -268,108 +368,129 @@ fn describe_registry_images(state: &SandboxState, body: &[u8]) -> Response {
     let offset = usize::try_from(req.offset.unwrap_or(0)).unwrap_or(0);
     let limit = usize::try_from(req.limit.unwrap_or(10)).unwrap_or(10);
     let page: Vec<RegistryImage> = list.into_iter().skip(offset).take(limit).collect();
-    ok(json!({ "List": page, "TotalCount": total }))
+    Ok(json!({ "List": page, "TotalCount": total }))
 }
 
-fn create_registry_scan(state: &SandboxState, body: &[u8]) -> Response {
-    let req: CreateRegistryScanRequest = match parse(body, CreateRegistryScanRequest::validate) {
-        Ok(req) => req,
-        Err(rejection) => return rejection,
-    };
+/// The ids of the images `images` names (by name and tag), or a refusal
+/// naming the first that does not exist.
+fn ids_of(inv: &super::Inventory, images: &[ImageInfo]) -> Result<Vec<i64>, Response> {
+    images
+        .iter()
+        .map(|wanted| {
+            inv.tcss_images
+                .iter()
+                .find(|i| {
+                    Some(&i.image_name) == wanted.image_name.as_ref()
+                        && Some(&i.image_tag) == wanted.image_tag.as_ref()
+                })
+                .map(|i| i.id)
+                .ok_or_else(|| tc_error("InvalidParameterValue", "Images: an image does not exist"))
+        })
+        .collect()
+}
+
+fn create_registry_scan(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: CreateRegistryScanRequest = parse(body, CreateRegistryScanRequest::validate)?;
     let mut inv = inventory(state);
     let mut ids: Vec<i64> = Vec::new();
-    if req.all == Some(true) {
+    if req.is_wide() {
+        // Recommended: the images running containers use, and the latest
+        // version of each.
+        let recommended = req.scan_scope == Some(2);
+        let kinds = req.registry_type.clone().unwrap_or_default();
+        let namespaces = req.namespace.clone().unwrap_or_default();
         for image in &inv.tcss_images {
-            match matches(image, req.filters.as_deref().unwrap_or_default()) {
-                Ok(true) => ids.push(image.id),
-                Ok(false) => {}
-                Err(rejection) => return rejection,
+            let kind = image.registry_type.clone().unwrap_or_default();
+            let ns = image.namespace.clone().unwrap_or_default();
+            let wanted = (kinds.is_empty() || kinds.contains(&kind))
+                && (namespaces.is_empty() || namespaces.contains(&ns))
+                && (req.container_running != Some(true) || image.is_running == Some(true))
+                && (req.is_latest != Some(true) || image.is_latest_image == Some(true))
+                && (!recommended
+                    || image.is_running == Some(true)
+                    || image.is_latest_image == Some(true));
+            if wanted {
+                ids.push(image.id);
             }
         }
     } else {
         for id in req.id.iter().flatten() {
             if !inv.tcss_images.iter().any(|i| i.id == *id) {
-                return tc_error(
+                return Err(tc_error(
                     "InvalidParameterValue",
                     &format!("Id: image asset {id} does not exist"),
-                );
+                ));
             }
             ids.push(*id);
         }
-        for wanted in req.images.iter().flatten() {
-            let found = inv.tcss_images.iter().find(|i| {
-                Some(&i.image_name) == wanted.image_name.as_ref()
-                    && Some(&i.image_tag) == wanted.image_tag.as_ref()
-            });
-            match found {
-                Some(image) => ids.push(image.id),
-                None => {
-                    return tc_error("InvalidParameterValue", "Images: an image does not exist");
-                }
-            }
-        }
+        ids.extend(ids_of(&inv, req.images.as_deref().unwrap_or_default())?);
     }
-    let excluded = req.exclude_image_list.unwrap_or_default();
+    let excluded = req.exclude_ids.unwrap_or_default();
     ids.retain(|id| !excluded.contains(id));
-    if req.only_scan_latest == Some(true) {
-        ids.retain(|id| {
-            inv.tcss_images
-                .iter()
-                .any(|i| i.id == *id && i.is_latest_image == Some(true))
-        });
-    }
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
-        return tc_error("InvalidParameterValue", "No image matches the selection.");
+        return Err(tc_error(
+            "InvalidParameterValue",
+            "No image matches the selection.",
+        ));
     }
     let pace = state.config.pace;
     let task = inv.launch_tcss_scan(ids, pace);
-    ok(json!({ "TaskID": task }))
+    Ok(json!({ "TaskID": task }))
 }
 
-fn registry_scan_status(state: &SandboxState, body: &[u8]) -> Response {
-    let req: RegistryScanStatusRequest = match parse(body, RegistryScanStatusRequest::validate) {
-        Ok(req) => req,
-        Err(rejection) => return rejection,
-    };
+fn registry_scan_status(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: RegistryScanStatusRequest = parse(body, RegistryScanStatusRequest::validate)?;
     let inv = inventory(state);
     let scan = match req.task_id {
         Some(id) => match inv.tcss_scans.iter().find(|s| s.id == id) {
             Some(scan) => Some(scan),
-            None => return tc_error("ResourceNotFound", &format!("TaskID {id} does not exist.")),
+            None => {
+                return Err(tc_error(
+                    "ResourceNotFound",
+                    &format!("TaskID {id} does not exist."),
+                ));
+            }
         },
         None => inv.tcss_scans.last(),
     };
     let Some(scan) = scan else {
-        return ok(json!({
+        return Ok(json!({
             "ImageTotal": 0, "ImageScanCnt": 0, "ImageStatus": [], "SuccessCount": 0,
-            "RiskCount": 0, "Schedule": 100, "Status": "Finished", "ScanRemainTime": 0
+            "RiskCount": 0, "Schedule": 100, "Status": scan_status::SCANNED, "ScanRemainTime": 0
         }));
     };
+    let now = Instant::now();
     let total = scan.image_ids.len();
-    let elapsed = Instant::now().saturating_duration_since(scan.started);
-    let done = if scan.pace.is_zero() {
-        total
-    } else {
-        usize::try_from(elapsed.as_nanos() / scan.pace.as_nanos())
-            .unwrap_or(usize::MAX)
-            .min(total)
-    };
+    let done = scan.done(now);
     let images: Vec<&RegistryImage> = scan
         .image_ids
         .iter()
         .filter_map(|id| inv.tcss_images.iter().find(|i| i.id == *id))
         .collect();
-    let risky = images[..done.min(images.len())]
-        .iter()
-        .filter(|i| i.vul_cnt.unwrap_or(0) + i.virus_cnt.unwrap_or(0) + i.risk_cnt.unwrap_or(0) > 0)
-        .count();
+    let finished = &images[..done.min(images.len())];
+    let scanned = finished.iter().filter(|i| !scan_fails(i.id));
+    // Safe: scanned and nothing found; at risk: scanned and something
+    // found; a failed scan is neither.
+    let risky = scanned.clone().filter(|i| is_risky(i)).count();
+    let safe = scanned.count() - risky;
     let progress: Vec<ImageProgress> = images
         .iter()
         .enumerate()
         .map(|(n, i)| {
             let pct = if n < done { 100 } else { 0 };
+            let status = if n >= done {
+                if scan.stopped.is_some() {
+                    scan_status::CANCELED
+                } else {
+                    scan_status::SCANNING
+                }
+            } else if scan_fails(i.id) {
+                scan_status::SCAN_ERR
+            } else {
+                scan_status::SCANNED
+            };
             ImageProgress {
                 image_id: Some(i.id.to_string()),
                 registry_type: i.registry_type.clone(),
@@ -379,31 +500,53 @@ fn registry_scan_status(state: &SandboxState, body: &[u8]) -> Response {
                 namespace: i.namespace.clone(),
                 image_name: Some(i.image_name.clone()),
                 image_tag: Some(i.image_tag.clone()),
-                scan_status: Some(if n < done { "SCAN_SUCCESS" } else { "SCANNING" }.to_owned()),
+                scan_status: Some(status.to_owned()),
                 cve_progress: Some(pct),
                 risk_progress: Some(pct),
                 virus_progress: Some(pct),
             }
         })
         .collect();
-    let remaining = scan.pace.as_secs_f64() * (total - done) as f64;
-    ok(json!({
+    let remaining = if scan.running(now) {
+        scan.pace.as_secs_f64() * (total - done) as f64
+    } else {
+        0.0
+    };
+    Ok(json!({
         "ImageTotal": total,
         "ImageScanCnt": done,
         "ImageStatus": progress,
-        "SuccessCount": done,
+        "SuccessCount": safe,
         "RiskCount": risky,
         "Schedule": done * 100 / total.max(1),
-        "Status": if done == total { "Finished" } else { "Scanning" },
+        "Status": scan.status(now),
         "ScanRemainTime": remaining.ceil() as i64,
     }))
 }
 
-fn sync_registry_assets(_state: &SandboxState, body: &[u8]) -> Response {
-    let req: SyncRegistryAssetsRequest = match parse(body, SyncRegistryAssetsRequest::validate) {
-        Ok(req) => req,
-        Err(rejection) => return rejection,
-    };
+fn stop_registry_scan(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: StopRegistryScanRequest = parse(body, StopRegistryScanRequest::validate)?;
+    let mut inv = inventory(state);
+    if let Some(id) = req.task_id
+        && !inv.tcss_scans.iter().any(|s| s.id == id)
+    {
+        return Err(tc_error(
+            "ResourceNotFound",
+            &format!("TaskID {id} does not exist."),
+        ));
+    }
+    let mut images: Vec<i64> = req.id.clone().unwrap_or_default();
+    images.extend(ids_of(&inv, req.images.as_deref().unwrap_or_default())?);
+    let all = req.all == Some(true);
+    // A finished scan is left as it is: stopping it changes nothing.
+    inv.stop_tcss_scans(|scan| {
+        all || req.task_id == Some(scan.id) || scan.image_ids.iter().any(|i| images.contains(i))
+    });
+    Ok(json!({}))
+}
+
+fn sync_registry_assets(_state: &SandboxState, body: &[u8]) -> Answer {
+    let req: SyncRegistryAssetsRequest = parse(body, SyncRegistryAssetsRequest::validate)?;
     // The sandbox's TCSS side has registries 1 (tcr), 2 (ccr) and 3 (harbor).
     if let Some(bad) = req
         .registry_ids
@@ -411,10 +554,10 @@ fn sync_registry_assets(_state: &SandboxState, body: &[u8]) -> Response {
         .flatten()
         .find(|id| !(1..=3).contains(*id))
     {
-        return tc_error(
+        return Err(tc_error(
             "InvalidParameterValue",
             &format!("RegistryIds: registry {bad} does not exist"),
-        );
+        ));
     }
-    ok(json!({}))
+    Ok(json!({}))
 }

@@ -120,6 +120,12 @@ const ENDPOINTS: &[Endpoint] = &[
         Some(UP_TC_UPDATE_SCHEDULE),
     ),
     ep("tcss/scan", Need::Operator, Call::Post, Some(UP_TC_SCAN)),
+    ep(
+        "tcss/scan/stop",
+        Need::Operator,
+        Call::Post,
+        Some(UP_TC_STOP),
+    ),
     ep("tcss/sync", Need::Operator, Call::Post, Some(UP_TC_SYNC)),
     // Administration.
     ep("admin/users", Need::Admin, Call::Post, None),
@@ -182,6 +188,7 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
             "ScanPeriod": 3, "Enable": true, "ScanTime": "04:30:00", "ScanType": ["CVE"]
         }}),
         "tcss/scan" => json!({"account": TC, "request": {"All": true, "ScanType": ["CVE"]}}),
+        "tcss/scan/stop" => json!({"account": TC, "request": {"All": true}}),
         "tcss/sync" => json!({"account": TC, "request": {"All": true}}),
         "admin/users" | "admin/tokens" => json!({}),
         "admin/users/add" => json!({
@@ -607,6 +614,7 @@ async fn get_never_performs_a_mutation() {
         "hss/image-sync-tasks",
         "tcss/timing-scan/update",
         "tcss/scan",
+        "tcss/scan/stop",
         "tcss/sync",
         "admin/users/add",
         "admin/users/role",

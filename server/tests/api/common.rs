@@ -57,7 +57,8 @@ pub const UP_STOP: &str = "PUT /v5/{project_id}/image/image-scan/tasks/{task_id}
 pub const UP_SYNCHRONIZE: &str = "POST /v5/{project_id}/image/synchronize";
 pub const UP_IMAGE_SYNC: &str = "POST /v5/{project_id}/image/image-sync/tasks";
 pub const UP_TC_UPDATE_SCHEDULE: &str = "tcss UpdateImageRegistryTimingScanTask";
-pub const UP_TC_SCAN: &str = "tcss CreateAssetImageRegistryScanTask";
+pub const UP_TC_SCAN: &str = "tcss CreateAssetImageRegistryScanTaskOneKey";
+pub const UP_TC_STOP: &str = "tcss ModifyAssetImageRegistryScanStopOneKey";
 pub const UP_TC_SYNC: &str = "tcss SyncAssetImageRegistryAsset";
 
 /// How a request proves who sends it.
@@ -721,7 +722,7 @@ fn is_mutation(api: &str) -> bool {
     api.starts_with("POST ")
         || api.starts_with("PUT ")
         || api.starts_with("DELETE ")
-        || [UP_TC_UPDATE_SCHEDULE, UP_TC_SCAN, UP_TC_SYNC].contains(&api)
+        || [UP_TC_UPDATE_SCHEDULE, UP_TC_SCAN, UP_TC_STOP, UP_TC_SYNC].contains(&api)
 }
 
 pub fn describe(auth: &Auth) -> String {

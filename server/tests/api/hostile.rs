@@ -91,12 +91,17 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
         (
             "tcss/images",
             json!({"account": TC, "request": {"Limit": 10, "Offset": 0, "By": "ImageName",
-                "Order": "ASC"}}),
+                "Order": "asc"}}),
             true,
         ),
         (
             "tcss/scan",
             json!({"account": TC, "request": {"Id": [101, 102], "ScanType": ["CVE"]}}),
+            true,
+        ),
+        (
+            "tcss/scan/stop",
+            json!({"account": TC, "request": {"TaskID": 10001, "Id": [11], "All": false}}),
             true,
         ),
         (

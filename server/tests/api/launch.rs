@@ -473,6 +473,52 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
         ("tcss/scan", json!({"account": TC, "request": {}}), "Id"),
         (
             "tcss/scan",
+            json!({"account": TC, "request": {"ScanScope": 1}}),
+            "Id",
+        ),
+        (
+            "tcss/scan",
+            json!({"account": TC, "request": {"ScanScope": 0, "RegistryType": [""]}}),
+            "RegistryType[0]",
+        ),
+        (
+            "tcss/scan/stop",
+            json!({"account": TC, "request": {}}),
+            "TaskID",
+        ),
+        (
+            "tcss/scan/stop",
+            json!({"account": TC, "request": [10001]}),
+            "request",
+        ),
+        (
+            "tcss/scan",
+            json!({"account": TC, "request": {"All": true, "OnlyScanLatest": true}}),
+            "OnlyScanLatest",
+        ),
+        (
+            "tcss/images",
+            json!({"account": TC, "request": {"Order": "DESC"}}),
+            "Order",
+        ),
+        (
+            "tcss/scan/stop",
+            json!({"account": TC, "request": {"TaskID": -1}}),
+            "TaskID",
+        ),
+        (
+            "tcss/timing-scan/update",
+            json!({"account": TC, "request": {"ScanPeriod": 1, "Enable": true, "ScanTime": "03:00",
+                "ScanEndTime": "3pm"}}),
+            "ScanEndTime",
+        ),
+        (
+            "tcss/images",
+            json!({"account": TC, "request": {"Filters": [{"Name": "IsAuthorized", "Values": ["yes"]}]}}),
+            "Filters[0].Values",
+        ),
+        (
+            "tcss/scan",
             json!({"account": TC, "request": {"All": true, "Timeout": 0}}),
             "Timeout",
         ),
@@ -563,6 +609,7 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
         "hss/image-sync-tasks",
         "tcss/timing-scan/update",
         "tcss/scan",
+        "tcss/scan/stop",
         "tcss/sync",
     ] {
         assert!(
@@ -767,6 +814,10 @@ async fn upstream_failures_never_echo_credentials() {
             json!({"account": TC, "request": {"All": true}}),
         ),
         (
+            "tcss/scan/stop",
+            json!({"account": TC, "request": {"All": true}}),
+        ),
+        (
             "tcss/sync",
             json!({"account": TC, "request": {"All": true}}),
         ),
@@ -799,5 +850,102 @@ async fn upstream_failures_never_echo_credentials() {
     let audit = h.get(&token, "/api/v1/admin/audit.csv").await;
     audit.expect_ok();
     eprintln!("{} responses checked for credentials", h.responses_seen());
+    h.assert_no_secret_leaked();
+}
+
+/// 9. A TCSS scan and its stop, one family (`…OneKey`) end to end: the
+/// stop reaches the cloud once, is audited like a launch with the cloud's
+/// request id, and the scan reads back as `CANCELED`; the schedule takes
+/// `HH:MM` and gives it back as written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tcss_scan_stops_and_the_stop_is_audited() {
+    let h = Harness::start().await;
+    let (_, token) = h.token(OPERATOR).await;
+    // Every image at 100 ms each: seconds of work.
+    let scan = h
+        .call(
+            &token,
+            "tcss/scan",
+            &json!({"account": TC, "request": {"ScanScope": 0, "ScanType": ["CVE"]}}),
+        )
+        .await;
+    scan.expect_ok();
+    let task = scan.json()["TaskID"].as_i64().expect("a TaskID");
+    let stops = h.upstream_calls(UP_TC_STOP).await;
+    let stop = h
+        .call(
+            &token,
+            "tcss/scan/stop",
+            &json!({"account": TC, "request": {"TaskID": task}}),
+        )
+        .await;
+    stop.expect_ok();
+    assert_eq!(h.upstream_calls(UP_TC_STOP).await, stops + 1);
+    let request_id = stop.json()["RequestId"]
+        .as_str()
+        .expect("a RequestId")
+        .to_owned();
+    let status = h
+        .call(
+            &token,
+            "tcss/scan-status",
+            &json!({"account": TC, "request": {"TaskID": task}}),
+        )
+        .await;
+    status.expect_ok();
+    assert_eq!(status.json()["Status"], "CANCELED", "{}", status.body);
+    let rows = audit_rows(&h, "tcss/scan/stop").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].outcome, Outcome::Ok);
+    assert_eq!(
+        rows[0].upstream_request_id.as_deref(),
+        Some(request_id.as_str())
+    );
+    let sent: Value =
+        serde_json::from_str(rows[0].request.as_deref().unwrap_or("null")).expect("JSON");
+    assert_eq!(sent, json!({"TaskID": task}));
+    // A task the cloud does not know: its refusal, audited as failed.
+    let unknown = h
+        .call(
+            &token,
+            "tcss/scan/stop",
+            &json!({"account": TC, "request": {"TaskID": 987_654_321}}),
+        )
+        .await;
+    // (Its status and kind are the error mapping's; the code is the cloud's.)
+    assert!(!unknown.status.is_success(), "{unknown:?}");
+    assert!(
+        unknown.body.contains("ResourceNotFound"),
+        "{}",
+        unknown.body
+    );
+    assert_eq!(
+        audit_rows(&h, "tcss/scan/stop")
+            .await
+            .iter()
+            .filter(|r| r.outcome == Outcome::Failed)
+            .count(),
+        1
+    );
+
+    // The schedule: HH:MM in, HH:MM out.
+    h.call(
+        &token,
+        "tcss/timing-scan/update",
+        &json!({"account": TC, "request": {"ScanPeriod": 1, "Enable": true, "ScanTime": "18:10",
+            "ScanEndTime": "19:30", "RegistryType": ["tcr", "quay"]}}),
+    )
+    .await
+    .expect_ok();
+    let schedule = h
+        .call(&token, "tcss/timing-scan", &json!({"account": TC}))
+        .await;
+    schedule.expect_ok();
+    let schedule = schedule.json();
+    assert_eq!(
+        (&schedule["ScanTime"], &schedule["ScanEndTime"]),
+        (&json!("18:10"), &json!("19:30"))
+    );
+    assert_eq!(schedule["RegistryType"], json!(["tcr", "quay"]));
     h.assert_no_secret_leaked();
 }

@@ -3,7 +3,7 @@
 //! rules before sending and shows a refusal (its own or the server's)
 //! beside the field it concerns; each save sends one `Idempotency-Key`.
 
-use super::rules::{Draft, SCOPES, ZONE, clock_hm};
+use super::rules::{Draft, SCOPES, ZONE, clock_hm, registry_type_label};
 use crate::components::admin::feedback::{sentence, use_interactive};
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
@@ -82,9 +82,17 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
     let tcr = RwSignal::new(initial.tcr);
     let ccr = RwSignal::new(initial.ccr);
     let harbor = RwSignal::new(initial.harbor);
+    // The schedule's registry kinds without a box of their own (an open
+    // set): one box each, checked, so they are kept unless unticked.
+    let others: Vec<(String, RwSignal<bool>)> = initial
+        .other_registries
+        .iter()
+        .map(|(kind, on)| (kind.clone(), RwSignal::new(*on)))
+        .collect();
     let namespaces = RwSignal::new(initial.namespaces.clone());
     let exclude = RwSignal::new(initial.exclude.clone());
 
+    let draft_others = others.clone();
     let draft = move || Draft {
         enable: enable.get_untracked(),
         period: period.get_untracked(),
@@ -100,11 +108,16 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
         tcr: tcr.get_untracked(),
         ccr: ccr.get_untracked(),
         harbor: harbor.get_untracked(),
+        other_registries: draft_others
+            .iter()
+            .map(|(kind, on)| (kind.clone(), on.get_untracked()))
+            .collect(),
         namespaces: namespaces.get_untracked(),
         exclude: exclude.get_untracked(),
     };
     let reset = {
         let initial = initial.clone();
+        let others = others.clone();
         move |_| {
             let d = initial.clone();
             enable.set(d.enable);
@@ -121,6 +134,9 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
             tcr.set(d.tcr);
             ccr.set(d.ccr);
             harbor.set(d.harbor);
+            for ((_, on), (_, was)) in others.iter().zip(&d.other_registries) {
+                on.set(*was);
+            }
             namespaces.set(d.namespaces);
             exclude.set(d.exclude);
         }
@@ -399,6 +415,13 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                     <label><input type="checkbox" bind:checked=tcr />"TCR"</label>
                     <label><input type="checkbox" bind:checked=ccr />"CCR"</label>
                     <label><input type="checkbox" bind:checked=harbor />"Harbor"</label>
+                    {others
+                        .iter()
+                        .map(|(kind, on)| {
+                            let on = *on;
+                            view! { <label><input type="checkbox" bind:checked=on />{registry_type_label(kind)}</label> }
+                        })
+                        .collect_view()}
                 </div>
                 <p id="sched-registries-hint" class="hint">{t!(i18n, schedule_form_registries_hint)}</p>
                 <FieldProblem id="sched-registries" error=registries_error />

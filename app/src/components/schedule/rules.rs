@@ -8,7 +8,7 @@
 use crate::i18n::*;
 use scanport_wire::FieldError;
 use scanport_wire::tcss::{
-    ImageInfo, RegistryType, ScanType, TimingScanTask, UpdateTimingScanRequest, validate_clock_time,
+    ImageInfo, ScanType, TimingScanTask, UpdateTimingScanRequest, validate_clock_time,
 };
 
 /// The zone of every schedule time, as the page states it.
@@ -17,11 +17,11 @@ pub const ZONE: &str = "UTC+8";
 const OFFSET_MS: i64 = 8 * 3_600_000;
 const DAY_MS: i64 = 86_400_000;
 
-/// `03:00:00` as `03:00`; a time with seconds keeps them; anything else
-/// is shown as the service sent it.
+/// For the sentence: `03:00:00` and `03:00` as `03:00`; a time with
+/// seconds keeps them; anything else is shown as the service sent it.
 pub fn clock_hm(time: &str) -> String {
     match time.strip_suffix(":00") {
-        Some(hm) if validate_clock_time("t", time).is_ok() => hm.to_owned(),
+        Some(hm) if time.len() == 8 && validate_clock_time("t", time).is_ok() => hm.to_owned(),
         _ => time.to_owned(),
     }
 }
@@ -37,15 +37,26 @@ pub fn scan_type_label(locale: Locale, kind: &str) -> String {
     }
 }
 
-/// A registry kind: `TCR`, `CCR`, `Harbor`.
+/// A registry kind by its product name (`TCR`, `Harbor`, `JFrog`, …); a
+/// kind without one (`other-tcr`, or one this console does not know) is
+/// shown as the service names it.
 pub fn registry_type_label(kind: &str) -> String {
-    match RegistryType::parse(kind) {
-        Some(RegistryType::Tcr) => "TCR".to_owned(),
-        Some(RegistryType::Ccr) => "CCR".to_owned(),
-        Some(RegistryType::Harbor) => "Harbor".to_owned(),
-        None => kind.to_owned(),
+    match kind {
+        "tcr" => "TCR",
+        "ccr" => "CCR",
+        "harbor" => "Harbor",
+        "quay" => "Quay",
+        "jfrog" => "JFrog",
+        "aws" => "AWS ECR",
+        "azure" => "Azure ACR",
+        other => other,
     }
+    .to_owned()
 }
+
+/// The registry kinds the form has a box for; the schedule's other kinds
+/// get a box of their own while it holds them.
+pub const FORM_REGISTRY_TYPES: [&str; 3] = ["tcr", "ccr", "harbor"];
 
 /// The last scan's result in words.
 pub fn scan_result_label(locale: Locale, result: &str) -> String {
@@ -183,11 +194,12 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Seconds into the day of `HH:MM:SS`.
+/// Seconds into the day of `HH:MM` or `HH:MM:SS`.
 fn clock_secs(time: &str) -> Option<i64> {
     validate_clock_time("t", time).ok()?;
     let mut parts = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+    let (h, m) = (parts.next()??, parts.next()??);
+    let s = parts.next().flatten().unwrap_or(0);
     Some(h * 3600 + m * 60 + s)
 }
 
@@ -259,9 +271,9 @@ pub const SCOPES: [(i64, &str, &str); 3] = [
 pub struct Draft {
     pub enable: bool,
     pub period: String,
-    /// `HH:MM` (UTC+8).
+    /// `HH:MM` or `HH:MM:SS` (UTC+8), as the service holds it or as typed.
     pub time: String,
-    /// `HH:MM` (UTC+8) or empty.
+    /// Likewise, or empty.
     pub end_time: String,
     pub cve: bool,
     pub virus: bool,
@@ -275,6 +287,9 @@ pub struct Draft {
     pub tcr: bool,
     pub ccr: bool,
     pub harbor: bool,
+    /// The schedule's other registry kinds (an open set) and whether each
+    /// stays: kept and sent back as they came.
+    pub other_registries: Vec<(String, bool)>,
     /// Comma-separated.
     pub namespaces: String,
     /// Comma-separated image asset IDs.
@@ -308,12 +323,10 @@ impl Draft {
         Self {
             enable: task.enable,
             period: task.scan_period.to_string(),
-            time: clock_hm(&task.scan_time),
-            end_time: task
-                .scan_end_time
-                .as_deref()
-                .map(clock_hm)
-                .unwrap_or_default(),
+            // As the service holds them, so an untouched form sends them
+            // back unchanged, `HH:MM` or `HH:MM:SS`.
+            time: task.scan_time.clone(),
+            end_time: task.scan_end_time.clone().unwrap_or_default(),
             cve: has(&task.scan_type, "CVE"),
             virus: has(&task.scan_type, "VIRUS"),
             risk: has(&task.scan_type, "RISK"),
@@ -324,6 +337,12 @@ impl Draft {
             tcr: has(&task.registry_type, "tcr"),
             ccr: has(&task.registry_type, "ccr"),
             harbor: has(&task.registry_type, "harbor"),
+            other_registries: task
+                .registry_type
+                .iter()
+                .filter(|k| !FORM_REGISTRY_TYPES.contains(&k.as_str()))
+                .map(|k| (k.clone(), true))
+                .collect(),
             namespaces: task.namespace.join(", "),
             exclude: ids.join(", "),
         }
@@ -368,14 +387,18 @@ impl Draft {
         .into_iter()
         .filter_map(|(on, kind)| on.then_some(kind))
         .collect();
-        let registry_type: Vec<RegistryType> = [
-            (self.tcr, RegistryType::Tcr),
-            (self.ccr, RegistryType::Ccr),
-            (self.harbor, RegistryType::Harbor),
-        ]
-        .into_iter()
-        .filter_map(|(on, kind)| on.then_some(kind))
-        .collect();
+        let registry_type: Vec<String> = [self.tcr, self.ccr, self.harbor]
+            .into_iter()
+            .zip(FORM_REGISTRY_TYPES)
+            .filter(|(on, _)| *on)
+            .map(|(_, kind)| kind.to_owned())
+            .chain(
+                self.other_registries
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(kind, _)| kind.clone()),
+            )
+            .collect();
         let scope = self
             .scope
             .trim()
@@ -424,15 +447,12 @@ impl Draft {
     }
 }
 
-/// A time of day typed as `HH:MM` (or `H:MM`, or with seconds) as the
-/// service's `HH:MM:SS`.
+/// A time of day as typed: `HH:MM` or `HH:MM:SS`, sent as typed (the
+/// service takes both); only a one-digit hour (`3:00`) gets its zero.
 fn clock_field(locale: Locale, field: &str, typed: &str) -> Result<String, FieldError> {
     let typed = typed.trim();
-    let parts: Vec<&str> = typed.split(':').collect();
-    let padded = match parts.as_slice() {
-        [h, m] if h.len() == 1 => format!("0{h}:{m}:00"),
-        [_, _] => format!("{typed}:00"),
-        [h, m, s] if h.len() == 1 => format!("0{h}:{m}:{s}"),
+    let padded = match typed.split_once(':') {
+        Some((h, _)) if h.len() == 1 => format!("0{typed}"),
         _ => typed.to_owned(),
     };
     validate_clock_time(field, &padded).map_err(|_| {
@@ -586,6 +606,8 @@ mod tests {
     fn labels() {
         assert_eq!(clock_hm("03:00:00"), "03:00");
         assert_eq!(clock_hm("03:00:30"), "03:00:30");
+        assert_eq!(clock_hm("03:00"), "03:00");
+        assert_eq!(clock_hm("18:10"), "18:10");
         assert_eq!(clock_hm("nonsense:00"), "nonsense:00");
         assert_eq!(scan_result_label(Locale::en, "Success"), "Succeeded");
         assert_eq!(scan_result_label(Locale::en, "Brand-new"), "Brand-new");
@@ -685,8 +707,8 @@ mod tests {
         task.namespace = vec!["payments".into(), "web".into()];
         task.exclude_image_asset_ids = vec![7, 8];
         let draft = Draft::from_task(&task);
-        assert_eq!(draft.time, "03:00");
-        assert_eq!(draft.end_time, "05:00");
+        assert_eq!(draft.time, "03:00:00");
+        assert_eq!(draft.end_time, "05:00:00");
         assert_eq!(draft.images, "payments/api:v2\n42");
         assert_eq!(draft.namespaces, "payments, web");
         assert_eq!(draft.exclude, "7, 8");
@@ -700,7 +722,7 @@ mod tests {
         );
         assert_eq!(
             request.registry_type,
-            Some(vec![RegistryType::Tcr, RegistryType::Ccr])
+            Some(vec!["tcr".to_owned(), "ccr".to_owned()])
         );
         // The known image goes back whole.
         assert_eq!(request.images, Some(task.images.clone()));
@@ -714,6 +736,69 @@ mod tests {
             Some(vec!["payments".into(), "web".into()])
         );
         assert_eq!(request.exclude_image_asset_ids, Some(vec![7, 8]));
+    }
+
+    #[test]
+    fn hh_mm_and_hh_mm_ss_both_read_and_round_trip() {
+        let mut task = seeded();
+        task.scan_time = "18:10".into();
+        task.scan_end_time = Some("19:30".into());
+        assert_eq!(
+            describe(Locale::en, &task),
+            "every 1 day from 18:10 to 19:30 (UTC+8), CVE and virus, latest versions, all images"
+        );
+        let with_seconds = TimingScanTask {
+            scan_time: "18:10:00".into(),
+            ..task.clone()
+        };
+        // The next run reads both the same way.
+        let now = utc("2026-11-20 20:00:00");
+        assert_eq!(next_run(&task, now), Some(utc("2026-11-22 10:10:00")));
+        assert_eq!(next_run(&task, now), next_run(&with_seconds, now));
+        // An untouched form sends each back as it came.
+        let request = Draft::from_task(&task).to_request(&[]).expect("valid");
+        assert_eq!(
+            (request.scan_time.as_str(), request.scan_end_time.as_deref()),
+            ("18:10", Some("19:30"))
+        );
+        let request = Draft::from_task(&with_seconds)
+            .to_request(&[])
+            .expect("valid");
+        assert_eq!(request.scan_time, "18:10:00");
+        // What is typed is what is sent; a one-digit hour gets its zero.
+        let mut draft = Draft::from_task(&task);
+        for (typed, sent) in [
+            ("21:30", "21:30"),
+            ("21:30:15", "21:30:15"),
+            ("3:05", "03:05"),
+        ] {
+            draft.time = typed.into();
+            assert_eq!(draft.to_request(&[]).expect("valid").scan_time, sent);
+        }
+    }
+
+    #[test]
+    fn registry_kinds_the_form_has_no_box_for_are_kept() {
+        let mut task = seeded();
+        task.registry_type = vec!["tcr".into(), "quay".into(), "brand-new".into()];
+        assert_eq!(registry_type_label("quay"), "Quay");
+        assert_eq!(registry_type_label("brand-new"), "brand-new");
+        let mut draft = Draft::from_task(&task);
+        assert_eq!(
+            draft.other_registries,
+            [("quay".to_owned(), true), ("brand-new".to_owned(), true)]
+        );
+        let request = draft.to_request(&[]).expect("valid");
+        assert_eq!(
+            request.registry_type,
+            Some(vec!["tcr".into(), "quay".into(), "brand-new".into()])
+        );
+        draft.other_registries[0].1 = false;
+        let request = draft.to_request(&[]).expect("valid");
+        assert_eq!(
+            request.registry_type,
+            Some(vec!["tcr".into(), "brand-new".into()])
+        );
     }
 
     #[test]
@@ -766,11 +851,11 @@ mod tests {
         d.time = "25:00".into();
         assert_eq!(
             d.to_request(&[]).unwrap_err().message,
-            "enter a time of day as HH:MM, 00:00 to 23:59 (got “25:00”)"
+            "enter a time of day as HH:MM or HH:MM:SS, 00:00 to 23:59 (got “25:00”)"
         );
         assert_eq!(
             d.to_request_in(Locale::es, &[]).unwrap_err().message,
-            "escribe una hora con el formato HH:MM, de 00:00 a 23:59 (se recibió «25:00»)"
+            "escribe una hora con el formato HH:MM o HH:MM:SS, de 00:00 a 23:59 (se recibió «25:00»)"
         );
         d.time = "03:00".into();
         d.images = "just-a-name".into();

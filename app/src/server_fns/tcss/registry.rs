@@ -4,7 +4,7 @@ use leptos::server_fn::codec::Json;
 use scanport_wire::tcss::{
     Acknowledged, CreateRegistryScanRequest, CreateRegistryScanResponse,
     DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, RegistryScanStatus,
-    RegistryScanStatusRequest, SyncRegistryAssetsRequest,
+    RegistryScanStatusRequest, StopRegistryScanRequest, SyncRegistryAssetsRequest,
 };
 
 /// `tcss/images`: registry images (viewer).
@@ -60,6 +60,36 @@ pub async fn tcss_scan(
         },
         || async {
             let answer = client.create_registry_scan(&request).await?;
+            let id = answer.request_id.clone();
+            Ok((answer, id))
+        },
+    )
+    .await
+}
+
+/// `tcss/scan/stop`: stop a one-key registry scan (operator).
+#[server(prefix = "/api/v1", endpoint = "tcss/scan/stop", input = Json)]
+pub async fn tcss_scan_stop(
+    account: String,
+    request: StopRegistryScanRequest,
+    #[server(default)] idempotency_key: Option<String>,
+) -> Result<Acknowledged, AppError> {
+    use crate::ops::{Mutation, mutate};
+    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
+    request.validate()?;
+    let state = crate::state::app_state()?;
+    let client = state.tcss(Some(&account))?;
+    mutate(
+        Mutation {
+            state: &state,
+            caller: &caller,
+            action: "tcss/scan/stop",
+            account: &account,
+            request: &request,
+            idempotency_key,
+        },
+        || async {
+            let answer = client.stop_registry_scan(&request).await?;
             let id = answer.request_id.clone();
             Ok((answer, id))
         },
