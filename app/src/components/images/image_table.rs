@@ -40,7 +40,7 @@ fn shared_view(i18n: I18n, image: &SwrImage) -> impl IntoView + use<> {
         {owner.map(|owner| view! {
             <span class="shared-by">{t!(i18n, image_shared_by, owner = owner)}</span>
         })}
-        {expired.then(|| view! { <span class="status bad share-expired">{t!(i18n, image_share_expired)}</span> })}
+        {expired.then(|| view! { <span class="share-expired">{t!(i18n, image_share_expired)}</span> })}
     }
 }
 
