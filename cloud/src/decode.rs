@@ -80,4 +80,49 @@ mod tests {
     fn a_wrong_type_still_fails() {
         assert!(decode_answer::<Answer>(br#"{"Enable": "yes"}"#).is_err());
     }
+
+    #[test]
+    fn hss_answers_with_null_members_decode() {
+        use scanport_wire::hss::{ListImagesResponse, ListRegistriesResponse, ListTasksResponse};
+        // Shapes HSS sends: nulls for empty strings, numbers, booleans,
+        // lists and whole objects, at every depth.
+        let tasks: ListTasksResponse = decode_answer(
+            br#"{"total_num": 1, "data_list": [{"task_id": "t1", "task_name": null,
+                "policy_id": null, "begin_time": 1, "end_time": null, "task_status": 100,
+                "is_all": null, "failed_num": null, "success_num": 3, "total_num": 3,
+                "failed_reason": null, "failed_images": null}]}"#,
+        )
+        .expect("task list with nulls");
+        let task = &tasks.data_list[0];
+        assert_eq!(
+            (task.task_name.as_str(), task.failed_num, task.success_num),
+            ("", 0, 3)
+        );
+        assert!(task.failed_images.is_empty() && task.end_time.is_none());
+
+        let images: ListImagesResponse = decode_answer(
+            br#"{"total_num": null, "data_list": [{"id": 7, "namespace": "web",
+                "image_name": "nginx", "image_version": "v1", "domain_name": null,
+                "shared_status": null, "scan_failed_desc": null, "vul_num": null,
+                "association_images": [{"image_name": "nginx", "image_version": null,
+                    "scan_status": null}],
+                "instance_url": null}]}"#,
+        )
+        .expect("image list with nulls");
+        let image = &images.data_list[0];
+        assert_eq!(images.total_num, 0);
+        assert!(image.domain_name.is_none() && image.vul_num.is_none());
+        assert_eq!(image.association_images.len(), 1);
+        assert!(image.association_images[0].image_version.is_none());
+
+        let registries: ListRegistriesResponse = decode_answer(
+            br#"{"data_list": [{"id": "r1", "registry_name": "h", "registry_type": "Harbor",
+                "api_version": null, "protocol": null, "registry_username": null,
+                "namespace": null, "connect_cluster_id": null, "fail_reason": null,
+                "images_num": null}], "total_num": 1}"#,
+        )
+        .expect("registry list with nulls");
+        assert!(registries.data_list[0].connect_cluster_id.is_none());
+        assert!(registries.data_list[0].images_num.is_none());
+    }
 }

@@ -35,6 +35,9 @@ pub struct HssClient {
     base: reqwest::Url,
     host: String,
     project_id: String,
+    /// Sent as `enterprise_project_id` on every call (see
+    /// [`HssClient::with_enterprise_project_id`]).
+    enterprise_project_id: Option<String>,
     credentials: HuaweiCredentials,
 }
 
@@ -43,6 +46,7 @@ impl std::fmt::Debug for HssClient {
         f.debug_struct("HssClient")
             .field("endpoint", &self.base.as_str())
             .field("project_id", &self.project_id)
+            .field("enterprise_project_id", &self.enterprise_project_id)
             .finish_non_exhaustive()
     }
 }
@@ -85,8 +89,30 @@ impl HssClient {
             base,
             host,
             project_id: project_id.to_owned(),
+            enterprise_project_id: None,
             credentials,
         })
+    }
+
+    /// Every call of this client carries `enterprise_project_id` (the
+    /// SDK's query parameter on each HSS image API): with enterprise
+    /// projects enabled, the service otherwise answers for the default
+    /// project only. A list request's own `enterprise_project_id` wins.
+    pub fn with_enterprise_project_id(mut self, id: Option<&str>) -> Result<Self, String> {
+        if let Some(id) = id {
+            scanport_wire::hss::validate_enterprise_project_id(Some(id))
+                .and_then(|()| {
+                    scanport_wire::validate::no_control_chars("enterprise_project_id", id)
+                })
+                .map_err(|e| e.to_string())?;
+        }
+        self.enterprise_project_id = id.map(str::to_owned);
+        Ok(self)
+    }
+
+    /// The configured enterprise project, if any.
+    pub fn enterprise_project_id(&self) -> Option<&str> {
+        self.enterprise_project_id.as_deref()
     }
 
     /// `GET /v5/{project_id}/image/tasks`: scan or sync tasks.
@@ -209,12 +235,12 @@ impl HssClient {
     /// `POST /v5/{project_id}/image/image-scan/tasks`: a manual scan task.
     pub async fn create_scan_task(&self, req: &CreateScanTaskRequest) -> Result<(), CloudError> {
         req.validate()?;
-        let body = json_body(req)?;
+        let body = json_body(&req.body())?;
         self.call::<Ignored>(
             "create_scan_task",
             Method::POST,
             &["image", "image-scan", "tasks"],
-            &[],
+            &req.query(),
             Some(body),
             false,
         )
@@ -248,6 +274,7 @@ impl HssClient {
     ) -> Result<T, CloudError> {
         let mut segments = vec!["v5", self.project_id.as_str()];
         segments.extend_from_slice(tail);
+        let query = &self.with_project_scope(query);
         let path = huawei::request_path(&segments);
         let query_string = huawei::canonical_query(query);
         let mut url = self.base.clone();
@@ -289,6 +316,22 @@ impl HssClient {
         .run(build, check_answer)
         .await?;
         parse_body(&answer)
+    }
+}
+
+impl HssClient {
+    /// `query` plus the configured `enterprise_project_id`, unless the
+    /// request names its own.
+    fn with_project_scope(&self, query: &[(String, String)]) -> Vec<(String, String)> {
+        let mut query = query.to_vec();
+        if let Some(id) = &self.enterprise_project_id
+            && !query
+                .iter()
+                .any(|(name, _)| name == "enterprise_project_id")
+        {
+            query.push(("enterprise_project_id".to_owned(), id.clone()));
+        }
+        query
     }
 }
 

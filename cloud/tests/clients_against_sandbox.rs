@@ -337,12 +337,7 @@ async fn a_running_manual_scan_can_be_stopped() {
     let client = hss(&endpoint, SK, generous());
     let req = CreateScanTaskRequest {
         image_info: (0..40)
-            .map(|n| ScanImageInfo {
-                namespace: "payments".into(),
-                image_name: "checkout".into(),
-                image_version: format!("v9.9.{n}"),
-                ..Default::default()
-            })
+            .map(|n| ScanImageInfo::registry("payments", "checkout", &format!("v9.9.{n}")))
             .collect(),
         ..Default::default()
     };
@@ -388,7 +383,7 @@ async fn syncs_create_sync_tasks_and_registries_list_every_kind() {
         .expect("harbor");
     client
         .create_image_sync_task(&ImageSyncTaskRequest {
-            sync_all_registries: None,
+            sync_all_registries: false,
             registry_info: vec![RegistryRef {
                 registry_id: harbor.id.clone(),
                 registry_type: RegistryType::Harbor,
@@ -403,6 +398,177 @@ async fn syncs_create_sync_tasks_and_registries_list_every_kind() {
     req.registry_type = vec![RegistryType::Other, RegistryType::Jfrog];
     let failing = client.list_registries(&req).await.expect("filtered");
     assert_eq!(failing.total_num, 1);
+    assert_eq!(
+        failing.data_list[0].fail_reason.as_deref(),
+        Some("REQUEST_API_ERROR"),
+        "a documented code"
+    );
+    // The connection details the SDK's model has arrive whole.
+    assert!(harbor.connect_cluster_id.is_some() && harbor.registry_username.is_some());
+    assert_eq!(harbor.protocol.as_deref(), Some("https"));
+    assert_eq!(harbor.api_version.as_deref(), Some("V2"));
+    let by_addr = client
+        .list_registries(&ListRegistriesRequest {
+            registry_addr: harbor.registry_addr.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("by address");
+    assert_eq!(by_addr.total_num, 1);
+    assert_eq!(by_addr.data_list[0].id, harbor.id);
+}
+
+/// The request log's targets of the HSS calls so far, oldest first.
+async fn hss_targets(endpoint: &str) -> Vec<(String, String)> {
+    let log: Vec<serde_json::Value> = reqwest::get(format!("{endpoint}/__sandbox/requests"))
+        .await
+        .expect("request log")
+        .json()
+        .await
+        .expect("json");
+    log.iter()
+        .filter(|r| r["api"].as_str().is_some_and(|a| a.contains("/v5/")))
+        .map(|r| {
+            (
+                r["api"].as_str().unwrap_or_default().to_owned(),
+                r["target"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_enterprise_project_goes_on_every_hss_call_unless_a_list_names_its_own() {
+    let endpoint = start(false).await;
+    let client = hss(&endpoint, SK, generous())
+        .with_enterprise_project_id(Some("eps-7f3a 9"))
+        .expect("a valid id");
+    client
+        .list_tasks(&ListTasksRequest::new(TaskListType::ImageScan))
+        .await
+        .expect("tasks");
+    client
+        .list_images(&ListImagesRequest::new(SwrImageType::PrivateImage))
+        .await
+        .expect("images");
+    client
+        .list_registries(&ListRegistriesRequest::default())
+        .await
+        .expect("registries");
+    client
+        .batch_scan(&BatchScanRequest::images(
+            ImageType::PrivateImage,
+            vec![BatchScanImage {
+                namespace: "payments".into(),
+                image_name: "checkout".into(),
+                image_version: "v0".into(),
+                ..Default::default()
+            }],
+        ))
+        .await
+        .expect("batch scan");
+    client
+        .synchronize(&SynchronizeRequest {
+            image_type: ImageType::PrivateImage,
+        })
+        .await
+        .expect("synchronize");
+    client
+        .create_image_sync_task(&ImageSyncTaskRequest {
+            sync_all_registries: true,
+            registry_info: vec![],
+        })
+        .await
+        .expect("sync task");
+    let scan = CreateScanTaskRequest {
+        image_info: (0..30)
+            .map(|n| ScanImageInfo::registry("payments", "checkout", &format!("v8.{n}")))
+            .collect(),
+        ..Default::default()
+    };
+    client.create_scan_task(&scan).await.expect("scan task");
+    let running =
+        newest_manual_task(&client, TaskListType::ImageScan, |s| (0..100).contains(&s)).await;
+    client.stop_scan_task(&running.task_id).await.expect("stop");
+    let targets = hss_targets(&endpoint).await;
+    let apis: std::collections::BTreeSet<&str> = targets.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(apis.len(), 8, "every HSS API was called: {apis:?}");
+    for (api, target) in &targets {
+        assert!(
+            target.contains("enterprise_project_id=eps-7f3a%209"),
+            "{api}: {target}"
+        );
+    }
+    // A list request's own value wins; it is not sent twice.
+    let mut own = ListTasksRequest::new(TaskListType::ImageSync);
+    own.enterprise_project_id = Some("all_granted_eps".into());
+    client.list_tasks(&own).await.expect("own project");
+    let (_, last) = hss_targets(&endpoint).await.pop().expect("logged");
+    assert!(
+        last.contains("enterprise_project_id=all_granted_eps"),
+        "{last}"
+    );
+    assert_eq!(last.matches("enterprise_project_id").count(), 1, "{last}");
+    // A configured id is checked like a request's.
+    assert!(
+        hss(&endpoint, SK, generous())
+            .with_enterprise_project_id(Some(""))
+            .is_err()
+    );
+}
+
+/// A POST signed as the client signs it, with any body.
+async fn signed_post(endpoint: &str, tail: &[&str], body: &str) -> reqwest::Response {
+    use scanport_cloud::signing::huawei;
+    let creds = HuaweiCredentials::new(AK, SK);
+    let mut segments = vec!["v5", "proj-1"];
+    segments.extend_from_slice(tail);
+    let host = endpoint.trim_start_matches("http://");
+    let date = huawei::sdk_date(time::OffsetDateTime::now_utc());
+    let headers = huawei::base_headers(&creds, host, "proj-1", &date);
+    let signature = huawei::sign(
+        &creds,
+        &huawei::RequestParts {
+            method: "POST",
+            segments: &segments,
+            query: &[],
+            headers: &headers,
+            body: body.as_bytes(),
+        },
+    );
+    let mut request = reqwest::Client::new()
+        .post(format!("{endpoint}{}", huawei::request_path(&segments)))
+        .header("authorization", signature.authorization)
+        .body(body.to_owned());
+    for (name, value) in headers.iter().filter(|(n, _)| n != "Host") {
+        request = request.header(name, value);
+    }
+    request.send().await.expect("sent")
+}
+
+#[tokio::test]
+async fn the_sandbox_requires_sync_all_registries_as_the_service_does() {
+    let endpoint = start(false).await;
+    let chosen = r#"{"registry_info": [{"registry_id": "reg-harbor", "registry_type": "Harbor"}]}"#;
+    let refused = signed_post(&endpoint, &["image", "image-sync", "tasks"], chosen).await;
+    assert_eq!(refused.status(), 400);
+    let text = refused.text().await.expect("body");
+    assert!(text.contains("sync_all_registries"), "{text}");
+    let with = r#"{"sync_all_registries": false,
+        "registry_info": [{"registry_id": "reg-harbor", "registry_type": "Harbor"}]}"#;
+    let accepted = signed_post(&endpoint, &["image", "image-sync", "tasks"], with).await;
+    assert_eq!(accepted.status(), 200);
+    // Scanport's own client always names it.
+    hss(&endpoint, SK, generous())
+        .create_image_sync_task(&ImageSyncTaskRequest {
+            sync_all_registries: false,
+            registry_info: vec![RegistryRef {
+                registry_id: "reg-harbor".into(),
+                registry_type: RegistryType::Harbor,
+            }],
+        })
+        .await
+        .expect("chosen registries with sync_all_registries false");
 }
 
 #[tokio::test]

@@ -294,6 +294,32 @@ def test_list_registries(hss):
         assert registry.id and registry.registry_name
         assert registry.registry_type in REGISTRY_TYPES, registry.registry_type
         assert registry.status in (None, "success", "fail", "accessing"), registry.status
+        # RegistryInfo's documented values.
+        if registry.fail_reason:
+            assert registry.fail_reason in ("CREATE_JOB_FAILED", "REQUEST_API_ERROR", "SERVER_ERROR"), (
+                registry.fail_reason
+            )
+        assert registry.protocol in (None, "http", "https"), registry.protocol
+        assert registry.api_version in (None, "V1", "V2"), registry.api_version
+        assert registry.get_scan_image_channel in (None, "Swr", "Other"), registry.get_scan_image_channel
+    third_party = [r for r in page.data_list or [] if r.registry_type in ("Harbor", "Jfrog", "Other")]
+    assert third_party and all(r.connect_cluster_id for r in third_party), "third-party registries name their cluster"
+    addr = third_party[0].registry_addr
+    by_addr = hss.call("list_registry", ListRegistryRequest(registry_addr=addr))
+    assert by_addr.total_num >= 1 and all(addr in r.registry_addr for r in by_addr.data_list), (
+        "registry_addr filter ignored"
+    )
+
+
+def test_shared_and_multi_arch_images(hss):
+    shared = swr_images(hss, image_type="shared_image").data_list
+    assert shared and all(i.domain_name for i in shared), "a shared image names its owner"
+    assert {i.shared_status for i in shared} <= {"effective", "expired"}
+    multi = [i for i in swr_images(hss).data_list if i.association_images]
+    assert multi, "the sandbox has multi-arch images"
+    for image in multi:
+        for arch in image.association_images:
+            assert arch.image_name == image.image_name and arch.image_digest.startswith("sha256:")
 
 
 # --------------------------------------------------------------------------

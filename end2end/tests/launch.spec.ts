@@ -162,6 +162,21 @@ test.describe('what a viewer sees', () => {
 });
 
 test.describe('image filters', () => {
+  test('shared images name their owner; multi-arch images list their architectures', async ({ page }, info) => {
+    await page.goto(`${LAUNCH_URL}/images?image_type=shared_image&namespace=payments&image_name=trainer`);
+    await waitForApp(page, info);
+    const shared = page.locator('table.images tbody tr').first();
+    await expect(shared.locator('.shared-by')).toHaveText('Shared by vendor-acme');
+    await expect(shared.locator('.share-expired')).toHaveText('share expired');
+    await page.goto(`${LAUNCH_URL}/images?namespace=payments&image_name=nginx&latest=1`);
+    await waitForApp(page, info);
+    const archs = page.locator('table.images details.architectures').first();
+    await expect(archs.locator('summary')).toHaveText('2 architectures');
+    await archs.locator('summary').click();
+    await expect(archs.locator('li')).toHaveCount(2);
+    await expect(archs.locator('li').first()).toContainText('-amd64');
+  });
+
   test('live in the URL and survive a reload', async ({ page }, info) => {
     await page.goto(`${LAUNCH_URL}/images`);
     await waitForApp(page, info);

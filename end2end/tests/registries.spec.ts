@@ -15,7 +15,13 @@ test.describe('registries', () => {
     // The failing registry says why.
     const failing = rows.filter({ has: page.locator('.status.bad') });
     await expect(failing).toHaveCount(1);
-    await expect(failing.locator('.fail-reason')).toContainText('authentication failed');
+    await expect(failing.locator('.fail-reason')).toContainText('The cluster cannot reach the registry');
+    await expect(failing.locator('.fail-reason')).toHaveAttribute('title', 'REQUEST_API_ERROR');
+    // How HSS reaches a third-party registry: protocol, API version, user, cluster.
+    const harbor = rows.filter({ hasText: 'harbor.corp.example' });
+    await expect(harbor.locator('td.connection')).toContainText('https · API V2');
+    await expect(harbor.locator('td.connection')).toContainText('User: robot$hss-scanner');
+    await expect(harbor.locator('td.connection')).toContainText('Cluster: 4f2c9a1e-cce-prod');
     await expect(rows.first().locator('time')).toHaveText(/UTC$/);
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Registries' })).toHaveAttribute(
       'aria-current',

@@ -101,6 +101,7 @@ async fn console() -> (axum::Router, String, tempfile::TempDir) {
             provider: ProviderName::Huawei,
             region: "ap-southeast-1".to_owned(),
             project_id: Some("proj-bench-0001".to_owned()),
+            enterprise_project_id: None,
             endpoint: Some(upstream),
             credentials_file: Some(creds),
             max_calls_per_minute: Some(60_000),

@@ -58,6 +58,9 @@ pub async fn build(config: &Config) -> Result<Vec<Account>, ConfigError> {
                             RateBudget::huawei_default,
                         )),
                     )
+                    .and_then(|c| {
+                        c.with_enterprise_project_id(account.enterprise_project_id.as_deref())
+                    })
                     .map_err(bad)?,
                 )
             }

@@ -191,6 +191,11 @@ pub struct AccountConfig {
     /// Huawei only.
     #[serde(default)]
     pub project_id: Option<String>,
+    /// Huawei only, optional: the enterprise project every HSS call acts
+    /// in (`all_granted_eps` for all of them); without it the service
+    /// uses the default project.
+    #[serde(default)]
+    pub enterprise_project_id: Option<String>,
     /// Overrides the region's public endpoint (tests point it at a local
     /// upstream).
     #[serde(default)]
@@ -365,6 +370,22 @@ impl Config {
                     account.id
                 )));
             }
+            if let Some(eps) = &account.enterprise_project_id {
+                if account.provider != ProviderName::Huawei {
+                    return Err(ConfigError::Invalid(format!(
+                        "account {:?}: enterprise_project_id is for Huawei accounts only",
+                        account.id
+                    )));
+                }
+                if eps.is_empty() || eps.chars().count() > 256 || eps.chars().any(char::is_control)
+                {
+                    return Err(ConfigError::Invalid(format!(
+                        "account {:?}: enterprise_project_id must be 1 to 256 characters, \
+                         without control characters",
+                        account.id
+                    )));
+                }
+            }
         }
         if self.sandbox.null_percent > 100 {
             return Err(ConfigError::Invalid(format!(
@@ -490,6 +511,29 @@ mod tests {
         let file = write("[[accounts]]\nid = \"hw\"\nprovider = \"huawei\"\nregion = \"r\"\n");
         let err = load(Some(file.path())).unwrap_err().to_string();
         assert!(err.contains("project_id"), "{err}");
+    }
+
+    #[test]
+    fn an_enterprise_project_is_huawei_only_and_1_to_256_characters() {
+        let hw = |eps: &str| {
+            format!(
+                "[[accounts]]\nid = \"hw\"\nprovider = \"huawei\"\nregion = \"r\"\n\
+                 project_id = \"p\"\nenterprise_project_id = \"{eps}\"\n"
+            )
+        };
+        let config = Config::parse(&hw("all_granted_eps")).expect("parses");
+        assert_eq!(
+            config.accounts[0].enterprise_project_id.as_deref(),
+            Some("all_granted_eps")
+        );
+        for bad in [String::new(), "e".repeat(257)] {
+            let err = Config::parse(&hw(&bad)).unwrap_err().to_string();
+            assert!(err.contains("enterprise_project_id"), "{err}");
+        }
+        let tc = "[[accounts]]\nid = \"tc\"\nprovider = \"tencent\"\nregion = \"r\"\n\
+                  enterprise_project_id = \"x\"\n";
+        let err = Config::parse(tc).unwrap_err().to_string();
+        assert!(err.contains("Huawei accounts only"), "{err}");
     }
 
     #[test]

@@ -158,6 +158,7 @@ mod tests {
             provider,
             region: "r".into(),
             project_id: Some("p".into()),
+            enterprise_project_id: None,
             endpoint: None,
             credentials_file: None,
             max_calls_per_minute: None,

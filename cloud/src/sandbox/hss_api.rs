@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use scanport_wire::hss::{
-    BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ListImagesRequest,
-    ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest,
-    ListTasksResponse, ScanStatus, SynchronizeRequest, SynchronizeResponse,
+    BatchScanRequest, CreateScanTaskRequest, GlobalImageType, ImageSyncTaskRequest,
+    ListImagesRequest, ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse,
+    ListTasksRequest, ListTasksResponse, ScanStatus, SynchronizeRequest, SynchronizeResponse,
 };
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
@@ -286,6 +286,7 @@ async fn list_registries(State(state): State<Arc<SandboxState>>, request: Reques
                 "limit" => req.limit = Some(num(&value)?),
                 "registry_name" => req.registry_name = Some(value.clone()),
                 "registry_id" => req.registry_id = Some(value.clone()),
+                "registry_addr" => req.registry_addr = Some(value.clone()),
                 "registry_type" => {
                     for ty in value.split(',') {
                         let ty = scanport_wire::hss::RegistryType::parse(ty)
@@ -316,6 +317,12 @@ async fn list_registries(State(state): State<Arc<SandboxState>>, request: Reques
         .iter()
         .filter(|r| contains(&r.registry_name, req.registry_name.as_ref()))
         .filter(|r| req.registry_id.as_ref().is_none_or(|id| &r.id == id))
+        .filter(|r| {
+            contains(
+                r.registry_addr.as_deref().unwrap_or(""),
+                req.registry_addr.as_ref(),
+            )
+        })
         .filter(|r| {
             req.registry_type.is_empty()
                 || req
@@ -359,16 +366,17 @@ fn select(
 }
 
 /// A listed image: the inventory's when it exists, else one that will fail.
+/// A local image has no namespace (`None` matches any).
 fn listed_target(
     inv: &Inventory,
     image_type: &str,
-    namespace: &str,
+    namespace: Option<&str>,
     name: &str,
     version: &str,
 ) -> Target {
     let found = inv.images.iter().position(|i| {
         i.image_type.as_deref() == Some(image_type)
-            && i.namespace == namespace
+            && namespace.is_none_or(|ns| i.namespace == ns)
             && i.image_name == name
             && i.image_version == version
     });
@@ -376,7 +384,7 @@ fn listed_target(
         Some(index) => inv.target(index),
         None => Target {
             image: None,
-            namespace: namespace.to_owned(),
+            namespace: namespace.unwrap_or_default().to_owned(),
             image_name: name.to_owned(),
             image_version: version.to_owned(),
             registry_type: super::inventory::registry_type_of(Some(image_type)).to_owned(),
@@ -426,24 +434,63 @@ async fn batch_scan(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Res
     } else {
         req.image_info_list
             .iter()
-            .map(|i| listed_target(&inv, ty, &i.namespace, &i.image_name, &i.image_version))
+            .map(|i| {
+                listed_target(
+                    &inv,
+                    ty,
+                    Some(&i.namespace),
+                    &i.image_name,
+                    &i.image_version,
+                )
+            })
             .collect()
     };
     launch_scan(&state, &mut inv, targets, 0x7fff_ffff, all)
 }
 
-async fn create_scan_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
-    let req = match valid_body(&bytes, CreateScanTaskRequest::validate) {
-        Ok(req) => req,
+async fn create_scan_task(State(state): State<Arc<SandboxState>>, request: Request) -> Response {
+    // `global_image_type` is the query's; the rest is the body.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ScanTaskQuery {
+        #[serde(default)]
+        enterprise_project_id: Option<String>,
+        #[serde(default)]
+        global_image_type: Option<GlobalImageType>,
+    }
+    let query: ScanTaskQuery = match query(&request) {
+        Ok(q) => q,
         Err(rejection) => return rejection,
     };
+    if let Err(err) =
+        scanport_wire::hss::validate_enterprise_project_id(query.enterprise_project_id.as_deref())
+    {
+        return invalid(err);
+    }
+    let Ok(bytes) = axum::body::to_bytes(request.into_body(), MAX_BODY).await else {
+        return invalid("the body cannot be read");
+    };
+    let mut req: CreateScanTaskRequest =
+        match valid_body(&bytes, |_: &CreateScanTaskRequest| Ok(())) {
+            Ok(req) => req,
+            Err(rejection) => return rejection,
+        };
+    if req.global_image_type.is_some() {
+        return invalid("global_image_type is a query parameter, not a body field");
+    }
+    req.global_image_type = query.global_image_type;
+    if let Err(err) = req.validate() {
+        return invalid(err);
+    }
+    let local = req.global_image_type == Some(GlobalImageType::Local);
     let mut inv = inventory(&state);
     let all = req.is_all == Some(true);
     let targets: Vec<Target> = if all {
         let q = req.query_info.clone().unwrap_or_default();
-        let types: Vec<&str> = match q.image_type {
-            Some(t) => vec![t.as_str()],
-            None => vec!["private_image", "shared_image", "instance_image"],
+        let types: Vec<&str> = match (local, q.image_type) {
+            (true, _) => vec!["local_image"],
+            (false, Some(t)) => vec![t.as_str()],
+            (false, None) => vec!["private_image", "shared_image", "instance_image"],
         };
         types
             .into_iter()
@@ -451,9 +498,9 @@ async fn create_scan_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) 
                 select(
                     &inv,
                     ty,
-                    q.namespace.as_ref(),
-                    q.image_name.as_ref(),
-                    q.image_version.as_ref(),
+                    q.namespace.as_ref().filter(|n| !n.is_empty()),
+                    q.image_name.as_ref().filter(|n| !n.is_empty()),
+                    q.image_version.as_ref().filter(|n| !n.is_empty()),
                     q.scan_status,
                     false,
                 )
@@ -469,11 +516,19 @@ async fn create_scan_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) 
             .iter()
             .map(|i| {
                 let ty = match i.registry_type.map(|t| t.as_str()) {
+                    _ if local => "local_image",
+                    Some("Local") => "local_image",
                     Some("SwrShared") => "shared_image",
                     Some("SwrEnterprise") => "instance_image",
                     _ => "private_image",
                 };
-                listed_target(&inv, ty, &i.namespace, &i.image_name, &i.image_version)
+                listed_target(
+                    &inv,
+                    ty,
+                    i.namespace.as_deref(),
+                    i.image_name.as_deref().unwrap_or_default(),
+                    i.image_version.as_deref().unwrap_or_default(),
+                )
             })
             .collect()
     };
@@ -528,12 +583,19 @@ async fn synchronize(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Re
 }
 
 async fn create_image_sync_task(State(state): State<Arc<SandboxState>>, bytes: Bytes) -> Response {
+    // The service's model requires it even with chosen registries (the
+    // shared type defaults it for Scanport's own callers).
+    let named = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .is_ok_and(|v| v.get("sync_all_registries").is_some_and(|b| b.is_boolean()));
+    if !named {
+        return invalid("sync_all_registries is required (true or false)");
+    }
     let req = match valid_body(&bytes, ImageSyncTaskRequest::validate) {
         Ok(req) => req,
         Err(rejection) => return rejection,
     };
     let mut inv = inventory(&state);
-    let chosen: Vec<usize> = if req.sync_all_registries == Some(true) {
+    let chosen: Vec<usize> = if req.sync_all_registries {
         (0..inv.registries.len()).collect()
     } else {
         let mut chosen = Vec::new();
@@ -571,7 +633,7 @@ async fn create_image_sync_task(State(state): State<Arc<SandboxState>>, bytes: B
         }
         inv.registries[i].latest_sync_time = Some(now_ms());
     }
-    let name = if req.sync_all_registries == Some(true) {
+    let name = if req.sync_all_registries {
         "Sync all registries".to_owned()
     } else {
         format!(
@@ -581,7 +643,7 @@ async fn create_image_sync_task(State(state): State<Arc<SandboxState>>, bytes: B
         )
     };
     inv.launch(
-        NewTask::sync(name, req.sync_all_registries == Some(true)),
+        NewTask::sync(name, req.sync_all_registries),
         targets,
         state.config.pace / 20,
     );

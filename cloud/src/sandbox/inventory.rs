@@ -4,7 +4,9 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use scanport_wire::hss::{FailedImage, ImageScanTaskInfo, Registry, SwrImage, TaskListType};
+use scanport_wire::hss::{
+    AssociateImage, FailedImage, ImageScanTaskInfo, Registry, SwrImage, TaskListType,
+};
 use scanport_wire::tcss::{RegistryImage, TimingScanTask, UpdateTimingScanRequest, scan_status};
 use std::time::{Duration, Instant};
 
@@ -29,6 +31,10 @@ const IMAGES: [&str; 8] = [
     "trainer",
 ];
 const HOUR_MS: i64 = 3_600_000;
+/// The accounts that share images with this one (`domain_name`).
+const SHARING_ACCOUNTS: [&str; 3] = ["partner-devops", "vendor-acme", "group-platform"];
+/// Repositories whose latest tag is a multi-arch image.
+const MULTI_ARCH: [&str; 2] = ["nginx", "redis"];
 /// About one image in eight fails a scan, for a documented reason.
 const FAILURE_ONE_IN: u32 = 8;
 
@@ -565,6 +571,7 @@ pub(crate) fn registry_type_of(image_type: Option<&str>) -> &'static str {
     match image_type {
         Some("shared_image") => "SwrShared",
         Some("instance_image") => "SwrEnterprise",
+        Some("local_image") => "Local",
         _ => "SwrPrivate",
     }
 }
@@ -576,6 +583,7 @@ fn registry_id_of(registry_type: &str) -> &'static str {
         "Harbor" => "reg-harbor",
         "Jfrog" => "reg-jfrog",
         "Other" => "reg-other",
+        "Local" => "local",
         _ => "reg-swr-private",
     }
 }
@@ -587,6 +595,7 @@ fn registry_name_of(registry_type: &str) -> &'static str {
         "Harbor" => "Harbor (corp)",
         "Jfrog" => "JFrog Artifactory",
         "Other" => "GitLab registry",
+        "Local" => "Local images",
         _ => "SWR private",
     }
 }
@@ -613,6 +622,7 @@ fn generate_images(rng: &mut StdRng, now: i64) -> Vec<SwrImage> {
                     - i64::try_from(versions - v).unwrap_or(0) * 36 * HOUR_MS
                     - rng.random_range(0..HOUR_MS);
                 let instance = image_type == "instance_image";
+                let shared = image_type == "shared_image";
                 images.push(SwrImage {
                     id: Some(id),
                     namespace: (*namespace).to_owned(),
@@ -645,11 +655,35 @@ fn generate_images(rng: &mut StdRng, now: i64) -> Vec<SwrImage> {
                     } else {
                         0
                     }),
+                    // Shared images belong to another account; one
+                    // repository's share has lapsed.
+                    domain_name: shared
+                        .then(|| SHARING_ACCOUNTS[m % SHARING_ACCOUNTS.len()].to_owned()),
+                    shared_status: shared
+                        .then(|| if m == 7 { "expired" } else { "effective" }.to_owned()),
                     scannable: Some(true),
                     instance_id: instance.then(|| "swr-ee-7f3a".to_owned()),
                     instance_name: instance.then(|| "swr-ee-prod".to_owned()),
                     instance_url: instance.then(|| "swr-ee-prod.ap-southeast-1.example".to_owned()),
+                    association_images: Vec::new(),
                 });
+                // Latest tags of a few repositories are multi-arch: one
+                // image per architecture, derived without the seed's
+                // random numbers so the rest of the world stays as it was.
+                if latest && MULTI_ARCH.contains(name) && image_type != "local_image" {
+                    let index = images.len() - 1;
+                    let image = &images[index];
+                    let arch = |suffix: &str, k: i64| AssociateImage {
+                        image_name: Some(image.image_name.clone()),
+                        image_version: Some(format!("{}-{suffix}", image.image_version)),
+                        image_type: image.image_type.clone(),
+                        namespace: Some(image.namespace.clone()),
+                        image_digest: Some(format!("sha256:{:064x}", (id * 7919 + k) * 104_729)),
+                        scan_status: image.scan_status.clone(),
+                    };
+                    let archs = vec![arch("amd64", 1), arch("arm64", 2)];
+                    images[index].association_images = archs;
+                }
             }
         }
     }
@@ -666,10 +700,30 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
         )
         .unwrap_or(0)
     };
+    /// How one registry is connected.
+    struct Conn<'a> {
+        addr: &'a str,
+        protocol: &'a str,
+        api_version: &'a str,
+        username: Option<&'a str>,
+        /// Third-party registries are reached through a cluster.
+        cluster: Option<&'a str>,
+        channel: Option<&'a str>,
+        namespace: Option<&'a str>,
+    }
+    let swr = |addr| Conn {
+        addr,
+        protocol: "https",
+        api_version: "V2",
+        username: None,
+        cluster: None,
+        channel: None,
+        namespace: None,
+    };
     let entry = |id: &str,
                  name: &str,
                  ty: &str,
-                 addr: &str,
+                 conn: Conn<'_>,
                  status: &str,
                  fail: Option<&str>,
                  n: i64,
@@ -677,7 +731,13 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
         id: id.to_owned(),
         registry_name: name.to_owned(),
         registry_type: ty.to_owned(),
-        registry_addr: Some(addr.to_owned()),
+        api_version: Some(conn.api_version.to_owned()),
+        protocol: Some(conn.protocol.to_owned()),
+        registry_addr: Some(conn.addr.to_owned()),
+        registry_username: conn.username.map(str::to_owned),
+        namespace: conn.namespace.map(str::to_owned),
+        connect_cluster_id: conn.cluster.map(str::to_owned),
+        get_scan_image_channel: conn.channel.map(str::to_owned),
         status: Some(status.to_owned()),
         fail_reason: fail.map(str::to_owned),
         images_num: Some(n),
@@ -688,7 +748,7 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
             "reg-swr-private",
             "SWR private",
             "SwrPrivate",
-            "swr.ap-southeast-1.myhuaweicloud.com",
+            swr("swr.ap-southeast-1.myhuaweicloud.com"),
             "success",
             None,
             count("private_image"),
@@ -698,7 +758,7 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
             "reg-swr-shared",
             "SWR shared",
             "SwrShared",
-            "swr.ap-southeast-1.myhuaweicloud.com",
+            swr("swr.ap-southeast-1.myhuaweicloud.com"),
             "success",
             None,
             count("shared_image"),
@@ -708,7 +768,7 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
             "reg-swr-ee",
             "SWR enterprise: prod",
             "SwrEnterprise",
-            "swr-ee-prod.ap-southeast-1.example",
+            swr("swr-ee-prod.ap-southeast-1.example"),
             "success",
             None,
             count("instance_image"),
@@ -718,7 +778,15 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
             "reg-harbor",
             "Harbor (corp)",
             "Harbor",
-            "harbor.corp.example",
+            Conn {
+                addr: "harbor.corp.example",
+                protocol: "https",
+                api_version: "V2",
+                username: Some("robot$hss-scanner"),
+                cluster: Some("4f2c9a1e-cce-prod"),
+                channel: Some("Swr"),
+                namespace: None,
+            },
             "success",
             None,
             rng.random_range(40..90),
@@ -728,7 +796,15 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
             "reg-jfrog",
             "JFrog Artifactory",
             "Jfrog",
-            "jfrog.corp.example",
+            Conn {
+                addr: "jfrog.corp.example",
+                protocol: "https",
+                api_version: "V2",
+                username: Some("hss-readonly"),
+                cluster: Some("4f2c9a1e-cce-prod"),
+                channel: Some("Other"),
+                namespace: Some("security-tools"),
+            },
             "accessing",
             None,
             rng.random_range(10..40),
@@ -738,9 +814,18 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
             "reg-other",
             "GitLab registry",
             "Other",
-            "registry.gitlab.example",
+            Conn {
+                addr: "registry.gitlab.example:5050",
+                protocol: "http",
+                api_version: "V2",
+                username: Some("gitlab-ci-token"),
+                cluster: Some("b81d07c3-cce-staging"),
+                channel: Some("Swr"),
+                namespace: None,
+            },
             "fail",
-            Some("authentication failed: the registry answered 401 Unauthorized"),
+            // A documented code: the cluster cannot reach the registry.
+            Some("REQUEST_API_ERROR"),
             0,
             72 * HOUR_MS,
         ),

@@ -177,6 +177,8 @@ pub struct Options {
     /// The live hub polls hourly instead of every 0.5 s / 2 s, for tests
     /// that count every upstream call of an API the hub also calls.
     pub quiet_hub: bool,
+    /// `enterprise_project_id` of the [`HW`] account.
+    pub hw_enterprise_project_id: Option<String>,
 }
 
 impl Default for Options {
@@ -188,6 +190,7 @@ impl Default for Options {
             http_timeout_secs: None,
             fault_accounts: false,
             quiet_hub: false,
+            hw_enterprise_project_id: None,
         }
     }
 }
@@ -232,6 +235,7 @@ fn account(
             ProviderName::Tencent => "ap-guangzhou".to_owned(),
         },
         project_id: (provider == ProviderName::Huawei).then(|| "proj-test-0001".to_owned()),
+        enterprise_project_id: None,
         endpoint: Some(endpoint.to_owned()),
         credentials_file: Some(creds),
         // The sandbox runs without rate limits; so does our own budget.
@@ -332,6 +336,7 @@ impl Harness {
             ],
             ..Config::default()
         };
+        config.accounts[0].enterprise_project_id = options.hw_enterprise_project_id.clone();
         config.web.max_body_bytes = MAX_BODY_BYTES;
         config.http.timeout_secs = options.http_timeout_secs.unwrap_or(10.0);
         let mut down_addr = None;

@@ -449,6 +449,32 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
             "rate_limit",
         ),
         ("hss/tasks/stop", launch(json!({"task_id": ""})), "task_id"),
+        // Strict like every request: a name it does not take is refused.
+        (
+            "hss/tasks/stop",
+            launch(json!({"task_id": "task-1", "force": true})),
+            "force",
+        ),
+        (
+            "hss/scan-tasks",
+            launch(json!({"image_info": [{"image_name": "b", "image_version": "c"}]})),
+            "image_info[0].namespace",
+        ),
+        (
+            "hss/scan-tasks",
+            launch(json!({"is_all": true, "query_info": {"pod_id": "p".repeat(65)}})),
+            "query_info.pod_id",
+        ),
+        (
+            "hss/scan-tasks",
+            launch(json!({"is_all": true, "query_info": {"local_image_type": "docker_image"}})),
+            "query_info.local_image_type",
+        ),
+        (
+            "hss/registries",
+            json!({"account": HW, "request": {"registry_addr": ""}}),
+            "registry_addr",
+        ),
         (
             "hss/tasks/stop",
             launch(json!({"task_id": "../../v5/x"})),
@@ -617,6 +643,113 @@ async fn invalid_input_is_refused_with_the_field_and_no_upstream_call() {
             "{action} was audited as a launch"
         );
     }
+    h.assert_no_secret_leaked();
+}
+
+/// An account's enterprise project (`enterprise_project_id` in its
+/// config) goes on every HSS call Scanport makes for it, as the SDK's
+/// query parameter: lists, launches, the live hub's polls and stop. A
+/// list request's own value wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accounts_enterprise_project_goes_on_every_hss_call() {
+    let h = Harness::start_with(Options {
+        hw_enterprise_project_id: Some("eps-prod-01".to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let (_, token) = h.token(OPERATOR).await;
+    let calls: Vec<(&str, Value)> = vec![
+        (
+            "hss/tasks",
+            json!({"account": HW, "request": {"type": "image_sync", "limit": 10}}),
+        ),
+        (
+            "hss/images",
+            json!({"account": HW, "request": {"image_type": "shared_image"}}),
+        ),
+        ("hss/registries", json!({"account": HW})),
+        ("ui/registries", json!({"account": HW})),
+        ("hss/batch-scan", launch(batch_scan_one("v1.0.0"))),
+        (
+            "hss/synchronize",
+            launch(json!({"image_type": "private_image"})),
+        ),
+        (
+            "hss/image-sync-tasks",
+            launch(json!({"sync_all_registries": true})),
+        ),
+        ("hss/scan-tasks", launch(long_scan_task(40, "eps-scan"))),
+        // A local image has no namespace; `global_image_type` is a query
+        // parameter upstream.
+        (
+            "hss/scan-tasks",
+            launch(json!({"global_image_type": "local", "image_info": [
+                {"image_id": "sha256:0b1c", "image_name": "nginx", "image_version": "1.27",
+                 "registry_type": "Local"}]})),
+        ),
+    ];
+    for (endpoint, body) in &calls {
+        h.call(&token, endpoint, body).await.expect_ok();
+    }
+    let running = running_tasks(&h, &token, 40).await;
+    assert_eq!(running.len(), 1, "the 40-image scan runs");
+    h.call(
+        &token,
+        "hss/tasks/stop",
+        &launch(json!({"task_id": running[0]})),
+    )
+    .await
+    .expect_ok();
+
+    let hss_calls: Vec<(String, String)> = h
+        .upstream_requests()
+        .await
+        .iter()
+        .filter(|r| r["target"].as_str().is_some_and(|t| t.starts_with("/v5/")))
+        .map(|r| {
+            (
+                r["api"].as_str().unwrap_or_default().to_owned(),
+                r["target"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let apis: std::collections::BTreeSet<&str> =
+        hss_calls.iter().map(|(api, _)| api.as_str()).collect();
+    assert_eq!(apis.len(), 8, "every HSS API was called: {apis:?}");
+    for (api, target) in &hss_calls {
+        assert_eq!(
+            target.matches("enterprise_project_id=eps-prod-01").count(),
+            1,
+            "{api}: {target}"
+        );
+    }
+    assert!(
+        hss_calls.iter().any(|(api, target)| api == UP_SCAN_TASKS
+            && target.contains("global_image_type=local")),
+        "{hss_calls:?}"
+    );
+
+    // A request's own enterprise project wins, once.
+    h.call(
+        &token,
+        "hss/images",
+        &json!({"account": HW, "request": {"image_type": "private_image",
+            "enterprise_project_id": "all_granted_eps"}}),
+    )
+    .await
+    .expect_ok();
+    let requests = h.upstream_requests().await;
+    let last = requests
+        .iter()
+        .rev()
+        .filter_map(|r| r["target"].as_str())
+        .find(|t| t.contains("/image/swr-repository"))
+        .expect("the image list call");
+    assert!(
+        last.contains("enterprise_project_id=all_granted_eps"),
+        "{last}"
+    );
+    assert_eq!(last.matches("enterprise_project_id").count(), 1, "{last}");
     h.assert_no_secret_leaked();
 }
 

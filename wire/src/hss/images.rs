@@ -157,8 +157,52 @@ pub struct SwrImage {
     pub vul_num: Option<i64>,
     pub unsafe_setting_num: Option<i64>,
     pub malicious_file_num: Option<i64>,
+    /// The owner's account (shared images).
+    pub domain_name: Option<String>,
+    /// `effective` or `expired` (shared images).
+    pub shared_status: Option<String>,
     pub scannable: Option<bool>,
     pub instance_id: Option<String>,
     pub instance_name: Option<String>,
     pub instance_url: Option<String>,
+    /// The per-architecture images of a multi-arch image.
+    pub association_images: Vec<AssociateImage>,
+}
+
+/// One architecture's image of a multi-arch image (`AssociateImages`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssociateImage {
+    pub image_name: Option<String>,
+    pub image_version: Option<String>,
+    pub image_type: Option<String>,
+    pub namespace: Option<String>,
+    pub image_digest: Option<String>,
+    pub scan_status: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_and_multi_arch_fields_reach_the_browser() {
+        let body = r#"{"id": 1, "namespace": "web", "image_name": "nginx", "image_version": "v1",
+            "image_type": "shared_image", "domain_name": "partner-corp", "shared_status": "effective",
+            "association_images": [
+                {"image_name": "nginx", "image_version": "v1-amd64", "image_type": "shared_image",
+                 "namespace": "web", "image_digest": "sha256:aa", "scan_status": "success"},
+                {"image_name": "nginx", "image_version": "v1-arm64", "scan_status": "unscan"}]}"#;
+        let image: SwrImage = serde_json::from_str(body).expect("parses");
+        assert_eq!(image.domain_name.as_deref(), Some("partner-corp"));
+        assert_eq!(image.shared_status.as_deref(), Some("effective"));
+        assert_eq!(image.association_images.len(), 2);
+        assert_eq!(
+            image.association_images[1].image_version.as_deref(),
+            Some("v1-arm64")
+        );
+        let back = serde_json::to_value(&image).expect("json");
+        assert_eq!(back["association_images"][0]["image_digest"], "sha256:aa");
+        assert_eq!(back["domain_name"], "partner-corp");
+    }
 }

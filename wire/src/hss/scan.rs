@@ -1,7 +1,7 @@
 //! Launching scans and syncs: batch-scan, synchronize, image-sync tasks,
 //! manual scan tasks (and stopping them: a path, no body).
 
-use super::{ImageType, RegistryType, ScanStatus, validate_image_times};
+use super::{GlobalImageType, ImageType, RegistryType, ScanStatus, validate_image_times};
 use crate::macros::wire_enum;
 use crate::validate::{FieldError, opt_range, opt_str_len, str_len};
 use serde::{Deserialize, Serialize};
@@ -181,15 +181,17 @@ pub struct RegistryRef {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImageSyncTaskRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_all_registries: Option<bool>,
+    /// Required by the service: always sent, `false` with chosen
+    /// registries. Callers of Scanport may leave it out (false).
+    #[serde(default)]
+    pub sync_all_registries: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub registry_info: Vec<RegistryRef>,
 }
 
 impl ImageSyncTaskRequest {
     pub fn validate(&self) -> Result<(), FieldError> {
-        let all = self.sync_all_registries == Some(true);
+        let all = self.sync_all_registries;
         if all && !self.registry_info.is_empty() {
             return Err(FieldError::new(
                 "sync_all_registries",
@@ -238,12 +240,41 @@ wire_enum! {
     }
 }
 
-/// Filters of an all-images manual scan task.
+wire_enum! {
+    /// `query_info.local_image_type` of a manual scan task (local images).
+    LocalImageType { SwrImage = "swr_image", OtherImage = "other_image" }
+}
+
+/// Filters of an all-images manual scan task: every field of the SDK's
+/// `CreateManualImageScanTaskReqInfoQueryInfo`, with its names. The host,
+/// container, pod and app fields select local images.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanQueryInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<ScanQueryImageType>,
+    pub local_image_type: Option<LocalImageType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_vul: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,9 +282,9 @@ pub struct ScanQueryInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<ScanStatus>,
+    pub image_type: Option<ScanQueryImageType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_vul: Option<bool>,
+    pub scan_status: Option<ScanStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,7 +297,50 @@ pub struct ScanQueryInfo {
     pub end_latest_scan_time: Option<i64>,
 }
 
-/// One image of a manual scan task.
+impl ScanQueryInfo {
+    /// The SDK's documented lengths (0 allowed: an empty filter).
+    fn validate(&self) -> Result<(), FieldError> {
+        let strings: [(&str, &Option<String>, usize); 13] = [
+            ("host_id", &self.host_id, 128),
+            ("host_name", &self.host_name, 128),
+            ("public_ip", &self.public_ip, 128),
+            ("private_ip", &self.private_ip, 128),
+            ("cluster_id", &self.cluster_id, 128),
+            ("container_id", &self.container_id, 128),
+            ("container_name", &self.container_name, 128),
+            ("pod_id", &self.pod_id, 64),
+            ("pod_name", &self.pod_name, 512),
+            ("app_name", &self.app_name, 256),
+            ("namespace", &self.namespace, 256),
+            ("image_name", &self.image_name, 256),
+            ("image_version", &self.image_version, 256),
+        ];
+        for (name, value, max) in strings {
+            opt_str_len(&format!("query_info.{name}"), value.as_deref(), 0, max)?;
+        }
+        if self.scan_status == Some(ScanStatus::WaitingForScan) {
+            return Err(FieldError::new(
+                "query_info.scan_status",
+                "waiting_for_scan is not a scan-task filter",
+            ));
+        }
+        opt_range("query_info.image_size", self.image_size, 0, i64::MAX)?;
+        validate_image_times(
+            "query_info.",
+            [
+                self.start_latest_update_time,
+                self.end_latest_update_time,
+                self.start_latest_scan_time,
+                self.end_latest_scan_time,
+            ],
+        )
+    }
+}
+
+/// One image of a manual scan task. Every field is optional in the SDK's
+/// model: a registry image is named by namespace, name and version (plus
+/// its registry), a local image (`registry_type` `Local`) has no namespace
+/// and is named by `image_id`, name and version.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanImageInfo {
@@ -282,20 +356,85 @@ pub struct ScanImageInfo {
     pub registry_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_type: Option<ScanRegistryType>,
-    pub namespace: String,
-    pub image_name: String,
-    pub image_version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_url: Option<String>,
 }
 
+impl ScanImageInfo {
+    /// A registry image named by namespace, name and version.
+    pub fn registry(namespace: &str, image_name: &str, image_version: &str) -> Self {
+        Self {
+            namespace: Some(namespace.to_owned()),
+            image_name: Some(image_name.to_owned()),
+            image_version: Some(image_version.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    fn is_local(&self, global: Option<GlobalImageType>) -> bool {
+        self.registry_type == Some(ScanRegistryType::Local)
+            || global == Some(GlobalImageType::Local)
+    }
+
+    fn validate(&self, index: usize, global: Option<GlobalImageType>) -> Result<(), FieldError> {
+        let field = |name: &str| format!("image_info[{index}].{name}");
+        let strings = [
+            ("image_id", &self.image_id),
+            ("image_digest", &self.image_digest),
+            ("registry_id", &self.registry_id),
+            ("registry_name", &self.registry_name),
+            ("namespace", &self.namespace),
+            ("image_name", &self.image_name),
+            ("image_version", &self.image_version),
+            ("instance_id", &self.instance_id),
+            ("instance_url", &self.instance_url),
+        ];
+        for (name, value) in strings {
+            opt_str_len(&field(name), value.as_deref(), 0, 256)?;
+        }
+        opt_range(&field("id"), self.id, 0, i64::MAX)?;
+        // What the service needs to find the image (the SDK's notes on
+        // `image_info`): a name and version always, a namespace in a
+        // registry; a local image has none.
+        let needs = [
+            ("image_name", &self.image_name, true),
+            ("image_version", &self.image_version, true),
+            ("namespace", &self.namespace, !self.is_local(global)),
+        ];
+        for (name, value, needed) in needs {
+            if needed && value.as_deref().is_none_or(str::is_empty) {
+                return Err(FieldError::new(
+                    field(name),
+                    if name == "namespace" {
+                        "a registry image needs its namespace (only a Local image has none)"
+                    } else {
+                        "must not be empty"
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `POST /v5/{project_id}/image/image-scan/tasks`: the newer form of
-/// batch-scan, with a scan scope and a rate limit.
+/// batch-scan, with a scan scope and a rate limit. `global_image_type`
+/// travels in the query (see [`CreateScanTaskRequest::query`]), the rest
+/// is the body ([`CreateScanTaskRequest::body`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateScanTaskRequest {
+    /// `local` or `registry` (the service's default) images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_image_type: Option<GlobalImageType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_scope: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -308,7 +447,38 @@ pub struct CreateScanTaskRequest {
     pub image_info: Vec<ScanImageInfo>,
 }
 
+/// The body the service takes: the request without its query parameter.
+#[derive(Debug, Serialize)]
+pub struct ScanTaskBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan_scope: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_all: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_info: Option<&'a ScanQueryInfo>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub image_info: &'a [ScanImageInfo],
+}
+
 impl CreateScanTaskRequest {
+    pub fn body(&self) -> ScanTaskBody<'_> {
+        ScanTaskBody {
+            scan_scope: self.scan_scope,
+            rate_limit: self.rate_limit,
+            is_all: self.is_all,
+            query_info: self.query_info.as_ref(),
+            image_info: &self.image_info,
+        }
+    }
+
+    pub fn query(&self) -> Vec<(String, String)> {
+        crate::query::Query::new()
+            .opt("global_image_type", self.global_image_type)
+            .into_pairs()
+    }
+
     pub fn validate(&self) -> Result<(), FieldError> {
         opt_range("scan_scope", self.scan_scope, 0, i64::from(i32::MAX))?;
         opt_range("rate_limit", self.rate_limit, 0, 1000)?;
@@ -332,30 +502,10 @@ impl CreateScanTaskRequest {
             ));
         }
         for (i, image) in self.image_info.iter().enumerate() {
-            let field = |name: &str| format!("image_info[{i}].{name}");
-            str_len(&field("namespace"), &image.namespace, 1, 64)?;
-            str_len(&field("image_name"), &image.image_name, 1, 128)?;
-            str_len(&field("image_version"), &image.image_version, 1, 128)?;
+            image.validate(i, self.global_image_type)?;
         }
         if let Some(q) = &self.query_info {
-            opt_str_len("query_info.namespace", q.namespace.as_deref(), 1, 256)?;
-            opt_str_len("query_info.image_name", q.image_name.as_deref(), 1, 256)?;
-            opt_str_len(
-                "query_info.image_version",
-                q.image_version.as_deref(),
-                1,
-                256,
-            )?;
-            opt_range("query_info.image_size", q.image_size, 0, 2_147_483_547)?;
-            validate_image_times(
-                "query_info.",
-                [
-                    q.start_latest_update_time,
-                    q.end_latest_update_time,
-                    q.start_latest_scan_time,
-                    q.end_latest_scan_time,
-                ],
-            )?;
+            q.validate()?;
         }
         Ok(())
     }
@@ -431,10 +581,32 @@ mod tests {
             "registry_info"
         );
         let all = ImageSyncTaskRequest {
-            sync_all_registries: Some(true),
+            sync_all_registries: true,
             registry_info: vec![],
         };
         assert!(all.validate().is_ok());
+    }
+
+    #[test]
+    fn sync_task_always_sends_sync_all_registries() {
+        // The SDK model requires it; chosen registries go with `false`.
+        let chosen: ImageSyncTaskRequest = serde_json::from_str(
+            r#"{"registry_info": [{"registry_id": "r1", "registry_type": "Harbor"}]}"#,
+        )
+        .expect("parses without it");
+        assert_eq!(
+            serde_json::to_value(&chosen).expect("json"),
+            serde_json::json!({"sync_all_registries": false,
+                "registry_info": [{"registry_id": "r1", "registry_type": "Harbor"}]})
+        );
+        let all = ImageSyncTaskRequest {
+            sync_all_registries: true,
+            registry_info: vec![],
+        };
+        assert_eq!(
+            serde_json::to_value(&all).expect("json"),
+            serde_json::json!({"sync_all_registries": true})
+        );
     }
 
     #[test]
@@ -471,5 +643,141 @@ mod tests {
         assert_eq!(req.validate().unwrap_err().field, "rate_limit");
         req.rate_limit = Some(0);
         assert!(req.validate().is_ok());
+    }
+
+    #[test]
+    fn a_local_image_needs_no_namespace_but_a_registry_image_does() {
+        let local = ScanImageInfo {
+            image_id: Some("sha256:ab12".into()),
+            image_name: Some("nginx".into()),
+            image_version: Some("1.27".into()),
+            registry_type: Some(ScanRegistryType::Local),
+            ..ScanImageInfo::default()
+        };
+        let mut req = CreateScanTaskRequest {
+            global_image_type: Some(GlobalImageType::Local),
+            image_info: vec![local.clone()],
+            ..Default::default()
+        };
+        assert!(req.validate().is_ok());
+        assert_eq!(
+            serde_json::to_value(&req.image_info[0]).expect("json"),
+            serde_json::json!({"image_id": "sha256:ab12", "image_name": "nginx",
+                "image_version": "1.27", "registry_type": "Local"}),
+            "no empty namespace is invented"
+        );
+        let mut registry = local;
+        registry.registry_type = Some(ScanRegistryType::Harbor);
+        req.global_image_type = None;
+        req.image_info = vec![
+            ScanImageInfo::registry("payments", "checkout", "v1"),
+            registry,
+        ];
+        assert_eq!(req.validate().unwrap_err().field, "image_info[1].namespace");
+        req.image_info[1].namespace = Some("corp".into());
+        req.image_info[1].image_version = None;
+        assert_eq!(
+            req.validate().unwrap_err().field,
+            "image_info[1].image_version"
+        );
+        req.image_info[1].image_version = Some("x".repeat(257));
+        assert_eq!(
+            req.validate().unwrap_err().field,
+            "image_info[1].image_version"
+        );
+    }
+
+    #[test]
+    fn scan_task_query_info_takes_every_sdk_field_by_its_name() {
+        let q = ScanQueryInfo {
+            local_image_type: Some(LocalImageType::OtherImage),
+            host_id: Some("h".into()),
+            host_name: Some("h".into()),
+            public_ip: Some("203.0.113.7".into()),
+            private_ip: Some("10.0.0.7".into()),
+            cluster_id: Some("c".into()),
+            container_id: Some("c".into()),
+            container_name: Some("c".into()),
+            pod_id: Some("p".into()),
+            pod_name: Some("p".into()),
+            app_name: Some("openssl".into()),
+            has_vul: Some(true),
+            namespace: Some(String::new()),
+            image_name: Some("n".into()),
+            image_version: Some("v".into()),
+            image_type: Some(ScanQueryImageType::Harbor),
+            scan_status: Some(ScanStatus::Failed),
+            image_size: Some(1),
+            start_latest_update_time: Some(1),
+            end_latest_update_time: Some(2),
+            start_latest_scan_time: Some(1),
+            end_latest_scan_time: Some(2),
+        };
+        let value = serde_json::to_value(&q).expect("json");
+        let mut names: Vec<&str> = value
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        // CreateManualImageScanTaskReqInfoQueryInfo.attribute_map, sorted.
+        assert_eq!(
+            names,
+            [
+                "app_name",
+                "cluster_id",
+                "container_id",
+                "container_name",
+                "end_latest_scan_time",
+                "end_latest_update_time",
+                "has_vul",
+                "host_id",
+                "host_name",
+                "image_name",
+                "image_size",
+                "image_type",
+                "image_version",
+                "local_image_type",
+                "namespace",
+                "pod_id",
+                "pod_name",
+                "private_ip",
+                "public_ip",
+                "scan_status",
+                "start_latest_scan_time",
+                "start_latest_update_time",
+            ]
+        );
+        let mut req = CreateScanTaskRequest {
+            is_all: Some(true),
+            query_info: Some(q),
+            ..Default::default()
+        };
+        assert!(
+            req.validate().is_ok(),
+            "an empty namespace is a 0-length filter"
+        );
+        if let Some(q) = req.query_info.as_mut() {
+            q.pod_id = Some("p".repeat(65));
+        }
+        assert_eq!(req.validate().unwrap_err().field, "query_info.pod_id");
+    }
+
+    #[test]
+    fn global_image_type_travels_in_the_query_not_the_body() {
+        let req = CreateScanTaskRequest {
+            global_image_type: Some(GlobalImageType::Local),
+            is_all: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(req.body()).expect("json"),
+            serde_json::json!({"is_all": true})
+        );
+        assert_eq!(
+            req.query(),
+            vec![("global_image_type".to_owned(), "local".to_owned())]
+        );
     }
 }

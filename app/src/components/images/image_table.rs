@@ -20,11 +20,63 @@ fn status_view(i18n: I18n, image: &SwrImage) -> impl IntoView + use<> {
         Some(ScanStatus::Scanning | ScanStatus::WaitingForScan) => "status warn",
         _ => "status",
     };
+    // The code in plain words; the code itself stays as the title.
     let reason = image.scan_failed_desc.clone().filter(|d| !d.is_empty());
+    let locale = i18n.get_locale_untracked();
     view! {
         <span class=class>{label}</span>
-        {reason.map(|r| view! { <span class="fail-reason">{r}</span> })}
+        {reason.map(|code| {
+            let words = crate::components::tasks::failed_images::reason_text_in(locale, Some(&code));
+            view! { <span class="fail-reason" title=code>{words}</span> }
+        })}
     }
+}
+
+/// Who shares a shared image, and whether the share still holds.
+fn shared_view(i18n: I18n, image: &SwrImage) -> impl IntoView + use<> {
+    let owner = image.domain_name.clone().filter(|d| !d.is_empty());
+    let expired = image.shared_status.as_deref() == Some("expired");
+    view! {
+        {owner.map(|owner| view! {
+            <span class="shared-by">{t!(i18n, image_shared_by, owner = owner)}</span>
+        })}
+        {expired.then(|| view! { <span class="share-expired">{t!(i18n, image_share_expired)}</span> })}
+    }
+}
+
+/// A multi-arch image's per-architecture images, expandable.
+fn architectures_view(i18n: I18n, image: &SwrImage) -> impl IntoView + use<> {
+    let archs = image.association_images.clone();
+    (!archs.is_empty()).then(|| {
+        let count = archs.len();
+        let items = archs
+            .into_iter()
+            .map(|a| {
+                let status = a
+                    .scan_status
+                    .as_deref()
+                    .map(|raw| {
+                        ScanStatus::parse(raw).map_or(raw.to_owned(), |s| {
+                            crate::format::scan_status_label(i18n, s).to_owned()
+                        })
+                    })
+                    .unwrap_or_default();
+                view! {
+                    <li>
+                        <code>{a.image_version.unwrap_or_default()}</code>
+                        " "
+                        <span class="status">{status}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="architectures">
+                <summary>{t!(i18n, image_arch_count, count = count)}</summary>
+                <ul>{items}</ul>
+            </details>
+        }
+    })
 }
 
 fn count(i18n: I18n, n: Option<i64>) -> impl IntoView {
@@ -66,10 +118,14 @@ pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
                 <tr>
                     {checkbox}
                     <td>{image.namespace.clone()}</td>
-                    <td class="image-name">{image.image_name.clone()}</td>
+                    <td class="image-name">
+                        {image.image_name.clone()}
+                        {shared_view(i18n, &image)}
+                    </td>
                     <td>
                         <code>{image.image_version.clone()}</code>
                         {(image.latest_version == Some(true)).then(|| view! { <span class="tag-latest">{t!(i18n, images_latest_badge)}</span> })}
+                        {architectures_view(i18n, &image)}
                     </td>
                     <td>{status_view(i18n, &image)}</td>
                     {count(i18n, image.vul_num)}

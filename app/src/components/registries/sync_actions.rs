@@ -28,7 +28,7 @@ impl SyncJob {
                 t_string!(i18n, sync_done_shared).to_owned()
             }
             SyncJob::RefreshList(_) => t_string!(i18n, sync_done_private).to_owned(),
-            SyncJob::Registries(r) if r.sync_all_registries == Some(true) => {
+            SyncJob::Registries(r) if r.sync_all_registries => {
                 t_string!(i18n, sync_done_all).to_owned()
             }
             SyncJob::Registries(r) if r.registry_info.len() == 1 => {
@@ -99,7 +99,7 @@ pub fn SyncActions(account: String) -> impl IntoView {
                 on:click=move |_| {
                     sync.dispatch(
                         SyncJob::Registries(ImageSyncTaskRequest {
-                            sync_all_registries: Some(true),
+                            sync_all_registries: true,
                             registry_info: Vec::new(),
                         }),
                     );
@@ -115,7 +115,7 @@ pub fn SyncActions(account: String) -> impl IntoView {
                     let chosen = selection.0.with_untracked(|s| s.values().cloned().collect());
                     sync.dispatch(
                         SyncJob::Registries(ImageSyncTaskRequest {
-                            sync_all_registries: None,
+                            sync_all_registries: false,
                             registry_info: chosen,
                         }),
                     );

@@ -2,8 +2,10 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use scanport_wire::hss::FailedImage;
 
-/// A documented `failed_reason` in plain words, in `locale` (the CSV
-/// export uses [`reason_text`], English).
+/// A documented scan failure code (a task's `failed_reason`, an image's
+/// `scan_failed_desc`) in plain words, in `locale`; a code the SDK does
+/// not list reads as a general sentence with the code. (The CSV export
+/// uses [`reason_text`], English.)
 pub fn reason_text_in(locale: Locale, reason: Option<&str>) -> String {
     let text = match reason.unwrap_or("unknown_error") {
         "unknown_error" => td_string!(locale, fail_unknown_error),
@@ -20,7 +22,13 @@ pub fn reason_text_in(locale: Locale, reason: Option<&str>) -> String {
         "response_timed_out" => td_string!(locale, fail_response_timed_out),
         "database_error" => td_string!(locale, fail_database_error),
         "failed_to_send_the_scan_request" => td_string!(locale, fail_send_request),
-        other => return other.replace('_', " "),
+        "get_detail_info_not_found" => td_string!(locale, fail_detail_not_found),
+        "image_layer_over_sized" => td_string!(locale, fail_layer_oversized),
+        "schema_v1_not_support" => td_string!(locale, fail_schema_v1),
+        "access_swr_failed" => td_string!(locale, fail_access_swr),
+        "swr_authentication_error" => td_string!(locale, fail_swr_authorization),
+        "failed_to_check_build_cmd" => td_string!(locale, fail_check_build_cmd),
+        other => return td_string!(locale, fail_unknown_code, code = other).to_string(),
     };
     text.to_owned()
 }
@@ -196,10 +204,10 @@ mod tests {
     }
 
     #[test]
-    fn unknown_reasons_still_read_as_words() {
+    fn unknown_codes_read_as_a_sentence_with_the_code() {
         assert_eq!(
             reason_text(Some("new_kind_of_failure")),
-            "new kind of failure"
+            "The scan failed (code: new_kind_of_failure)"
         );
         assert_eq!(reason_text(None), "Unknown error");
         assert_eq!(
@@ -208,7 +216,51 @@ mod tests {
         );
         assert_eq!(
             reason_text_in(Locale::es, Some("new_kind_of_failure")),
-            "new kind of failure"
+            "El análisis falló (código: new_kind_of_failure)"
+        );
+    }
+
+    #[test]
+    fn every_code_the_sdk_documents_has_words_in_every_language() {
+        // `scan_failed_desc` / `scan_failed_code` of the SDK's models.
+        let codes = [
+            "unknown_error",
+            "authentication_failed",
+            "download_failed",
+            "image_over_sized",
+            "image_oversized",
+            "get_detail_info_not_found",
+            "image_layer_over_sized",
+            "schema_v1_not_support",
+            "access_swr_failed",
+            "swr_authentication_error",
+            "failed_to_scan_vulnerability",
+            "failed_to_scan_file",
+            "failed_to_scan_software",
+            "failed_to_check_sensitive_information",
+            "failed_to_check_baseline",
+            "failed_to_check_software_compliance",
+            "failed_to_query_basic_image_information",
+            "failed_to_check_build_cmd",
+            "response_timed_out",
+            "database_error",
+            "failed_to_send_the_scan_request",
+        ];
+        for locale in [Locale::en, Locale::es, Locale::zh] {
+            let general = reason_text_in(locale, Some("not_a_documented_code"));
+            for code in codes {
+                let text = reason_text_in(locale, Some(code));
+                assert!(!text.contains(code), "{locale:?} {code}: {text}");
+                assert_ne!(
+                    text.split('(').next(),
+                    general.split('(').next(),
+                    "{locale:?} {code}"
+                );
+            }
+        }
+        assert_eq!(
+            reason_text(Some("schema_v1_not_support")),
+            "Schema V1 images cannot be scanned; push the image again as Schema V2"
         );
     }
 }

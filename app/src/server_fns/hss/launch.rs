@@ -5,8 +5,10 @@ use leptos::server_fn::codec::Json;
 use scanport_wire::hss::{BatchScanRequest, CreateScanTaskRequest};
 use serde::{Deserialize, Serialize};
 
-/// `hss/tasks/stop` request.
+/// `hss/tasks/stop` request. Strict like every request: a misspelt name
+/// is refused, not ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StopTaskRequest {
     pub task_id: String,
 }
