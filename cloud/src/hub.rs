@@ -227,6 +227,9 @@ impl TaskHub {
                     CloudError::RateLimited { retry_after, .. } => {
                         (*retry_after).max(self.pace.after_error)
                     }
+                    // Nothing is sent while paused; an operator's retry
+                    // asks for a refresh at once (`refresh_soon`).
+                    CloudError::AccountPaused { .. } => self.pace.idle,
                     _ => self.pace.after_error,
                 };
                 tracing::warn!(list = state.list.as_str(), error = %err, "task list refresh failed");

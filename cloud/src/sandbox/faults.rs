@@ -25,6 +25,9 @@ pub struct Faults {
     pub fail_percent: u8,
     /// Answer every call with the service's throttling error.
     pub throttle: bool,
+    /// With `throttle`: the HSS answer's `Retry-After`, as given (either
+    /// form: `"7"` or an HTTP date); none by default.
+    pub retry_after: Option<String>,
     /// Accept calls and never answer.
     pub hang: bool,
     /// Answer 200 with a body that is not JSON.
@@ -200,11 +203,19 @@ async fn answer(faults: &Faults, tencent: bool, request: Request, next: Next) ->
                 "Your current request times exceed the frequency limit.",
             )
         } else {
-            super::hss_api::hss_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "APIG.0308",
-                "The throttling threshold has been reached",
-            )
+            {
+                let mut response = super::hss_api::hss_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "APIGW.0308",
+                    "The throttling threshold has been reached",
+                );
+                if let Some(value) = faults.retry_after.as_deref().and_then(|v| v.parse().ok()) {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, value);
+                }
+                response
+            }
         };
     }
     let fail = faults.fail_next > 0

@@ -16,6 +16,7 @@ mod request_log;
 mod tcss_api;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::get;
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use tokio::net::TcpListener;
 
 pub use faults::Faults;
 pub use inventory::Inventory;
+pub use limits::Lockout;
 pub use request_log::LoggedRequest;
 
 /// A Huawei key pair the sandbox accepts.
@@ -64,6 +66,9 @@ pub struct SandboxConfig {
     pub seed: u64,
     /// Enforce the services' documented rate limits (the default).
     pub rate_limits: bool,
+    /// Huawei's AK lockout after signature failures in a row (on by
+    /// default: 5 failures lock the AK for 5 minutes).
+    pub lockout: Lockout,
     /// Time a launched task spends per image (a 10-image scan takes tens of
     /// seconds by default; tests shorten it).
     pub pace: Duration,
@@ -76,6 +81,7 @@ impl SandboxConfig {
             tencent_keys,
             seed: 1,
             rate_limits: true,
+            lockout: Lockout::default(),
             pace: Duration::from_secs(3),
         }
     }
@@ -86,6 +92,7 @@ pub(crate) struct SandboxState {
     pub config: SandboxConfig,
     pub inventory: Mutex<Inventory>,
     pub limits: limits::SlidingWindows,
+    pub lockouts: limits::Lockouts,
     pub faults: Mutex<Faults>,
     pub calls: Mutex<BTreeMap<String, u64>>,
     pub requests: request_log::RequestLog,
@@ -96,6 +103,7 @@ pub fn router(config: SandboxConfig) -> Router {
     let state = Arc::new(SandboxState {
         inventory: Mutex::new(Inventory::generate(config.seed, config.pace)),
         limits: limits::SlidingWindows::default(),
+        lockouts: limits::Lockouts::default(),
         faults: Mutex::new(Faults::default()),
         calls: Mutex::new(BTreeMap::new()),
         requests: request_log::RequestLog::default(),
@@ -112,6 +120,8 @@ pub fn router(config: SandboxConfig) -> Router {
         .with_state(state.clone());
     hss_api::routes(state.clone())
         .merge(tcss_api::routes(state.clone()))
+        // The gateway's body limit, not axum's default of 2 MB.
+        .layer(DefaultBodyLimit::max(hss_api::MAX_BODY))
         .layer(middleware::from_fn_with_state(state, faults::inject))
         .layer(middleware::from_fn(request_log::record))
         .merge(admin)
