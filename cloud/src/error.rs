@@ -54,7 +54,7 @@ pub enum CloudError {
     /// The account's key was refused twice in a row, so its calls stop
     /// before they are sent (see [`crate::pause`]): nothing was sent.
     #[error(
-        "the cloud refused this account's key ({code}); calls are paused until the key is fixed or an operator retries"
+        "the cloud refused this account's key ({code}); polling paused until the key is fixed or an operator presses Retry"
     )]
     AccountPaused {
         /// The code and message of the refusal that paused it.

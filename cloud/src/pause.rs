@@ -86,10 +86,16 @@ impl KeyGuard {
     }
 
     /// Lets calls through again; returns whether the account was paused.
+    /// The next call is a test of the key: if it is refused again, the
+    /// account pauses again at once, so each retry costs the key at most
+    /// one signature failure.
     pub fn resume(&self) -> bool {
         let mut state = self.state();
-        state.refusals_in_a_row = 0;
-        state.paused.take().is_some()
+        let was_paused = state.paused.take().is_some();
+        if was_paused {
+            state.refusals_in_a_row = REFUSALS_BEFORE_PAUSE - 1;
+        }
+        was_paused
     }
 }
 
@@ -123,7 +129,14 @@ mod tests {
         assert!(guard.check().is_ok());
         assert!(!guard.resume(), "nothing left to resume");
         guard.observe(&refused());
-        assert!(guard.check().is_ok(), "the count starts again on resume");
+        assert!(guard.check().is_err(), "after a retry, one refusal pauses");
+        assert!(guard.resume());
+        guard.observe(&Ok(()));
+        guard.observe(&refused());
+        assert!(
+            guard.check().is_ok(),
+            "an accepted key starts the count again"
+        );
     }
 
     #[test]

@@ -92,6 +92,7 @@ pub async fn build(config: &Config) -> Result<Vec<Account>, ConfigError> {
                 },
                 region: account.region.clone(),
                 sandbox: false,
+                paused: false,
             },
             client,
         });
@@ -182,6 +183,7 @@ async fn embedded_sandbox(
                 provider: Provider::Huawei,
                 region: "ap-southeast-1".to_owned(),
                 sandbox: true,
+                paused: false,
             },
             client: AccountClient::Huawei(hss),
         },
@@ -191,6 +193,7 @@ async fn embedded_sandbox(
                 provider: Provider::Tencent,
                 region: "ap-guangzhou".to_owned(),
                 sandbox: true,
+                paused: false,
             },
             client: AccountClient::Tencent(tcss),
         },

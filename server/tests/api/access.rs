@@ -121,6 +121,9 @@ const ENDPOINTS: &[Endpoint] = &[
     ),
     ep("tcss/scan", Need::Operator, Call::Post, Some(UP_TC_SCAN)),
     ep("tcss/sync", Need::Operator, Call::Post, Some(UP_TC_SYNC)),
+    // Resumes a paused account; reaches the cloud only through the task
+    // monitor, and only when the account was paused.
+    ep("accounts/retry", Need::Operator, Call::Post, None),
     // Administration.
     ep("admin/users", Need::Admin, Call::Post, None),
     ep("admin/users/add", Need::Admin, Call::Post, None),
@@ -183,6 +186,7 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
         }}),
         "tcss/scan" => json!({"account": TC, "request": {"All": true, "ScanType": ["CVE"]}}),
         "tcss/sync" => json!({"account": TC, "request": {"All": true}}),
+        "accounts/retry" => json!({"account": HW}),
         "admin/users" | "admin/tokens" => json!({}),
         "admin/users/add" => json!({
             "name": format!("new-{}", ctx.tag), "password": PASSWORD, "role": "viewer"
@@ -608,6 +612,7 @@ async fn get_never_performs_a_mutation() {
         "tcss/timing-scan/update",
         "tcss/scan",
         "tcss/sync",
+        "accounts/retry",
         "admin/users/add",
         "admin/users/role",
         "admin/users/disable",

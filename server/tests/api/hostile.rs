@@ -109,6 +109,11 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             json!({"account": TC, "request": {"RegistryIds": [1, 2]}}),
             true,
         ),
+        (
+            "accounts/retry",
+            json!({"account": HW, "idempotency_key": "hostile-retry"}),
+            false,
+        ),
         ("admin/users", json!({}), false),
         (
             "admin/users/add",
