@@ -203,7 +203,11 @@ impl TaskHub {
     async fn refresh(&self, state: &ListState) {
         let mut req = ListTasksRequest::new(state.list);
         req.limit = Some(SNAPSHOT_LIMIT);
-        let result = self.client.list_tasks(&req).await;
+        let result = self.client.list_tasks(&req).await.map_err(|err| match err {
+            // The refusal that paused the account: say so from now on.
+            CloudError::AuthRejected { .. } => self.client.guard().check().err().unwrap_or(err),
+            other => other,
+        });
         let now = Instant::now();
         let (next, snapshot) = match result {
             Ok(answer) => {

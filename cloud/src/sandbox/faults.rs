@@ -28,6 +28,10 @@ pub struct Faults {
     /// With `throttle`: the HSS answer's `Retry-After`, as given (either
     /// form: `"7"` or an HTTP date); none by default.
     pub retry_after: Option<String>,
+    /// Refuse every call's key, as the services do a wrong secret
+    /// (`APIGW.0301`, `AuthFailure.SignatureFailure`); these refusals do not
+    /// count towards the AK lockout.
+    pub refuse_auth: bool,
     /// Accept calls and never answer.
     pub hang: bool,
     /// Answer 200 with a body that is not JSON.
@@ -216,6 +220,16 @@ async fn answer(faults: &Faults, tencent: bool, request: Request, next: Next) ->
                 }
                 response
             }
+        };
+    }
+    if faults.refuse_auth {
+        return if tencent {
+            super::tcss_api::tc_error(
+                "AuthFailure.SignatureFailure",
+                "The provided credentials could not be validated. Please check your signature is correct.",
+            )
+        } else {
+            super::huawei_auth::rejection("verify aksk signature fail")
         };
     }
     let fail = faults.fail_next > 0

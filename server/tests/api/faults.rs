@@ -767,3 +767,69 @@ async fn retry_after_in_either_form_reaches_the_answer() {
     }
     h.set_faults(json!({})).await;
 }
+
+/// The task monitor under refused keys: it polls twice, then its stream
+/// says polling is paused and it calls nothing more; an operator's retry
+/// after the key is fixed brings fresh lists back on the same stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_task_monitor_pauses_after_two_refusals_and_resumes_on_retry() {
+    let h = fault_harness().await;
+    let (_, operator) = h.token(OPERATOR).await;
+    let viewer = h.session(VIEWER).await;
+    let mut stream = h
+        .raw_stream(
+            &viewer,
+            &format!("/api/v1/events/tasks?account={HW}&type=image_scan"),
+        )
+        .await;
+    let first = h
+        .next_event(&mut stream, Duration::from_secs(10))
+        .await
+        .expect("a first snapshot");
+    assert!(event_data(&first)["error"].is_null(), "{first}");
+    let before = h.upstream_calls(UP_TASKS).await;
+    h.set_faults(json!({"refuse_auth": true})).await;
+    // Both lists are due at once; each refresh after an error waits 15 s.
+    h.call(
+        &operator,
+        "hss/tasks",
+        &json!({"account": HW, "request": {"type": "image_scan"}}),
+    )
+    .await
+    .expect_error(502, "auth_rejected");
+    loop {
+        let event = h
+            .next_event(&mut stream, Duration::from_secs(25))
+            .await
+            .expect("an event saying the account is paused");
+        let data = event_data(&event);
+        if data["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("polling paused"))
+        {
+            assert!(
+                data["answer"]["data_list"]
+                    .as_array()
+                    .is_some_and(|l| !l.is_empty()),
+                "the last good list is kept: {data}"
+            );
+            break;
+        }
+    }
+    let refused = h.upstream_calls(UP_TASKS).await - before;
+    assert_eq!(refused, 2, "two refusals in a row pause the account");
+    h.set_faults(json!({})).await;
+    h.call(&operator, "accounts/retry", &json!({"account": HW}))
+        .await
+        .expect_ok();
+    loop {
+        let event = h
+            .next_event(&mut stream, Duration::from_secs(10))
+            .await
+            .expect("a fresh list after the retry");
+        if event_data(&event)["error"].is_null() {
+            break;
+        }
+    }
+    h.assert_no_secret_leaked();
+}
