@@ -144,6 +144,10 @@ pub fn describe(i18n: I18n, a: &AccountInfo) -> String {
         text.push_str(" · ");
         text.push_str(t_string!(i18n, account_sandbox));
     }
+    if a.paused {
+        text.push_str(" · ");
+        text.push_str(t_string!(i18n, account_paused));
+    }
     text
 }
 
@@ -294,6 +298,33 @@ mod tests {
         assert_eq!(account_for("/schedule", Some(&huawei)), None);
         assert_eq!(account_for("/admin", Some(&huawei)), None);
         assert_eq!(account_for("/tasks", None), None);
+    }
+
+    #[test]
+    fn the_paused_notice_follows_the_account_the_page_works_on() {
+        let mut paused = account("hw-2", Provider::Huawei);
+        paused.paused = true;
+        let all = vec![
+            account("hw-1", Provider::Huawei),
+            paused.clone(),
+            account("tc", Provider::Tencent),
+        ];
+        // Chosen and of the page's provider: that one.
+        assert_eq!(
+            page_account(Provider::Huawei, Some(paused.clone()), &all),
+            Some(paused.clone())
+        );
+        // None chosen, or one of the other provider: the provider's first.
+        for chosen in [None, Some(all[2].clone())] {
+            assert_eq!(
+                page_account(Provider::Huawei, chosen, &all).map(|a| a.id),
+                Some("hw-1".to_owned())
+            );
+        }
+        assert_eq!(
+            page_account(Provider::Tencent, Some(paused), &all).map(|a| a.id),
+            Some("tc".to_owned())
+        );
     }
 
     #[test]
