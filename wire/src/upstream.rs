@@ -53,8 +53,11 @@ pub fn classify(code: &str) -> CodeClass {
         "HSS.0011" => CodeClass::NotFound,
         "HSS.0010" | "HSS.0013" => CodeClass::Permission,
         "AuthFailure.SignatureExpire" => CodeClass::ClockSkew,
-        // Every other AuthFailure is the key or the signature; permission
-        // refusals have their own code, UnauthorizedOperation.
+        // CAM refused this action to a valid key ("request not authorised"):
+        // a permission, like UnauthorizedOperation; pausing the whole
+        // account for it would stop the actions the key may do.
+        "AuthFailure.UnauthorizedOperation" => CodeClass::Permission,
+        // Every other AuthFailure is the key or the signature.
         c if c.starts_with("AuthFailure") => CodeClass::Authentication,
         c if c.starts_with("UnauthorizedOperation") => CodeClass::Permission,
         c if c.starts_with("RequestLimitExceeded") => CodeClass::Throttled,
@@ -114,6 +117,10 @@ mod tests {
             CodeClass::ClockSkew
         );
         assert_eq!(classify("UnauthorizedOperation"), CodeClass::Permission);
+        assert_eq!(
+            classify("AuthFailure.UnauthorizedOperation"),
+            CodeClass::Permission
+        );
         assert_eq!(classify("RequestLimitExceeded"), CodeClass::Throttled);
         assert_eq!(
             classify("InvalidParameterValue"),
