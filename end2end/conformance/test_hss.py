@@ -27,7 +27,7 @@ from huaweicloudsdkhss.v5 import (
     StopImageScanTaskRequest,
 )
 
-from harness import PROJECT_ID, HssHarness
+from harness import PROJECT_ID, HssHarness, Sandbox
 from hand_signers import huawei_request
 
 TASKS_PATH = f"/v5/{PROJECT_ID}/image/tasks"
@@ -453,6 +453,27 @@ def test_wrong_secret_key_is_refused(sandbox):
     )
     assert_error_body(bad.last_response, 401, "APIGW.0301")
     assert err.request_id, "no X-Request-Id on the refusal"
+
+
+def test_five_signature_failures_in_a_row_lock_the_access_key():
+    # A sandbox of its own: a locked AK would fail every later test.
+    box = Sandbox(rate_limits=False,
+                  extra_args=("--ak-lockout-after", "5", "--ak-lockout-secs", "2")).start()
+    try:
+        request = ListImageScanTaskRequest(type="image_scan")
+        bad = HssHarness(box, sk=box.huawei_sk[:-4] + "0000")
+        good = HssHarness(box)
+        for _ in range(4):
+            expect_hss_error(lambda: bad.client.list_image_scan_task(request), 401, code="APIGW.0301")
+        good.client.list_image_scan_task(request)  # a success starts the count again
+        for _ in range(5):
+            expect_hss_error(lambda: bad.client.list_image_scan_task(request), 401, code="APIGW.0301")
+        err = expect_hss_error(lambda: good.client.list_image_scan_task(request), 401, code="APIGW.0301")
+        assert "locked" in err.error_msg, err.error_msg
+        time.sleep(2.5)
+        good.client.list_image_scan_task(request)  # the lock ends
+    finally:
+        box.close()
 
 
 def test_unknown_access_key_is_refused(sandbox):
