@@ -151,8 +151,6 @@ pub fn describe(i18n: I18n, a: &AccountInfo) -> String {
     text
 }
 
-/// The accounts of this page's provider as links (a `<details>` menu: no
-/// JavaScript needed); on a page that takes no account, nothing.
 /// The account a page of `provider` works on: the chosen one if it
 /// belongs there, else the provider's first (as the pages pick it).
 fn page_account(
@@ -225,6 +223,8 @@ fn PausedNotice(
     }
 }
 
+/// The accounts of this page's provider as links (a `<details>` menu: no
+/// JavaScript needed); on a page that takes no account, nothing.
 #[component]
 fn AccountSwitcher(chosen: Memo<Option<AccountInfo>>, all: Vec<AccountInfo>) -> impl IntoView {
     let i18n = use_i18n();
