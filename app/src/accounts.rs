@@ -26,4 +26,8 @@ pub struct AccountInfo {
     pub region: String,
     /// Served by the embedded sandbox, not a real cloud.
     pub sandbox: bool,
+    /// The cloud refused this account's key twice in a row: polling and
+    /// calls are paused until an operator retries (`accounts/retry`).
+    #[serde(default)]
+    pub paused: bool,
 }

@@ -62,12 +62,22 @@ pub enum AppError {
         request_id: Option<String>,
     },
 
-    #[error("The cloud refused the request ({code}): {message}")]
+    /// The cloud refused the request; `code` says why (see
+    /// [`scanport_wire::upstream::classify`]), and so the status and words.
+    #[error("{}", upstream_rejected_text(code, message))]
     UpstreamRejected {
         code: String,
         message: String,
         request_id: Option<String>,
     },
+
+    /// The cloud refused this account's key twice in a row: its calls
+    /// stop before they are sent (no AK lockout) until an operator retries
+    /// (`accounts/retry`) or the server restarts with its configuration.
+    #[error(
+        "The cloud refused this account's key ({code}); polling paused. Fix the key in the server's configuration, then press Retry."
+    )]
+    AccountPaused { code: String, message: String },
 
     #[error("The cloud service is unavailable: {message}")]
     Unavailable {
@@ -102,9 +112,25 @@ impl AppError {
     }
 }
 
+/// The words for a refusal, by what its code means.
+fn upstream_rejected_text(code: &str, message: &str) -> String {
+    use scanport_wire::upstream::{CodeClass, classify};
+    match classify(code) {
+        CodeClass::InvalidParameter => {
+            format!("The cloud found the request invalid ({code}): {message}")
+        }
+        CodeClass::NotFound => format!("The cloud has no such resource ({code}): {message}"),
+        CodeClass::Permission => format!(
+            "The cloud account's key lacks the permission for this ({code}): {message}. Grant it in the cloud's access management (IAM / CAM)."
+        ),
+        _ => format!("The cloud refused the request ({code}): {message}"),
+    }
+}
+
 impl AppError {
     /// The HTTP status the public API answers with.
     pub fn status(&self) -> u16 {
+        use scanport_wire::upstream::{CodeClass, classify};
         match self {
             Self::Unauthenticated => 401,
             Self::Forbidden => 403,
@@ -113,10 +139,15 @@ impl AppError {
             Self::Conflict { .. } => 409,
             Self::TooLarge { .. } => 413,
             Self::TooManyAttempts { .. } | Self::RateLimited { .. } => 429,
-            Self::AuthRejected { .. }
-            | Self::ClockSkew { .. }
-            | Self::UpstreamRejected { .. }
-            | Self::Unavailable { .. } => 502,
+            // The cloud found the caller's request wrong: the caller's
+            // mistake, as if the console had refused it.
+            Self::UpstreamRejected { code, .. } => match classify(code) {
+                CodeClass::InvalidParameter => 400,
+                CodeClass::NotFound => 404,
+                _ => 502,
+            },
+            Self::AuthRejected { .. } | Self::ClockSkew { .. } | Self::Unavailable { .. } => 502,
+            Self::AccountPaused { .. } => 503,
             Self::TimedOut { .. } => 504,
             Self::Transport { .. } | Self::Internal { .. } => 500,
         }
@@ -135,6 +166,7 @@ impl AppError {
             Self::ClockSkew { .. } => "clock_skew",
             Self::RateLimited { .. } => "rate_limited",
             Self::UpstreamRejected { .. } => "upstream_rejected",
+            Self::AccountPaused { .. } => "account_paused",
             Self::Unavailable { .. } => "unavailable",
             Self::TimedOut { .. } => "timed_out",
             Self::Transport { .. } => "transport",
@@ -222,7 +254,8 @@ impl From<AppError> for ErrorEnvelope {
             AppError::NotFound { what } => body.what = Some(what),
             AppError::AuthRejected { code, message, .. }
             | AppError::ClockSkew { code, message, .. }
-            | AppError::UpstreamRejected { code, message, .. } => {
+            | AppError::UpstreamRejected { code, message, .. }
+            | AppError::AccountPaused { code, message } => {
                 body.upstream_code = Some(code);
                 body.upstream_message = Some(message);
             }
@@ -291,6 +324,10 @@ impl TryFrom<ErrorEnvelope> for AppError {
                 code,
                 message: raw(b.upstream_message),
                 request_id: b.request_id,
+            },
+            "account_paused" => Self::AccountPaused {
+                code,
+                message: raw(b.upstream_message),
             },
             "unavailable" => Self::Unavailable {
                 message: raw(b.upstream_message),
@@ -385,6 +422,7 @@ impl From<scanport_cloud::CloudError> for AppError {
                 request_id,
             },
             E::TimedOut { request_id, .. } => Self::TimedOut { request_id },
+            E::AccountPaused { code, message } => Self::AccountPaused { code, message },
         }
     }
 }
@@ -439,6 +477,20 @@ mod tests {
                 message: "no".into(),
                 request_id: Some("r3".into()),
             },
+            AppError::UpstreamRejected {
+                code: "HSS.0001".into(),
+                message: "Invalid parameter: limit".into(),
+                request_id: Some("r5".into()),
+            },
+            AppError::UpstreamRejected {
+                code: "HSS.0011".into(),
+                message: "The task does not exist".into(),
+                request_id: Some("r6".into()),
+            },
+            AppError::AccountPaused {
+                code: "APIGW.0301".into(),
+                message: "verify aksk signature fail".into(),
+            },
             AppError::Unavailable {
                 message: "503".into(),
                 request_id: None,
@@ -488,12 +540,48 @@ mod tests {
     }
 
     #[test]
+    fn refusals_are_worded_by_what_their_code_means() {
+        let refusal = |code: &str| AppError::UpstreamRejected {
+            code: code.into(),
+            message: "m".into(),
+            request_id: None,
+        };
+        assert!(refusal("HSS.0001").to_string().contains("invalid"));
+        assert!(
+            refusal("InvalidParameterValue")
+                .to_string()
+                .contains("invalid")
+        );
+        assert!(refusal("HSS.0011").to_string().contains("no such resource"));
+        assert!(
+            refusal("ResourceNotFound")
+                .to_string()
+                .contains("no such resource")
+        );
+        for code in ["HSS.0010", "HSS.0013", "UnauthorizedOperation"] {
+            let text = refusal(code).to_string();
+            assert!(text.contains("lacks the permission"), "{text}");
+            assert_eq!(refusal(code).status(), 502);
+        }
+        assert_eq!(
+            refusal("FailedOperation").to_string(),
+            "The cloud refused the request (FailedOperation): m"
+        );
+        let paused = AppError::AccountPaused {
+            code: "APIGW.0301".into(),
+            message: "m".into(),
+        };
+        assert!(paused.to_string().contains("polling paused"), "{paused}");
+    }
+
+    #[test]
     fn statuses_fit_the_kinds() {
         let statuses: Vec<u16> = every_kind().iter().map(AppError::status).collect();
         assert_eq!(
             statuses,
             [
-                401, 403, 400, 404, 409, 413, 429, 502, 502, 429, 502, 502, 504, 500, 500
+                401, 403, 400, 404, 409, 413, 429, 502, 502, 429, 502, 400, 404, 503, 502, 504,
+                500, 500
             ]
         );
     }

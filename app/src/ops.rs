@@ -120,7 +120,8 @@ async fn remember<T: Serialize>(
             AppError::RateLimited { .. }
             | AppError::InvalidInput { .. }
             | AppError::AuthRejected { .. }
-            | AppError::ClockSkew { .. },
+            | AppError::ClockSkew { .. }
+            | AppError::AccountPaused { .. },
         ) => {
             idempotency::release(db, user_id, key).await?;
             return Ok(());

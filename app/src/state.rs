@@ -4,6 +4,7 @@ use crate::accounts::{AccountInfo, Provider};
 use crate::error::AppError;
 use scanport_cloud::hss::HssClient;
 use scanport_cloud::hub::TaskHub;
+use scanport_cloud::pause::KeyGuard;
 use scanport_cloud::tcss::TcssClient;
 use scanport_portal::Db;
 use scanport_portal::sessions::SessionPolicy;
@@ -22,6 +23,26 @@ pub struct Account {
 pub enum AccountClient {
     Huawei(HssClient),
     Tencent(TcssClient),
+}
+
+impl AccountClient {
+    /// The account's key guard: paused after the cloud refused the key.
+    pub fn guard(&self) -> &KeyGuard {
+        match self {
+            Self::Huawei(client) => client.guard(),
+            Self::Tencent(client) => client.guard(),
+        }
+    }
+}
+
+impl Account {
+    /// What the browser may know, with whether calls are paused now.
+    pub fn current_info(&self) -> AccountInfo {
+        AccountInfo {
+            paused: self.client.guard().paused().is_some(),
+            ..self.info.clone()
+        }
+    }
 }
 
 /// Everything a server function may use. Cheap to clone.
@@ -158,7 +179,8 @@ impl AppState {
                 | AppError::Conflict { .. }
                 | AppError::TooLarge { .. }
                 | AppError::TooManyAttempts { .. }
-                | AppError::RateLimited { .. })
+                | AppError::RateLimited { .. }
+                | AppError::AccountPaused { .. })
         );
         if let (false, Some(hub)) = (unchanged, self.hubs.get(account)) {
             hub.refresh_soon(list);

@@ -51,6 +51,17 @@ pub enum CloudError {
         request_id: Option<String>,
     },
 
+    /// The account's key was refused twice in a row, so its calls stop
+    /// before they are sent (see [`crate::pause`]): nothing was sent.
+    #[error(
+        "the cloud refused this account's key ({code}); polling paused until the key is fixed or an operator presses Retry"
+    )]
+    AccountPaused {
+        /// The code and message of the refusal that paused it.
+        code: String,
+        message: String,
+    },
+
     /// No answer within the timeout.
     #[error("the cloud did not answer within {}s", after.as_secs_f32())]
     TimedOut {
@@ -63,7 +74,7 @@ impl CloudError {
     /// The upstream request id, when the service gave one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::InvalidInput(_) => None,
+            Self::InvalidInput(_) | Self::AccountPaused { .. } => None,
             Self::AuthRejected { request_id, .. }
             | Self::ClockSkew { request_id, .. }
             | Self::RateLimited { request_id, .. }

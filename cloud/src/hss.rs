@@ -4,6 +4,7 @@
 use crate::budget::RateBudget;
 use crate::credentials::HuaweiCredentials;
 use crate::error::CloudError;
+use crate::pause::KeyGuard;
 use crate::signing::huawei;
 use crate::transport::{Call, HttpSettings, RawAnswer, clock_offset, retry_after};
 use reqwest::Method;
@@ -12,6 +13,7 @@ use scanport_wire::hss::{
     ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest,
     ListTasksResponse, SynchronizeRequest, SynchronizeResponse, validate_task_id,
 };
+use scanport_wire::upstream::{CodeClass, classify};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -39,6 +41,7 @@ pub struct HssClient {
     /// [`HssClient::with_enterprise_project_id`]).
     enterprise_project_id: Option<String>,
     credentials: HuaweiCredentials,
+    guard: Arc<KeyGuard>,
 }
 
 impl std::fmt::Debug for HssClient {
@@ -91,6 +94,7 @@ impl HssClient {
             project_id: project_id.to_owned(),
             enterprise_project_id: None,
             credentials,
+            guard: Arc::default(),
         })
     }
 
@@ -113,6 +117,12 @@ impl HssClient {
     /// The configured enterprise project, if any.
     pub fn enterprise_project_id(&self) -> Option<&str> {
         self.enterprise_project_id.as_deref()
+    }
+
+    /// The account's key guard: whether its calls are paused after the
+    /// cloud refused its key, and the operator's retry.
+    pub fn guard(&self) -> &KeyGuard {
+        &self.guard
     }
 
     /// `GET /v5/{project_id}/image/tasks`: scan or sync tasks.
@@ -312,6 +322,7 @@ impl HssClient {
             budget: &self.budget,
             api,
             read,
+            guard: &self.guard,
         }
         .run(build, check_answer)
         .await?;
@@ -388,19 +399,21 @@ fn check_answer(answer: &RawAnswer, elapsed: Duration) -> Result<(), CloudError>
         .error_msg
         .clone()
         .unwrap_or_else(|| "no message".to_owned());
-    Err(match (answer.status, code.as_str()) {
-        (429, _) | (_, "APIG.0308") => CloudError::RateLimited {
+    // Gateway codes by their number: `APIGW.0308` and `APIG.0308` alike.
+    Err(match (answer.status, classify(&code)) {
+        (429, _) | (_, CodeClass::Throttled) => CloudError::RateLimited {
             retry_after: retry_after(&answer.headers).unwrap_or(Duration::from_secs(12)),
             upstream_code: Some(code),
             request_id,
         },
-        // APIG.0201 is a bad request at 400, a dead backend at 502, and a
-        // backend timeout at 504.
+        // The gateway's 0201 is a bad request at 400, a dead backend at
+        // 502, and a backend timeout at 504.
         (504, _) => CloudError::TimedOut {
             after: elapsed,
             request_id,
         },
-        (401 | 403, _) | (_, "APIG.0301") => {
+        (401 | 403, CodeClass::Authentication | CodeClass::Other)
+        | (_, CodeClass::Authentication) => {
             if clock_offset(&answer.headers).is_some_and(|off| off > MAX_CLOCK_SKEW) {
                 CloudError::ClockSkew {
                     code,
@@ -420,6 +433,9 @@ fn check_answer(answer: &RawAnswer, elapsed: Duration) -> Result<(), CloudError>
             code: Some(code),
             request_id,
         },
+        // HSS's own refusals (HSS.0001 invalid parameter, HSS.0011 not
+        // found, HSS.0010/0013 permission) stay refusals with their code;
+        // the console words them by class.
         (status, _) => CloudError::UpstreamRejected {
             status,
             code,

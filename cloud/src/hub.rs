@@ -203,7 +203,11 @@ impl TaskHub {
     async fn refresh(&self, state: &ListState) {
         let mut req = ListTasksRequest::new(state.list);
         req.limit = Some(SNAPSHOT_LIMIT);
-        let result = self.client.list_tasks(&req).await;
+        let result = self.client.list_tasks(&req).await.map_err(|err| match err {
+            // The refusal that paused the account: say so from now on.
+            CloudError::AuthRejected { .. } => self.client.guard().check().err().unwrap_or(err),
+            other => other,
+        });
         let now = Instant::now();
         let (next, snapshot) = match result {
             Ok(answer) => {
@@ -227,6 +231,9 @@ impl TaskHub {
                     CloudError::RateLimited { retry_after, .. } => {
                         (*retry_after).max(self.pace.after_error)
                     }
+                    // Nothing is sent while paused; an operator's retry
+                    // asks for a refresh at once (`refresh_soon`).
+                    CloudError::AccountPaused { .. } => self.pace.idle,
                     _ => self.pace.after_error,
                 };
                 tracing::warn!(list = state.list.as_str(), error = %err, "task list refresh failed");

@@ -15,6 +15,7 @@ pub mod decode;
 pub mod error;
 pub mod hss;
 pub mod hub;
+pub mod pause;
 pub mod sandbox;
 pub mod signing;
 pub mod tcss;

@@ -4,6 +4,7 @@
 use crate::budget::RateBudget;
 use crate::credentials::TencentCredentials;
 use crate::error::CloudError;
+use crate::pause::KeyGuard;
 use crate::signing::tencent;
 use crate::transport::{Call, HttpSettings, RawAnswer};
 use scanport_wire::tcss::{
@@ -12,6 +13,7 @@ use scanport_wire::tcss::{
     RegistryScanStatusRequest, SERVICE, StopRegistryScanRequest, SyncRegistryAssetsRequest,
     TimingScanTask, UpdateTimingScanRequest, VERSION,
 };
+use scanport_wire::upstream::{CodeClass, classify};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -32,6 +34,7 @@ pub struct TcssClient {
     host: String,
     region: String,
     credentials: TencentCredentials,
+    guard: Arc<KeyGuard>,
 }
 
 impl std::fmt::Debug for TcssClient {
@@ -74,7 +77,14 @@ impl TcssClient {
             host,
             region: region.to_owned(),
             credentials,
+            guard: Arc::default(),
         })
+    }
+
+    /// The account's key guard: whether its calls are paused after the
+    /// cloud refused its key, and the operator's retry.
+    pub fn guard(&self) -> &KeyGuard {
+        &self.guard
     }
 
     /// `DescribeImageRegistryTimingScanTask`: the registry scan schedule.
@@ -185,6 +195,7 @@ impl TcssClient {
             budget: &self.budget,
             api: action,
             read,
+            guard: &self.guard,
         }
         .run(build, check_answer)
         .await?;
@@ -227,25 +238,25 @@ fn check_answer(answer: &RawAnswer, _elapsed: Duration) -> Result<(), CloudError
         });
     };
     let (code, message) = (error.code, error.message);
-    Err(match code.as_str() {
-        "AuthFailure.SignatureExpire" => CloudError::ClockSkew {
+    Err(match classify(&code) {
+        CodeClass::ClockSkew => CloudError::ClockSkew {
             code,
             message,
             request_id,
         },
-        c if c.starts_with("AuthFailure") || c == "UnauthorizedOperation" => {
-            CloudError::AuthRejected {
-                code,
-                message,
-                request_id,
-            }
-        }
-        c if c.starts_with("RequestLimitExceeded") => CloudError::RateLimited {
+        // `AuthFailure.*` is the key or its signature; a permission refusal
+        // (`UnauthorizedOperation`) is a refusal like any other.
+        CodeClass::Authentication => CloudError::AuthRejected {
+            code,
+            message,
+            request_id,
+        },
+        CodeClass::Throttled => CloudError::RateLimited {
             retry_after: Duration::from_secs(1),
             upstream_code: Some(code),
             request_id,
         },
-        c if c.starts_with("InternalError") => CloudError::Unavailable {
+        CodeClass::Internal => CloudError::Unavailable {
             message,
             code: Some(code),
             request_id,

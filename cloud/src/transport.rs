@@ -3,6 +3,7 @@
 
 use crate::budget::RateBudget;
 use crate::error::CloudError;
+use crate::pause::KeyGuard;
 use rand::Rng;
 use reqwest::header::HeaderMap;
 use std::time::{Duration, Instant};
@@ -53,6 +54,8 @@ pub(crate) struct Call<'a> {
     pub api: &'static str,
     /// Reads are retried; launches, syncs, stops and updates never are.
     pub read: bool,
+    /// The account's refusal count: a paused account sends nothing.
+    pub guard: &'a KeyGuard,
 }
 
 impl Call<'_> {
@@ -68,6 +71,7 @@ impl Call<'_> {
         } else {
             1
         };
+        self.guard.check()?;
         let mut attempt = 0;
         let mut last_error: Option<CloudError> = None;
         loop {
@@ -82,14 +86,31 @@ impl Call<'_> {
                 // went wrong, not the budget.
                 return Err(last_error.unwrap_or(budget_err));
             }
-            let result = match self.send(build()).await {
-                Ok(answer) => check(&answer, started.elapsed()).map(|()| answer),
-                Err(err) => Err(err),
+            // The wait the service asked for, in `Retry-After`, if any.
+            let (result, asked) = match self.send(build()).await {
+                Ok(answer) => {
+                    let asked = retry_after(&answer.headers);
+                    (check(&answer, started.elapsed()).map(|()| answer), asked)
+                }
+                Err(err) => (Err(err), None),
             };
+            self.guard.observe(&result);
             match result {
                 Err(err) if attempt < max_attempts && err.is_retryable() => {
-                    tracing::debug!(api = self.api, attempt, error = %err, "retrying read");
-                    tokio::time::sleep(backoff(attempt)).await;
+                    // A throttled read waits as long as the service asked;
+                    // when that is longer than a call may take, the caller
+                    // hears it now rather than after the wait.
+                    let wait = match (&err, asked) {
+                        (CloudError::RateLimited { .. }, Some(asked)) => {
+                            if asked > self.settings.timeout {
+                                return Err(err);
+                            }
+                            asked.max(backoff(attempt))
+                        }
+                        _ => backoff(attempt),
+                    };
+                    tracing::debug!(api = self.api, attempt, error = %err, ?wait, "retrying read");
+                    tokio::time::sleep(wait).await;
                     last_error = Some(err);
                 }
                 other => return other,
@@ -152,14 +173,57 @@ pub(crate) fn clock_offset(headers: &HeaderMap) -> Option<Duration> {
     })
 }
 
-/// The `Retry-After` header in seconds, if present.
+/// The `Retry-After` header, in either of its forms (RFC 9110 10.2.3):
+/// delta-seconds, or an HTTP date (a date already past means now).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
+    let value = headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+        .trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            value.parse().expect("a header value"),
+        );
+        headers
+    }
+
+    #[test]
+    fn retry_after_reads_delta_seconds() {
+        assert_eq!(retry_after(&headers("17")), Some(Duration::from_secs(17)));
+        assert_eq!(retry_after(&headers(" 0 ")), Some(Duration::ZERO));
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+        assert_eq!(retry_after(&headers("soon")), None);
+        assert_eq!(retry_after(&headers("-3")), None);
+    }
+
+    #[test]
+    fn retry_after_reads_an_http_date() {
+        let in_a_minute = std::time::SystemTime::now() + Duration::from_secs(60);
+        let wait = retry_after(&headers(&httpdate::fmt_http_date(in_a_minute)))
+            .expect("an HTTP date is understood");
+        // The date has whole seconds: 59 to 60 s from now.
+        assert!(
+            wait > Duration::from_secs(58) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        let past = retry_after(&headers("Sun, 06 Nov 1994 08:49:37 GMT"));
+        assert_eq!(past, Some(Duration::ZERO), "a date past means now");
+    }
 }

@@ -1068,3 +1068,225 @@ async fn tcss_unknown_fields_are_ignored_and_missing_optional_fields_are_fine() 
     assert!(task.images.is_empty());
     assert_eq!(task.request_id.as_deref(), Some("tc-extra-1"));
 }
+
+// ---------------------------------------------------------------------------
+// Gateway codes by number, Retry-After, and the pause after refused keys
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn hss_gateway_codes_are_read_by_number_in_either_spelling() {
+    // The cloud-service gateway spells them APIGW, the API Gateway product
+    // APIG; the number decides, whatever the HTTP status.
+    let (err, _) = hss_fails(vec![hss_error(
+        400,
+        "APIGW.0301",
+        "Incorrect IAM authentication information",
+        "gw-1",
+    )])
+    .await;
+    assert!(
+        matches!(&err, CloudError::AuthRejected { code, .. } if code == "APIGW.0301"),
+        "{err:?}"
+    );
+    let (err, requests) = hss_fails(vec![
+        hss_error(
+            400,
+            "APIGW.0308",
+            "The throttling threshold has been reached",
+            "gw-2"
+        );
+        3
+    ])
+    .await;
+    assert!(
+        matches!(&err, CloudError::RateLimited { upstream_code: Some(c), .. } if c == "APIGW.0308"),
+        "{err:?}"
+    );
+    assert_eq!(requests.len(), 3, "a throttled read is retried");
+    let (err, _) = hss_fails(vec![
+        hss_error(
+            502,
+            "APIGW.0201",
+            "backend unavailable",
+            "gw-3"
+        );
+        3
+    ])
+    .await;
+    assert!(
+        matches!(&err, CloudError::Unavailable { code: Some(c), .. } if c == "APIGW.0201"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn hss_own_codes_keep_their_code_and_a_permission_refusal_is_no_key_problem() {
+    for code in ["HSS.0001", "HSS.0011", "HSS.0010", "HSS.0013"] {
+        let (err, requests) = hss_fails(vec![hss_error(400, code, "refused", "hss-own")]).await;
+        assert!(
+            matches!(&err, CloudError::UpstreamRejected { status: 400, code: c, .. } if c == code),
+            "{code}: {err:?}"
+        );
+        assert_eq!(requests.len(), 1, "{code}: a refusal is not retried");
+    }
+}
+
+#[tokio::test]
+async fn hss_retry_after_in_seconds_sets_the_wait_before_a_read_retries() {
+    let fake = Fake::start(vec![
+        hss_error(
+            429,
+            "APIGW.0308",
+            "The throttling threshold has been reached",
+            "ra-1",
+        )
+        .header("Retry-After", "1"),
+        Canned::json(200, r#"{"total_num": 0, "data_list": []}"#),
+    ])
+    .await;
+    hss(&fake.endpoint)
+        .list_tasks(&scan_list())
+        .await
+        .expect("the retry after the asked wait succeeds");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    let gap = requests[1].at - requests[0].at;
+    assert!(gap >= Duration::from_millis(950), "waited only {gap:?}");
+}
+
+#[tokio::test]
+async fn hss_retry_after_as_an_http_date_sets_the_wait_before_a_read_retries() {
+    let when = SystemTime::now() + Duration::from_secs(2);
+    let fake = Fake::start(vec![
+        hss_error(
+            429,
+            "APIGW.0308",
+            "The throttling threshold has been reached",
+            "ra-2",
+        )
+        .header("Retry-After", httpdate::fmt_http_date(when)),
+        Canned::json(200, r#"{"total_num": 0, "data_list": []}"#),
+    ])
+    .await;
+    hss(&fake.endpoint)
+        .list_tasks(&scan_list())
+        .await
+        .expect("the retry after the asked date succeeds");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 2);
+    // The date has whole seconds: at least one second of the two remains.
+    let gap = requests[1].at - requests[0].at;
+    assert!(gap >= Duration::from_millis(950), "waited only {gap:?}");
+}
+
+#[tokio::test]
+async fn hss_retry_after_longer_than_a_call_is_reported_at_once_in_either_form() {
+    let in_a_minute = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(60));
+    for value in ["45".to_owned(), in_a_minute] {
+        let started = Instant::now();
+        let (err, requests) = hss_fails(vec![
+            hss_error(
+                429,
+                "APIGW.0308",
+                "The throttling threshold has been reached",
+                "ra-3"
+            )
+            .header("Retry-After", value.clone());
+            3
+        ])
+        .await;
+        match &err {
+            CloudError::RateLimited { retry_after, .. } => assert!(
+                *retry_after > Duration::from_secs(40) && *retry_after <= Duration::from_secs(60),
+                "{value}: {retry_after:?}"
+            ),
+            other => panic!("{value}: expected RateLimited, got {other:?}"),
+        }
+        assert_eq!(requests.len(), 1, "{value}: no retry inside the asked wait");
+        assert!(started.elapsed() < Duration::from_secs(2), "{value}");
+    }
+}
+
+#[tokio::test]
+async fn two_refused_keys_in_a_row_pause_the_account_until_resumed() {
+    let refused = hss_error(
+        401,
+        "APIGW.0301",
+        "Incorrect IAM authentication information: verify aksk signature fail",
+        "pause-1",
+    );
+    let fake = Fake::start(vec![
+        refused.clone(),
+        refused,
+        Canned::json(200, r#"{"total_num": 0, "data_list": []}"#),
+    ])
+    .await;
+    let client = hss(&fake.endpoint);
+    // A clone shares the pause: the hub and the API use clones.
+    let other = client.clone();
+    for _ in 0..2 {
+        let err = client.list_tasks(&scan_list()).await.expect_err("refused");
+        assert!(matches!(err, CloudError::AuthRejected { .. }), "{err:?}");
+    }
+    assert_eq!(fake.requests().len(), 2);
+    let err = other.list_tasks(&scan_list()).await.expect_err("paused");
+    match &err {
+        CloudError::AccountPaused { code, message } => {
+            assert_eq!(code, "APIGW.0301");
+            assert!(message.contains("verify aksk"), "{message}");
+        }
+        other => panic!("expected AccountPaused, got {other:?}"),
+    }
+    assert_no_secret(&err);
+    assert_eq!(fake.requests().len(), 2, "a paused account sends nothing");
+    assert_eq!(
+        client.guard().paused().map(|r| r.code).as_deref(),
+        Some("APIGW.0301")
+    );
+
+    assert!(other.guard().resume(), "it was paused");
+    client
+        .list_tasks(&scan_list())
+        .await
+        .expect("calls go through after the retry");
+    assert_eq!(fake.requests().len(), 3);
+    assert!(client.guard().paused().is_none());
+}
+
+#[tokio::test]
+async fn tcss_auth_failures_pause_and_unauthorized_operation_does_not() {
+    let denied = tcss_error(
+        "UnauthorizedOperation",
+        "The CAM policy does not allow tcss:DescribeImageRegistryTimingScanTask.",
+        "tc-cam-1",
+    );
+    let fake = Fake::start(vec![denied; 3]).await;
+    let client = tcss(&fake.endpoint);
+    for _ in 0..3 {
+        let err = client.describe_timing_scan().await.expect_err("denied");
+        assert!(
+            matches!(&err, CloudError::UpstreamRejected { code, .. } if code == "UnauthorizedOperation"),
+            "a permission refusal, not a key problem: {err:?}"
+        );
+    }
+    assert!(client.guard().paused().is_none());
+    assert_eq!(fake.requests().len(), 3);
+
+    let refused = tcss_error(
+        "AuthFailure.SecretIdNotFound",
+        "The SecretId is not found, please ensure that your SecretId is correct.",
+        "tc-key-1",
+    );
+    let fake = Fake::start(vec![refused; 3]).await;
+    let client = tcss(&fake.endpoint);
+    for _ in 0..2 {
+        let err = client.describe_timing_scan().await.expect_err("refused");
+        assert!(matches!(err, CloudError::AuthRejected { .. }), "{err:?}");
+    }
+    let err = client.describe_timing_scan().await.expect_err("paused");
+    assert!(
+        matches!(&err, CloudError::AccountPaused { code, .. } if code == "AuthFailure.SecretIdNotFound"),
+        "{err:?}"
+    );
+    assert_eq!(fake.requests().len(), 2);
+}

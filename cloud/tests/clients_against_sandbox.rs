@@ -131,7 +131,7 @@ async fn a_wrong_secret_is_an_auth_rejection_with_the_request_id() {
         CloudError::AuthRejected {
             code, request_id, ..
         } => {
-            assert_eq!(code, "APIG.0301");
+            assert_eq!(code, "APIGW.0301");
             assert!(request_id.is_some_and(|id| !id.is_empty()));
         }
         other => panic!("expected AuthRejected, got {other:?}"),
@@ -171,7 +171,7 @@ async fn the_services_rate_limit_surfaces_as_rate_limited() {
     }
     match client.list_tasks(&req).await.unwrap_err() {
         CloudError::RateLimited { upstream_code, .. } => {
-            assert_eq!(upstream_code.as_deref(), Some("APIG.0308"))
+            assert_eq!(upstream_code.as_deref(), Some("APIGW.0308"))
         }
         other => panic!("expected RateLimited, got {other:?}"),
     }

@@ -53,8 +53,10 @@ def _free_port() -> int:
 class Sandbox:
     """One `scanport sandbox` process on a free loopback port."""
 
-    def __init__(self, rate_limits: bool, pace_ms: int | None = PACE_MS, seed: int = 1):
+    def __init__(self, rate_limits: bool, pace_ms: int | None = PACE_MS, seed: int = 1,
+                 extra_args: tuple[str, ...] = ()):
         self.rate_limits = rate_limits
+        self.extra_args = list(extra_args)
         self.pace_ms = pace_ms
         self.seed = seed
         self.huawei_ak = "CONFAK" + secrets.token_hex(8).upper()
@@ -95,7 +97,7 @@ class Sandbox:
             args.append("--no-rate-limits")
         if with_pace and self.pace_ms is not None:
             args += ["--pace-ms", str(self.pace_ms)]
-        return args
+        return args + self.extra_args
 
     def log_tail(self, lines: int = 30) -> str:
         if not self.log_path or not self.log_path.exists():

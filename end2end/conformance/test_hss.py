@@ -27,7 +27,7 @@ from huaweicloudsdkhss.v5 import (
     StopImageScanTaskRequest,
 )
 
-from harness import PROJECT_ID, HssHarness
+from harness import PROJECT_ID, HssHarness, Sandbox
 from hand_signers import huawei_request
 
 TASKS_PATH = f"/v5/{PROJECT_ID}/image/tasks"
@@ -152,7 +152,8 @@ def assert_error_body(resp, status: int, code: str | None = None) -> dict:
     body = resp.json()
     assert set(body) >= {"error_code", "error_msg"}, f"Huawei error body expected, got {body}"
     assert isinstance(body["error_code"], str) and isinstance(body["error_msg"], str), body
-    assert body["error_code"].startswith(("HSS.", "APIG.")), body
+    # The cloud-service gateway spells its codes APIGW (spec/API.md, Corrections).
+    assert body["error_code"].startswith(("HSS.", "APIGW.")), body
     if code is not None:
         assert body["error_code"] == code, body
     if body.get("request_id"):
@@ -474,17 +475,38 @@ def test_wrong_secret_key_is_refused(sandbox):
     bad = HssHarness(sandbox, sk=sandbox.huawei_sk[:-4] + "0000")
     err = expect_hss_error(
         lambda: bad.client.list_image_scan_task(ListImageScanTaskRequest(type="image_scan")),
-        401, code="APIG.0301",
+        401, code="APIGW.0301",
     )
-    assert_error_body(bad.last_response, 401, "APIG.0301")
+    assert_error_body(bad.last_response, 401, "APIGW.0301")
     assert err.request_id, "no X-Request-Id on the refusal"
+
+
+def test_five_signature_failures_in_a_row_lock_the_access_key():
+    # A sandbox of its own: a locked AK would fail every later test.
+    box = Sandbox(rate_limits=False,
+                  extra_args=("--ak-lockout-after", "5", "--ak-lockout-secs", "2")).start()
+    try:
+        request = ListImageScanTaskRequest(type="image_scan")
+        bad = HssHarness(box, sk=box.huawei_sk[:-4] + "0000")
+        good = HssHarness(box)
+        for _ in range(4):
+            expect_hss_error(lambda: bad.client.list_image_scan_task(request), 401, code="APIGW.0301")
+        good.client.list_image_scan_task(request)  # a success starts the count again
+        for _ in range(5):
+            expect_hss_error(lambda: bad.client.list_image_scan_task(request), 401, code="APIGW.0301")
+        err = expect_hss_error(lambda: good.client.list_image_scan_task(request), 401, code="APIGW.0301")
+        assert "locked" in err.error_msg, err.error_msg
+        time.sleep(2.5)
+        good.client.list_image_scan_task(request)  # the lock ends
+    finally:
+        box.close()
 
 
 def test_unknown_access_key_is_refused(sandbox):
     bad = HssHarness(sandbox, ak="UNKNOWNAK0000000000")
     expect_hss_error(
         lambda: bad.client.list_image_scan_task(ListImageScanTaskRequest(type="image_scan")),
-        401, code="APIG.0301",
+        401, code="APIGW.0301",
     )
 
 
@@ -505,7 +527,7 @@ def test_hand_signed_request_is_accepted(sandbox):
 @pytest.mark.parametrize("minutes", [-20, 20])
 def test_stale_sdk_date_is_refused(sandbox, minutes):
     when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
-    assert_error_body(_raw(sandbox, date=when), 401, "APIG.0301")
+    assert_error_body(_raw(sandbox, date=when), 401, "APIGW.0301")
 
 
 @pytest.mark.parametrize("limit", [5, 201])
@@ -520,7 +542,8 @@ def test_list_tasks_unknown_enumeration(hss, sandbox):
 
 
 def test_list_tasks_type_is_required(sandbox):
-    assert_error_body(_raw(sandbox, query=[("limit", 10)]), 400)
+    # HSS's error table: HSS.0001 invalid parameter (HSS.1001 means "no agent").
+    assert_error_body(_raw(sandbox, query=[("limit", 10)]), 400, "HSS.0001")
 
 
 @pytest.mark.parametrize(
@@ -548,8 +571,9 @@ def test_out_of_contract_queries_are_refused(sandbox, path, query):
 def test_stopping_an_unknown_task_is_refused(hss):
     with pytest.raises(ClientRequestException) as caught:
         hss.client.stop_image_scan_task(StopImageScanTaskRequest(task_id="no-such-task"))
-    assert 400 <= caught.value.status_code < 500, caught.value
-    assert_error_body(hss.last_response, caught.value.status_code)
+    # HSS's error table: HSS.0011 resource not found, answered with 400.
+    assert caught.value.status_code == 400, caught.value
+    assert_error_body(hss.last_response, 400, "HSS.0011")
 
 
 def test_batch_scan_unknown_image_type(hss):
@@ -593,7 +617,10 @@ def test_sixth_list_call_in_a_minute_is_throttled(limited_sandbox, hss_limited):
     for n in range(1, 6):
         resp = _raw(limited_sandbox)
         assert resp.status_code == 200, f"call {n} of 5 refused: {resp.status_code} {resp.text}"
-    assert_error_body(_raw(limited_sandbox), 429, "APIG.0308")
+    throttled = _raw(limited_sandbox)
+    assert_error_body(throttled, 429, "APIGW.0308")
+    # It says when to come back: delta-seconds, within the minute.
+    assert 1 <= int(throttled.headers["Retry-After"]) <= 60, throttled.headers
     # And the SDK sees HTTP 429 too.
     expect_hss_error(
         lambda: hss_limited.client.list_image_scan_task(ListImageScanTaskRequest(type="image_scan")),

@@ -86,6 +86,7 @@ test('no canary secret reaches the browser', async ({ page, request }, info) => 
     '/readyz',
     '/login',
     '/api/v1/accounts',
+    '/api/v1/accounts/retry',
     '/api/v1/live/tasks',
     '/api/v1/ui/registries',
     '/api/v1/hss/tasks',

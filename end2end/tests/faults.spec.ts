@@ -21,8 +21,8 @@ async function setFaults(faults: Record<string, unknown>) {
   expect(response.ok).toBe(true);
 }
 
-async function signIn(page: Page) {
-  const { name, password } = USERS.viewer;
+async function signIn(page: Page, role: 'viewer' | 'operator' = 'viewer') {
+  const { name, password } = USERS[role];
   await page.goto(`${FAULTS_URL}/login`);
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Password').fill(password);
@@ -37,7 +37,7 @@ test.describe('the tasks page under cloud faults', () => {
   for (const [label, faults, says] of [
     ['5xx answers', { fail_percent: 100 }, 'Internal server error'],
     ['a hanging cloud', { hang: true }, 'did not answer'],
-    ['throttling (APIG.0308)', { throttle: true }, 'rate limited'],
+    ['throttling (APIGW.0308)', { throttle: true }, 'rate limited'],
     ['malformed JSON', { malformed: true }, 'not valid JSON'],
     ['slow past the timeout', { latency_ms: 3000 }, 'did not answer'],
     ['clock skew', { clock_skew_secs: 3600 }, 'clock is off'],
@@ -67,6 +67,59 @@ test.describe('the tasks page under cloud faults', () => {
       expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(11);
     });
   }
+});
+
+// The cloud refuses the account's key: after two refusals in a row the
+// console stops polling (five would lock a Huawei AK), the Tasks page says
+// so, every page of the account shows the notice, and an operator's Retry,
+// once the key is good again, brings the live list back.
+test.describe('an account whose key the cloud refuses', () => {
+  test.beforeEach(({}, info) => test.skip(!jsEnabled(info), 'the live list and Retry need the hydrated app'));
+
+  test('pauses polling, says so on its pages, and Retry resumes it', async ({ page }, info) => {
+    await signIn(page, 'operator');
+    try {
+      await page.goto(`${FAULTS_URL}/tasks`);
+      await waitForApp(page, info);
+      await expect(page.locator('.conn.live')).toBeVisible();
+      const rows = page.locator('table.tasks[data-list="image_scan"] tbody tr.task');
+      await expect(rows.first()).toBeVisible();
+
+      await setFaults({ refuse_auth: true });
+      // The hub's second refusal comes 15 s after the first.
+      await expect(page.locator('p.notice.warn', { hasText: 'polling paused' })).toBeVisible({ timeout: 45_000 });
+      await expect(rows.first()).toBeVisible();
+
+      // Every page of the account says so, in the header.
+      const notice = page.locator('.app-header .account-paused');
+      for (const path of ['/tasks', '/images', '/registries']) {
+        await page.goto(`${FAULTS_URL}${path}`);
+        await waitForApp(page, info);
+        await expect(notice).toContainText('polling paused');
+        await expect(notice).toContainText('sandbox-huawei');
+      }
+      // The key is good again. The TCSS account was never paused: its
+      // page has no notice.
+      await setFaults({});
+      await page.goto(`${FAULTS_URL}/schedule`);
+      await waitForApp(page, info);
+      await expect(notice).toHaveCount(0);
+
+      // The operator retries.
+      await page.goto(`${FAULTS_URL}/tasks`);
+      await waitForApp(page, info);
+      await notice.getByRole('button', { name: 'Retry' }).click();
+      // A successful retry reloads the page: no notice, a live fresh list.
+      await expect(notice).toHaveCount(0, { timeout: 15_000 });
+      await expect(page.locator('.conn.live')).toBeVisible();
+      await expect(rows.first()).toBeVisible();
+      await expect(page.locator('p.notice.warn', { hasText: 'polling paused' })).toBeHidden({ timeout: 20_000 });
+    } finally {
+      // Whatever happened, leave the console as the next test expects it.
+      await setFaults({});
+      await page.request.post(`${FAULTS_URL}/api/v1/accounts/retry`, { data: { account: 'sandbox-huawei' } });
+    }
+  });
 });
 
 // The console itself goes away while a page watches: restarted, and for a

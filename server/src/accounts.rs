@@ -95,6 +95,7 @@ pub async fn build(config: &Config) -> Result<Vec<Account>, ConfigError> {
                 },
                 region: account.region.clone(),
                 sandbox: false,
+                paused: false,
             },
             client,
         });
@@ -186,6 +187,7 @@ async fn embedded_sandbox(
                 provider: Provider::Huawei,
                 region: "ap-southeast-1".to_owned(),
                 sandbox: true,
+                paused: false,
             },
             client: AccountClient::Huawei(hss),
         },
@@ -195,6 +197,7 @@ async fn embedded_sandbox(
                 provider: Provider::Tencent,
                 region: "ap-guangzhou".to_owned(),
                 sandbox: true,
+                paused: false,
             },
             client: AccountClient::Tencent(tcss),
         },

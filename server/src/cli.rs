@@ -72,6 +72,13 @@ struct SandboxArgs {
     /// Turn off the services' rate limits (for tests that are not about them).
     #[arg(long)]
     no_rate_limits: bool,
+    /// Signature failures in a row that lock a Huawei AK, as the gateway
+    /// does (0: never lock).
+    #[arg(long, default_value_t = 5)]
+    ak_lockout_after: u32,
+    /// Seconds a locked AK stays locked.
+    #[arg(long, default_value_t = 300)]
+    ak_lockout_secs: u64,
     /// Milliseconds a launched scan spends per image (default 3000: a
     /// 10-image scan takes half a minute).
     #[arg(long, default_value_t = 3000)]
@@ -136,6 +143,10 @@ async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
     let mut config = SandboxConfig::new(huawei, tencent);
     config.seed = args.seed;
     config.rate_limits = !args.no_rate_limits;
+    config.lockout = sandbox::Lockout {
+        after: args.ak_lockout_after,
+        duration: std::time::Duration::from_secs(args.ak_lockout_secs),
+    };
     config.pace = std::time::Duration::from_millis(args.pace_ms);
     config.null_percent = args.null_percent;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

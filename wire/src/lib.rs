@@ -11,6 +11,7 @@ pub mod live;
 pub mod portal;
 pub mod query;
 pub mod tcss;
+pub mod upstream;
 pub mod validate;
 
 pub use validate::FieldError;

@@ -25,7 +25,29 @@ pub fn error_title(i18n: I18n, error: &AppError) -> String {
             retry_after_secs, ..
         } => t_string!(i18n, err_rate_limited, secs = retry_after_secs).to_string(),
         E::UpstreamRejected { code, message, .. } => {
-            t_string!(i18n, err_upstream_rejected, code = code, message = message).to_string()
+            use scanport_wire::upstream::{CodeClass, classify};
+            match classify(code) {
+                CodeClass::InvalidParameter => {
+                    t_string!(i18n, err_upstream_invalid, code = code, message = message)
+                        .to_string()
+                }
+                CodeClass::NotFound => {
+                    t_string!(i18n, err_upstream_not_found, code = code, message = message)
+                        .to_string()
+                }
+                CodeClass::Permission => t_string!(
+                    i18n,
+                    err_upstream_permission,
+                    code = code,
+                    message = message
+                )
+                .to_string(),
+                _ => t_string!(i18n, err_upstream_rejected, code = code, message = message)
+                    .to_string(),
+            }
+        }
+        E::AccountPaused { code, .. } => {
+            t_string!(i18n, err_account_paused, code = code).to_string()
         }
         E::Unavailable { message, .. } => {
             t_string!(i18n, err_unavailable, message = message).to_string()
@@ -43,6 +65,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let request_id = error.request_id().map(str::to_owned);
     let detail = match &error {
         AppError::UpstreamRejected { message, .. }
+        | AppError::AccountPaused { message, .. }
         | AppError::AuthRejected { message, .. }
         | AppError::ClockSkew { message, .. } => Some(message.clone()),
         _ => None,

@@ -1,8 +1,9 @@
 use crate::accounts::{AccountInfo, Provider};
 use crate::components::common::drawn_once::drawn_once;
+use crate::components::error_notice::ErrorNotice;
 use crate::components::preferences::Preferences;
 use crate::i18n::*;
-use crate::server_fns::accounts::list_accounts;
+use crate::server_fns::accounts::{list_accounts, retry_account};
 use crate::server_fns::auth::current_user;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -71,6 +72,7 @@ pub fn Header() -> impl IntoView {
                     // would shift the ids hydration matches by.
                     let all = accounts.await.unwrap_or_default();
                     let admin = me.role.allows(Role::Admin);
+                    let operator = me.role.allows(Role::Operator);
                     let offered = |provider: Provider| all.iter().any(|a| a.provider == provider);
                     let (huawei, tencent) = (offered(Provider::Huawei), offered(Provider::Tencent));
                     let chosen = {
@@ -97,9 +99,10 @@ pub fn Header() -> impl IntoView {
                             {tencent.then(|| link("/schedule", t!(i18n, nav_schedule).into_any()))}
                             {admin.then(|| link("/admin", t!(i18n, nav_admin).into_any()))}
                         </nav>
-                        <AccountSwitcher chosen all />
+                        <AccountSwitcher chosen all=all.clone() />
                         <Preferences />
                         <UserMenu me />
+                        <PausedNotice chosen all operator />
                     }
                         .into_any()
                 }))}
@@ -141,7 +144,83 @@ pub fn describe(i18n: I18n, a: &AccountInfo) -> String {
         text.push_str(" · ");
         text.push_str(t_string!(i18n, account_sandbox));
     }
+    if a.paused {
+        text.push_str(" · ");
+        text.push_str(t_string!(i18n, account_paused));
+    }
     text
+}
+
+/// The account a page of `provider` works on: the chosen one if it
+/// belongs there, else the provider's first (as the pages pick it).
+fn page_account(
+    provider: Provider,
+    chosen: Option<AccountInfo>,
+    all: &[AccountInfo],
+) -> Option<AccountInfo> {
+    chosen
+        .filter(|a| a.provider == provider)
+        .or_else(|| all.iter().find(|a| a.provider == provider).cloned())
+}
+
+/// On every page of an account whose key the cloud refused twice in a row:
+/// polling is paused (so the key is never locked), and an operator may
+/// retry once the key is fixed. A successful retry reloads the page.
+#[component]
+fn PausedNotice(
+    chosen: Memo<Option<AccountInfo>>,
+    all: Vec<AccountInfo>,
+    operator: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let retry = Action::new(|account: &String| {
+        let account = account.clone();
+        async move {
+            let key = Some(crate::components::common::idempotency::new_key());
+            retry_account(account, key).await
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(retry.value().get(), Some(Ok(_))) {
+            let _ = window().location().reload();
+        }
+    });
+    move || {
+        let provider = page_provider(&location.pathname.get())?;
+        let paused = page_account(provider, chosen.get(), &all).filter(|a| a.paused)?;
+        let id = paused.id.clone();
+        let button = operator.then(|| {
+            view! {
+                <button
+                    type="button"
+                    class="account-retry"
+                    disabled=move || retry.pending().get()
+                    on:click=move |_| {
+                        retry.dispatch(id.clone());
+                    }
+                >
+                    {t!(i18n, account_paused_retry)}
+                </button>
+            }
+        });
+        let failed = move || {
+            retry
+                .value()
+                .get()
+                .and_then(Result::err)
+                .map(|error| view! { <ErrorNotice error /> })
+        };
+        Some(view! {
+            <div class="notice warn account-paused" role="alert" data-account=paused.id.clone()>
+                <p class="notice-title">
+                    {t!(i18n, account_paused_notice, account = paused.id.clone())}
+                </p>
+                {button}
+                {failed}
+            </div>
+        })
+    }
 }
 
 /// The accounts of this page's provider as links (a `<details>` menu: no
@@ -160,13 +239,7 @@ fn AccountSwitcher(chosen: Memo<Option<AccountInfo>>, all: Vec<AccountInfo>) -> 
             .filter(|a| a.provider == provider)
             .cloned()
             .collect();
-        // The chosen account if it belongs here, else the page's default
-        // (the provider's first account, as the pages pick it).
-        let current = chosen
-            .get()
-            .filter(|a| a.provider == provider)
-            .or_else(|| usable.first().cloned());
-        let Some(current) = current else {
+        let Some(current) = page_account(provider, chosen.get(), &all) else {
             return ().into_any();
         };
         view! {
@@ -208,6 +281,7 @@ mod tests {
             provider,
             region: "r".to_owned(),
             sandbox: true,
+            paused: false,
         }
     }
 
@@ -224,6 +298,33 @@ mod tests {
         assert_eq!(account_for("/schedule", Some(&huawei)), None);
         assert_eq!(account_for("/admin", Some(&huawei)), None);
         assert_eq!(account_for("/tasks", None), None);
+    }
+
+    #[test]
+    fn the_paused_notice_follows_the_account_the_page_works_on() {
+        let mut paused = account("hw-2", Provider::Huawei);
+        paused.paused = true;
+        let all = vec![
+            account("hw-1", Provider::Huawei),
+            paused.clone(),
+            account("tc", Provider::Tencent),
+        ];
+        // Chosen and of the page's provider: that one.
+        assert_eq!(
+            page_account(Provider::Huawei, Some(paused.clone()), &all),
+            Some(paused.clone())
+        );
+        // None chosen, or one of the other provider: the provider's first.
+        for chosen in [None, Some(all[2].clone())] {
+            assert_eq!(
+                page_account(Provider::Huawei, chosen, &all).map(|a| a.id),
+                Some("hw-1".to_owned())
+            );
+        }
+        assert_eq!(
+            page_account(Provider::Tencent, Some(paused), &all).map(|a| a.id),
+            Some("tc".to_owned())
+        );
     }
 
     #[test]

@@ -239,6 +239,7 @@ mod tests {
             provider,
             region: "r".into(),
             sandbox: true,
+            paused: false,
         }
     }
 

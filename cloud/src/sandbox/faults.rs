@@ -25,6 +25,13 @@ pub struct Faults {
     pub fail_percent: u8,
     /// Answer every call with the service's throttling error.
     pub throttle: bool,
+    /// With `throttle`: the HSS answer's `Retry-After`, as given (either
+    /// form: `"7"` or an HTTP date); none by default.
+    pub retry_after: Option<String>,
+    /// Refuse every call's key, as the services do a wrong secret
+    /// (`APIGW.0301`, `AuthFailure.SignatureFailure`); these refusals do not
+    /// count towards the AK lockout.
+    pub refuse_auth: bool,
     /// Accept calls and never answer.
     pub hang: bool,
     /// Answer 200 with a body that is not JSON.
@@ -204,11 +211,29 @@ async fn answer(faults: &Faults, tencent: bool, request: Request, next: Next) ->
                 "Your current request times exceed the frequency limit.",
             )
         } else {
-            super::hss_api::hss_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "APIG.0308",
-                "The throttling threshold has been reached",
+            {
+                let mut response = super::hss_api::hss_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "APIGW.0308",
+                    "The throttling threshold has been reached",
+                );
+                if let Some(value) = faults.retry_after.as_deref().and_then(|v| v.parse().ok()) {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, value);
+                }
+                response
+            }
+        };
+    }
+    if faults.refuse_auth {
+        return if tencent {
+            super::tcss_api::tc_error(
+                "AuthFailure.SignatureFailure",
+                "The provided credentials could not be validated. Please check your signature is correct.",
             )
+        } else {
+            super::huawei_auth::rejection("verify aksk signature fail")
         };
     }
     let fail = faults.fail_next > 0

@@ -2,6 +2,7 @@
 //! validation as the service applies them, then answers from the inventory.
 
 use super::inventory::{Inventory, NewTask, Target, now_ms};
+use super::limits::Limit;
 use super::{SandboxState, huawei_auth};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
@@ -20,11 +21,15 @@ use std::net::SocketAddr;
 use std::sync::{Arc, MutexGuard};
 use std::time::{Duration, Instant};
 
-/// Bodies above this are refused before they are read.
-const MAX_BODY: usize = 1 << 20;
+/// Bodies above this are refused before they are read: the gateway's
+/// limit, 12 MB (a full 10,241-image batch scan is about 2 MB).
+pub(crate) const MAX_BODY: usize = 12 * 1024 * 1024;
 
-/// HSS allows one user, and one client address, 5 calls per minute per API.
-const CALLS_PER_MINUTE: usize = 5;
+/// HSS, "Limitations and Constraints": each API accepts 600 calls per
+/// minute in total, 5 per minute from one user (AK) and 5 from one IP.
+const CALLS_PER_MINUTE_PER_API: usize = 600;
+const CALLS_PER_MINUTE_PER_USER: usize = 5;
+const CALLS_PER_MINUTE_PER_IP: usize = 5;
 
 pub(crate) fn routes(state: Arc<SandboxState>) -> Router {
     Router::new()
@@ -67,12 +72,33 @@ pub(crate) fn hss_error(status: StatusCode, code: &str, message: &str) -> Respon
     response
 }
 
+/// HSS's error table: `HSS.0001` invalid parameter, HTTP 400.
 fn invalid(message: impl std::fmt::Display) -> Response {
     hss_error(
         StatusCode::BAD_REQUEST,
-        "HSS.1001",
+        "HSS.0001",
         &format!("Invalid parameter: {message}"),
     )
+}
+
+/// `HSS.0011` resource not found: HTTP 400 too, as HSS answers it.
+fn not_found(message: &str) -> Response {
+    hss_error(StatusCode::BAD_REQUEST, "HSS.0011", message)
+}
+
+/// The gateway's throttling answer, with the wait in `Retry-After`
+/// (delta-seconds, rounded up so a client waiting that long is let in).
+pub(crate) fn throttled(policy: &str, retry_after: Duration) -> Response {
+    let mut response = hss_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "APIGW.0308",
+        &format!("The throttling threshold has been reached: {policy}"),
+    );
+    let secs = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+    response
+        .headers_mut()
+        .insert(axum::http::header::RETRY_AFTER, secs.max(1).into());
+    response
 }
 
 fn ok_json<T: serde::Serialize>(value: &T) -> Response {
@@ -135,13 +161,37 @@ async fn authenticate(
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return hss_error(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "APIG.0201",
+            "APIGW.0201",
             "Request entity too large",
         );
     };
+    // A locked AK is refused whatever it signs, until the lock ends.
+    let access = parts
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::signing::huawei::parse_authorization)
+        .map(|a| a.access.to_owned());
+    if let Some(left) = access.as_deref().and_then(|ak| state.lockouts.locked(ak)) {
+        return huawei_auth::rejection(&format!(
+            "the access key is locked for {} s after {} signature failures in a row",
+            left.as_secs().max(1),
+            state.config.lockout.after
+        ));
+    }
     let ak = match huawei_auth::verify(&state.config.huawei_keys, &parts, &bytes) {
-        Ok(ak) => ak,
-        Err(reason) => return huawei_auth::rejection(reason),
+        Ok(ak) => {
+            state.lockouts.verified(&ak);
+            ak
+        }
+        Err(refusal) => {
+            if let Some(ak) = &refusal.failed_ak
+                && state.lockouts.failed(ak, state.config.lockout)
+            {
+                tracing::warn!("sandbox: an AK is locked after signature failures in a row");
+            }
+            return huawei_auth::rejection(refusal.reason);
+        }
     };
     let project_id = parts.uri.path().split('/').nth(2).unwrap_or_default();
     let project_id = percent_encoding::percent_decode_str(project_id).decode_utf8_lossy();
@@ -153,20 +203,27 @@ async fn authenticate(
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-        let minute = Duration::from_secs(60);
-        let user_ok = state
-            .limits
-            .allow(format!("ak:{ak}:{api}"), CALLS_PER_MINUTE, minute);
-        let ip_ok = user_ok
-            && state
-                .limits
-                .allow(format!("ip:{ip}:{api}"), CALLS_PER_MINUTE, minute);
-        if !ip_ok {
-            return hss_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "APIG.0308",
-                "The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 minute",
-            );
+        let limits = [
+            Limit {
+                key: format!("api:{api}"),
+                max: CALLS_PER_MINUTE_PER_API,
+            },
+            Limit {
+                key: format!("ak:{ak}:{api}"),
+                max: CALLS_PER_MINUTE_PER_USER,
+            },
+            Limit {
+                key: format!("ip:{ip}:{api}"),
+                max: CALLS_PER_MINUTE_PER_IP,
+            },
+        ];
+        if let Err(refused) = state.limits.allow_all(&limits, Duration::from_secs(60)) {
+            let policy = match refused.index {
+                0 => "policy api over ratelimit,limit:600,time:1 minute",
+                1 => "policy user over ratelimit,limit:5,time:1 minute",
+                _ => "policy ip over ratelimit,limit:5,time:1 minute",
+            };
+            return throttled(policy, refused.retry_after);
         }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -547,9 +604,7 @@ async fn stop_scan_task(
 ) -> Response {
     match inventory(&state).stop(&task_id) {
         Ok(()) => ok_empty(),
-        Err("the task does not exist") => {
-            hss_error(StatusCode::NOT_FOUND, "HSS.1053", "The task does not exist")
-        }
+        Err("the task does not exist") => not_found("The task does not exist"),
         Err(reason) => hss_error(StatusCode::BAD_REQUEST, "HSS.1054", reason),
     }
 }
@@ -605,7 +660,7 @@ async fn create_image_sync_task(State(state): State<Arc<SandboxState>>, bytes: B
             }) {
                 Some(i) => chosen.push(i),
                 None => {
-                    return invalid(format!(
+                    return not_found(&format!(
                         "registry {} ({}) does not exist",
                         wanted.registry_id, wanted.registry_type
                     ));

@@ -15,14 +15,26 @@ const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
 pub(crate) fn rejection(reason: &str) -> Response {
     hss_error(
         StatusCode::UNAUTHORIZED,
-        "APIG.0301",
+        "APIGW.0301",
         &format!("Incorrect IAM authentication information: {reason}"),
     )
 }
 
+/// Why verification failed, and whether it was a signature failure of a
+/// known AK (what the AK lockout counts; a stale date is checked first and
+/// is not one).
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub reason: &'static str,
+    pub failed_ak: Option<String>,
+}
+
 // Verification fails with a reason; the caller turns it into the answer.
-fn reject(reason: &'static str) -> &'static str {
-    reason
+fn reject(reason: &'static str) -> Refusal {
+    Refusal {
+        reason,
+        failed_ak: None,
+    }
 }
 
 fn decode(value: &str) -> String {
@@ -30,11 +42,7 @@ fn decode(value: &str) -> String {
 }
 
 /// Checks the request's signature; returns the caller's AK.
-pub(crate) fn verify(
-    keys: &[HuaweiKey],
-    parts: &Parts,
-    body: &[u8],
-) -> Result<String, &'static str> {
+pub(crate) fn verify(keys: &[HuaweiKey], parts: &Parts, body: &[u8]) -> Result<String, Refusal> {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let auth = header("authorization")
         .and_then(huawei::parse_authorization)
@@ -87,7 +95,10 @@ pub(crate) fn verify(
         .map(|a| a.signature.to_owned())
         .unwrap_or_default();
     if expected_sig != auth.signature {
-        return Err(reject("verify aksk signature fail"));
+        return Err(Refusal {
+            reason: "verify aksk signature fail",
+            failed_ak: Some(key.ak.clone()),
+        });
     }
     Ok(key.ak.clone())
 }

@@ -16,6 +16,7 @@ mod request_log;
 mod tcss_api;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::get;
 use rand::rngs::StdRng;
@@ -28,6 +29,7 @@ use tokio::net::TcpListener;
 
 pub use faults::Faults;
 pub use inventory::Inventory;
+pub use limits::Lockout;
 pub use request_log::LoggedRequest;
 
 /// A Huawei key pair the sandbox accepts.
@@ -66,6 +68,9 @@ pub struct SandboxConfig {
     pub seed: u64,
     /// Enforce the services' documented rate limits (the default).
     pub rate_limits: bool,
+    /// Huawei's AK lockout after signature failures in a row (on by
+    /// default: 5 failures lock the AK for 5 minutes).
+    pub lockout: Lockout,
     /// Time a launched task spends per image (a 10-image scan takes tens of
     /// seconds by default; tests shorten it).
     pub pace: Duration,
@@ -82,6 +87,7 @@ impl SandboxConfig {
             tencent_keys,
             seed: 1,
             rate_limits: true,
+            lockout: Lockout::default(),
             pace: Duration::from_secs(3),
             null_percent: 0,
         }
@@ -93,6 +99,7 @@ pub(crate) struct SandboxState {
     pub config: SandboxConfig,
     pub inventory: Mutex<Inventory>,
     pub limits: limits::SlidingWindows,
+    pub lockouts: limits::Lockouts,
     pub faults: Mutex<Faults>,
     pub calls: Mutex<BTreeMap<String, u64>>,
     pub requests: request_log::RequestLog,
@@ -124,6 +131,7 @@ pub fn router(config: SandboxConfig) -> Router {
     let state = Arc::new(SandboxState {
         inventory: Mutex::new(Inventory::generate(config.seed, config.pace)),
         limits: limits::SlidingWindows::default(),
+        lockouts: limits::Lockouts::default(),
         faults: Mutex::new(Faults {
             null_percent: config.null_percent.min(100),
             ..Faults::default()
@@ -144,6 +152,8 @@ pub fn router(config: SandboxConfig) -> Router {
         .with_state(state.clone());
     hss_api::routes(state.clone())
         .merge(tcss_api::routes(state.clone()))
+        // The gateway's body limit, not axum's default of 2 MB.
+        .layer(DefaultBodyLimit::max(hss_api::MAX_BODY))
         .layer(middleware::from_fn_with_state(state, faults::inject))
         .layer(middleware::from_fn(request_log::record))
         .merge(admin)

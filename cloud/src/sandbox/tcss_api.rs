@@ -2,6 +2,7 @@
 //! errors as HTTP 200 with `Response.Error`, as the service does.
 
 use super::inventory::{is_risky, scan_fails};
+use super::limits::Limit;
 use super::{SandboxState, TencentKey, faults::Clock};
 use crate::credentials::TencentCredentials;
 use crate::signing::tencent;
@@ -25,7 +26,7 @@ use std::time::Instant;
 
 /// TCSS refuses a timestamp further than this from its clock.
 const MAX_SKEW_SECS: i64 = 5 * 60;
-/// Default limit: 20 requests per second per action.
+/// Default limit: 20 requests per second per action (per SecretId).
 const CALLS_PER_SECOND: usize = 20;
 
 pub(crate) fn routes(state: Arc<SandboxState>) -> Router {
@@ -134,16 +135,17 @@ pub(crate) fn tc_error(code: &str, message: &str) -> Response {
     .into_response()
 }
 
-/// Checks the TC3 signature; returns the verified action.
 /// Why verification failed: the service's error code and message.
 type Refusal = (&'static str, &'static str);
 
+/// Checks the TC3 signature; returns the caller's SecretId and the
+/// verified action.
 fn verify(
     keys: &[TencentKey],
     headers: &HeaderMap,
     body: &[u8],
     now: time::OffsetDateTime,
-) -> Result<String, Refusal> {
+) -> Result<(String, String), Refusal> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let failure = |m: &'static str| ("AuthFailure.SignatureFailure", m);
     let auth = header("authorization")
@@ -191,22 +193,27 @@ fn verify(
             "The provided credentials could not be validated. Please check your signature is correct.",
         ));
     }
-    Ok(action.to_owned())
+    Ok((key.secret_id.clone(), action.to_owned()))
 }
 
 async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: Bytes) -> Response {
     let now = Clock::of(&parts.extensions);
     let headers = parts.headers;
-    let action = match verify(&state.config.tencent_keys, &headers, &body, now) {
-        Ok(action) => action,
+    let (secret_id, action) = match verify(&state.config.tencent_keys, &headers, &body, now) {
+        Ok(verified) => verified,
         Err((code, message)) => return tc_error(code, message),
     };
+    // The limit is per action for each account's SecretId: one key's
+    // calls never use up another's.
+    let limit = Limit {
+        key: format!("tc:{secret_id}:{action}"),
+        max: CALLS_PER_SECOND,
+    };
     if state.config.rate_limits
-        && !state.limits.allow(
-            format!("tc:{action}"),
-            CALLS_PER_SECOND,
-            Duration::from_secs(1),
-        )
+        && state
+            .limits
+            .allow_all(&[limit], Duration::from_secs(1))
+            .is_err()
     {
         return tc_error(
             "RequestLimitExceeded",

@@ -127,6 +127,9 @@ const ENDPOINTS: &[Endpoint] = &[
         Some(UP_TC_STOP),
     ),
     ep("tcss/sync", Need::Operator, Call::Post, Some(UP_TC_SYNC)),
+    // Resumes a paused account; reaches the cloud only through the task
+    // monitor, and only when the account was paused.
+    ep("accounts/retry", Need::Operator, Call::Post, None),
     // Administration.
     ep("admin/users", Need::Admin, Call::Post, None),
     ep("admin/users/add", Need::Admin, Call::Post, None),
@@ -190,6 +193,7 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
         "tcss/scan" => json!({"account": TC, "request": {"All": true, "ScanType": ["CVE"]}}),
         "tcss/scan/stop" => json!({"account": TC, "request": {"All": true}}),
         "tcss/sync" => json!({"account": TC, "request": {"All": true}}),
+        "accounts/retry" => json!({"account": HW}),
         "admin/users" | "admin/tokens" => json!({}),
         "admin/users/add" => json!({
             "name": format!("new-{}", ctx.tag), "password": PASSWORD, "role": "viewer"
@@ -616,6 +620,7 @@ async fn get_never_performs_a_mutation() {
         "tcss/scan",
         "tcss/scan/stop",
         "tcss/sync",
+        "accounts/retry",
         "admin/users/add",
         "admin/users/role",
         "admin/users/disable",

@@ -13,6 +13,9 @@ use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
+/// The sandbox's name for the HSS task list (the task monitor's call).
+const UP_TASKS: &str = "GET /v5/{project_id}/image/tasks";
+
 /// `http.timeout_secs` of the fault harness: short, so the suite is fast.
 const TIMEOUT: Duration = Duration::from_secs(1);
 /// What an answer may take beyond [`TIMEOUT`]: retry backoff (at most
@@ -167,13 +170,13 @@ fn matrix() -> Vec<Fault> {
             read_calls: (Some(3), Some(3)),
         },
         Fault {
-            name: "throttled (429 APIG.0308 / RequestLimitExceeded)",
+            name: "throttled (429 APIGW.0308 / RequestLimitExceeded)",
             switch: json!({"throttle": true}),
             accounts: (HW, TC),
             status: 429,
             kind: "rate_limited",
             message: "Too many calls",
-            codes: (Some("APIG.0308"), Some("RequestLimitExceeded")),
+            codes: (Some("APIGW.0308"), Some("RequestLimitExceeded")),
             request_id: true,
             read_calls: (Some(3), Some(3)),
         },
@@ -195,7 +198,7 @@ fn matrix() -> Vec<Fault> {
             status: 502,
             kind: "auth_rejected",
             message: "rejected this account's credentials",
-            codes: (Some("APIG.0301"), Some("AuthFailure.SignatureFailure")),
+            codes: (Some("APIGW.0301"), Some("AuthFailure.SignatureFailure")),
             request_id: true,
             read_calls: (Some(1), Some(1)),
         },
@@ -206,7 +209,7 @@ fn matrix() -> Vec<Fault> {
             status: 502,
             kind: "clock_skew",
             message: "clock",
-            codes: (Some("APIG.0301"), Some("AuthFailure.SignatureExpire")),
+            codes: (Some("APIGW.0301"), Some("AuthFailure.SignatureExpire")),
             request_id: true,
             read_calls: (Some(1), Some(1)),
         },
@@ -530,5 +533,303 @@ async fn the_live_stream_stays_open_through_a_fault_and_resumes() {
         );
     }
     drop(stream);
+    h.assert_no_secret_leaked();
+}
+
+/// The `paused` flag of `account` in `GET /api/v1/accounts`.
+async fn paused(h: &Harness, token: &Auth, account: &str) -> bool {
+    let reply = h.get(token, "/api/v1/accounts").await;
+    reply.expect_ok();
+    let accounts = reply.json();
+    let found = accounts
+        .as_array()
+        .and_then(|all| all.iter().find(|a| a["id"] == account))
+        .unwrap_or_else(|| panic!("{account} not listed: {accounts}"));
+    found["paused"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("no paused flag: {found}"))
+}
+
+/// An account whose key the cloud refuses twice in a row is paused, well
+/// short of the five signature failures that lock a Huawei AK: reads,
+/// launches and the live stream fail fast with 503 `account_paused`
+/// without calling the cloud, the accounts list says `paused`, and an
+/// operator's retry (audited; viewers may not) lets calls through again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_whose_key_is_refused_twice_is_paused_until_an_operator_retries() {
+    let h = fault_harness().await;
+    let (_, operator) = h.token(OPERATOR).await;
+    let (_, viewer) = h.token(VIEWER).await;
+    for (account, read, launch, code) in [
+        (HW_BADKEY, &PROBES[0], &PROBES[1], "APIGW.0301"),
+        (
+            TC_BADKEY,
+            &PROBES[2],
+            &PROBES[3],
+            "AuthFailure.SignatureFailure",
+        ),
+    ] {
+        assert!(!paused(&h, &viewer, account).await, "{account}");
+        for _ in 0..2 {
+            h.call(&operator, read.endpoint(), &read.body(account))
+                .await
+                .expect_error(502, "auth_rejected");
+        }
+        assert!(paused(&h, &viewer, account).await, "{account}");
+        let (reads, launches) = (
+            h.upstream_calls(read.api()).await,
+            h.upstream_calls(launch.api()).await,
+        );
+        for probe in [read, launch] {
+            let reply = h
+                .call(&operator, probe.endpoint(), &probe.body(account))
+                .await;
+            reply.expect_error(503, "account_paused");
+            let error = &reply.json()["error"];
+            assert_eq!(error["upstream_code"], code, "{}", reply.body);
+            let message = error["message"].as_str().unwrap_or_default();
+            assert!(message.contains("polling paused"), "{message}");
+        }
+        assert_eq!(
+            (
+                h.upstream_calls(read.api()).await,
+                h.upstream_calls(launch.api()).await
+            ),
+            (reads, launches),
+            "{account}: a paused account calls nothing"
+        );
+        // The other accounts of the same cloud are not affected.
+        let healthy = if account == HW_BADKEY { HW } else { TC };
+        h.call(&operator, read.endpoint(), &read.body(healthy))
+            .await
+            .expect_ok();
+
+        let retry = json!({"account": account});
+        h.call(&viewer, "accounts/retry", &retry)
+            .await
+            .expect_error(403, "forbidden");
+        assert!(paused(&h, &viewer, account).await, "a viewer cannot resume");
+        let tasks_before = h.upstream_calls(UP_TASKS).await;
+        let reply = h.call(&operator, "accounts/retry", &retry).await;
+        reply.expect_ok();
+        assert_eq!(reply.json()["resumed"], true, "{}", reply.body);
+        // The key is still wrong: the first call to reach the cloud after
+        // the retry pauses the account again, one refusal and no more.
+        if account == HW_BADKEY {
+            // The task monitor refreshes at once after a retry: its call.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !paused(&h, &viewer, account).await {
+                assert!(Instant::now() < deadline, "{account} never paused again");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert_eq!(h.upstream_calls(UP_TASKS).await, tasks_before + 1);
+        } else {
+            assert!(!paused(&h, &viewer, account).await, "{account}");
+            let reads = h.upstream_calls(read.api()).await;
+            h.call(&operator, read.endpoint(), &read.body(account))
+                .await
+                .expect_error(502, "auth_rejected");
+            assert_eq!(h.upstream_calls(read.api()).await, reads + 1);
+            assert!(paused(&h, &viewer, account).await, "{account}");
+        }
+        // A retry of an account that is not paused changes nothing.
+        let reply = h
+            .call(&operator, "accounts/retry", &json!({"account": HW}))
+            .await;
+        reply.expect_ok();
+        assert_eq!(reply.json()["resumed"], false);
+    }
+    h.call(
+        &operator,
+        "accounts/retry",
+        &json!({"account": "no-such-account"}),
+    )
+    .await
+    .expect_error(404, "not_found");
+
+    let (rows, total) = scanport_portal::audit::list(
+        &h.db,
+        &scanport_portal::AuditQuery {
+            action: Some("accounts/retry".into()),
+            ..scanport_portal::AuditQuery::default()
+        },
+    )
+    .await
+    .expect("audit");
+    assert_eq!(total, 4, "each operator retry is audited: {rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r.actor == OPERATOR && r.account.is_some()),
+        "{rows:?}"
+    );
+    h.assert_no_secret_leaked();
+}
+
+/// The task monitor of a paused account polls nothing, and its live
+/// stream says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_accounts_live_stream_says_polling_is_paused_and_calls_nothing() {
+    let h = fault_harness().await;
+    let (_, operator) = h.token(OPERATOR).await;
+    let viewer = h.session(VIEWER).await;
+    for _ in 0..2 {
+        h.call(
+            &operator,
+            "hss/tasks",
+            &json!({"account": HW_BADKEY, "request": {"type": "image_scan"}}),
+        )
+        .await
+        .expect_error(502, "auth_rejected");
+    }
+    let before = h.upstream_calls(UP_TASKS).await;
+    let mut stream = h
+        .raw_stream(
+            &viewer,
+            &format!("/api/v1/events/tasks?account={HW_BADKEY}&type=image_scan"),
+        )
+        .await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    let event = h
+        .next_event(&mut stream, Duration::from_secs(10))
+        .await
+        .expect("a first snapshot");
+    let data = event_data(&event);
+    let error = data["error"].as_str().unwrap_or_default();
+    assert!(error.contains("polling paused"), "{data}");
+    drop(stream);
+    assert_eq!(
+        h.upstream_calls(UP_TASKS).await,
+        before,
+        "the task monitor of a paused account calls nothing"
+    );
+}
+
+/// HSS's own refusals come back worded by what they mean: a task that does
+/// not exist is `HSS.0011`, answered 404; both carry the code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hss_refusals_are_worded_by_their_code() {
+    let h = fault_harness().await;
+    let (_, operator) = h.token(OPERATOR).await;
+    let reply = h
+        .call(
+            &operator,
+            "hss/tasks/stop",
+            &json!({"account": HW, "request": {"task_id": "no-such-task"}}),
+        )
+        .await;
+    reply.expect_error(404, "upstream_rejected");
+    let error = &reply.json()["error"];
+    assert_eq!(error["upstream_code"], "HSS.0011", "{}", reply.body);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no such resource")),
+        "{}",
+        reply.body
+    );
+    let reply = h
+        .call(
+            &operator,
+            "hss/image-sync-tasks",
+            &json!({"account": HW, "request": {"sync_all_registries": false,
+                "registry_info": [{"registry_id": "reg-none", "registry_type": "Harbor"}]}}),
+        )
+        .await;
+    reply.expect_error(404, "upstream_rejected");
+    assert_eq!(reply.json()["error"]["upstream_code"], "HSS.0011");
+}
+
+/// The sandbox's throttling answer may carry `Retry-After` in either
+/// form; the answer's `retry_after_secs` follows it, and a read told to
+/// wait longer than a call may take is not retried.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_after_in_either_form_reaches_the_answer() {
+    let h = fault_harness().await;
+    let (_, operator) = h.token(OPERATOR).await;
+    let in_90s = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(90));
+    for (value, low, high) in [("40".to_owned(), 40, 40), (in_90s, 88, 90)] {
+        h.set_faults(json!({"throttle": true, "retry_after": value}))
+            .await;
+        let before = h.upstream_calls(PROBES[0].api()).await;
+        let reply = h
+            .call(&operator, PROBES[0].endpoint(), &PROBES[0].body(HW))
+            .await;
+        reply.expect_error(429, "rate_limited");
+        let secs = reply.json()["error"]["retry_after_secs"]
+            .as_u64()
+            .unwrap_or_default();
+        assert!((low..=high).contains(&secs), "{value}: {}", reply.body);
+        assert_eq!(
+            h.upstream_calls(PROBES[0].api()).await - before,
+            1,
+            "{value}: not retried inside the asked wait"
+        );
+    }
+    h.set_faults(json!({})).await;
+}
+
+/// The task monitor under refused keys: it polls twice, then its stream
+/// says polling is paused and it calls nothing more; an operator's retry
+/// after the key is fixed brings fresh lists back on the same stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_task_monitor_pauses_after_two_refusals_and_resumes_on_retry() {
+    let h = fault_harness().await;
+    let (_, operator) = h.token(OPERATOR).await;
+    let viewer = h.session(VIEWER).await;
+    let mut stream = h
+        .raw_stream(
+            &viewer,
+            &format!("/api/v1/events/tasks?account={HW}&type=image_scan"),
+        )
+        .await;
+    let first = h
+        .next_event(&mut stream, Duration::from_secs(10))
+        .await
+        .expect("a first snapshot");
+    assert!(event_data(&first)["error"].is_null(), "{first}");
+    let before = h.upstream_calls(UP_TASKS).await;
+    h.set_faults(json!({"refuse_auth": true})).await;
+    // Both lists are due at once; each refresh after an error waits 15 s.
+    h.call(
+        &operator,
+        "hss/tasks",
+        &json!({"account": HW, "request": {"type": "image_scan"}}),
+    )
+    .await
+    .expect_error(502, "auth_rejected");
+    loop {
+        let event = h
+            .next_event(&mut stream, Duration::from_secs(25))
+            .await
+            .expect("an event saying the account is paused");
+        let data = event_data(&event);
+        if data["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("polling paused"))
+        {
+            assert!(
+                data["answer"]["data_list"]
+                    .as_array()
+                    .is_some_and(|l| !l.is_empty()),
+                "the last good list is kept: {data}"
+            );
+            break;
+        }
+    }
+    let refused = h.upstream_calls(UP_TASKS).await - before;
+    assert_eq!(refused, 2, "two refusals in a row pause the account");
+    h.set_faults(json!({})).await;
+    h.call(&operator, "accounts/retry", &json!({"account": HW}))
+        .await
+        .expect_ok();
+    loop {
+        let event = h
+            .next_event(&mut stream, Duration::from_secs(10))
+            .await
+            .expect("a fresh list after the retry");
+        if event_data(&event)["error"].is_null() {
+            break;
+        }
+    }
     h.assert_no_secret_leaked();
 }

@@ -3,10 +3,15 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-/// The configured accounts, without any secret or endpoint.
+/// The configured accounts, without any secret or endpoint, each with
+/// whether its calls are paused.
 #[server(prefix = "/api/v1", endpoint = "accounts", input = GetUrl)]
 pub async fn list_accounts() -> Result<Vec<AccountInfo>, AppError> {
     crate::auth::require(scanport_portal::Role::Viewer)?;
     let state = crate::state::app_state()?;
-    Ok(state.accounts.iter().map(|a| a.info.clone()).collect())
+    Ok(state
+        .accounts
+        .iter()
+        .map(crate::state::Account::current_info)
+        .collect())
 }

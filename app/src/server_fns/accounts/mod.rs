@@ -1,5 +1,7 @@
 mod list_accounts;
+mod retry;
 pub use list_accounts::*;
+pub use retry::*;
 
 /// The first account of `provider`, for pages opened without `?account=`.
 pub async fn default_account(
