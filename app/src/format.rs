@@ -2,6 +2,7 @@
 //! the same text and hydration matches. Dates and numbers follow the
 //! page's language without an ICU data set in the WASM.
 
+use crate::dates::civil_from_days;
 use crate::i18n::Locale;
 
 /// `2026-11-22 08:00 UTC` from milliseconds since the epoch.
@@ -147,21 +148,6 @@ pub fn iso_utc(ms: i64) -> String {
     push_two(&mut out, rem % 60);
     out.push('Z');
     out
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian
-/// calendar (H. Hinnant's algorithm); avoids a date crate in the WASM.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// An image's scan status in plain words.

@@ -10,6 +10,7 @@ pub mod accounts;
 #[cfg(feature = "ssr")]
 pub mod auth;
 pub mod components;
+pub mod dates;
 pub mod error;
 pub mod format;
 pub mod i18n;

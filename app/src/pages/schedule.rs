@@ -8,6 +8,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::components::schedule::form::{SaveAction, SaveSchedule, ScheduleForm};
 use crate::components::schedule::summary::ScheduleSummary;
+use crate::dates::now_ms;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::server_fns::accounts::list_accounts;
@@ -71,25 +72,6 @@ impl Note {
                 td_string!(locale, schedule_note_unknown, asked = asked, shown = shown).to_string()
             }
         }
-    }
-}
-
-/// Now, in ms since the epoch: the server's clock while rendering, the
-/// browser's after a save.
-fn now_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-    {
-        0
     }
 }
 

@@ -2,6 +2,7 @@
 //! (`/admin?actor=ada&outcome=failed&from=2026-11-01&page=2`), so a reload
 //! or a shared link shows the same rows, with or without JavaScript.
 
+use crate::dates::{DAY_MS, day_start_ms};
 use crate::i18n::*;
 use leptos_router::params::ParamsMap;
 use scanport_wire::portal::{AuditQuery, Outcome};
@@ -187,43 +188,6 @@ pub fn page_count(total: i64) -> u32 {
     u32::try_from(pages.max(1)).unwrap_or(u32::MAX)
 }
 
-const DAY_MS: i64 = 86_400_000;
-
-/// Midnight UTC of a `YYYY-MM-DD` day, in ms since the epoch.
-pub fn day_start_ms(day: &str) -> Option<i64> {
-    let mut parts = day.splitn(3, '-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d) * DAY_MS)
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// algorithm, the inverse of the one in `crate::format`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// `?a=1&b=x%20y`, or nothing without pairs.
 fn query_string(pairs: &[(&str, String)]) -> String {
     if pairs.is_empty() {
@@ -261,17 +225,6 @@ mod tests {
             map.insert((*k).to_owned(), (*v).to_owned());
         }
         AuditFilters::from_query(&map)
-    }
-
-    #[test]
-    fn days_are_utc_midnights() {
-        assert_eq!(day_start_ms("1970-01-01"), Some(0));
-        assert_eq!(day_start_ms("2026-11-22"), Some(1_795_305_600_000));
-        assert_eq!(day_start_ms("2024-02-29"), Some(1_709_164_800_000));
-        assert_eq!(day_start_ms("2023-02-29"), None);
-        assert_eq!(day_start_ms("2026-13-01"), None);
-        assert_eq!(day_start_ms("yesterday"), None);
-        assert_eq!(day_start_ms(""), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::feedback::use_interactive;
 use crate::components::common::moment::Moment;
+use crate::dates::now_ms;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::server_fns::admin::revoke_token;
@@ -32,25 +33,6 @@ pub fn revoke_token_action() -> RevokeToken {
             })
         }
     })
-}
-
-/// Now, in ms since the epoch: the browser's clock once hydrated, the
-/// server's while rendering.
-fn now_ms() -> i64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-    {
-        0
-    }
 }
 
 #[component]

@@ -15,7 +15,7 @@ use scanport_wire::tcss::{
 pub const ZONE: &str = "UTC+8";
 /// UTC+8 in milliseconds.
 const OFFSET_MS: i64 = 8 * 3_600_000;
-const DAY_MS: i64 = 86_400_000;
+use crate::dates::DAY_MS;
 
 /// For the sentence: `03:00:00` and `03:00` as `03:00`; a time with
 /// seconds keeps them; anything else is shown as the service sent it.
@@ -182,18 +182,6 @@ pub fn sentence(locale: Locale, task: &TimingScanTask) -> String {
     }
 }
 
-/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar
-/// (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// Seconds into the day of `HH:MM` or `HH:MM:SS`.
 fn clock_secs(time: &str) -> Option<i64> {
     validate_clock_time("t", time).ok()?;
@@ -207,17 +195,8 @@ fn clock_secs(time: &str) -> Option<i64> {
 /// anything else, including the `0000-00-00 00:00:00` of "never".
 pub fn parse_tencent_time(text: &str) -> Option<i64> {
     let (date, time) = text.trim().split_once(' ')?;
-    let mut ymd = date.split('-');
-    let (y, m, d) = (ymd.next()?, ymd.next()?, ymd.next()?);
-    if ymd.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    if y < 1970 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let secs = clock_secs(time)?;
-    Some((days_from_civil(y, m, d) * 86_400 + secs) * 1000 - OFFSET_MS)
+    let day = crate::dates::day_start_ms(date).filter(|ms| *ms >= 0)?;
+    Some(day + clock_secs(time)? * 1000 - OFFSET_MS)
 }
 
 /// When the schedule runs next, in ms since the epoch; `None` when it is
@@ -629,7 +608,7 @@ mod tests {
         // 03:00 in Beijing is 19:00 UTC the day before.
         assert_eq!(
             parse_tencent_time("2026-11-21 03:00:00"),
-            Some(days_from_civil(2026, 11, 20) * DAY_MS + 19 * 3_600_000)
+            Some(crate::dates::days_from_civil(2026, 11, 20) * DAY_MS + 19 * 3_600_000)
         );
         assert_eq!(parse_tencent_time("0000-00-00 00:00:00"), None);
         assert_eq!(parse_tencent_time("2026-11-21"), None);

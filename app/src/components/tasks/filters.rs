@@ -2,6 +2,7 @@
 //! GET form: shared links and reloads keep the view, and it works without
 //! JavaScript).
 
+use crate::dates::DAY_MS;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
@@ -90,26 +91,10 @@ fn scope_slug(name: &str) -> String {
     name.replace(' ', "-")
 }
 
-/// Milliseconds since the epoch at the start of a `YYYY-MM-DD` UTC day.
+/// Midnight UTC of a `YYYY-MM-DD` day, within the range HSS takes for task
+/// times (`0..=4070880000000` ms: 1970 to 2098).
 pub fn day_start_ms(day: &str) -> Option<i64> {
-    let mut parts = day.splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
-    if !(1970..=2098).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm, proleptic
-    // Gregorian), so no date crate is needed in the browser build.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    // Reject 31 February and friends: the day must round-trip.
-    (crate::format::iso_utc(days * 86_400_000).get(..10) == Some(day)).then_some(days * 86_400_000)
+    crate::dates::day_start_ms(day).filter(|ms| (0..=4_070_880_000_000 - DAY_MS).contains(ms))
 }
 
 impl TaskFilters {
@@ -217,7 +202,7 @@ impl TaskFilters {
         req.task_id = (!self.id.is_empty()).then(|| self.id.clone());
         req.create_time = day_start_ms(&self.from);
         // Through the end of the chosen day.
-        req.end_time = day_start_ms(&self.to).map(|ms| ms + 86_400_000 - 1);
+        req.end_time = day_start_ms(&self.to).map(|ms| ms + DAY_MS - 1);
         let bits = SCAN_SCOPE_PARTS
             .iter()
             .filter(|(_, name)| self.scope.contains(name))
