@@ -22,16 +22,12 @@ pub struct RequestParts<'a> {
 
 /// `X-Sdk-Date` format: `YYYYMMDDTHHMMSSZ` in UTC.
 pub fn sdk_date(now: time::OffsetDateTime) -> String {
-    let t = now.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    // Formatting into a String only fails for a year past 9999.
+    now.to_offset(time::UtcOffset::UTC)
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default()
 }
 
 /// Parses an `X-Sdk-Date` value.
