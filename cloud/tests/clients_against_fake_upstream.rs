@@ -7,6 +7,8 @@
 //! attempts were made, and how the client mapped each answer to a
 //! [`CloudError`].
 
+mod support;
+
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -22,10 +24,10 @@ use scanport_cloud::{
 use scanport_wire::hss::{ListTasksRequest, ListTasksResponse, TaskListType, TaskType};
 use scanport_wire::tcss::{ScanType, TimingScanTask, UpdateTimingScanRequest};
 use std::collections::VecDeque;
-use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
+use support::generous;
 
 const AK: &str = "FAKEUPSTREAMAK000001";
 const SK: &str = "FAKE-UPSTREAM-SK-must-never-be-printed-0001";
@@ -112,15 +114,8 @@ impl Fake {
             script: Mutex::new(script.into()),
         });
         let app = axum::Router::new().fallback(answer).with_state(shared);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("fake upstream");
-        });
         Self {
-            endpoint: format!("http://{addr}"),
+            endpoint: support::serve(app).await,
             log,
         }
     }
@@ -170,18 +165,7 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response
 // ---------------------------------------------------------------------------
 
 fn settings() -> HttpSettings {
-    HttpSettings {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        read_retries: HttpSettings::default().read_retries,
-    }
-}
-
-fn generous() -> Arc<RateBudget> {
-    Arc::new(RateBudget::new(
-        NonZeroU32::new(6000).expect("nonzero"),
-        Duration::from_secs(60),
-    ))
+    support::settings(HttpSettings::default().read_retries)
 }
 
 fn hss_with(endpoint: &str, s: HttpSettings, budget: Arc<RateBudget>) -> HssClient {

@@ -2,9 +2,11 @@
 //! signatures must verify, answers parse, and failures map to the right
 //! error kind.
 
+mod support;
+
 use scanport_cloud::budget::RateBudget;
 use scanport_cloud::hss::HssClient;
-use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
+use scanport_cloud::sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use scanport_cloud::tcss::TcssClient;
 use scanport_cloud::{
     CloudError, HttpSettings, HuaweiCredentials, TencentCredentials, http_client,
@@ -20,9 +22,9 @@ use scanport_wire::tcss::{
     scan_status,
 };
 use scanport_wire::tcss::{ScanType, UpdateTimingScanRequest};
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
+use support::{generous, spawn_sandbox};
 
 const AK: &str = "TESTAK0000000000001";
 const SK: &str = "testsk000000000000000000000000000000001";
@@ -41,26 +43,11 @@ async fn start(rate_limits: bool) -> String {
         }],
     );
     config.rate_limits = rate_limits;
-    config.pace = Duration::from_millis(40);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    sandbox::spawn(listener, config).expect("spawn").endpoint()
+    spawn_sandbox(config).await
 }
 
 fn settings() -> HttpSettings {
-    HttpSettings {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        read_retries: 2,
-    }
-}
-
-fn generous() -> Arc<RateBudget> {
-    Arc::new(RateBudget::new(
-        NonZeroU32::new(6000).expect("nonzero"),
-        Duration::from_secs(60),
-    ))
+    support::settings(2)
 }
 
 fn hss(endpoint: &str, sk: &str, budget: Arc<RateBudget>) -> HssClient {
@@ -918,10 +905,7 @@ async fn tcss_documented_nulls_some_of_the_time_follow_the_seed() {
         config.rate_limits = false;
         config.seed = seed;
         config.null_percent = 50;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let endpoint = sandbox::spawn(listener, config).expect("spawn").endpoint();
+        let endpoint = spawn_sandbox(config).await;
         let client = tcss(&endpoint, SECRET_ID);
         let mut nulls = Vec::new();
         for _ in 0..24 {

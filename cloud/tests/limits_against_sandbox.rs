@@ -5,18 +5,20 @@
 //! TCSS's 20 calls per second per action for each SecretId; the AK
 //! lockout after signature failures in a row; the gateway's 12 MB body.
 
+mod support;
+
 use scanport_cloud::budget::RateBudget;
 use scanport_cloud::hss::HssClient;
-use scanport_cloud::sandbox::{self, HuaweiKey, Lockout, SandboxConfig, TencentKey};
+use scanport_cloud::sandbox::{HuaweiKey, Lockout, SandboxConfig, TencentKey};
 use scanport_cloud::tcss::TcssClient;
 use scanport_cloud::{CloudError, HttpSettings, HuaweiCredentials, TencentCredentials};
 use scanport_wire::hss::{
     BatchScanImage, BatchScanRequest, ImageType, ListTasksRequest, TaskListType,
 };
 use std::net::{IpAddr, Ipv4Addr};
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
+use support::spawn_sandbox;
 
 const SK: &str = "limits-sk-0000000000000000000000000001";
 const SECRET_KEY: &str = "limits-secret-key-000000000000001";
@@ -47,27 +49,16 @@ async fn start(keys: usize, lockout: Lockout) -> String {
     );
     config.rate_limits = true;
     config.lockout = lockout;
-    config.pace = Duration::from_millis(40);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    sandbox::spawn(listener, config).expect("spawn").endpoint()
+    spawn_sandbox(config).await
 }
 
 fn settings() -> HttpSettings {
-    HttpSettings {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        // Each call is one request: the counts below are the sandbox's.
-        read_retries: 0,
-    }
+    // Each call is one request: the counts below are the sandbox's.
+    support::settings(0)
 }
 
 fn unlimited() -> Arc<RateBudget> {
-    Arc::new(RateBudget::new(
-        NonZeroU32::new(600_000).expect("nonzero"),
-        Duration::from_secs(60),
-    ))
+    support::budget(600_000)
 }
 
 /// An HSS client of key `key` whose calls come from 127.0.0.`host`

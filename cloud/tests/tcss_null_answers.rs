@@ -5,19 +5,17 @@
 //! `null` read as absent. The member lists are the SDK models'
 //! (`tencentcloud.tcss.v20201101.models`).
 
+mod support;
+
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
-use scanport_cloud::budget::RateBudget;
 use scanport_cloud::tcss::TcssClient;
-use scanport_cloud::{HttpSettings, TencentCredentials, http_client};
+use scanport_cloud::{TencentCredentials, http_client};
 use scanport_wire::tcss::{
     CreateRegistryScanRequest, DescribeRegistryImagesRequest, RegistryScanStatusRequest,
     StopRegistryScanRequest, SyncRegistryAssetsRequest, UpdateTimingScanRequest,
 };
 use serde_json::{Map, Value, json};
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::Duration;
 
 /// `ImageInfo`.
 const IMAGE_INFO: &[&str] = &[
@@ -200,30 +198,18 @@ async fn start(nested: bool) -> String {
         let response: Response = axum::Json(null_answer(&action, nested)).into_response();
         response
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    format!("http://{addr}")
+    support::serve(app).await
 }
 
 fn client(endpoint: &str) -> TcssClient {
-    let s = HttpSettings {
-        connect_timeout: Duration::from_secs(2),
-        timeout: Duration::from_secs(5),
-        read_retries: 0,
-    };
+    let s = support::settings(0);
     TcssClient::new(
         endpoint,
         "ap-guangzhou",
         TencentCredentials::new("AKIDNULLS000000000001", "nulls-secret-key-0000000001"),
         http_client(&s).expect("http client"),
         s,
-        Arc::new(RateBudget::new(
-            NonZeroU32::new(6000).expect("nonzero"),
-            Duration::from_secs(60),
-        )),
+        support::generous(),
     )
     .expect("client")
 }
