@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod auth;
 pub mod components;
 pub mod dates;
+pub mod endpoints;
 pub mod error;
 pub mod format;
 pub mod i18n;

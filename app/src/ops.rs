@@ -1,20 +1,118 @@
-//! The one path every state-changing cloud call takes: the caller's role
-//! was checked and the request validated by the server function; here the
-//! `Idempotency-Key` is claimed, the audit row written as pending, the call
-//! made (once, never retried), and the outcome recorded before the answer
-//! goes back.
+//! The endpoint runners: every cloud endpoint declared in
+//! [`crate::endpoints`] runs through [`read`] or [`change`], which check the
+//! declared role, validate the request, pick the account's client and make
+//! the call. A change also takes the one path every state-changing call
+//! takes ([`mutate`]): the `Idempotency-Key` is claimed, the audit row
+//! written as pending under the endpoint's path, the call made (once, never
+//! retried), the outcome recorded before the answer goes back, and the live
+//! task list the declaration names refreshed.
 
+use crate::endpoints::{Endpoint, Kind};
 use crate::error::AppError;
 use crate::state::AppState;
+use scanport_cloud::CloudError;
+use scanport_cloud::hss::HssClient;
+use scanport_cloud::tcss::TcssClient;
 use scanport_portal::audit::{self, Finish, NewEntry};
 use scanport_portal::idempotency::{self, Claim};
 use scanport_portal::{Outcome, Principal};
+use scanport_wire::validate::Validate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// The header scripts send; the UI sends the same value in the body's
 /// `idempotency_key`, one per confirmation.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+/// A client an account can have: how to find this account's.
+pub trait AccountClient: Sized {
+    fn of<'s>(state: &'s AppState, account: &str) -> Result<&'s Self, AppError>;
+}
+
+impl AccountClient for HssClient {
+    fn of<'s>(state: &'s AppState, account: &str) -> Result<&'s Self, AppError> {
+        state.hss(Some(account))
+    }
+}
+
+impl AccountClient for TcssClient {
+    fn of<'s>(state: &'s AppState, account: &str) -> Result<&'s Self, AppError> {
+        state.tcss(Some(account))
+    }
+}
+
+/// Checks the caller against the endpoint's declared role; `None` for an
+/// endpoint open to anyone.
+pub fn authorize(endpoint: &Endpoint) -> Result<Option<Principal>, AppError> {
+    endpoint.role.map(crate::auth::require).transpose()
+}
+
+/// The caller of an endpoint that needs a role, checked against it.
+pub fn caller_for(endpoint: &Endpoint) -> Result<Principal, AppError> {
+    authorize(endpoint)?.ok_or(AppError::Unauthenticated)
+}
+
+/// Runs a read endpoint: role, validation, then `call` with the account's
+/// client.
+pub async fn read<C, R, T>(
+    endpoint: &Endpoint,
+    account: &str,
+    request: &R,
+    call: impl AsyncFnOnce(&C, &R) -> Result<T, CloudError>,
+) -> Result<T, AppError>
+where
+    C: AccountClient,
+    R: Validate,
+{
+    debug_assert_eq!(endpoint.kind, Kind::Read, "{}", endpoint.path);
+    authorize(endpoint)?;
+    request.validate()?;
+    let state = crate::state::app_state()?;
+    let client = C::of(&state, account)?;
+    Ok(call(client, request).await?)
+}
+
+/// Runs a change endpoint: role, validation, then `call` through
+/// [`mutate`], then the refresh the declaration names. `call` answers the
+/// upstream response and, where the service gives one, its request id.
+pub async fn change<C, R, T>(
+    endpoint: &Endpoint,
+    account: &str,
+    request: &R,
+    idempotency_key: Option<String>,
+    call: impl AsyncFnOnce(&C, &R) -> Result<(T, Option<String>), CloudError>,
+) -> Result<T, AppError>
+where
+    C: AccountClient,
+    R: Validate + Serialize,
+    T: Serialize + DeserializeOwned,
+{
+    debug_assert_ne!(endpoint.kind, Kind::Read, "{}", endpoint.path);
+    let refresh = match endpoint.kind {
+        Kind::Change { refresh } => refresh,
+        Kind::Read => None,
+    };
+    let caller = caller_for(endpoint)?;
+    request.validate()?;
+    let state = crate::state::app_state()?;
+    let client = C::of(&state, account)?;
+    let answer = mutate(
+        Mutation {
+            state: &state,
+            caller: &caller,
+            action: endpoint.path,
+            account,
+            request,
+            idempotency_key,
+        },
+        || async { Ok(call(client, request).await?) },
+    )
+    .await;
+    if let Some(list) = refresh {
+        state.refresh_tasks_after(account, list, &answer);
+    }
+    answer
+}
 
 /// A state-changing call about to be made.
 pub struct Mutation<'a, R: Serialize> {

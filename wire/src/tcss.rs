@@ -556,6 +556,14 @@ pub struct Acknowledged {
     pub request_id: Option<String>,
 }
 
+impl Acknowledged {
+    /// The answer paired with its request id, as the audit log keeps it.
+    pub fn with_id(self) -> (Self, Option<String>) {
+        let id = self.request_id.clone();
+        (self, id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

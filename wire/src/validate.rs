@@ -103,3 +103,36 @@ mod tests {
         assert!(opt_range("limit", None, 10, 200).is_ok());
     }
 }
+
+/// A request that checks itself against the documented rules before it is
+/// sent; the endpoint runner calls this for every request it forwards.
+pub trait Validate {
+    fn validate(&self) -> Result<(), FieldError>;
+}
+
+/// Implements [`Validate`] through each type's own `validate` method.
+macro_rules! validated {
+    ($($ty:ty),+ $(,)?) => {
+        $(impl $crate::validate::Validate for $ty {
+            fn validate(&self) -> Result<(), $crate::validate::FieldError> {
+                <$ty>::validate(self)
+            }
+        })+
+    };
+}
+
+validated!(
+    crate::hss::ListTasksRequest,
+    crate::hss::ListImagesRequest,
+    crate::hss::ListRegistriesRequest,
+    crate::hss::BatchScanRequest,
+    crate::hss::SynchronizeRequest,
+    crate::hss::ImageSyncTaskRequest,
+    crate::hss::CreateScanTaskRequest,
+    crate::tcss::UpdateTimingScanRequest,
+    crate::tcss::DescribeRegistryImagesRequest,
+    crate::tcss::CreateRegistryScanRequest,
+    crate::tcss::StopRegistryScanRequest,
+    crate::tcss::RegistryScanStatusRequest,
+    crate::tcss::SyncRegistryAssetsRequest,
+);

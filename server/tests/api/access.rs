@@ -159,6 +159,44 @@ struct Ctx {
     tag: String,
 }
 
+/// The role matrix above is written by hand, apart from the code; it must
+/// name every endpoint of the app's catalogue with the role declared there
+/// (and a server function missing from the catalogue fails the app's own
+/// catalogue test), so no endpoint escapes these tests.
+#[test]
+fn the_role_matrix_covers_the_endpoint_catalogue() {
+    use scanport_app::endpoints::{ALL, Kind};
+    for declared in ALL {
+        let tested = ENDPOINTS
+            .iter()
+            .find(|t| t.name == declared.path)
+            .unwrap_or_else(|| panic!("{} is not in the role matrix", declared.path));
+        if let Some(role) = declared.role {
+            let need = match role {
+                Role::Viewer => Need::Viewer,
+                Role::Operator => Need::Operator,
+                Role::Admin => Need::Admin,
+            };
+            assert_eq!(tested.need, need, "{}", declared.path);
+        }
+        if tested.upstream.is_some() {
+            assert_ne!(
+                declared.kind,
+                Kind::Read,
+                "{} reaches the cloud's launch API",
+                declared.path
+            );
+        }
+    }
+    for tested in ENDPOINTS.iter().filter(|t| t.call == Call::Post) {
+        assert!(
+            scanport_app::endpoints::find(tested.name).is_some(),
+            "{} is tested but not in the catalogue",
+            tested.name
+        );
+    }
+}
+
 /// A valid body for `name`.
 fn body(name: &str, ctx: &mut Ctx) -> Value {
     match name {

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 /// whether its calls are paused.
 #[server(prefix = "/api/v1", endpoint = "accounts", input = GetUrl)]
 pub async fn list_accounts() -> Result<Vec<AccountInfo>, AppError> {
-    crate::auth::require(scanport_portal::Role::Viewer)?;
+    crate::ops::authorize(&crate::endpoints::ACCOUNTS)?;
     let state = crate::state::app_state()?;
     Ok(state
         .accounts

@@ -29,7 +29,7 @@ pub async fn retry_account(
 ) -> Result<RetryAccountAnswer, AppError> {
     use crate::ops::{Mutation, mutate};
     use scanport_wire::hss::TaskListType;
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
+    let caller = crate::ops::caller_for(&crate::endpoints::ACCOUNTS_RETRY)?;
     let state = crate::state::app_state()?;
     let found = state
         .accounts
@@ -42,7 +42,7 @@ pub async fn retry_account(
         Mutation {
             state: &state,
             caller: &caller,
-            action: "accounts/retry",
+            action: crate::endpoints::ACCOUNTS_RETRY.path,
             account: &account,
             request: &RetryAccountRequest {},
             idempotency_key,

@@ -15,7 +15,7 @@ pub struct AuditPage {
 /// filters as query parameters on `GET /api/v1/admin/audit.csv` give CSV.
 #[server(prefix = "/api/v1", endpoint = "admin/audit", input = Json)]
 pub async fn audit_log(#[server(default)] query: AuditQuery) -> Result<AuditPage, AppError> {
-    crate::auth::require(scanport_portal::Role::Admin)?;
+    crate::ops::authorize(&crate::endpoints::ADMIN_AUDIT)?;
     let state = crate::state::app_state()?;
     let (entries, total) = scanport_portal::audit::list(&state.portal.db, &query).await?;
     Ok(AuditPage { entries, total })

@@ -14,7 +14,7 @@ pub struct NewToken {
 /// `admin/tokens`: every API token, without the tokens themselves (admin).
 #[server(prefix = "/api/v1", endpoint = "admin/tokens", input = Json)]
 pub async fn list_tokens() -> Result<Vec<TokenInfo>, AppError> {
-    crate::auth::require(scanport_portal::Role::Admin)?;
+    crate::ops::authorize(&crate::endpoints::ADMIN_TOKENS)?;
     let state = crate::state::app_state()?;
     Ok(scanport_portal::tokens::list(&state.portal.db).await?)
 }
@@ -26,7 +26,8 @@ pub async fn create_token(
     label: String,
     #[server(default)] expires_days: Option<u32>,
 ) -> Result<NewToken, AppError> {
-    let caller = crate::auth::require(scanport_portal::Role::Admin)?;
+    let endpoint = &crate::endpoints::ADMIN_TOKENS_CREATE;
+    let caller = crate::ops::caller_for(endpoint)?;
     let state = crate::state::app_state()?;
     let created =
         scanport_portal::tokens::create(&state.portal.db, &user, label.trim(), expires_days).await;
@@ -35,7 +36,7 @@ pub async fn create_token(
         Ok(_) => Ok(()),
         Err(e) => Err(scanport_portal::PortalError::Conflict(e.to_string())),
     };
-    super::record_change(&state, &caller, "admin/tokens/create", request, &outcome).await?;
+    super::record_change(&state, &caller, endpoint.path, request, &outcome).await?;
     let (info, token) = created?;
     Ok(NewToken { token, info })
 }
@@ -43,13 +44,14 @@ pub async fn create_token(
 /// `admin/tokens/revoke`: the token stops working at once (admin).
 #[server(prefix = "/api/v1", endpoint = "admin/tokens/revoke", input = Json)]
 pub async fn revoke_token(id: String) -> Result<(), AppError> {
-    let caller = crate::auth::require(scanport_portal::Role::Admin)?;
+    let endpoint = &crate::endpoints::ADMIN_TOKENS_REVOKE;
+    let caller = crate::ops::caller_for(endpoint)?;
     let state = crate::state::app_state()?;
     let done = scanport_portal::tokens::revoke(&state.portal.db, &id).await;
     if done.is_ok() {
         state.portal.note_revocation();
     }
     let request = serde_json::json!({ "id": id });
-    super::record_change(&state, &caller, "admin/tokens/revoke", request, &done).await?;
+    super::record_change(&state, &caller, endpoint.path, request, &done).await?;
     Ok(done?)
 }

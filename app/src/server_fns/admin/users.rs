@@ -6,7 +6,7 @@ use scanport_wire::portal::{Role, UserInfo};
 /// `admin/users`: every user (admin).
 #[server(prefix = "/api/v1", endpoint = "admin/users", input = Json)]
 pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
-    crate::auth::require(Role::Admin)?;
+    crate::ops::authorize(&crate::endpoints::ADMIN_USERS)?;
     let state = crate::state::app_state()?;
     Ok(scanport_portal::users::list(&state.portal.db).await?)
 }
@@ -14,13 +14,14 @@ pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
 /// `admin/users/add`: a new user with a password (admin).
 #[server(prefix = "/api/v1", endpoint = "admin/users/add", input = Json)]
 pub async fn add_user(name: String, password: String, role: Role) -> Result<UserInfo, AppError> {
-    let caller = crate::auth::require(Role::Admin)?;
+    let endpoint = &crate::endpoints::ADMIN_USERS_ADD;
+    let caller = crate::ops::caller_for(endpoint)?;
     let state = crate::state::app_state()?;
     let name = name.trim().to_owned();
     let added = scanport_portal::users::add(&state.portal.db, &name, &password, role).await;
     let request = serde_json::json!({ "name": name, "role": role });
     let outcome = added.as_ref().map(|_| ()).map_err(clone_error);
-    super::record_change(&state, &caller, "admin/users/add", request, &outcome).await?;
+    super::record_change(&state, &caller, endpoint.path, request, &outcome).await?;
     Ok(added?)
 }
 
@@ -28,11 +29,12 @@ pub async fn add_user(name: String, password: String, role: Role) -> Result<User
 /// request (admin).
 #[server(prefix = "/api/v1", endpoint = "admin/users/role", input = Json)]
 pub async fn set_user_role(name: String, role: Role) -> Result<(), AppError> {
-    let caller = crate::auth::require(Role::Admin)?;
+    let endpoint = &crate::endpoints::ADMIN_USERS_ROLE;
+    let caller = crate::ops::caller_for(endpoint)?;
     let state = crate::state::app_state()?;
     let done = scanport_portal::users::set_role(&state.portal.db, &name, role).await;
     let request = serde_json::json!({ "name": name, "role": role });
-    super::record_change(&state, &caller, "admin/users/role", request, &done).await?;
+    super::record_change(&state, &caller, endpoint.path, request, &done).await?;
     Ok(done?)
 }
 
@@ -40,7 +42,8 @@ pub async fn set_user_role(name: String, role: Role) -> Result<(), AppError> {
 /// enable a user (admin). Admins cannot disable themselves.
 #[server(prefix = "/api/v1", endpoint = "admin/users/disable", input = Json)]
 pub async fn set_user_disabled(name: String, disabled: bool) -> Result<(), AppError> {
-    let caller = crate::auth::require(Role::Admin)?;
+    let endpoint = &crate::endpoints::ADMIN_USERS_DISABLE;
+    let caller = crate::ops::caller_for(endpoint)?;
     if disabled && name == caller.name {
         return Err(AppError::invalid("name", "you cannot disable yourself"));
     }
@@ -50,8 +53,9 @@ pub async fn set_user_disabled(name: String, disabled: bool) -> Result<(), AppEr
         state.portal.note_revocation();
     }
     let request = serde_json::json!({ "name": name, "disabled": disabled });
+    // Enabling is the same endpoint, audited under its own name.
     let action = if disabled {
-        "admin/users/disable"
+        endpoint.path
     } else {
         "admin/users/enable"
     };

@@ -3,6 +3,7 @@ use crate::server_fns::Empty;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use scanport_wire::hss::{BatchScanRequest, CreateScanTaskRequest};
+use scanport_wire::validate::{FieldError, Validate};
 use serde::{Deserialize, Serialize};
 
 /// `hss/tasks/stop` request. Strict like every request: a misspelt name
@@ -13,6 +14,12 @@ pub struct StopTaskRequest {
     pub task_id: String,
 }
 
+impl Validate for StopTaskRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        scanport_wire::hss::validate_task_id(&self.task_id)
+    }
+}
+
 /// `hss/batch-scan`: scan chosen images, or every image matching a filter
 /// with `operate_all` (operator).
 #[server(prefix = "/api/v1", endpoint = "hss/batch-scan", input = Json)]
@@ -21,29 +28,15 @@ pub async fn hss_batch_scan(
     request: BatchScanRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<Empty, AppError> {
-    use crate::ops::{Mutation, mutate};
-    use scanport_wire::hss::TaskListType;
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = state.hss(Some(&account))?;
-    let answer = mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "hss/batch-scan",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async {
-            client.batch_scan(&request).await?;
-            Ok((Empty {}, None))
-        },
+    use scanport_cloud::hss::HssClient;
+    crate::ops::change(
+        &crate::endpoints::HSS_BATCH_SCAN,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &HssClient, r| c.batch_scan(r).await.map(|()| (Empty {}, None)),
     )
-    .await;
-    state.refresh_tasks_after(&account, TaskListType::ImageScan, &answer);
-    answer
+    .await
 }
 
 /// `hss/scan-tasks`: a manual scan task (operator).
@@ -53,29 +46,15 @@ pub async fn hss_create_scan_task(
     request: CreateScanTaskRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<Empty, AppError> {
-    use crate::ops::{Mutation, mutate};
-    use scanport_wire::hss::TaskListType;
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = state.hss(Some(&account))?;
-    let answer = mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "hss/scan-tasks",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async {
-            client.create_scan_task(&request).await?;
-            Ok((Empty {}, None))
-        },
+    use scanport_cloud::hss::HssClient;
+    crate::ops::change(
+        &crate::endpoints::HSS_SCAN_TASKS,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &HssClient, r| c.create_scan_task(r).await.map(|()| (Empty {}, None)),
     )
-    .await;
-    state.refresh_tasks_after(&account, TaskListType::ImageScan, &answer);
-    answer
+    .await
 }
 
 /// `hss/tasks/stop`: stop a running scan task (operator).
@@ -85,27 +64,17 @@ pub async fn hss_stop_task(
     request: StopTaskRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<Empty, AppError> {
-    use crate::ops::{Mutation, mutate};
-    use scanport_wire::hss::TaskListType;
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    scanport_wire::hss::validate_task_id(&request.task_id)?;
-    let state = crate::state::app_state()?;
-    let client = state.hss(Some(&account))?;
-    let answer = mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "hss/tasks/stop",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async {
-            client.stop_scan_task(&request.task_id).await?;
-            Ok((Empty {}, None))
+    use scanport_cloud::hss::HssClient;
+    crate::ops::change(
+        &crate::endpoints::HSS_TASKS_STOP,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &HssClient, r| {
+            c.stop_scan_task(&r.task_id)
+                .await
+                .map(|()| (Empty {}, None))
         },
     )
-    .await;
-    state.refresh_tasks_after(&account, TaskListType::ImageScan, &answer);
-    answer
+    .await
 }

@@ -12,10 +12,14 @@ pub async fn hss_tasks(
     account: String,
     request: ListTasksRequest,
 ) -> Result<ListTasksResponse, AppError> {
-    crate::auth::require(scanport_portal::Role::Viewer)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    Ok(state.hss(Some(&account))?.list_tasks(&request).await?)
+    use scanport_cloud::hss::HssClient;
+    crate::ops::read(
+        &crate::endpoints::HSS_TASKS,
+        &account,
+        &request,
+        async |c: &HssClient, r| c.list_tasks(r).await,
+    )
+    .await
 }
 
 /// `hss/images`: the SWR image list (viewer).
@@ -24,10 +28,14 @@ pub async fn hss_images(
     account: String,
     request: ListImagesRequest,
 ) -> Result<ListImagesResponse, AppError> {
-    crate::auth::require(scanport_portal::Role::Viewer)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    Ok(state.hss(Some(&account))?.list_images(&request).await?)
+    use scanport_cloud::hss::HssClient;
+    crate::ops::read(
+        &crate::endpoints::HSS_IMAGES,
+        &account,
+        &request,
+        async |c: &HssClient, r| c.list_images(r).await,
+    )
+    .await
 }
 
 /// `hss/registries`: connected registries (viewer).
@@ -36,8 +44,12 @@ pub async fn hss_registries(
     account: String,
     #[server(default)] request: ListRegistriesRequest,
 ) -> Result<ListRegistriesResponse, AppError> {
-    crate::auth::require(scanport_portal::Role::Viewer)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    Ok(state.hss(Some(&account))?.list_registries(&request).await?)
+    use scanport_cloud::hss::HssClient;
+    crate::ops::read(
+        &crate::endpoints::HSS_REGISTRIES,
+        &account,
+        &request,
+        async |c: &HssClient, r| c.list_registries(r).await,
+    )
+    .await
 }

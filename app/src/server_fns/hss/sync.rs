@@ -12,21 +12,13 @@ pub async fn hss_synchronize(
     request: SynchronizeRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<SynchronizeResponse, AppError> {
-    use crate::ops::{Mutation, mutate};
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = state.hss(Some(&account))?;
-    mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "hss/synchronize",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async { Ok((client.synchronize(&request).await?, None)) },
+    use scanport_cloud::hss::HssClient;
+    crate::ops::change(
+        &crate::endpoints::HSS_SYNCHRONIZE,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &HssClient, r| c.synchronize(r).await.map(|answer| (answer, None)),
     )
     .await
 }
@@ -38,27 +30,13 @@ pub async fn hss_image_sync_task(
     request: ImageSyncTaskRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<Empty, AppError> {
-    use crate::ops::{Mutation, mutate};
-    use scanport_wire::hss::TaskListType;
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = state.hss(Some(&account))?;
-    let answer = mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "hss/image-sync-tasks",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async {
-            client.create_image_sync_task(&request).await?;
-            Ok((Empty {}, None))
-        },
+    use scanport_cloud::hss::HssClient;
+    crate::ops::change(
+        &crate::endpoints::HSS_IMAGE_SYNC_TASKS,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &HssClient, r| c.create_image_sync_task(r).await.map(|()| (Empty {}, None)),
     )
-    .await;
-    state.refresh_tasks_after(&account, TaskListType::ImageSync, &answer);
-    answer
+    .await
 }

@@ -7,7 +7,7 @@ use scanport_wire::hss::ListRegistriesResponse;
 #[server(prefix = "/api/v1", endpoint = "ui/registries", input = Json)]
 pub async fn list_registries(account: Option<String>) -> Result<ListRegistriesResponse, AppError> {
     use scanport_wire::hss::ListRegistriesRequest;
-    crate::auth::require(scanport_portal::Role::Viewer)?;
+    crate::ops::authorize(&crate::endpoints::UI_REGISTRIES)?;
     let state = crate::state::app_state()?;
     let client = state.hss(account.as_deref())?;
     let request = ListRegistriesRequest {

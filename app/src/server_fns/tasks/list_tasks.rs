@@ -18,7 +18,7 @@ pub async fn list_tasks(
     list: TaskListType,
     #[server(default)] query: Option<ListTasksRequest>,
 ) -> Result<TaskSnapshot, AppError> {
-    crate::auth::require(scanport_portal::Role::Viewer)?;
+    crate::ops::authorize(&crate::endpoints::LIVE_TASKS)?;
     let state = crate::state::app_state()?;
     read_tasks(&state, account.as_deref(), list, query.as_ref()).await
 }

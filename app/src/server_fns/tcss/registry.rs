@@ -13,13 +13,14 @@ pub async fn tcss_images(
     account: String,
     #[server(default)] request: DescribeRegistryImagesRequest,
 ) -> Result<DescribeRegistryImagesResponse, AppError> {
-    crate::auth::require(scanport_portal::Role::Viewer)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    Ok(state
-        .tcss(Some(&account))?
-        .describe_registry_images(&request)
-        .await?)
+    use scanport_cloud::tcss::TcssClient;
+    crate::ops::read(
+        &crate::endpoints::TCSS_IMAGES,
+        &account,
+        &request,
+        async |c: &TcssClient, r| c.describe_registry_images(r).await,
+    )
+    .await
 }
 
 /// `tcss/scan-status`: progress of a registry scan (viewer).
@@ -28,13 +29,14 @@ pub async fn tcss_scan_status(
     account: String,
     #[server(default)] request: RegistryScanStatusRequest,
 ) -> Result<RegistryScanStatus, AppError> {
-    crate::auth::require(scanport_portal::Role::Viewer)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    Ok(state
-        .tcss(Some(&account))?
-        .registry_scan_status(&request)
-        .await?)
+    use scanport_cloud::tcss::TcssClient;
+    crate::ops::read(
+        &crate::endpoints::TCSS_SCAN_STATUS,
+        &account,
+        &request,
+        async |c: &TcssClient, r| c.registry_scan_status(r).await,
+    )
+    .await
 }
 
 /// `tcss/scan`: scan registry images (operator).
@@ -44,22 +46,14 @@ pub async fn tcss_scan(
     request: CreateRegistryScanRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<CreateRegistryScanResponse, AppError> {
-    use crate::ops::{Mutation, mutate};
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = state.tcss(Some(&account))?;
-    mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "tcss/scan",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async {
-            let answer = client.create_registry_scan(&request).await?;
+    use scanport_cloud::tcss::TcssClient;
+    crate::ops::change(
+        &crate::endpoints::TCSS_SCAN,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &TcssClient, r| {
+            let answer = c.create_registry_scan(r).await?;
             let id = answer.request_id.clone();
             Ok((answer, id))
         },
@@ -74,25 +68,13 @@ pub async fn tcss_scan_stop(
     request: StopRegistryScanRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<Acknowledged, AppError> {
-    use crate::ops::{Mutation, mutate};
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = state.tcss(Some(&account))?;
-    mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "tcss/scan/stop",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async {
-            let answer = client.stop_registry_scan(&request).await?;
-            let id = answer.request_id.clone();
-            Ok((answer, id))
-        },
+    use scanport_cloud::tcss::TcssClient;
+    crate::ops::change(
+        &crate::endpoints::TCSS_SCAN_STOP,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &TcssClient, r| c.stop_registry_scan(r).await.map(Acknowledged::with_id),
     )
     .await
 }
@@ -104,25 +86,13 @@ pub async fn tcss_sync(
     #[server(default)] request: SyncRegistryAssetsRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<Acknowledged, AppError> {
-    use crate::ops::{Mutation, mutate};
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = state.tcss(Some(&account))?;
-    mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "tcss/sync",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async {
-            let answer = client.sync_registry_assets(&request).await?;
-            let id = answer.request_id.clone();
-            Ok((answer, id))
-        },
+    use scanport_cloud::tcss::TcssClient;
+    crate::ops::change(
+        &crate::endpoints::TCSS_SYNC,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &TcssClient, r| c.sync_registry_assets(r).await.map(Acknowledged::with_id),
     )
     .await
 }

@@ -9,7 +9,7 @@ pub async fn tcss_timing_scan(
     account: String,
     #[server(default)] request: Option<serde_json::Value>,
 ) -> Result<TimingScanTask, AppError> {
-    crate::auth::require(scanport_portal::Role::Viewer)?;
+    crate::ops::authorize(&crate::endpoints::TCSS_TIMING_SCAN)?;
     // The upstream action takes no parameters.
     if request
         .as_ref()
@@ -31,25 +31,13 @@ pub async fn tcss_update_timing_scan(
     request: UpdateTimingScanRequest,
     #[server(default)] idempotency_key: Option<String>,
 ) -> Result<Acknowledged, AppError> {
-    use crate::ops::{Mutation, mutate};
-    let caller = crate::auth::require(scanport_portal::Role::Operator)?;
-    request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = state.tcss(Some(&account))?;
-    mutate(
-        Mutation {
-            state: &state,
-            caller: &caller,
-            action: "tcss/timing-scan/update",
-            account: &account,
-            request: &request,
-            idempotency_key,
-        },
-        || async {
-            let answer = client.update_timing_scan(&request).await?;
-            let id = answer.request_id.clone();
-            Ok((answer, id))
-        },
+    use scanport_cloud::tcss::TcssClient;
+    crate::ops::change(
+        &crate::endpoints::TCSS_TIMING_SCAN_UPDATE,
+        &account,
+        &request,
+        idempotency_key,
+        async |c: &TcssClient, r| c.update_timing_scan(r).await.map(Acknowledged::with_id),
     )
     .await
 }
