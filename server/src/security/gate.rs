@@ -15,14 +15,12 @@ use scanport_portal::Principal;
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login"
-            | "/logout"
-            | "/setup"
-            | "/preferences"
-            | "/healthz"
-            | "/readyz"
-            | "/api/v1/auth/me"
+        "/login" | "/logout" | "/setup" | "/preferences" | "/healthz" | "/readyz"
     ) || path.starts_with("/pkg/")
+        || path
+            .strip_prefix("/api/v1/")
+            .and_then(scanport_app::endpoints::find)
+            .is_some_and(|endpoint| endpoint.role.is_none())
         || is_static_asset(path)
 }
 
