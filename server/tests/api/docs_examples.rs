@@ -9,6 +9,38 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+/// docs/API.md documents every endpoint of the app's catalogue, and a
+/// section heading names the role the catalogue declares.
+#[test]
+fn the_api_docs_name_every_endpoint_with_its_role() {
+    use scanport_app::endpoints::{ACCOUNTS, ALL};
+    use scanport_portal::Role;
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/API.md"))
+            .expect("docs/API.md");
+    for endpoint in ALL {
+        let method = if *endpoint == ACCOUNTS { "GET" } else { "POST" };
+        let name = format!("`{method} /api/v1/{}", endpoint.path);
+        let exact = |line: &str| line.contains(&format!("{name}`"));
+        assert!(
+            docs.lines().any(exact),
+            "docs/API.md does not document {name}`"
+        );
+        let role = match endpoint.role {
+            None => "anyone",
+            Some(Role::Viewer) => "viewer",
+            Some(Role::Operator) => "operator",
+            Some(Role::Admin) => "admin",
+        };
+        for heading in docs.lines().filter(|l| l.starts_with("### ") && exact(l)) {
+            assert!(
+                heading.ends_with(&format!("({role})")),
+                "{heading}: the catalogue says {role}"
+            );
+        }
+    }
+}
+
 /// The `sh` blocks of a Markdown file that call `curl`, with the line each
 /// starts on.
 fn curl_examples(markdown: &str) -> Vec<(usize, String)> {
