@@ -137,6 +137,11 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo "The files the browser fetches for the Tasks page, as served (brotli)."
   excerpt size 12
   echo
+  echo "## Where the bytes go (\`bench/wasm-bytes.py\`)"
+  echo "Code and data per crate in the release WASM before wasm-opt and splitting (twiggy; function names and wasm-bindgen's metadata left out). Shares, not shipped bytes."
+  echo
+  (cd "$ROOT" && python3 bench/wasm-bytes.py) || echo "(needs twiggy: cargo install twiggy)"
+  echo
   echo "## Lighthouse (\`bench/lighthouse.sh\`)"
   echo "npm lighthouse driving Debian Chromium, desktop preset, signed in, embedded sandbox."
   excerpt lighthouse 12
