@@ -1,8 +1,8 @@
 //! The image filters: a GET form, so the filters live in the URL (shared
 //! links and reloads keep them) and work without JavaScript.
 
+use super::query::ImageFilters;
 use crate::i18n::*;
-use crate::pages::images::ImageFilters;
 use leptos::prelude::*;
 use scanport_wire::hss::ScanStatus;
 

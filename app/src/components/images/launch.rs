@@ -3,11 +3,11 @@
 //! (with one `Idempotency-Key` per confirmation, so a double click or a
 //! retried request scans once), then the task monitor.
 
+use super::query::ImageFilters;
 use super::selection::Selection;
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::pages::images::ImageFilters;
 use crate::server_fns::hss::hss_batch_scan;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;

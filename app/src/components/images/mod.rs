@@ -4,4 +4,5 @@
 pub mod filters;
 pub mod image_table;
 pub mod launch;
+pub mod query;
 pub mod selection;
