@@ -1,33 +1,4 @@
-//! What the browser may know about a configured cloud account: never a
-//! credential or an endpoint.
+//! What the browser may know about a configured cloud account (declared in
+//! `scanport_wire::accounts`, shared with the server's config).
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Provider {
-    Huawei,
-    Tencent,
-}
-
-impl Provider {
-    pub const fn label(self) -> &'static str {
-        match self {
-            Self::Huawei => "Huawei Cloud HSS",
-            Self::Tencent => "Tencent Cloud TCSS",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountInfo {
-    pub id: String,
-    pub provider: Provider,
-    pub region: String,
-    /// Served by the embedded sandbox, not a real cloud.
-    pub sandbox: bool,
-    /// The cloud refused this account's key twice in a row: polling and
-    /// calls are paused until an operator retries (`accounts/retry`).
-    #[serde(default)]
-    pub paused: bool,
-}
+pub use scanport_wire::accounts::{AccountInfo, Provider};

@@ -174,12 +174,8 @@ impl WebConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderName {
-    Huawei,
-    Tencent,
-}
+/// `provider = "huawei" | "tencent"`: the same type the API answers with.
+pub use scanport_wire::accounts::Provider as ProviderName;
 
 /// One `[[accounts]]` entry.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 
 mod macros;
 
+pub mod accounts;
 pub mod hss;
 pub mod live;
 pub mod portal;
