@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod db;
+pub mod hashing;
 mod error;
 pub mod idempotency;
 pub mod principal;
