@@ -7,8 +7,8 @@
 
 pub mod audit;
 pub mod db;
-pub mod hashing;
 mod error;
+pub mod hashing;
 pub mod idempotency;
 pub mod principal;
 mod secret;

@@ -126,11 +126,7 @@ impl LoginThrottle {
         }
         // The softer name-wide limit stops only addresses that have
         // failed lately (or unknown ones): a clean address still gets in.
-        let clean = addr.is_some_and(|a| {
-            buckets
-                .get(&Key::Addr(a))
-                .is_none_or(|b| b.tat <= now)
-        });
+        let clean = addr.is_some_and(|a| buckets.get(&Key::Addr(a)).is_none_or(|b| b.tat <= now));
         if !clean {
             stops.push((Key::Name(name), self.name));
         }
@@ -212,7 +208,11 @@ mod tests {
         }
         let refused = t.check_at("Admin", ip("192.0.2.1"), now).unwrap_err();
         assert!(refused.first_of_burst);
-        assert!(!t.check_at("admin", ip("192.0.2.1"), now).unwrap_err().first_of_burst);
+        assert!(
+            !t.check_at("admin", ip("192.0.2.1"), now)
+                .unwrap_err()
+                .first_of_burst
+        );
         assert!(t.check_at("admin", ip("198.51.100.7"), now).is_ok());
         // Past the name-wide limit, a clean address still gets in; one
         // that failed lately does not.

@@ -157,7 +157,10 @@ pub async fn id_of(db: &Db, name: &str) -> Result<String, PortalError> {
 
 /// Serializes changes that must see every admin (PostgreSQL; SQLite has
 /// one writer at a time anyway) until the transaction ends.
-async fn lock_admins(db: &Db, tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), PortalError> {
+async fn lock_admins(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+) -> Result<(), PortalError> {
     if db.backend() == crate::db::Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(7305711931)")
             .execute(&mut **tx)

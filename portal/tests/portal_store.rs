@@ -419,15 +419,25 @@ async fn users_last_active_admin_stays(t: &Target) {
     assert_last_admin(users::set_disabled(db, "ada", true).await);
     // A second admin, disabled, does not count.
     user(db, "cy", Role::Admin).await;
-    users::set_disabled(db, "cy", true).await.expect("disable cy");
+    users::set_disabled(db, "cy", true)
+        .await
+        .expect("disable cy");
     assert_last_admin(users::set_role(db, "ada", Role::Viewer).await);
     // Enabled, it does: now ada may go, and then cy is the last.
-    users::set_disabled(db, "cy", false).await.expect("enable cy");
-    users::set_role(db, "ada", Role::Viewer).await.expect("demote ada");
+    users::set_disabled(db, "cy", false)
+        .await
+        .expect("enable cy");
+    users::set_role(db, "ada", Role::Viewer)
+        .await
+        .expect("demote ada");
     assert_last_admin(users::set_disabled(db, "cy", true).await);
     // Harmless changes still work: admin to admin, others, enabling.
-    users::set_role(db, "cy", Role::Admin).await.expect("same role");
-    users::set_disabled(db, "bob", true).await.expect("disable bob");
+    users::set_role(db, "cy", Role::Admin)
+        .await
+        .expect("same role");
+    users::set_disabled(db, "bob", true)
+        .await
+        .expect("disable bob");
     let admins: Vec<_> = users::list(db)
         .await
         .expect("list")
@@ -1309,10 +1319,7 @@ fn throttle_limits_each_address() {
         .expect_err("21st from one address");
     assert!(refused.wait > Duration::ZERO);
     let v6 = Some(ip("2001:db8::1"));
-    assert!(
-        throttle.check("fresh-name", v6).is_ok(),
-        "another address"
-    );
+    assert!(throttle.check("fresh-name", v6).is_ok(), "another address");
     assert!(
         throttle.check("other-name", None).is_ok(),
         "no address known"

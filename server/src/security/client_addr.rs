@@ -50,7 +50,11 @@ impl TrustedProxies {
     }
 }
 
-pub async fn resolve(State(proxies): State<TrustedProxies>, mut req: Request, next: Next) -> Response {
+pub async fn resolve(
+    State(proxies): State<TrustedProxies>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         let client = proxies.client(peer.ip(), req.headers());
         req.extensions_mut().insert(ClientAddr(client));
