@@ -60,6 +60,8 @@ pub struct Portal {
     pub db: Db,
     pub sessions: SessionPolicy,
     pub throttle: Arc<LoginThrottle>,
+    /// Bounds password hashing for sign-in and setup.
+    pub hashing: Arc<scanport_portal::hashing::HashingGate>,
     pub cookie: SessionCookie,
     /// Printed to the log at first start; creates the first admin once.
     pub setup_token: Arc<Mutex<Option<String>>>,

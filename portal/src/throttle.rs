@@ -1,50 +1,246 @@
-//! Sign-in throttling, per account name and per client address, so
-//! passwords cannot be guessed quickly from one place or against one user.
+//! Sign-in throttling. Only failed sign-ins count, so a stranger cannot
+//! lock a user out with the right name alone:
+//! - strictly per name *and* client address (a guesser at one place);
+//! - per client address, whatever the names (a sprayer);
+//! - more softly per name from anywhere (a guesser spread over many
+//!   addresses). That limit never stops an address with no recent
+//!   failures, so the rightful user, elsewhere, still signs in.
+//!
+//! IPv6 addresses count per /64 (one host usually holds a whole /64).
 //! In memory: each replica throttles on its own.
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv6Addr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// One limit's state for one key: a leaky bucket as a "theoretical
+/// arrival time" (GCRA). Each failure pushes `tat` one interval later;
+/// the key is stopped while `tat` is more than a window ahead of now.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tat: Instant,
+    /// A refusal of the current burst was already reported (audited).
+    noted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    NameAddr(String, IpAddr),
+    Addr(IpAddr),
+    Name(String),
+}
+
+/// Failures a minute for one kind of key.
+#[derive(Debug, Clone, Copy)]
+struct Limit {
+    /// One failure is forgotten every `interval`.
+    interval: Duration,
+}
+
+const WINDOW: Duration = Duration::from_secs(60);
+
+impl Limit {
+    fn per_minute(n: u32) -> Self {
+        Self {
+            interval: WINDOW / n.max(1),
+        }
+    }
+
+    /// How long until the next attempt is allowed, if it is not now.
+    fn wait(self, bucket: &Bucket, now: Instant) -> Option<Duration> {
+        let allowed_from = bucket.tat.checked_sub(WINDOW - self.interval)?;
+        (allowed_from > now).then(|| allowed_from - now)
+    }
+}
+
+/// A refused attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttled {
+    /// When to try again.
+    pub wait: Duration,
+    /// The first refusal of this burst: worth one audit row; the rest of
+    /// the burst is not (a flood must not flood the audit log).
+    pub first_of_burst: bool,
+}
 
 #[derive(Debug)]
 pub struct LoginThrottle {
-    by_name: DefaultKeyedRateLimiter<String>,
-    by_addr: DefaultKeyedRateLimiter<IpAddr>,
+    name_addr: Limit,
+    addr: Limit,
+    name: Limit,
+    buckets: Mutex<HashMap<Key, Bucket>>,
 }
 
 impl Default for LoginThrottle {
-    /// 5 attempts a minute per name, 20 per address (bursts of that size).
+    /// 5 failures a minute per name and address, 20 per address, 30 per
+    /// name from anywhere.
     fn default() -> Self {
-        Self::new(5, 20)
+        Self::new(5, 20, 30)
+    }
+}
+
+/// The address as throttled: IPv4 as is (also when mapped into IPv6),
+/// IPv6 cut to its /64.
+pub fn throttle_key(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(_) => addr,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(Ipv6Addr::from(prefix))
+            }
+        },
     }
 }
 
 impl LoginThrottle {
-    pub fn new(per_name_per_minute: u32, per_addr_per_minute: u32) -> Self {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+    pub fn new(per_name_and_address: u32, per_address: u32, per_name: u32) -> Self {
         Self {
-            by_name: RateLimiter::keyed(quota(per_name_per_minute)),
-            by_addr: RateLimiter::keyed(quota(per_addr_per_minute)),
+            name_addr: Limit::per_minute(per_name_and_address),
+            addr: Limit::per_minute(per_address),
+            name: Limit::per_minute(per_name),
+            buckets: Mutex::default(),
         }
     }
 
-    /// Counts an attempt; `Err` with the wait when either limit is hit.
-    pub fn attempt(&self, name: &str, addr: Option<IpAddr>) -> Result<(), Duration> {
-        let clock = governor::clock::DefaultClock::default();
-        let wait = |not_until: governor::NotUntil<_>| {
-            not_until.wait_time_from(governor::clock::Clock::now(&clock))
+    fn keys(name: &str, addr: Option<IpAddr>) -> (String, Option<IpAddr>) {
+        (name.to_lowercase(), addr.map(throttle_key))
+    }
+
+    /// Whether an attempt may go on to the password check. Counts nothing.
+    pub fn check(&self, name: &str, addr: Option<IpAddr>) -> Result<(), Throttled> {
+        self.check_at(name, addr, Instant::now())
+    }
+
+    fn check_at(&self, name: &str, addr: Option<IpAddr>, now: Instant) -> Result<(), Throttled> {
+        let (name, addr) = Self::keys(name, addr);
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return Ok(());
         };
+        let mut stops = Vec::with_capacity(3);
         if let Some(addr) = addr {
-            self.by_addr.check_key(&addr).map_err(wait)?;
+            stops.push((Key::NameAddr(name.clone(), addr), self.name_addr));
+            stops.push((Key::Addr(addr), self.addr));
         }
-        self.by_name.check_key(&name.to_lowercase()).map_err(wait)?;
+        // The softer name-wide limit stops only addresses that have
+        // failed lately (or unknown ones): a clean address still gets in.
+        let clean = addr.is_some_and(|a| buckets.get(&Key::Addr(a)).is_none_or(|b| b.tat <= now));
+        if !clean {
+            stops.push((Key::Name(name), self.name));
+        }
+        for (key, limit) in stops {
+            if let Some(bucket) = buckets.get_mut(&key)
+                && let Some(wait) = limit.wait(bucket, now)
+            {
+                let first_of_burst = !bucket.noted;
+                bucket.noted = true;
+                return Err(Throttled {
+                    wait,
+                    first_of_burst,
+                });
+            }
+        }
         Ok(())
     }
 
-    /// Forgets keys whose limits have fully recovered (bounded memory).
+    /// Counts a failed sign-in against every key.
+    pub fn failed(&self, name: &str, addr: Option<IpAddr>) {
+        self.failed_at(name, addr, Instant::now());
+    }
+
+    fn failed_at(&self, name: &str, addr: Option<IpAddr>, now: Instant) {
+        let (name, addr) = Self::keys(name, addr);
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return;
+        };
+        let mut count = |key: Key, limit: Limit| {
+            let bucket = buckets.entry(key).or_insert(Bucket {
+                tat: now,
+                noted: false,
+            });
+            bucket.tat = bucket.tat.max(now) + limit.interval;
+            // A failure gets through only between bursts: the next
+            // refusal starts a new one.
+            bucket.noted = false;
+        };
+        if let Some(addr) = addr {
+            count(Key::NameAddr(name.clone(), addr), self.name_addr);
+            count(Key::Addr(addr), self.addr);
+        }
+        count(Key::Name(name), self.name);
+    }
+
+    /// The right password: the name's failures from this address are
+    /// forgiven (not the address's nor the name's elsewhere).
+    pub fn succeeded(&self, name: &str, addr: Option<IpAddr>) {
+        let (name, addr) = Self::keys(name, addr);
+        if let (Some(addr), Ok(mut buckets)) = (addr, self.buckets.lock()) {
+            buckets.remove(&Key::NameAddr(name, addr));
+        }
+    }
+
+    /// Forgets keys whose failures have all run out (bounded memory).
     pub fn shrink(&self) {
-        self.by_name.retain_recent();
-        self.by_addr.retain_recent();
+        let now = Instant::now();
+        if let Ok(mut buckets) = self.buckets.lock() {
+            buckets.retain(|_, b| b.tat > now);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().expect("address"))
+    }
+
+    #[test]
+    fn a_strangers_failures_elsewhere_do_not_lock_the_name() {
+        let t = LoginThrottle::new(5, 20, 30);
+        let now = Instant::now();
+        for _ in 0..5 {
+            assert!(t.check_at("admin", ip("192.0.2.1"), now).is_ok());
+            t.failed_at("admin", ip("192.0.2.1"), now);
+        }
+        let refused = t.check_at("Admin", ip("192.0.2.1"), now).unwrap_err();
+        assert!(refused.first_of_burst);
+        assert!(
+            !t.check_at("admin", ip("192.0.2.1"), now)
+                .unwrap_err()
+                .first_of_burst
+        );
+        assert!(t.check_at("admin", ip("198.51.100.7"), now).is_ok());
+        // Past the name-wide limit, a clean address still gets in; one
+        // that failed lately does not.
+        for i in 0..30 {
+            t.failed_at("admin", ip(&format!("203.0.113.{i}")), now);
+        }
+        assert!(t.check_at("admin", ip("198.51.100.7"), now).is_ok());
+        assert!(t.check_at("admin", ip("203.0.113.1"), now).is_err());
+        // One failure is forgotten every 12 s.
+        let later = now + Duration::from_secs(13);
+        assert!(t.check_at("admin", ip("192.0.2.1"), later).is_ok());
+    }
+
+    #[test]
+    fn ipv6_counts_per_64_and_mapped_ipv4_as_ipv4() {
+        assert_eq!(
+            throttle_key("2001:db8:1:2:aaaa::1".parse().unwrap()),
+            "2001:db8:1:2::".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            throttle_key("::ffff:192.0.2.9".parse().unwrap()),
+            "192.0.2.9".parse::<IpAddr>().unwrap()
+        );
+        let t = LoginThrottle::new(2, 20, 30);
+        let now = Instant::now();
+        t.failed_at("x", ip("2001:db8::1"), now);
+        t.failed_at("x", ip("2001:db8::ffff:2"), now);
+        assert!(t.check_at("x", ip("2001:db8::9:9"), now).is_err());
+        assert!(t.check_at("x", ip("2001:db8:0:1::1"), now).is_ok());
     }
 }

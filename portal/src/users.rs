@@ -155,23 +155,74 @@ pub async fn id_of(db: &Db, name: &str) -> Result<String, PortalError> {
         .ok_or_else(|| PortalError::NotFound(format!("user {name:?}")))
 }
 
-pub async fn set_role(db: &Db, name: &str, role: Role) -> Result<(), PortalError> {
-    let done = sqlx::query("UPDATE users SET role = $1 WHERE name = $2")
-        .bind(role.as_str())
-        .bind(name)
-        .execute(db.pool())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(PortalError::NotFound(format!("user {name:?}")));
+/// Serializes changes that must see every admin (PostgreSQL; SQLite has
+/// one writer at a time anyway) until the transaction ends.
+async fn lock_admins(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+) -> Result<(), PortalError> {
+    if db.backend() == crate::db::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7305711931)")
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
 
+/// The error for a change that would leave no active admin.
+fn last_admin(name: &str) -> PortalError {
+    PortalError::Conflict(format!(
+        "{name:?} is the last active admin: make another user an admin first"
+    ))
+}
+
+/// Whether `name` is an enabled admin and no other enabled admin exists.
+async fn is_last_active_admin(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    name: &str,
+) -> Result<bool, PortalError> {
+    let row = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM users WHERE name = $1 AND role = 'admin' AND disabled = 0), \
+           (SELECT COUNT(*) FROM users WHERE name <> $1 AND role = 'admin' AND disabled = 0)",
+    )
+    .bind(name)
+    .fetch_one(&mut **tx)
+    .await?;
+    let this: i64 = row.try_get(0)?;
+    let others: i64 = row.try_get(1)?;
+    Ok(this == 1 && others == 0)
+}
+
+/// Refused with Conflict when it would demote the last active admin.
+pub async fn set_role(db: &Db, name: &str, role: Role) -> Result<(), PortalError> {
+    let mut tx = db.pool().begin().await?;
+    lock_admins(db, &mut tx).await?;
+    if role != Role::Admin && is_last_active_admin(&mut tx, name).await? {
+        return Err(last_admin(name));
+    }
+    let done = sqlx::query("UPDATE users SET role = $1 WHERE name = $2")
+        .bind(role.as_str())
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(PortalError::NotFound(format!("user {name:?}")));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Disabling also ends the user's sessions at once; their tokens stop
-/// working because every check reads `disabled`.
+/// working because every check reads `disabled`. Refused with Conflict
+/// for the last active admin.
 pub async fn set_disabled(db: &Db, name: &str, disabled: bool) -> Result<(), PortalError> {
     let id = id_of(db, name).await?;
     let mut tx = db.pool().begin().await?;
+    lock_admins(db, &mut tx).await?;
+    if disabled && is_last_active_admin(&mut tx, name).await? {
+        return Err(last_admin(name));
+    }
     sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
         .bind(i64::from(disabled))
         .bind(&id)
@@ -185,6 +236,48 @@ pub async fn set_disabled(db: &Db, name: &str, disabled: bool) -> Result<(), Por
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The first admin, made only while there is no user at all: the check
+/// and the insert are one transaction (under a lock on PostgreSQL), so
+/// racing setups, or a user added meanwhile by the CLI, leave at most the
+/// one user. `None` when a user already exists.
+pub async fn add_first_admin(
+    db: &Db,
+    name: &str,
+    password: &str,
+) -> Result<Option<UserInfo>, PortalError> {
+    validate_name(name)?;
+    validate_password(password)?;
+    if count(db).await? > 0 {
+        return Ok(None);
+    }
+    let hash = hash_password(password).await?;
+    let created_at = now_ms();
+    let mut tx = db.pool().begin().await?;
+    lock_admins(db, &mut tx).await?;
+    // One statement: on SQLite it holds the write lock throughout.
+    let done = sqlx::query(
+        "INSERT INTO users (id, name, password_hash, role, disabled, created_at) \
+         SELECT $1, $2, $3, $4, 0, $5 WHERE NOT EXISTS (SELECT 1 FROM users)",
+    )
+    .bind(secret::new_id())
+    .bind(name)
+    .bind(hash)
+    .bind(Role::Admin.as_str())
+    .bind(created_at)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(None);
+    }
+    tx.commit().await?;
+    Ok(Some(UserInfo {
+        name: name.to_owned(),
+        role: Role::Admin,
+        disabled: false,
+        created_at_ms: created_at,
+    }))
 }
 
 /// A new password ends every session the user had.

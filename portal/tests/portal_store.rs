@@ -159,6 +159,8 @@ on_each_backend!(
     users_role_change_applies_to_next_request,
     users_disable_ends_sessions_and_tokens,
     users_new_password_ends_sessions,
+    users_last_active_admin_stays,
+    users_first_admin_only_while_nobody_exists,
     sessions_authenticate_with_current_role,
     sessions_reject_malformed_and_unknown_ids,
     sessions_idle_expiry,
@@ -342,6 +344,9 @@ async fn users_name_and_password_rules(t: &Target) {
 
 async fn users_role_change_applies_to_next_request(t: &Target) {
     let db = &t.db;
+    // Another admin, so carol is never the last one (see
+    // users_last_active_admin_stays).
+    user(db, "root", Role::Admin).await;
     let id = user(db, "carol", Role::Viewer).await;
     let cookie = new_session(db, &id).await;
     let (_, token) = new_token(db, "carol", "ci", None).await;
@@ -393,6 +398,80 @@ async fn users_disable_ends_sessions_and_tokens(t: &Target) {
     assert!(token_ok(db, &token).await);
     assert!(!session_ok(db, &s1).await);
     assert_not_found(users::set_disabled(db, "nobody", true).await);
+}
+
+fn assert_last_admin<T: std::fmt::Debug>(result: Result<T, PortalError>) {
+    match result {
+        Err(PortalError::Conflict(message)) => {
+            assert!(message.contains("last active admin"), "{message}");
+        }
+        other => panic!("expected the last-admin conflict, got {other:?}"),
+    }
+}
+
+/// The last enabled admin can be neither demoted nor disabled (the admin
+/// UI and the CLI both go through these), whoever asks.
+async fn users_last_active_admin_stays(t: &Target) {
+    let db = &t.db;
+    user(db, "ada", Role::Admin).await;
+    user(db, "bob", Role::Viewer).await;
+    assert_last_admin(users::set_role(db, "ada", Role::Operator).await);
+    assert_last_admin(users::set_disabled(db, "ada", true).await);
+    // A second admin, disabled, does not count.
+    user(db, "cy", Role::Admin).await;
+    users::set_disabled(db, "cy", true)
+        .await
+        .expect("disable cy");
+    assert_last_admin(users::set_role(db, "ada", Role::Viewer).await);
+    // Enabled, it does: now ada may go, and then cy is the last.
+    users::set_disabled(db, "cy", false)
+        .await
+        .expect("enable cy");
+    users::set_role(db, "ada", Role::Viewer)
+        .await
+        .expect("demote ada");
+    assert_last_admin(users::set_disabled(db, "cy", true).await);
+    // Harmless changes still work: admin to admin, others, enabling.
+    users::set_role(db, "cy", Role::Admin)
+        .await
+        .expect("same role");
+    users::set_disabled(db, "bob", true)
+        .await
+        .expect("disable bob");
+    let admins: Vec<_> = users::list(db)
+        .await
+        .expect("list")
+        .into_iter()
+        .filter(|u| u.role == Role::Admin && !u.disabled)
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(admins, vec!["cy".to_owned()]);
+}
+
+/// The setup path: one admin while there is no user, racing or not;
+/// nothing once any user exists.
+async fn users_first_admin_only_while_nobody_exists(t: &Target) {
+    let db = &t.db;
+    let (a, b, c, d) = tokio::join!(
+        users::add_first_admin(db, "r1", PASSWORD),
+        users::add_first_admin(db, "r2", PASSWORD),
+        users::add_first_admin(db, "r3", PASSWORD),
+        users::add_first_admin(db, "r4", PASSWORD),
+    );
+    let made: Vec<_> = [a, b, c, d]
+        .into_iter()
+        .map(|r| r.expect("no error"))
+        .filter_map(|u| u.map(|u| u.name))
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert_eq!(users::count(db).await.expect("count"), 1);
+    assert!(
+        users::add_first_admin(db, "later", PASSWORD)
+            .await
+            .expect("no error")
+            .is_none()
+    );
+    assert_eq!(users::count(db).await.expect("count"), 1);
 }
 
 async fn users_new_password_ends_sessions(t: &Target) {
@@ -1194,27 +1273,34 @@ fn ip(s: &str) -> IpAddr {
     s.parse().expect("ip")
 }
 
+/// Only failures count; strictly per name and address.
 #[test]
 fn throttle_limits_each_name() {
     let throttle = LoginThrottle::default();
     let addr = Some(ip("192.0.2.1"));
     for i in 0..5 {
-        assert!(throttle.attempt("alice", addr).is_ok(), "attempt {i}");
+        assert!(throttle.check("alice", addr).is_ok(), "attempt {i}");
+        throttle.failed("alice", addr);
     }
-    let wait = throttle.attempt("alice", addr).expect_err("6th attempt");
+    let refused = throttle.check("alice", addr).expect_err("6th attempt");
     assert!(
-        wait > Duration::ZERO && wait <= Duration::from_secs(60),
-        "{wait:?}"
+        refused.wait > Duration::ZERO && refused.wait <= Duration::from_secs(60),
+        "{refused:?}"
     );
-    // The same name in other letters, from elsewhere: still alice.
-    assert!(throttle.attempt("ALICE", Some(ip("198.51.100.7"))).is_err());
-    assert!(throttle.attempt("Alice", None).is_err());
+    // The same name in other letters, from there: still alice.
+    assert!(throttle.check("ALICE", addr).is_err());
+    // From an address with no failures: a stranger cannot lock alice out.
+    assert!(throttle.check("Alice", Some(ip("198.51.100.7"))).is_ok());
     // Another name is unaffected.
-    assert!(throttle.attempt("bob", addr).is_ok());
-    assert!(throttle.attempt("bob", None).is_ok());
+    assert!(throttle.check("bob", addr).is_ok());
+    assert!(throttle.check("bob", None).is_ok());
+    // Checking counts nothing.
+    for _ in 0..50 {
+        assert!(throttle.check("carol", addr).is_ok());
+    }
     throttle.shrink();
     assert!(
-        throttle.attempt("alice", None).is_err(),
+        throttle.check("alice", addr).is_err(),
         "shrink keeps live limits"
     );
 }
@@ -1224,29 +1310,25 @@ fn throttle_limits_each_address() {
     let throttle = LoginThrottle::default();
     let addr = Some(ip("203.0.113.9"));
     for i in 0..20 {
-        assert!(
-            throttle.attempt(&format!("user{i}"), addr).is_ok(),
-            "attempt {i}"
-        );
+        let name = format!("user{i}");
+        assert!(throttle.check(&name, addr).is_ok(), "attempt {i}");
+        throttle.failed(&name, addr);
     }
-    let wait = throttle
-        .attempt("fresh-name", addr)
+    let refused = throttle
+        .check("fresh-name", addr)
         .expect_err("21st from one address");
-    assert!(wait > Duration::ZERO);
+    assert!(refused.wait > Duration::ZERO);
     let v6 = Some(ip("2001:db8::1"));
+    assert!(throttle.check("fresh-name", v6).is_ok(), "another address");
     assert!(
-        throttle.attempt("fresh-name", v6).is_ok(),
-        "another address"
-    );
-    assert!(
-        throttle.attempt("other-name", None).is_ok(),
+        throttle.check("other-name", None).is_ok(),
         "no address known"
     );
 
-    let tight = LoginThrottle::new(100, 2);
-    assert!(tight.attempt("a", addr).is_ok());
-    assert!(tight.attempt("b", addr).is_ok());
-    assert!(tight.attempt("c", addr).is_err());
+    let tight = LoginThrottle::new(100, 2, 100);
+    tight.failed("a", addr);
+    tight.failed("b", addr);
+    assert!(tight.check("c", addr).is_err());
 }
 
 #[tokio::test]

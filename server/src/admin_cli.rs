@@ -204,3 +204,41 @@ pub async fn run_token(config: &Config, command: TokenCommand) -> Result<(), Cli
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `scanport user set-role` / `disable` keep the last active admin,
+    /// with the store's clear error.
+    #[tokio::test]
+    async fn the_cli_keeps_the_last_active_admin() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config {
+            data_dir: dir.path().join("data"),
+            ..Config::default()
+        };
+        let db = crate::portal::open_db(&config).await.expect("open");
+        users::add(&db, "root", "first-admin-Pass-42", Role::Admin)
+            .await
+            .expect("add");
+        for command in [
+            UserCommand::SetRole {
+                name: "root".into(),
+                role: Role::Viewer,
+            },
+            UserCommand::Disable {
+                name: "root".into(),
+            },
+        ] {
+            match run_user(&config, command).await {
+                Err(CliError::Usage(message)) => {
+                    assert!(message.contains("last active admin"), "{message}");
+                }
+                other => panic!("expected a refusal, got {other:?}"),
+            }
+        }
+        let root = users::list(&db).await.expect("list");
+        assert!(root[0].role == Role::Admin && !root[0].disabled, "{root:?}");
+    }
+}

@@ -130,6 +130,14 @@ pub struct WebConfig {
     pub public_origin: Option<String>,
     /// Larger request bodies are refused with 413.
     pub max_body_bytes: usize,
+    /// Reverse proxies (CIDRs, e.g. `10.0.0.0/8`, `::1/128`) whose
+    /// `X-Forwarded-For` / `Forwarded` headers are believed for the
+    /// client's address. From any other peer those headers are ignored.
+    pub trusted_proxies: Vec<String>,
+    /// Which header those proxies set: `x-forwarded-for` or `forwarded`
+    /// (RFC 7239). Only that one is read, so a client cannot slip in the
+    /// other past a proxy that passes it through untouched.
+    pub forwarded_header: String,
 }
 
 impl Default for WebConfig {
@@ -137,6 +145,8 @@ impl Default for WebConfig {
         Self {
             public_origin: None,
             max_body_bytes: 256 * 1024,
+            trusted_proxies: Vec::new(),
+            forwarded_header: "x-forwarded-for".to_owned(),
         }
     }
 }
@@ -149,9 +159,17 @@ pub struct AuthConfig {
     pub idle_minutes: u64,
     /// Any session ends this long after sign-in.
     pub absolute_hours: u64,
-    /// Sign-in attempts a minute per user name, and per client address.
+    /// Failed sign-ins a minute per user name from one client address,
+    /// and per client address whatever the names.
     pub login_attempts_per_name: u32,
     pub login_attempts_per_address: u32,
+    /// Failed sign-ins a minute per user name from all addresses
+    /// together; past it only addresses without recent failures may try.
+    pub login_attempts_per_name_anywhere: u32,
+    /// Password hashes computed at once for sign-in and setup, and how
+    /// many more may wait; beyond that the answer is 503 `Retry-After`.
+    pub hashing_concurrency: usize,
+    pub hashing_queue: usize,
 }
 
 impl Default for AuthConfig {
@@ -161,11 +179,34 @@ impl Default for AuthConfig {
             absolute_hours: 12,
             login_attempts_per_name: 5,
             login_attempts_per_address: 20,
+            login_attempts_per_name_anywhere: 30,
+            hashing_concurrency: 4,
+            hashing_queue: 32,
         }
     }
 }
 
 impl WebConfig {
+    /// `trusted_proxies` parsed; a bare address counts as a single host.
+    /// `Err` with the first entry that is neither.
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|entry| {
+                let entry = entry.trim();
+                entry
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| {
+                        entry.parse::<std::net::IpAddr>().map(|ip| {
+                            let bits = if ip.is_ipv4() { 32 } else { 128 };
+                            ipnet::IpNet::new(ip, bits).expect("a full-length prefix")
+                        })
+                    })
+                    .map_err(|_| entry.to_owned())
+            })
+            .collect()
+    }
+
     /// Whether the console is served over HTTPS.
     pub fn is_https(&self) -> bool {
         self.public_origin
@@ -408,6 +449,24 @@ impl Config {
                 "auth.idle_minutes must be 1 to {MAX_IDLE_MINUTES} and auth.absolute_hours \
                  1 to {MAX_ABSOLUTE_HOURS}"
             )));
+        }
+        if let Err(bad) = self.web.trusted_proxy_nets() {
+            return Err(ConfigError::Invalid(format!(
+                "web.trusted_proxies: {bad:?} is not a CIDR such as 10.0.0.0/8 or ::1/128"
+            )));
+        }
+        if !matches!(
+            self.web.forwarded_header.as_str(),
+            "x-forwarded-for" | "forwarded"
+        ) {
+            return Err(ConfigError::Invalid(
+                "web.forwarded_header must be x-forwarded-for or forwarded".into(),
+            ));
+        }
+        if self.auth.hashing_concurrency == 0 {
+            return Err(ConfigError::Invalid(
+                "auth.hashing_concurrency must be at least 1".into(),
+            ));
         }
         if self.web.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid(

@@ -91,6 +91,7 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
     let throttle = Arc::new(LoginThrottle::new(
         config.auth.login_attempts_per_name,
         config.auth.login_attempts_per_address,
+        config.auth.login_attempts_per_name_anywhere,
     ));
     let stale_ms = longest_call_ms(config);
     tokio::spawn({
@@ -115,6 +116,10 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
         db,
         sessions: policy,
         throttle,
+        hashing: Arc::new(scanport_portal::hashing::HashingGate::new(
+            config.auth.hashing_concurrency,
+            config.auth.hashing_queue,
+        )),
         cookie: SessionCookie {
             secure: config.web.is_https(),
         },

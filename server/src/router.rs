@@ -4,7 +4,7 @@
 
 use crate::cli::CliError;
 use crate::config::Config;
-use crate::security::{api_errors, gate, headers, identity, origin};
+use crate::security::{api_errors, client_addr, gate, headers, identity, origin};
 use crate::shutdown::Shutdown;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -49,6 +49,10 @@ pub struct WebPolicy {
     pub public_origin: Option<String>,
     pub https: bool,
     pub max_body_bytes: usize,
+    /// Peers whose forwarding headers name the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `true`: RFC 7239 `Forwarded`; else `X-Forwarded-For`.
+    pub rfc7239: bool,
 }
 
 impl WebPolicy {
@@ -57,6 +61,9 @@ impl WebPolicy {
             public_origin: config.web.public_origin.clone(),
             https: config.web.is_https(),
             max_body_bytes: config.web.max_body_bytes,
+            // Checked when the configuration was loaded.
+            trusted_proxies: config.web.trusted_proxy_nets().unwrap_or_default(),
+            rfc7239: config.web.forwarded_header == "forwarded",
         }
     }
 }
@@ -114,6 +121,13 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
         .layer(from_fn(api_errors::fit_status))
         .layer(from_fn_with_state(state.clone(), gate::require_sign_in))
         .layer(from_fn_with_state(state.clone(), identity::identify))
+        .layer(from_fn_with_state(
+            client_addr::TrustedProxies {
+                nets: Arc::new(policy.trusted_proxies),
+                rfc7239: policy.rfc7239,
+            },
+            client_addr::resolve,
+        ))
         .layer(Extension(state))
         .layer(from_fn_with_state(
             origin::OwnOrigin(Arc::new(policy.public_origin)),

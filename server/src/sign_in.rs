@@ -88,46 +88,72 @@ async fn start_session(state: &AppState, user_id: &str, to: &str) -> Response {
     }
 }
 
+/// Too many sign-ins are hashing already: come back in a moment. (A
+/// plain page: the browser shows it; a script reads `Retry-After`.)
+fn busy() -> Response {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        "The console is busy signing people in; try again in a few seconds.",
+    )
+        .into_response()
+}
+
 pub async fn login(
     Extension(state): Extension<AppState>,
     addr: Option<Extension<ClientAddr>>,
+    current: Option<Extension<Principal>>,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(&form.next).to_owned();
     let name = form.name.trim();
-    if state
-        .portal
-        .throttle
-        .attempt(name, addr.map(|a| a.0.0))
-        .is_err()
-    {
-        audit_sign_in(
-            &state,
-            &typed_name(name),
-            Outcome::Denied,
-            Some("too many attempts"),
-        )
-        .await;
+    let addr = addr.map(|a| a.0.0);
+    // No name that long exists: refuse before the throttle keeps it in
+    // memory or argon2 spends time on it. Same answer as a wrong password.
+    if name.chars().count() > users::NAME_MAX_CHARS {
+        return back_to_login("credentials", &next);
+    }
+    if let Err(throttled) = state.portal.throttle.check(name, addr) {
+        // One row per burst: a flood of refused attempts is one event.
+        if throttled.first_of_burst {
+            audit_sign_in(
+                &state,
+                &typed_name(name),
+                Outcome::Denied,
+                Some("too many attempts"),
+            )
+            .await;
+        }
         return back_to_login("throttled", &next);
     }
     // A password longer than allowed cannot be right; do not spend argon2
     // time on it.
-    if form.password.chars().count() > users::PASSWORD_MAX_CHARS {
-        audit_sign_in(
-            &state,
-            &typed_name(name),
-            Outcome::Failed,
-            Some("wrong name or password"),
-        )
-        .await;
-        return back_to_login("credentials", &next);
-    }
-    match users::verify(&state.portal.db, name, &form.password).await {
+    let verified = if form.password.chars().count() > users::PASSWORD_MAX_CHARS {
+        Ok(None)
+    } else {
+        let Some(_pass) = state.portal.hashing.enter().await else {
+            return busy();
+        };
+        users::verify(&state.portal.db, name, &form.password).await
+    };
+    match verified {
         Ok(Some(user)) => {
+            state.portal.throttle.succeeded(name, addr);
             audit_sign_in(&state, &user.name, Outcome::Ok, None).await;
+            // The browser's previous session ends: one browser, one
+            // session (a shared machine's last user is signed out).
+            if let Some(Extension(previous)) = current
+                && let Via::Session { id_hash } = &previous.via
+            {
+                if let Err(err) = sessions::end_by_hash(&state.portal.db, id_hash).await {
+                    tracing::error!(error = %err, "cannot end the previous session");
+                }
+                state.portal.note_revocation();
+            }
             start_session(&state, &user.id, &next).await
         }
         Ok(None) => {
+            state.portal.throttle.failed(name, addr);
             audit_sign_in(
                 &state,
                 &typed_name(name),
@@ -171,6 +197,13 @@ pub async fn logout(Extension(state): Extension<AppState>, req: Request) -> Resp
         .into_response()
 }
 
+/// A user exists: setup is over for good.
+pub(crate) fn spend_setup_token(state: &AppState) {
+    if let Ok(mut token) = state.portal.setup_token.lock() {
+        token.take();
+    }
+}
+
 pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<SetupForm>) -> Response {
     let portal = &state.portal;
     let back = |error: &str| Redirect::to(&format!("/setup?error={error}")).into_response();
@@ -193,27 +226,24 @@ pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<Setup
     if users::validate_password(&form.password).is_err() {
         return back("password");
     }
-    // Take the token before the (slow) user creation, so that requests
-    // racing with this one find it spent: one token, one admin.
-    let taken = match portal.setup_token.lock() {
-        Ok(mut token) if matches(&token) => token.take(),
-        _ => return Redirect::to("/login").into_response(),
+    let Some(_pass) = portal.hashing.enter().await else {
+        return busy();
     };
-    if let Err(err) = users::add(
-        &portal.db,
-        name,
-        &form.password,
-        scanport_portal::Role::Admin,
-    )
-    .await
-    {
-        tracing::error!(error = %err, "cannot create the first admin");
-        // Nothing was created: the token stays usable.
-        if let Ok(mut token) = portal.setup_token.lock() {
-            *token = taken;
+    // "No user yet" is checked in the transaction that creates the admin:
+    // racing forms, or a user the CLI added meanwhile, leave one user.
+    match users::add_first_admin(&portal.db, name, &form.password).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            spend_setup_token(&state);
+            return Redirect::to("/login").into_response();
         }
-        return back("unavailable");
+        Err(err) => {
+            tracing::error!(error = %err, "cannot create the first admin");
+            // Nothing was created: the token stays usable.
+            return back("unavailable");
+        }
     }
+    spend_setup_token(&state);
     let entry = NewEntry {
         actor: name,
         via: "setup",

@@ -32,8 +32,32 @@ fn is_static_asset(path: &str) -> bool {
     !path[1..].contains('/') && matches!(ext, "svg" | "ico" | "png" | "txt" | "webmanifest")
 }
 
+/// Whether setup is still open: a token was printed and still no user
+/// exists. A user added meanwhile (the CLI, another replica) closes it
+/// for good.
+async fn setup_open(state: &AppState) -> bool {
+    if !state.portal.setup_token.lock().is_ok_and(|t| t.is_some()) {
+        return false;
+    }
+    match scanport_portal::users::count(&state.portal.db).await {
+        Ok(0) => true,
+        Ok(_) => {
+            if let Ok(mut token) = state.portal.setup_token.lock() {
+                token.take();
+            }
+            false
+        }
+        // The form's own transaction decides; the page may show.
+        Err(_) => true,
+    }
+}
+
 pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
+    // Once a user exists the setup page is gone: off to sign in.
+    if path == "/setup" && req.method() == axum::http::Method::GET && !setup_open(&state).await {
+        return Redirect::to("/login").into_response();
+    }
     if req.extensions().get::<Principal>().is_some() || is_public(path) {
         return next.run(req).await;
     }
@@ -45,7 +69,7 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
         );
     }
     // Before the first user exists, everything leads to the setup page.
-    if state.portal.setup_token.lock().is_ok_and(|t| t.is_some()) {
+    if setup_open(&state).await {
         return Redirect::to("/setup").into_response();
     }
     let next_path = req

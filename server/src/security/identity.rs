@@ -14,7 +14,10 @@ use scanport_portal::{Principal, sessions, tokens};
 use std::net::SocketAddr;
 
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+    // Normally set by `client_addr` already (from trusted proxies).
+    if req.extensions().get::<ClientAddr>().is_none()
+        && let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied()
+    {
         req.extensions_mut().insert(ClientAddr(addr.ip()));
     }
     let bearer = bearer(&req).map(str::to_owned);

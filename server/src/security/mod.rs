@@ -1,11 +1,13 @@
 //! The layers every request passes, outermost first:
 //! [`headers`] (security headers), the body-size cap, [`origin`] (no
-//! cross-site state changes), [`identity`] (who is calling, from the
+//! cross-site state changes), [`client_addr`] (the client's address,
+//! through trusted proxies), [`identity`] (who is calling, from the
 //! database), [`gate`] (sign-in required), and [`api_errors`] (the public
 //! API's statuses).
 
 pub mod api_errors;
 pub mod body_shape;
+pub mod client_addr;
 pub mod field_path;
 pub mod gate;
 pub mod headers;

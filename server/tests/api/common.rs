@@ -179,6 +179,10 @@ pub struct Options {
     pub quiet_hub: bool,
     /// `enterprise_project_id` of the [`HW`] account.
     pub hw_enterprise_project_id: Option<String>,
+    /// `web.trusted_proxies` (the tests connect from 127.0.0.1).
+    pub trusted_proxies: Vec<String>,
+    /// `auth.hashing_concurrency` and `auth.hashing_queue`.
+    pub hashing: Option<(usize, usize)>,
 }
 
 impl Default for Options {
@@ -191,6 +195,8 @@ impl Default for Options {
             fault_accounts: false,
             quiet_hub: false,
             hw_enterprise_project_id: None,
+            trusted_proxies: Vec::new(),
+            hashing: None,
         }
     }
 }
@@ -353,6 +359,12 @@ impl Harness {
         if !options.shipped_login_limits {
             config.auth.login_attempts_per_name = 1000;
             config.auth.login_attempts_per_address = 1000;
+            config.auth.login_attempts_per_name_anywhere = 1000;
+        }
+        config.web.trusted_proxies = options.trusted_proxies.clone();
+        if let Some((concurrency, queue)) = options.hashing {
+            config.auth.hashing_concurrency = concurrency;
+            config.auth.hashing_queue = queue;
         }
         config.web.public_origin = options.public_origin.clone();
 

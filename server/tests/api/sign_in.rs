@@ -4,6 +4,9 @@
 //! address without telling which names exist; the session cookie is out of
 //! scripts' reach (and `__Host-`/`Secure` behind HTTPS); every sign-in gets
 //! a fresh session id and signing out ends it; `next` never leaves the site.
+//! Only failed sign-ins count, per name and address (through trusted
+//! proxies only), so a stranger cannot lock a user out; hashing is bounded;
+//! setup closes for good once a user exists; the last admin stays.
 
 use crate::common::*;
 use reqwest::header;
@@ -578,9 +581,17 @@ async fn many_names_from_one_address_throttle_every_name() {
         },
     )
     .await;
+    // Audited once per throttled burst (the right password's refusal
+    // fell in the spray's burst), not once per refused attempt.
     assert!(
-        denied.iter().any(|r| r.actor == VIEWER),
-        "the throttled right password is audited: {denied:?}"
+        !denied.is_empty() && denied.len() <= 3,
+        "one row per burst: {denied:?}"
+    );
+    assert!(
+        denied
+            .iter()
+            .all(|r| r.detail.as_deref() == Some("too many attempts")),
+        "{denied:?}"
     );
     h.assert_no_secret_leaked();
 }
@@ -850,7 +861,11 @@ async fn every_sign_in_gets_a_fresh_session_id() {
         me(&h, PLAIN_COOKIE, &switched, &[]).await,
         json!({"name": OPERATOR, "role": "operator"})
     );
-    assert_eq!(me(&h, PLAIN_COOKIE, &fresh, &[]).await["name"], VIEWER);
+    // ... and ends it: one browser, one session.
+    assert_eq!(me(&h, PLAIN_COOKIE, &fresh, &[]).await, Value::Null);
+    accounts(&h, PLAIN_COOKIE, &fresh)
+        .await
+        .expect_error(401, "unauthenticated");
     h.assert_no_secret_leaked();
 }
 
@@ -937,5 +952,263 @@ async fn next_with_a_tab_or_newline_stays_on_this_site() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    h.assert_no_secret_leaked();
+}
+
+/// Sign-ins through the trusted proxy at 127.0.0.1 (the tests' peer),
+/// with the shipped limits.
+fn behind_proxy() -> Options {
+    Options {
+        shipped_login_limits: true,
+        trusted_proxies: vec!["127.0.0.1/32".to_owned(), "::1/128".to_owned()],
+        ..Options::default()
+    }
+}
+
+fn via(addr: &str) -> [(&'static str, &str); 1] {
+    [("x-forwarded-for", addr)]
+}
+
+/// 5. A stranger's failures from address A do not stop the right password
+/// from address B: only failures count, strictly per name and address.
+/// IPv6 counts per /64; in a proxy chain the rightmost untrusted hop is
+/// the client, whatever the client wrote left of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strangers_failures_do_not_lock_the_user_out_elsewhere() {
+    let h = Harness::start_with(behind_proxy()).await;
+    let stranger = via("203.0.113.7");
+    for i in 0..8 {
+        let reply = login_form(&h, ADMIN, &format!("guess-{i}"), "/", &stranger).await;
+        let want = if i < 5 { "credentials" } else { "throttled" };
+        expect_refused(&reply, want);
+    }
+    expect_refused(
+        &login_form(&h, ADMIN, PASSWORD, "/", &stranger).await,
+        "throttled",
+    );
+    // The admin, elsewhere, gets in.
+    let admin = login_form(&h, ADMIN, PASSWORD, "/", &via("198.51.100.20")).await;
+    expect_redirect(&admin, "/");
+    session_id(&admin, PLAIN_COOKIE);
+
+    for i in 0..5 {
+        expect_refused(
+            &login_form(
+                &h,
+                VIEWER,
+                &format!("guess-{i}"),
+                "/",
+                &via("2001:db8:1:2::1"),
+            )
+            .await,
+            "credentials",
+        );
+    }
+    // The same /64 is the same place; the next /64 another.
+    expect_refused(
+        &login_form(&h, VIEWER, PASSWORD, "/", &via("2001:db8:1:2:ffff::9")).await,
+        "throttled",
+    );
+    expect_refused(
+        &login_form(
+            &h,
+            VIEWER,
+            PASSWORD,
+            "/",
+            &via("198.51.100.99, 2001:db8:1:2::1, 127.0.0.1"),
+        )
+        .await,
+        "throttled",
+    );
+    expect_redirect(
+        &login_form(&h, VIEWER, PASSWORD, "/", &via("2001:db8:1:3::1")).await,
+        "/",
+    );
+    h.assert_no_secret_leaked();
+}
+
+/// 5b. Forwarding headers from a peer that is not a trusted proxy are not
+/// believed: claiming another address escapes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarding_headers_from_untrusted_peers_are_ignored() {
+    let h = Harness::start_with(shipped_limits()).await;
+    for i in 0..5 {
+        expect_refused(
+            &login_form(&h, VIEWER, &format!("guess-{i}"), "/", &via("203.0.113.7")).await,
+            "credentials",
+        );
+    }
+    expect_refused(
+        &login_form(&h, VIEWER, PASSWORD, "/", &via("198.51.100.20")).await,
+        "throttled",
+    );
+    expect_refused(
+        &login_form(
+            &h,
+            VIEWER,
+            PASSWORD,
+            "/",
+            &[("forwarded", "for=198.51.100.21")],
+        )
+        .await,
+        "throttled",
+    );
+    h.assert_no_secret_leaked();
+}
+
+/// 5c. A name longer than any user's is refused at once, like a wrong
+/// password: it is neither throttled (so not counted against the
+/// address), nor hashed, nor audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overlong_names_are_refused_before_throttling_or_hashing() {
+    let h = Harness::start_with(shipped_limits()).await;
+    let long = "n".repeat(users::NAME_MAX_CHARS + 1);
+    for _ in 0..AuthConfig::default().login_attempts_per_address + 5 {
+        expect_refused(
+            &login_form(&h, &long, "whatever-password", "/", &[]).await,
+            "credentials",
+        );
+    }
+    expect_redirect(&login_form(&h, VIEWER, PASSWORD, "/", &[]).await, "/");
+    let rows = audit(
+        &h,
+        AuditQuery {
+            action: Some("login".into()),
+            ..AuditQuery::default()
+        },
+    )
+    .await;
+    assert!(rows.iter().all(|r| r.outcome == Outcome::Ok), "{rows:?}");
+    h.assert_no_secret_leaked();
+}
+
+/// 5d. A burst of throttled attempts is one audit row, not one each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_burst_is_one_audit_row() {
+    let h = Harness::start_with(shipped_limits()).await;
+    for i in 0..5 {
+        expect_refused(
+            &login_form(&h, OPERATOR, &format!("guess-{i}"), "/", &[]).await,
+            "credentials",
+        );
+    }
+    for i in 0..15 {
+        expect_refused(
+            &login_form(&h, OPERATOR, &format!("more-{i}"), "/", &[]).await,
+            "throttled",
+        );
+    }
+    let denied = audit(
+        &h,
+        AuditQuery {
+            action: Some("login".into()),
+            outcome: Some(Outcome::Denied),
+            ..AuditQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(denied.len(), 1, "{denied:?}");
+    assert_eq!(denied[0].actor, OPERATOR);
+    h.assert_no_secret_leaked();
+}
+
+/// 5e. Password hashing is bounded: past the running hashes and the
+/// queue, a sign-in is told 503 with `Retry-After` at once, so a flood
+/// cannot take the blocking pool; afterwards sign-in works again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_flood_gets_503_with_retry_after() {
+    let h = Harness::start_with(Options {
+        hashing: Some((1, 0)),
+        ..Options::default()
+    })
+    .await;
+    let hr = &h;
+    let replies = futures::future::join_all(
+        (0..16).map(|_| async move { login_form(hr, VIEWER, PASSWORD, "/", &[]).await }),
+    )
+    .await;
+    let busy = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::SERVICE_UNAVAILABLE)
+        .count();
+    assert!(busy > 0, "no sign-in was turned away: {replies:?}");
+    for reply in &replies {
+        if reply.status == StatusCode::SERVICE_UNAVAILABLE {
+            assert_eq!(reply.header("retry-after"), Some("5"), "{reply:?}");
+            expect_no_cookie(reply);
+        } else {
+            expect_redirect(reply, "/");
+        }
+    }
+    expect_redirect(&login_form(&h, VIEWER, PASSWORD, "/", &[]).await, "/");
+    h.assert_no_secret_leaked();
+}
+
+/// 6. A user made another way (the CLI) while the setup token is live
+/// closes setup for good: the token makes nobody, `/setup` leads to the
+/// sign-in page and so does every page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn setup_is_gone_once_any_user_exists() {
+    let h = Harness::start_with(empty_console()).await;
+    let token = h.setup_token().expect("a setup token at first start");
+    expect_redirect(&h.get(&Auth::Anonymous, "/").await, "/setup");
+    users::add(&h.db, ROOT, ROOT_PASSWORD, Role::Admin)
+        .await
+        .expect("add, as `scanport user add` does");
+    let late = h
+        .post_form(
+            "/setup",
+            &[
+                ("token", &token),
+                ("name", "intruder"),
+                ("password", ROOT_PASSWORD),
+            ],
+            &[],
+        )
+        .await;
+    expect_redirect(&late, "/login");
+    expect_no_cookie(&late);
+    assert_eq!(user_names(&h).await, vec![(ROOT.to_owned(), Role::Admin)]);
+    assert_eq!(h.setup_token(), None, "spent");
+    expect_redirect(&h.get(&Auth::Anonymous, "/setup").await, "/login");
+    expect_redirect(&h.get(&Auth::Anonymous, "/").await, "/login?next=%2F");
+    h.assert_no_secret_leaked();
+}
+
+/// 7. The last active admin can be neither demoted nor disabled from the
+/// admin UI: 409 with a clear message. A disabled admin does not count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_active_admin_stays() {
+    let h = Harness::start().await;
+    let admin = Auth::Cookie(h.new_session(ADMIN).await);
+    let demote = |name: &str| json!({"name": name, "role": "operator"});
+    let reply = h.call(&admin, "admin/users/role", &demote(ADMIN)).await;
+    reply.expect_error(409, "conflict");
+    assert!(reply.body.contains("last active admin"), "{reply:?}");
+    assert!(
+        user_names(&h)
+            .await
+            .contains(&(ADMIN.to_owned(), Role::Admin))
+    );
+
+    // A second admin; the first, disabled, no longer counts.
+    h.call(
+        &admin,
+        "admin/users/role",
+        &json!({"name": SPARE, "role": "admin"}),
+    )
+    .await
+    .expect_ok();
+    let spare = Auth::Cookie(h.new_session(SPARE).await);
+    h.call(
+        &spare,
+        "admin/users/disable",
+        &json!({"name": ADMIN, "disabled": true}),
+    )
+    .await
+    .expect_ok();
+    h.call(&spare, "admin/users/role", &demote(SPARE))
+        .await
+        .expect_error(409, "conflict");
     h.assert_no_secret_leaked();
 }
