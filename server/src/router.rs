@@ -4,7 +4,7 @@
 
 use crate::cli::CliError;
 use crate::config::Config;
-use crate::security::{api_errors, gate, headers, identity, origin};
+use crate::security::{api_errors, body_limit, gate, headers, host, identity, origin};
 use crate::shutdown::Shutdown;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -49,6 +49,8 @@ pub struct WebPolicy {
     pub public_origin: Option<String>,
     pub https: bool,
     pub max_body_bytes: usize,
+    /// The `Host` names answered (all, with a public origin).
+    pub allowed_hosts: host::AllowedHosts,
 }
 
 impl WebPolicy {
@@ -57,6 +59,11 @@ impl WebPolicy {
             public_origin: config.web.public_origin.clone(),
             https: config.web.is_https(),
             max_body_bytes: config.web.max_body_bytes,
+            allowed_hosts: host::AllowedHosts::new(
+                config.web.public_origin.as_deref(),
+                &config.web.allowed_hosts,
+                config.listen,
+            ),
         }
     }
 }
@@ -120,7 +127,15 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             origin::same_origin_only,
         ))
         .layer(RequestBodyLimitLayer::new(policy.max_body_bytes))
+        .layer(from_fn_with_state(
+            body_limit::BodyCap(policy.max_body_bytes),
+            body_limit::refuse_oversize,
+        ))
         .layer(from_fn(api_errors::json_errors))
+        .layer(from_fn_with_state(
+            policy.allowed_hosts,
+            host::known_hosts_only,
+        ))
         .layer(from_fn_with_state(
             headers::HeaderPolicy {
                 https: policy.https,

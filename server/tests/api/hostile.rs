@@ -356,9 +356,9 @@ fn body_of(attack: &Attack, template: &Value) -> (Vec<u8>, Option<Vec<String>>) 
 }
 
 /// An oversize body as a careful client sends it: the length declared,
-/// the answer read before any body byte goes out. (Writing the body first
-/// races the server, which answers 413 from the length alone and closes:
-/// the client may see the reset before the answer.)
+/// the answer read before any body byte goes out. (The server waits a
+/// moment for the body, then answers from the length alone; a client that
+/// writes the body first is `hardening.rs`'s test.)
 async fn declared_oversize(
     h: &Harness,
     auth: &Auth,
