@@ -200,3 +200,42 @@ async fn a_client_that_sends_3_mib_before_reading_gets_a_readable_413() {
         "nothing sent upstream"
     );
 }
+
+/// A client that sends only the head and waits gets its 413 too: at once
+/// with `Expect: 100-continue`, after the server's short wait for a body
+/// without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_waits_before_sending_gets_its_413_soon() {
+    let h = Harness::start().await;
+    let addr = h.base.trim_start_matches("http://").to_owned();
+    for expect in ["Expect: 100-continue\r\n", ""] {
+        let head = format!(
+            "POST /api/v1/hss/batch-scan HTTP/1.1\r\nHost: {addr}\r\n{expect}\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            3 * 1024 * 1024
+        );
+        let started = std::time::Instant::now();
+        let mut stream = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
+        stream
+            .write_all(head.as_bytes())
+            .await
+            .expect("send the head");
+        let mut answer = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(3),
+            stream.read_to_end(&mut answer),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{expect:?}: no answer within 3 s"))
+        .expect("read the answer");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{expect:?}: {answer}");
+        let waited = started.elapsed();
+        assert!(
+            waited < std::time::Duration::from_secs(2),
+            "{expect:?}: {waited:?}"
+        );
+    }
+}

@@ -355,10 +355,11 @@ fn body_of(attack: &Attack, template: &Value) -> (Vec<u8>, Option<Vec<String>>) 
     }
 }
 
-/// An oversize body as a careful client sends it: the length declared,
-/// the answer read before any body byte goes out. (The server waits a
-/// moment for the body, then answers from the length alone; a client that
-/// writes the body first is `hardening.rs`'s test.)
+/// An oversize body as a careful client sends it: the length declared
+/// with `Expect: 100-continue`, the answer read before any body byte goes
+/// out. (Without `Expect` the server waits a moment for a body to drain
+/// before answering; that, and a client that writes the body first, are
+/// `hardening.rs`'s tests.)
 async fn declared_oversize(
     h: &Harness,
     auth: &Auth,
@@ -375,7 +376,8 @@ async fn declared_oversize(
     };
     let head = format!(
         "POST /api/v1/{endpoint} HTTP/1.1\r\nHost: {addr}\r\n{credential}\
-         Content-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+         Content-Type: application/json\r\nContent-Length: {length}\r\n\
+         Expect: 100-continue\r\nConnection: close\r\n\r\n"
     );
     let mut stream = tokio::net::TcpStream::connect(&addr)
         .await
