@@ -24,15 +24,21 @@ pub fn http_settings(config: &Config) -> HttpSettings {
     }
 }
 
-/// Builds every configured account's client. With no account configured,
-/// starts the embedded sandbox on a loopback port and returns demo
-/// accounts pointed at it.
+/// Builds every configured account's client. When the embedded sandbox
+/// runs (`sandbox.enabled`, by default only with no account configured),
+/// starts it on a loopback port and returns demo accounts pointed at it.
 pub async fn build(config: &Config) -> Result<Vec<Account>, ConfigError> {
     let settings = http_settings(config);
     let http = scanport_cloud::http_client(&settings)
         .map_err(|e| ConfigError::Invalid(format!("cannot build the HTTP client: {e}")))?;
-    if config.accounts.is_empty() {
+    if config.sandbox.runs(&config.accounts) {
         return embedded_sandbox(config, http, settings).await;
+    }
+    if config.accounts.is_empty() {
+        tracing::warn!(
+            "no cloud account configured and sandbox.enabled = false: the console has \
+             nothing to show until [[accounts]] are added"
+        );
     }
     let env = |name: &str| std::env::var(name).ok();
     let mut accounts = Vec::new();
@@ -158,9 +164,13 @@ async fn embedded_sandbox(
     sandbox_config.null_percent = config.sandbox.null_percent;
     let running = sandbox::spawn(listener, sandbox_config)
         .map_err(|e| ConfigError::Invalid(format!("cannot start the embedded sandbox: {e}")))?;
-    tracing::info!(
+    // Loud: its data is made up, and a console showing it must not be
+    // mistaken for one watching a real cloud.
+    tracing::warn!(
         endpoint = %running.endpoint(),
-        "no cloud account configured: using the embedded sandbox"
+        "EMBEDDED SANDBOX RUNNING: every account, image and task shown is DEMO DATA from a \
+         built-in fake cloud, not a real one; configure [[accounts]] (or set \
+         sandbox.enabled = false) to turn it off"
     );
     let hss = HssClient::new(
         &running.endpoint(),

@@ -37,8 +37,13 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct SandboxArgs {
+    /// Where it listens: a loopback address unless `--public`.
     #[arg(long, default_value = "127.0.0.1:8600")]
     listen: SocketAddr,
+    /// Allow a non-loopback `--listen`. Its `/__sandbox/*` controls need no
+    /// sign-in: anyone who reaches it can switch faults and read its logs.
+    #[arg(long)]
+    public: bool,
     #[arg(
         long,
         env = "SANDBOX_HUAWEI_AK",
@@ -117,7 +122,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// The sandbox's test controls are open, so it stays on this machine
+/// unless the caller says otherwise.
+fn check_sandbox_listen(listen: SocketAddr, public: bool) -> Result<(), CliError> {
+    if public || listen.ip().is_loopback() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "--listen {listen} is not a loopback address: the sandbox's /__sandbox/* controls \
+         need no sign-in, so it listens on 127.0.0.1 unless you also pass --public"
+    )))
+}
+
 async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
+    check_sandbox_listen(args.listen, args.public)?;
     let huawei: Vec<HuaweiKey> = args
         .huawei_ak
         .zip(args.huawei_sk)
@@ -154,4 +172,35 @@ async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
     tracing::info!(endpoint = %running.endpoint(), "sandbox listening");
     tokio::signal::ctrl_c().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> SandboxArgs {
+        let cli = Cli::try_parse_from([&["scanport", "sandbox"], args].concat()).expect("parses");
+        match cli.command {
+            Some(Command::Sandbox(args)) => args,
+            other => panic!("not the sandbox command: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_sandbox_listens_on_loopback_unless_public() {
+        let args = parse(&[]);
+        assert!(check_sandbox_listen(args.listen, args.public).is_ok());
+        let args = parse(&["--listen", "[::1]:8600"]);
+        assert!(check_sandbox_listen(args.listen, args.public).is_ok());
+        let args = parse(&["--listen", "0.0.0.0:8600"]);
+        let err = check_sandbox_listen(args.listen, args.public)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--public") && err.contains("0.0.0.0:8600"),
+            "{err}"
+        );
+        let args = parse(&["--listen", "0.0.0.0:8600", "--public"]);
+        assert!(check_sandbox_listen(args.listen, args.public).is_ok());
+    }
 }

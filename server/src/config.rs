@@ -26,8 +26,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `postgres://…` to share one database between replicas, or
     /// `sqlite://…`; overrides `data_dir`. Best set through
-    /// `SCANPORT_DATABASE_URL`, since it may hold a password.
-    pub database_url: Option<String>,
+    /// `SCANPORT_DATABASE_URL`, since it may hold a password (and so it
+    /// never shows in `Debug` output or logs).
+    pub database_url: Option<SecretString>,
     pub web: WebConfig,
     pub auth: AuthConfig,
     pub accounts: Vec<AccountConfig>,
@@ -50,6 +51,29 @@ impl Default for Config {
     }
 }
 
+/// A setting that may hold a password (`database_url`): printed as
+/// `[redacted]`, so a `Debug` of the config or a log line cannot leak it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretString(String);
+
+impl SecretString {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 /// Timeouts and retries for every cloud call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -69,10 +93,14 @@ impl Default for HttpConfig {
     }
 }
 
-/// The embedded sandbox, used when no account is configured.
+/// The embedded sandbox: a fake HSS/TCSS serving demo data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SandboxConfig {
+    /// Run it. Unset: only when no account is configured, so a console
+    /// with real accounts never serves demo data unless asked. It cannot
+    /// run beside real accounts.
+    pub enabled: Option<bool>,
     pub seed: u64,
     /// Keep the services' documented rate limits (the default).
     pub rate_limits: bool,
@@ -90,6 +118,7 @@ pub struct SandboxConfig {
 impl Default for SandboxConfig {
     fn default() -> Self {
         Self {
+            enabled: None,
             seed: 1,
             rate_limits: true,
             pace_ms: 3000,
@@ -138,6 +167,11 @@ pub struct WebConfig {
     /// (RFC 7239). Only that one is read, so a client cannot slip in the
     /// other past a proxy that passes it through untouched.
     pub forwarded_header: String,
+    /// Without `public_origin`, the only `Host` names answered (any other
+    /// gets 421, so a DNS-rebinding page cannot reach the console): a
+    /// bare name or address allows any port, `name:port` that port only.
+    /// The listen address is always allowed.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for WebConfig {
@@ -147,6 +181,11 @@ impl Default for WebConfig {
             max_body_bytes: 256 * 1024,
             trusted_proxies: Vec::new(),
             forwarded_header: "x-forwarded-for".to_owned(),
+            allowed_hosts: vec![
+                "127.0.0.1".to_owned(),
+                "localhost".to_owned(),
+                "[::1]".to_owned(),
+            ],
         }
     }
 }
@@ -184,6 +223,31 @@ impl Default for AuthConfig {
             hashing_queue: 32,
         }
     }
+}
+
+impl SandboxConfig {
+    /// Whether the embedded sandbox runs, given the configured accounts.
+    pub fn runs(&self, accounts: &[AccountConfig]) -> bool {
+        self.enabled.unwrap_or(accounts.is_empty())
+    }
+}
+
+/// Whether `endpoint`'s host is this machine (`localhost`, 127.0.0.0/8,
+/// `::1`): the only place plain `http://` may go.
+fn is_loopback_url(url: &reqwest::Url) -> bool {
+    url.host_str().is_some_and(is_loopback_host)
+}
+
+/// `localhost`, an address in 127.0.0.0/8, or `::1` (bracketed or not).
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl WebConfig {
@@ -320,6 +384,25 @@ impl From<figment::Error> for ConfigError {
     }
 }
 
+/// A real account talks to a cloud over `https://`; plain `http://` only
+/// to this machine (a local test upstream), where no network sees the
+/// signed requests.
+fn check_endpoint(account: &str, endpoint: &str) -> Result<(), ConfigError> {
+    let url = reqwest::Url::parse(endpoint).map_err(|e| {
+        ConfigError::Invalid(format!(
+            "account {account:?}: endpoint {endpoint:?} is not a URL ({e})"
+        ))
+    })?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback_url(&url) => Ok(()),
+        _ => Err(ConfigError::Invalid(format!(
+            "account {account:?}: endpoint must start with https:// \
+             (plain http:// only to a loopback address such as 127.0.0.1), got {endpoint:?}"
+        ))),
+    }
+}
+
 impl Config {
     /// Loads defaults, the optional TOML file, then `SCANPORT_*` overrides.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -407,6 +490,9 @@ impl Config {
                     account.id
                 )));
             }
+            if let Some(endpoint) = &account.endpoint {
+                check_endpoint(&account.id, endpoint)?;
+            }
             if let Some(eps) = &account.enterprise_project_id {
                 if account.provider != ProviderName::Huawei {
                     return Err(ConfigError::Invalid(format!(
@@ -423,6 +509,20 @@ impl Config {
                     )));
                 }
             }
+        }
+        if self.sandbox.enabled == Some(true) && !self.accounts.is_empty() {
+            return Err(ConfigError::Invalid(
+                "sandbox.enabled = true runs the demo sandbox, which cannot run beside real \
+                 accounts: remove the [[accounts]] entries or sandbox.enabled"
+                    .into(),
+            ));
+        }
+        if let Some(bad) = self.web.allowed_hosts.iter().find(|h| {
+            h.is_empty() || h.contains(['/', '@', ' ']) || h.chars().any(char::is_control)
+        }) {
+            return Err(ConfigError::Invalid(format!(
+                "web.allowed_hosts: {bad:?} is not a host name or host:port"
+            )));
         }
         if self.sandbox.null_percent > 100 {
             return Err(ConfigError::Invalid(format!(
@@ -646,6 +746,86 @@ mod tests {
         assert_eq!(Config::default().sandbox.null_percent, 0);
         let err = Config::parse("[sandbox]\nnull_percent = 101\n").unwrap_err();
         assert!(err.to_string().contains("sandbox.null_percent"), "{err}");
+    }
+
+    fn with_endpoint(endpoint: &str) -> String {
+        format!(
+            "[[accounts]]\nid = \"prod-hw\"\nprovider = \"huawei\"\nregion = \"r\"\n\
+             project_id = \"p\"\nendpoint = \"{endpoint}\"\n"
+        )
+    }
+
+    #[test]
+    fn a_real_accounts_endpoint_is_https_unless_loopback() {
+        for ok in [
+            "https://hss.ap-southeast-1.myhuaweicloud.com",
+            "http://127.0.0.1:8600",
+            "http://127.0.0.2:9",
+            "http://localhost:8600",
+            "http://[::1]:8600",
+        ] {
+            assert!(Config::parse(&with_endpoint(ok)).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://hss.example.com",
+            "http://10.0.0.5:8600",
+            "http://localhost.evil.test",
+            "ftp://127.0.0.1",
+            "not a url",
+        ] {
+            let err = Config::parse(&with_endpoint(bad)).unwrap_err().to_string();
+            assert!(err.contains("\"prod-hw\""), "{bad}: {err}");
+            assert!(err.contains("endpoint"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_database_url_never_shows_in_debug_output() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env(
+                "SCANPORT_DATABASE_URL",
+                "postgres://scanport:Hunter2-Pelican@db.internal/scanport",
+            );
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            let url = config.database_url.as_ref().map(SecretString::expose);
+            assert_eq!(
+                url,
+                Some("postgres://scanport:Hunter2-Pelican@db.internal/scanport")
+            );
+            let debug = format!("{config:?} {config:#?}");
+            assert!(!debug.contains("Hunter2-Pelican"), "{debug}");
+            assert!(debug.contains("[redacted]"), "{debug}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_sandbox_runs_only_when_asked_or_with_no_account() {
+        let none = Config::parse("").expect("parses");
+        assert!(none.sandbox.runs(&none.accounts));
+        let off = Config::parse("[sandbox]\nenabled = false\n").expect("parses");
+        assert!(!off.sandbox.runs(&off.accounts));
+        let real = Config::parse(&with_endpoint("https://hss.example.com")).expect("parses");
+        assert!(!real.sandbox.runs(&real.accounts));
+        let both = format!(
+            "[sandbox]\nenabled = true\n{}",
+            with_endpoint("https://hss.example.com")
+        );
+        let err = Config::parse(&both).unwrap_err().to_string();
+        assert!(err.contains("sandbox.enabled"), "{err}");
+    }
+
+    #[test]
+    fn allowed_hosts_are_names_or_name_and_port() {
+        let config = Config::parse("[web]\nallowed_hosts = [\"console.lan\", \"10.0.0.5:3000\"]\n")
+            .expect("parses");
+        assert_eq!(config.web.allowed_hosts.len(), 2);
+        for bad in ["\"\"", "\"https://console.lan\"", "\"a b\""] {
+            let err = Config::parse(&format!("[web]\nallowed_hosts = [{bad}]\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("web.allowed_hosts"), "{err}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::time::Duration;
 /// default) and migrates it.
 pub async fn open_db(config: &Config) -> Result<Db, CliError> {
     let url = match &config.database_url {
-        Some(url) => url.clone(),
+        Some(url) => url.expose().to_owned(),
         None => {
             create_private_dir(&config.data_dir)?;
             Db::sqlite_url(&config.data_dir)
@@ -25,15 +25,97 @@ pub async fn open_db(config: &Config) -> Result<Db, CliError> {
         .map_err(|e| CliError::Usage(format!("cannot open the database: {e}")))
 }
 
-/// The data directory holds password hashes: owner-only.
+/// The data directory holds password hashes: owner-only. Scanport sets
+/// the mode only on a folder it creates; an existing one is the admin's,
+/// and if group or others may use it, that is refused rather than
+/// silently changed (the database in it may already have been read).
 fn create_private_dir(dir: &std::path::Path) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    let shown = dir.display();
+    match std::fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(CliError::Usage(format!(
+                "data_dir {shown} exists and is not a folder"
+            )));
+        }
+        Ok(meta) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = meta.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    return Err(CliError::Usage(format!(
+                        "data_dir {shown} is open to group or others (mode {mode:03o}) and \
+                         holds password hashes: make it owner-only with `chmod 700 {shown}`"
+                    )));
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = meta;
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            let mut builder = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                // Owner-only from the start: no moment with the umask's mode.
+                builder.mode(0o700);
+            }
+            builder.create(dir)?;
+            #[cfg(unix)]
+            {
+                // The umask may have taken bits away, never added any; set
+                // it exactly anyway.
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            }
+        }
+        Err(err) => {
+            return Err(CliError::Usage(format!("data_dir {shown}: {err}")));
+        }
     }
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    #[test]
+    fn a_new_data_dir_is_created_owner_only() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("nested").join("data");
+        create_private_dir(&dir).expect("created");
+        assert_eq!(mode(&dir), 0o700);
+    }
+
+    #[test]
+    fn an_existing_data_dir_open_to_others_is_refused_not_changed() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("data");
+        std::fs::create_dir(&dir).expect("mkdir");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let err = create_private_dir(&dir).unwrap_err().to_string();
+        assert!(err.contains("chmod 700") && err.contains("755"), "{err}");
+        assert_eq!(mode(&dir), 0o755, "an existing folder's mode is left alone");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        create_private_dir(&dir).expect("owner-only is accepted");
+        let file = tmp.path().join("file");
+        std::fs::write(&file, "x").expect("write");
+        let err = create_private_dir(&file).unwrap_err().to_string();
+        assert!(err.contains("not a folder"), "{err}");
+    }
 }
 
 /// How old a `pending` audit row must be to count as interrupted at start.

@@ -4,7 +4,9 @@
 
 use crate::cli::CliError;
 use crate::config::Config;
-use crate::security::{api_errors, client_addr, gate, headers, identity, origin};
+use crate::security::{
+    api_errors, body_limit, client_addr, gate, headers, host, identity, origin,
+};
 use crate::shutdown::Shutdown;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -53,6 +55,8 @@ pub struct WebPolicy {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `true`: RFC 7239 `Forwarded`; else `X-Forwarded-For`.
     pub rfc7239: bool,
+    /// The `Host` names answered (all, with a public origin).
+    pub allowed_hosts: host::AllowedHosts,
 }
 
 impl WebPolicy {
@@ -64,6 +68,11 @@ impl WebPolicy {
             // Checked when the configuration was loaded.
             trusted_proxies: config.web.trusted_proxy_nets().unwrap_or_default(),
             rfc7239: config.web.forwarded_header == "forwarded",
+            allowed_hosts: host::AllowedHosts::new(
+                config.web.public_origin.as_deref(),
+                &config.web.allowed_hosts,
+                config.listen,
+            ),
         }
     }
 }
@@ -134,7 +143,15 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             origin::same_origin_only,
         ))
         .layer(RequestBodyLimitLayer::new(policy.max_body_bytes))
+        .layer(from_fn_with_state(
+            body_limit::BodyCap(policy.max_body_bytes),
+            body_limit::refuse_oversize,
+        ))
         .layer(from_fn(api_errors::json_errors))
+        .layer(from_fn_with_state(
+            policy.allowed_hosts,
+            host::known_hosts_only,
+        ))
         .layer(from_fn_with_state(
             headers::HeaderPolicy {
                 https: policy.https,

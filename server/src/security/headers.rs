@@ -3,6 +3,9 @@
 //! context), and an HTML answer gets a `Content-Security-Policy` allowing
 //! only this site's files, scripts carrying that nonce, and WASM
 //! compilation. Every other answer gets a policy that allows nothing.
+//! Pages and every `/api/` answer (accounts, CSV exports, a new token,
+//! errors) are `Cache-Control: no-store`: they show one user's data, and
+//! no browser or proxy cache may keep them.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -42,7 +45,8 @@ pub async fn add_security_headers(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let is_page = !req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/pkg/");
+    let is_api = req.uri().path().starts_with("/api/");
+    let is_page = !is_api && !req.uri().path().starts_with("/pkg/");
     let nonce = CspNonce::new();
     req.extensions_mut().insert(nonce.clone());
     let mut response = next.run(req).await;
@@ -74,8 +78,10 @@ pub async fn add_security_headers(
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         );
     }
-    if is_page && !headers.contains_key(header::CACHE_CONTROL) {
-        // Pages show one user's data.
+    if is_api || (is_page && !headers.contains_key(header::CACHE_CONTROL)) {
+        // One user's data: a token, an export, an account list. The API
+        // replaces whatever a handler set (the event stream's `no-cache`
+        // still allowed a copy on disk).
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if policy.https {

@@ -6,6 +6,8 @@
 //! - `hostile`: generated malformed, mistyped, huge, deep and oversize
 //!   bodies on every POST endpoint; path tricks in ids.
 //! - `docs_examples`: every `curl` example in docs/API.md, run as written.
+//! - `hardening`: `Cache-Control: no-store` on the API, `Host` names, a
+//!   readable 413 for a client that sends its whole body first.
 //! - `faults`: the fault matrix (down, slow, hanging, 5xx, throttled,
 //!   malformed, refused keys, clock skew) and the live stream under faults.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
@@ -19,6 +21,7 @@ mod access;
 mod common;
 mod docs_examples;
 mod faults;
+mod hardening;
 mod hostile;
 mod launch;
 mod sign_in;

@@ -1,0 +1,241 @@
+//! Issue 21: no cache keeps an API answer, only known `Host` names are
+//! answered, and an oversize body gets a 413 the client can read.
+
+use crate::common::*;
+use reqwest::Method;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Every `/api/` answer is `Cache-Control: no-store`: reads, CSV exports,
+/// a new token (shown once), errors of every layer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_api_answer_is_no_store() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let admin = h.session(ADMIN).await;
+    let read = json!({"account": HW, "request": {"type": "image_scan"}});
+    let oversize = json!({"account": HW, "padding": "x".repeat(MAX_BODY_BYTES)});
+    let replies = [
+        h.get(&viewer, "/api/v1/accounts").await,
+        h.call(&viewer, "hss/tasks", &read).await,
+        h.call(&Auth::Anonymous, "hss/tasks", &read).await,
+        h.call(
+            &viewer,
+            "hss/batch-scan",
+            &json!({"account": HW, "request": batch_scan_all("payments")}),
+        )
+        .await,
+        h.call(&viewer, "hss/tasks", &json!({"account": HW, "typo": 1}))
+            .await,
+        h.call(&viewer, "hss/tasks", &oversize).await,
+        h.get(
+            &viewer,
+            "/api/v1/export/tasks.csv?type=image_scan&account=hw-test",
+        )
+        .await,
+        h.get(&admin, "/api/v1/admin/audit.csv").await,
+        h.call(
+            &admin,
+            "admin/tokens/create",
+            &json!({"user": VIEWER, "label": "cache test"}),
+        )
+        .await,
+        h.get(&viewer, "/api/v1/no-such-endpoint").await,
+        h.send(
+            "GET batch-scan (405)",
+            viewer.apply(h.request(Method::GET, "/api/v1/hss/batch-scan")),
+        )
+        .await,
+    ];
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses,
+        [200, 200, 401, 403, 400, 413, 200, 200, 200, 404, 405],
+        "{replies:#?}"
+    );
+    assert!(replies[8].body.contains("spt_"), "{}", replies[8].body);
+    for reply in &replies {
+        assert_eq!(
+            reply.header("cache-control"),
+            Some("no-store"),
+            "{}",
+            reply.what
+        );
+    }
+    let stream = h
+        .raw_stream(
+            &viewer,
+            "/api/v1/events/tasks?account=hw-test&type=image_scan",
+        )
+        .await;
+    assert_eq!(
+        stream
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store"),
+        "the live stream"
+    );
+    h.assert_no_secret_leaked();
+}
+
+/// A request addressed to a name the console was not told about (a DNS-
+/// rebinding page) gets 421 without a public origin; loopback names, the
+/// listen address and health checks pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_host_names_are_refused_without_a_public_origin() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let port = h.base.rsplit(':').next().expect("port").to_owned();
+    for host in ["evil.test", &format!("evil.test:{port}"), "10.1.2.3"] {
+        for path in ["/api/v1/accounts", "/login", "/"] {
+            let reply = h
+                .send(
+                    format!("GET {path} with Host {host}"),
+                    viewer.apply(h.request(Method::GET, path).header("host", host)),
+                )
+                .await;
+            reply.expect_error(421, "wrong_host");
+            let message = reply.json()["error"]["message"].to_string();
+            assert!(message.contains("web.allowed_hosts"), "{message}");
+            assert_eq!(reply.header("x-frame-options"), Some("DENY"));
+        }
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LOCALHOST".to_owned(),
+    ] {
+        let reply = h
+            .send(
+                format!("GET accounts with Host {host}"),
+                viewer.apply(
+                    h.request(Method::GET, "/api/v1/accounts")
+                        .header("host", &host),
+                ),
+            )
+            .await;
+        reply.expect_ok();
+    }
+    let health = h
+        .send(
+            "healthz with a foreign Host",
+            h.request(Method::GET, "/healthz")
+                .header("host", "lb.internal"),
+        )
+        .await;
+    health.expect_ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_origin_leaves_the_host_to_the_proxy() {
+    let h = Harness::start_with(Options {
+        public_origin: Some("http://scan.example.com".to_owned()),
+        ..Options::default()
+    })
+    .await;
+    let reply = h
+        .send(
+            "healthz-free page with Host scan.example.com",
+            h.request(Method::GET, "/login")
+                .header("host", "scan.example.com"),
+        )
+        .await;
+    reply.expect_ok();
+}
+
+/// A client that writes its whole oversize body before reading (Python's
+/// urllib does) reads the 413, not a connection reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_sends_3_mib_before_reading_gets_a_readable_413() {
+    let h = Harness::start().await;
+    let (_, token) = h.token(OPERATOR).await;
+    let Auth::Bearer(token) = token else {
+        unreachable!()
+    };
+    let addr = h.base.trim_start_matches("http://").to_owned();
+    let body = vec![b'x'; 3 * 1024 * 1024];
+    let head = format!(
+        "POST /api/v1/hss/batch-scan HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let mut answer = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        stream
+            .write_all(head.as_bytes())
+            .await
+            .expect("send the head");
+        // The server has the head and could answer from the length alone
+        // (it waits 250 ms for the body); a server that answered and
+        // closed would reset the writes below.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        stream
+            .write_all(&body)
+            .await
+            .expect("the server reads the whole body");
+        stream
+            .read_to_end(&mut answer)
+            .await
+            .expect("read the answer, not a reset");
+    })
+    .await
+    .expect("answered within 20 s");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let lower = answer.to_ascii_lowercase();
+    assert!(lower.contains("connection: close"), "{answer}");
+    assert!(lower.contains("cache-control: no-store"), "{answer}");
+    let (_, json) = answer.split_once("\r\n\r\n").expect("a body");
+    let json: serde_json::Value = serde_json::from_str(json).expect("a JSON error");
+    assert_eq!(json["error"]["kind"], "too_large", "{json}");
+    let message = json["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("web.max_body_bytes"), "{message}");
+    assert!(
+        h.upstream_mutations().await.is_empty(),
+        "nothing sent upstream"
+    );
+}
+
+/// A client that sends only the head and waits gets its 413 too: at once
+/// with `Expect: 100-continue`, after the server's short wait for a body
+/// without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_waits_before_sending_gets_its_413_soon() {
+    let h = Harness::start().await;
+    let addr = h.base.trim_start_matches("http://").to_owned();
+    for expect in ["Expect: 100-continue\r\n", ""] {
+        let head = format!(
+            "POST /api/v1/hss/batch-scan HTTP/1.1\r\nHost: {addr}\r\n{expect}\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            3 * 1024 * 1024
+        );
+        let started = std::time::Instant::now();
+        let mut stream = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
+        stream
+            .write_all(head.as_bytes())
+            .await
+            .expect("send the head");
+        let mut answer = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(3),
+            stream.read_to_end(&mut answer),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{expect:?}: no answer within 3 s"))
+        .expect("read the answer");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{expect:?}: {answer}");
+        let waited = started.elapsed();
+        assert!(
+            waited < std::time::Duration::from_secs(2),
+            "{expect:?}: {waited:?}"
+        );
+    }
+}
