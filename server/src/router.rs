@@ -4,9 +4,7 @@
 
 use crate::cli::CliError;
 use crate::config::Config;
-use crate::security::{
-    api_errors, body_limit, client_addr, gate, headers, host, identity, origin,
-};
+use crate::security::{api_errors, body_limit, client_addr, gate, headers, host, identity, origin};
 use crate::shutdown::Shutdown;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
