@@ -81,7 +81,10 @@ impl Site {
         .expect("config");
 
         // An operator and its token, written before any server runs.
-        std::fs::create_dir_all(&data).expect("data dir");
+        // Owner-only, as Scanport requires of a data dir it did not create.
+        std::os::unix::fs::DirBuilderExt::mode(&mut std::fs::DirBuilder::new(), 0o700)
+            .create(&data)
+            .expect("data dir");
         let db = Db::connect(&Db::sqlite_url(&data)).await.expect("open db");
         users::add(&db, "ops", "restart-password-1", Role::Operator)
             .await
