@@ -15,6 +15,7 @@ const consoleEnv = {
   // Tests sign in often; throttling has its own tests.
   SCANPORT_AUTH__LOGIN_ATTEMPTS_PER_NAME: '1000',
   SCANPORT_AUTH__LOGIN_ATTEMPTS_PER_ADDRESS: '1000',
+  SCANPORT_AUTH__LOGIN_ATTEMPTS_PER_NAME_ANYWHERE: '1000',
 };
 const startConsole = (name: string, args = '') =>
   `bash fixtures/start-console.sh ${path.join(DATA_DIR, name)} ${args}`.trim();
