@@ -9,9 +9,11 @@ use crate::signing::tencent;
 use crate::transport::{Call, HttpSettings, RawAnswer};
 use scanport_wire::tcss::{
     Acknowledged, Common, CreateRegistryScanRequest, CreateRegistryScanResponse, DEFAULT_HOST,
-    DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, Envelope, RegistryScanStatus,
-    RegistryScanStatusRequest, SERVICE, StopRegistryScanRequest, SyncRegistryAssetsRequest,
-    TimingScanTask, UpdateTimingScanRequest, VERSION,
+    DescribeNamespacesRequest, DescribeRegistriesRequest, DescribeRegistriesResponse,
+    DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, Envelope, NamespaceList,
+    RegistryScanStatus, RegistryScanStatusRequest, RegistrySyncStatus, RegistrySyncStatusRequest,
+    SERVICE, StopRegistryScanRequest, SyncRegistryAssetsRequest, TimingScanTask,
+    UpdateTimingScanRequest, VERSION,
 };
 use scanport_wire::upstream::{CodeClass, classify};
 use serde::Serialize;
@@ -156,6 +158,37 @@ impl TcssClient {
     ) -> Result<Acknowledged, CloudError> {
         req.validate()?;
         self.call("SyncAssetImageRegistryAsset", req, false).await
+    }
+
+    /// `DescribeAssetImageRegistryRegistryList`: connected registries.
+    pub async fn describe_registries(
+        &self,
+        req: &DescribeRegistriesRequest,
+    ) -> Result<DescribeRegistriesResponse, CloudError> {
+        req.validate()?;
+        self.call("DescribeAssetImageRegistryRegistryList", req, true)
+            .await
+    }
+
+    /// `DescribeAssetImageRegistryAssetStatus`: how the last registry sync
+    /// went (or goes).
+    pub async fn registry_sync_status(
+        &self,
+        req: &RegistrySyncStatusRequest,
+    ) -> Result<RegistrySyncStatus, CloudError> {
+        req.validate()?;
+        self.call("DescribeAssetImageRegistryAssetStatus", req, true)
+            .await
+    }
+
+    /// `DescribeImageRegistryNamespaceList`: the registries' namespaces.
+    pub async fn describe_namespaces(
+        &self,
+        req: &DescribeNamespacesRequest,
+    ) -> Result<NamespaceList, CloudError> {
+        req.validate()?;
+        self.call("DescribeImageRegistryNamespaceList", req, true)
+            .await
     }
 
     async fn call<Req: Serialize, Resp: DeserializeOwned>(

@@ -4,6 +4,9 @@ use crate::macros::wire_enum;
 use crate::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
+mod registries;
+pub use registries::*;
+
 pub const VERSION: &str = "2020-11-01";
 pub const SERVICE: &str = "tcss";
 pub const DEFAULT_HOST: &str = "tcss.tencentcloudapi.com";

@@ -135,4 +135,7 @@ validated!(
     crate::tcss::StopRegistryScanRequest,
     crate::tcss::RegistryScanStatusRequest,
     crate::tcss::SyncRegistryAssetsRequest,
+    crate::tcss::DescribeRegistriesRequest,
+    crate::tcss::RegistrySyncStatusRequest,
+    crate::tcss::DescribeNamespacesRequest,
 );

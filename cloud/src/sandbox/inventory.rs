@@ -2,6 +2,7 @@
 //! images, registries, TCSS registry images, past tasks, and tasks that
 //! progress over time when launched.
 
+use super::tcss_registries::TcssRegistries;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use scanport_wire::hss::{
@@ -177,6 +178,8 @@ pub struct Inventory {
     pub tasks: Vec<Task>,
     pub tcss_images: Vec<RegistryImage>,
     pub tcss_scans: Vec<TcssScan>,
+    /// TCSS's connected registries and their syncs.
+    pub tcss_registries: TcssRegistries,
     /// TCSS's registry scan schedule.
     pub timing_scan: TimingScanTask,
     rng: StdRng,
@@ -225,6 +228,7 @@ impl Inventory {
             tasks,
             tcss_images,
             tcss_scans: Vec::new(),
+            tcss_registries: TcssRegistries::generate(now),
             timing_scan: TimingScanTask {
                 enable: true,
                 scan_time: "03:00:00".to_owned(),
@@ -521,6 +525,7 @@ impl Inventory {
     /// are `SCANNED` (or `SCAN_ERR`) with the time they finished, the rest
     /// `SCANNING`, or `CANCELED` once their scan was stopped.
     pub fn advance_tcss(&mut self, now: Instant) {
+        self.tcss_registries.advance(now);
         for scan in &self.tcss_scans {
             let done = scan.done(now);
             let pace_ms = i64::try_from(scan.pace.as_millis()).unwrap_or(i64::MAX);

@@ -14,6 +14,7 @@ mod inventory;
 mod limits;
 mod request_log;
 mod tcss_api;
+mod tcss_registries;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -1,7 +1,7 @@
 //! The TCSS endpoint of the sandbox: `POST /`, action in `X-TC-Action`,
 //! errors as HTTP 200 with `Response.Error`, as the service does.
 
-use super::inventory::{is_risky, scan_fails};
+use super::inventory::{NAMESPACES, is_risky, now_ms, scan_fails};
 use super::limits::Limit;
 use super::{SandboxState, TencentKey, faults::Clock};
 use crate::credentials::TencentCredentials;
@@ -14,9 +14,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use scanport_wire::tcss::{
-    AssetFilter, CreateRegistryScanRequest, DescribeRegistryImagesRequest, FILTER_ALL, ImageInfo,
-    ImageProgress, RegistryImage, RegistryScanStatusRequest, SortOrder, StopRegistryScanRequest,
-    SyncRegistryAssetsRequest, TimingScanTask, UpdateTimingScanRequest, scan_status,
+    AssetFilter, CreateRegistryScanRequest, DescribeNamespacesRequest, DescribeRegistriesRequest,
+    DescribeRegistryImagesRequest, FILTER_ALL, ImageInfo, ImageProgress, NamespaceInfo,
+    RegistryImage, RegistryScanStatusRequest, RegistrySyncStatusRequest, SortOrder,
+    StopRegistryScanRequest, SyncRegistryAssetsRequest, TcssRegistry, TimingScanTask,
+    UpdateTimingScanRequest, scan_status,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -228,6 +230,9 @@ async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: By
         "DescribeAssetImageRegistryScanStatusOneKey" => registry_scan_status(&state, &body),
         "ModifyAssetImageRegistryScanStopOneKey" => stop_registry_scan(&state, &body),
         "SyncAssetImageRegistryAsset" => sync_registry_assets(&state, &body),
+        "DescribeAssetImageRegistryRegistryList" => describe_registries(&state, &body),
+        "DescribeAssetImageRegistryAssetStatus" => registry_sync_status(&state, &body),
+        "DescribeImageRegistryNamespaceList" => describe_namespaces(&state, &body),
         other => Err(tc_error(
             "InvalidAction",
             &format!("The action `{other}` is not supported by this sandbox."),
@@ -552,19 +557,135 @@ fn stop_registry_scan(state: &SandboxState, body: &[u8]) -> Answer {
     Ok(json!({}))
 }
 
-fn sync_registry_assets(_state: &SandboxState, body: &[u8]) -> Answer {
+fn sync_registry_assets(state: &SandboxState, body: &[u8]) -> Answer {
     let req: SyncRegistryAssetsRequest = parse(body, SyncRegistryAssetsRequest::validate)?;
-    // The sandbox's TCSS side has registries 1 (tcr), 2 (ccr) and 3 (harbor).
-    if let Some(bad) = req
-        .registry_ids
-        .iter()
-        .flatten()
-        .find(|id| !(1..=3).contains(*id))
-    {
+    let mut inv = inventory(state);
+    let ids = req.registry_ids.unwrap_or_default();
+    if let Some(bad) = ids.iter().find(|id| !inv.tcss_registries.exists(**id)) {
         return Err(tc_error(
             "InvalidParameterValue",
             &format!("RegistryIds: registry {bad} does not exist"),
         ));
     }
+    // `All` (or no list) syncs every registry.
+    let ids = if req.all == Some(true) {
+        Vec::new()
+    } else {
+        ids
+    };
+    let pace = state.config.pace;
+    inv.tcss_registries.start_sync(&ids, pace, now_ms());
     Ok(json!({}))
+}
+
+/// Pages `items` as the TCSS list calls do (`Offset`, `Limit` default 10).
+fn page<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Vec<T> {
+    let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(0);
+    let limit = usize::try_from(limit.unwrap_or(10)).unwrap_or(10);
+    items.into_iter().skip(offset).take(limit).collect()
+}
+
+/// Whether a registry passes the list filters: `Name` (part of it, or
+/// all of it with `ExactMatch`), `RegistryType`, and `IsAuthorized`
+/// (every registry here is authorized).
+fn registry_matches(r: &TcssRegistry, filters: &[AssetFilter]) -> Result<bool, Response> {
+    for f in filters {
+        if f.values.iter().any(|v| v == FILTER_ALL) {
+            continue;
+        }
+        let hit = match f.name.as_str() {
+            "Name" if f.exact_match == Some(true) => f.values.contains(&r.name),
+            "Name" => f.values.iter().any(|v| r.name.contains(v.as_str())),
+            "RegistryType" => f
+                .values
+                .iter()
+                .any(|v| r.registry_type.as_deref() == Some(v.as_str())),
+            "IsAuthorized" => f.values.iter().any(|v| v == "1"),
+            other => {
+                return Err(tc_error(
+                    "InvalidParameterValue",
+                    &format!("Filters.Name: unsupported filter {other:?}"),
+                ));
+            }
+        };
+        if !hit {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn describe_registries(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: DescribeRegistriesRequest = parse(body, DescribeRegistriesRequest::validate)?;
+    let inv = inventory(state);
+    let mut list = Vec::new();
+    for r in &inv.tcss_registries.list {
+        if registry_matches(r, req.filters.as_deref().unwrap_or_default())? {
+            list.push(r.clone());
+        }
+    }
+    // A `By` this sandbox does not know keeps the id order.
+    match req.by.as_deref() {
+        Some("Name") => list.sort_by(|a, b| a.name.cmp(&b.name)),
+        Some("LatestSyncTime") => list.sort_by(|a, b| a.latest_sync_time.cmp(&b.latest_sync_time)),
+        _ => {}
+    }
+    if req.order == Some(SortOrder::Desc) {
+        list.reverse();
+    }
+    let total = list.len();
+    Ok(json!({ "List": page(list, req.offset, req.limit), "TotalCount": total }))
+}
+
+fn registry_sync_status(state: &SandboxState, body: &[u8]) -> Answer {
+    let _: RegistrySyncStatusRequest = parse(body, RegistrySyncStatusRequest::validate)?;
+    let status = inventory(state).tcss_registries.status(Instant::now());
+    serde_json::to_value(status).map_err(|_| tc_error("InternalError", "internal error"))
+}
+
+/// The namespaces of the registry images, with their counts.
+fn describe_namespaces(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: DescribeNamespacesRequest = parse(body, DescribeNamespacesRequest::validate)?;
+    let inv = inventory(state);
+    let wanted = |ns: &str| {
+        req.filters.iter().flatten().all(|f| {
+            f.values.iter().any(|v| {
+                if f.exact_match == Some(true) {
+                    ns == v
+                } else {
+                    ns.contains(v.as_str())
+                }
+            })
+        })
+    };
+    let mut names: Vec<&str> = NAMESPACES.to_vec();
+    names.sort_unstable();
+    let detail: Vec<NamespaceInfo> = names
+        .into_iter()
+        .filter(|ns| wanted(ns))
+        .filter_map(|ns| {
+            let images: Vec<&RegistryImage> = inv
+                .tcss_images
+                .iter()
+                .filter(|i| i.namespace.as_deref() == Some(ns))
+                .collect();
+            let mut kinds: Vec<&str> = images
+                .iter()
+                .filter_map(|i| i.registry_type.as_deref())
+                .collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+            (!images.is_empty()).then(|| NamespaceInfo {
+                namespace: ns.to_owned(),
+                registry_cnt: Some(count(kinds.len())),
+                image_cnt: Some(count(images.len())),
+                risk_image_cnt: Some(count(images.iter().filter(|i| is_risky(i)).count())),
+            })
+        })
+        .collect();
+    let total = detail.len();
+    let detail = page(detail, req.offset, req.limit);
+    let names: Vec<&str> = detail.iter().map(|d| d.namespace.as_str()).collect();
+    Ok(json!({ "TotalCount": total, "NamespaceList": names, "NamespaceDetail": detail }))
 }
