@@ -72,6 +72,9 @@ pub const TCSS_SCAN_STATUS: Endpoint = read("tcss/scan-status", Viewer);
 pub const TCSS_SCAN: Endpoint = change("tcss/scan", Operator, None);
 pub const TCSS_SCAN_STOP: Endpoint = change("tcss/scan/stop", Operator, None);
 pub const TCSS_SYNC: Endpoint = change("tcss/sync", Operator, None);
+pub const TCSS_REGISTRIES: Endpoint = read("tcss/registries", Viewer);
+pub const TCSS_SYNC_STATUS: Endpoint = read("tcss/sync-status", Viewer);
+pub const TCSS_NAMESPACES: Endpoint = read("tcss/namespaces", Viewer);
 
 pub const ADMIN_USERS: Endpoint = read("admin/users", Admin);
 pub const ADMIN_USERS_ADD: Endpoint = change("admin/users/add", Admin, None);
@@ -105,6 +108,9 @@ pub const ALL: &[Endpoint] = &[
     TCSS_SCAN,
     TCSS_SCAN_STOP,
     TCSS_SYNC,
+    TCSS_REGISTRIES,
+    TCSS_SYNC_STATUS,
+    TCSS_NAMESPACES,
     ADMIN_USERS,
     ADMIN_USERS_ADD,
     ADMIN_USERS_ROLE,

@@ -60,6 +60,9 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "tcss DescribeAssetImageRegistryScanStatusOneKey",
         "tcss ModifyAssetImageRegistryScanStopOneKey",
         "tcss SyncAssetImageRegistryAsset",
+        "tcss DescribeAssetImageRegistryRegistryList",
+        "tcss DescribeAssetImageRegistryAssetStatus",
+        "tcss DescribeImageRegistryNamespaceList",
     ]:
         assert seen[operation] > 0, f"the test run made no {operation} call: {summary}"
 

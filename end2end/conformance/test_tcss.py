@@ -227,6 +227,63 @@ def test_sync_registry_assets(tcss):
     assert resp.RequestId
 
 
+def registry_list(tcss: TcssHarness):
+    return tcss.call("DescribeAssetImageRegistryRegistryList", {"Limit": 100})
+
+
+def test_registry_list_has_the_sdk_shapes(tcss):
+    resp = registry_list(tcss)
+    assert resp.TotalCount == len(resp.List) == 3
+    for r in resp.List:
+        assert isinstance(r.RegistryId, int) and r.Name and r.Url
+        assert r.RegistryType in SANDBOX_REGISTRY_TYPES, r.RegistryType
+        assert r.RegistryRegion and r.SyncStatus in ("doing", "success", "failed"), r.SyncStatus
+        assert DATETIME.match(r.LatestSyncTime or ""), r.LatestSyncTime
+        assert r.ConnDetectDetail and r.ConnDetectDetail[0].ConnDetectStatus
+    failed = [r for r in resp.List if r.SyncStatus == "failed"]
+    assert failed and all(r.SyncFailReason for r in failed)
+    # Paging and order.
+    page = tcss.call("DescribeAssetImageRegistryRegistryList", {"Limit": 1, "Offset": 1, "By": "Name", "Order": "desc"})
+    assert page.TotalCount == 3 and len(page.List) == 1
+    assert page.List[0].Name == sorted((r.Name for r in resp.List), reverse=True)[1]
+
+
+def test_a_registry_sync_runs_and_reports_success_or_the_failure(tcss):
+    ids = {r.Name: r.RegistryId for r in registry_list(tcss).List}
+    tcss.call("SyncAssetImageRegistryAsset", {"RegistryIds": [ids["tcr-prod"]]})
+    deadline = time.monotonic() + PROGRESS_TIMEOUT_S
+    status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
+    while status.Status == "doing" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
+    assert status.Status == "success", (status.Status, status.Err)
+    assert DATETIME.match(status.LatestSyncSuccessTime or ""), status.LatestSyncSuccessTime
+    tcss.call("SyncAssetImageRegistryAsset", {"All": True})
+    status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
+    while status.Status == "doing" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
+    assert status.Status == "failed" and status.Err, (status.Status, status.Err)
+    expect_tc_error(
+        lambda: tcss.call("SyncAssetImageRegistryAsset", {"RegistryIds": [999]}),
+        "InvalidParameterValue",
+    )
+
+
+def test_namespaces_of_the_registry_images(tcss):
+    images = registry_images(tcss, limit=100)
+    expected = sorted({i.Namespace for i in images.List})
+    resp = tcss.call("DescribeImageRegistryNamespaceList", {"Limit": 100})
+    assert resp.NamespaceList == expected and resp.TotalCount == len(expected)
+    for detail in resp.NamespaceDetail:
+        assert detail.ImageCnt == sum(1 for i in images.List if i.Namespace == detail.Namespace)
+    one = tcss.call(
+        "DescribeImageRegistryNamespaceList",
+        {"Filters": [{"Name": "Namespace", "Values": [expected[0]], "ExactMatch": True}]},
+    )
+    assert one.NamespaceList == [expected[0]]
+
+
 # --------------------------------------------------------------------------
 # refusals
 # --------------------------------------------------------------------------

@@ -115,6 +115,24 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             true,
         ),
         (
+            "tcss/registries",
+            json!({"account": TC, "request": {"Limit": 10, "Offset": 0, "By": "Name",
+                "Order": "asc", "Filters": [{"Name": "IsAuthorized", "Values": ["1"],
+                "ExactMatch": true}]}}),
+            true,
+        ),
+        (
+            "tcss/sync-status",
+            json!({"account": TC, "request": {}}),
+            true,
+        ),
+        (
+            "tcss/namespaces",
+            json!({"account": TC, "request": {"Offset": 0, "Limit": 100,
+                "Filters": [{"Name": "Namespace", "Values": ["pay"]}]}}),
+            true,
+        ),
+        (
             "accounts/retry",
             json!({"account": HW, "idempotency_key": "hostile-retry"}),
             false,

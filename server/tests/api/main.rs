@@ -25,3 +25,4 @@ mod hardening;
 mod hostile;
 mod launch;
 mod sign_in;
+mod tcss_registries;

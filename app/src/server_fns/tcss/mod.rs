@@ -2,8 +2,10 @@
 //! `{"account": ID, "request": {…upstream request…}}` and answers the
 //! upstream response.
 
+mod registries;
 mod registry;
 mod schedule;
 
+pub use registries::*;
 pub use registry::*;
 pub use schedule::*;
