@@ -3,6 +3,7 @@
 //! rules before sending and shows a refusal (its own or the server's)
 //! beside the field it concerns; each save sends one `Idempotency-Key`.
 
+use super::namespaces::NamespacePicker;
 use super::rules::{Draft, SCOPES, ZONE, clock_hm, registry_type_label};
 use crate::components::admin::feedback::{sentence, use_interactive};
 use crate::components::error_notice::ErrorNotice;
@@ -427,16 +428,18 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
                 <FieldProblem id="sched-registries" error=registries_error />
                 <div class="schedule-fields">
                     <div class="field">
-                        <label for="sched-namespaces">{t!(i18n, schedule_form_namespaces)}</label>
-                        <input
+                        <div
                             id="sched-namespaces"
-                            type="text"
-                            autocomplete="off"
-                            spellcheck="false"
+                            class="schedule-choices"
+                            role="group"
+                            aria-label=move || t_string!(i18n, schedule_form_namespaces)
+                            tabindex="-1"
                             aria-invalid=move || namespaces_error.get().map(|_| "true")
                             aria-describedby="sched-namespaces-hint sched-namespaces-error"
-                            bind:value=namespaces
-                        />
+                        >
+                            <span class="choices-title">{t!(i18n, schedule_form_namespaces)}</span>
+                            <NamespacePicker account=account.clone() chosen=namespaces />
+                        </div>
                         <p id="sched-namespaces-hint" class="hint">{t!(i18n, schedule_form_namespaces_hint)}</p>
                         <FieldProblem id="sched-namespaces" error=namespaces_error />
                     </div>

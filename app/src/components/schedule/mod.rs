@@ -2,5 +2,6 @@
 //! next run, and the edit form.
 
 pub mod form;
+pub mod namespaces;
 pub mod rules;
 pub mod summary;

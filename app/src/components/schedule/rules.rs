@@ -269,8 +269,8 @@ pub struct Draft {
     /// The schedule's other registry kinds (an open set) and whether each
     /// stays: kept and sent back as they came.
     pub other_registries: Vec<(String, bool)>,
-    /// Comma-separated.
-    pub namespaces: String,
+    /// Chosen from the registries' namespaces.
+    pub namespaces: Vec<String>,
     /// Comma-separated image asset IDs.
     pub exclude: String,
 }
@@ -322,7 +322,7 @@ impl Draft {
                 .filter(|k| !FORM_REGISTRY_TYPES.contains(&k.as_str()))
                 .map(|k| (k.clone(), true))
                 .collect(),
-            namespaces: task.namespace.join(", "),
+            namespaces: task.namespace.clone(),
             exclude: ids.join(", "),
         }
     }
@@ -384,13 +384,7 @@ impl Draft {
             .parse::<i64>()
             .map_err(|_| FieldError::new("ScanScope", td_string!(locale, sched_err_scope)))?;
         let (images, id) = parse_images(locale, &self.images, known)?;
-        let namespace: Vec<String> = self
-            .namespaces
-            .split(',')
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let namespace = self.namespaces.clone();
         let exclude_image_asset_ids = self
             .exclude
             .split([',', ' ', '\n'])
@@ -689,7 +683,7 @@ mod tests {
         assert_eq!(draft.time, "03:00:00");
         assert_eq!(draft.end_time, "05:00:00");
         assert_eq!(draft.images, "payments/api:v2\n42");
-        assert_eq!(draft.namespaces, "payments, web");
+        assert_eq!(draft.namespaces, ["payments", "web"]);
         assert_eq!(draft.exclude, "7, 8");
         let request = draft.to_request(&task.images).expect("valid");
         assert_eq!(request.scan_period, 1);
