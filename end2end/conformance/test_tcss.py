@@ -231,7 +231,18 @@ def registry_list(tcss: TcssHarness):
     return tcss.call("DescribeAssetImageRegistryRegistryList", {"Limit": 100})
 
 
+def wait_for_sync(tcss: TcssHarness):
+    """The sync status once no sync runs (`doing` → `success` or `failed`)."""
+    deadline = time.monotonic() + PROGRESS_TIMEOUT_S
+    status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
+    while status.Status == "doing" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
+    return status
+
+
 def test_registry_list_has_the_sdk_shapes(tcss):
+    wait_for_sync(tcss)
     resp = registry_list(tcss)
     assert resp.TotalCount == len(resp.List) == 3
     for r in resp.List:
@@ -251,18 +262,11 @@ def test_registry_list_has_the_sdk_shapes(tcss):
 def test_a_registry_sync_runs_and_reports_success_or_the_failure(tcss):
     ids = {r.Name: r.RegistryId for r in registry_list(tcss).List}
     tcss.call("SyncAssetImageRegistryAsset", {"RegistryIds": [ids["tcr-prod"]]})
-    deadline = time.monotonic() + PROGRESS_TIMEOUT_S
-    status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
-    while status.Status == "doing" and time.monotonic() < deadline:
-        time.sleep(0.05)
-        status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
+    status = wait_for_sync(tcss)
     assert status.Status == "success", (status.Status, status.Err)
     assert DATETIME.match(status.LatestSyncSuccessTime or ""), status.LatestSyncSuccessTime
     tcss.call("SyncAssetImageRegistryAsset", {"All": True})
-    status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
-    while status.Status == "doing" and time.monotonic() < deadline:
-        time.sleep(0.05)
-        status = tcss.call("DescribeAssetImageRegistryAssetStatus", {})
+    status = wait_for_sync(tcss)
     assert status.Status == "failed" and status.Err, (status.Status, status.Err)
     expect_tc_error(
         lambda: tcss.call("SyncAssetImageRegistryAsset", {"RegistryIds": [999]}),
