@@ -79,6 +79,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("tcss/images", Need::Viewer, Call::Post, None),
     ep("tcss/scan-status", Need::Viewer, Call::Post, None),
     ep("live/tasks", Need::Viewer, Call::Post, None),
+    ep("live/tcss-scan", Need::Viewer, Call::Post, None),
     ep("ui/registries", Need::Viewer, Call::Post, None),
     ep("auth/me", Need::Viewer, Call::Post, None),
     ep(
@@ -207,6 +208,7 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
         "tcss/images" => json!({"account": TC, "request": {"Limit": 10}}),
         "tcss/scan-status" => json!({"account": TC, "request": {}}),
         "live/tasks" => json!({"account": HW, "list": "image_scan"}),
+        "live/tcss-scan" => json!({"account": TC}),
         "ui/registries" => json!({"account": HW}),
         "auth/me" => json!({}),
         "hss/batch-scan" => json!({"account": HW, "request": batch_scan_all("payments")}),
