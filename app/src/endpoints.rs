@@ -7,14 +7,23 @@
 use scanport_wire::hss::TaskListType;
 use scanport_wire::portal::Role;
 
+/// A live feed a change may have moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// An HSS account's task list.
+    HssTasks(TaskListType),
+    /// A TCSS account's current registry scan.
+    TcssScan,
+}
+
 /// What an endpoint does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Answers without changing anything; never audited.
     Read,
     /// Changes something: audited under its path, idempotent with a key
-    /// (cloud launches), and refreshes a live task list afterwards.
-    Change { refresh: Option<TaskListType> },
+    /// (cloud launches), and refreshes a live feed afterwards.
+    Change { refresh: Option<Feed> },
 }
 
 /// One endpoint, `POST /api/v1/{path}` unless noted.
@@ -34,7 +43,7 @@ const fn read(path: &'static str, role: Role) -> Endpoint {
     }
 }
 
-const fn change(path: &'static str, role: Role, refresh: Option<TaskListType>) -> Endpoint {
+const fn change(path: &'static str, role: Role, refresh: Option<Feed>) -> Endpoint {
     Endpoint {
         path,
         role: Some(role),
@@ -43,7 +52,9 @@ const fn change(path: &'static str, role: Role, refresh: Option<TaskListType>) -
 }
 
 use Role::{Admin, Operator, Viewer};
-use TaskListType::{ImageScan, ImageSync};
+const SCANS: Option<Feed> = Some(Feed::HssTasks(TaskListType::ImageScan));
+const SYNCS: Option<Feed> = Some(Feed::HssTasks(TaskListType::ImageSync));
+const TCSS_SCANS: Option<Feed> = Some(Feed::TcssScan);
 
 pub const ACCOUNTS: Endpoint = read("accounts", Viewer);
 pub const ACCOUNTS_RETRY: Endpoint = change("accounts/retry", Operator, None);
@@ -53,24 +64,24 @@ pub const AUTH_ME: Endpoint = Endpoint {
     kind: Kind::Read,
 };
 pub const LIVE_TASKS: Endpoint = read("live/tasks", Viewer);
+pub const LIVE_TCSS_SCAN: Endpoint = read("live/tcss-scan", Viewer);
 pub const UI_REGISTRIES: Endpoint = read("ui/registries", Viewer);
 
 pub const HSS_TASKS: Endpoint = read("hss/tasks", Viewer);
 pub const HSS_IMAGES: Endpoint = read("hss/images", Viewer);
 pub const HSS_REGISTRIES: Endpoint = read("hss/registries", Viewer);
-pub const HSS_BATCH_SCAN: Endpoint = change("hss/batch-scan", Operator, Some(ImageScan));
-pub const HSS_SCAN_TASKS: Endpoint = change("hss/scan-tasks", Operator, Some(ImageScan));
-pub const HSS_TASKS_STOP: Endpoint = change("hss/tasks/stop", Operator, Some(ImageScan));
+pub const HSS_BATCH_SCAN: Endpoint = change("hss/batch-scan", Operator, SCANS);
+pub const HSS_SCAN_TASKS: Endpoint = change("hss/scan-tasks", Operator, SCANS);
+pub const HSS_TASKS_STOP: Endpoint = change("hss/tasks/stop", Operator, SCANS);
 pub const HSS_SYNCHRONIZE: Endpoint = change("hss/synchronize", Operator, None);
-pub const HSS_IMAGE_SYNC_TASKS: Endpoint =
-    change("hss/image-sync-tasks", Operator, Some(ImageSync));
+pub const HSS_IMAGE_SYNC_TASKS: Endpoint = change("hss/image-sync-tasks", Operator, SYNCS);
 
 pub const TCSS_TIMING_SCAN: Endpoint = read("tcss/timing-scan", Viewer);
 pub const TCSS_TIMING_SCAN_UPDATE: Endpoint = change("tcss/timing-scan/update", Operator, None);
 pub const TCSS_IMAGES: Endpoint = read("tcss/images", Viewer);
 pub const TCSS_SCAN_STATUS: Endpoint = read("tcss/scan-status", Viewer);
-pub const TCSS_SCAN: Endpoint = change("tcss/scan", Operator, None);
-pub const TCSS_SCAN_STOP: Endpoint = change("tcss/scan/stop", Operator, None);
+pub const TCSS_SCAN: Endpoint = change("tcss/scan", Operator, TCSS_SCANS);
+pub const TCSS_SCAN_STOP: Endpoint = change("tcss/scan/stop", Operator, TCSS_SCANS);
 pub const TCSS_SYNC: Endpoint = change("tcss/sync", Operator, None);
 pub const TCSS_REGISTRIES: Endpoint = read("tcss/registries", Viewer);
 pub const TCSS_SYNC_STATUS: Endpoint = read("tcss/sync-status", Viewer);
@@ -92,6 +103,7 @@ pub const ALL: &[Endpoint] = &[
     ACCOUNTS_RETRY,
     AUTH_ME,
     LIVE_TASKS,
+    LIVE_TCSS_SCAN,
     UI_REGISTRIES,
     HSS_TASKS,
     HSS_IMAGES,

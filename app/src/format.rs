@@ -168,6 +168,22 @@ pub fn scan_status_label(
     }
 }
 
+/// A TCSS scan state in the page's language; a state this console does
+/// not know shows as the service names it.
+pub fn tcss_status_label(i18n: crate::i18n::I18n, raw: &str) -> String {
+    use crate::i18n::*;
+    use scanport_wire::tcss::scan_status;
+    match raw {
+        scan_status::NOT_SCAN => t_string!(i18n, scan_status_unscan),
+        scan_status::SCANNING => t_string!(i18n, scan_status_scanning),
+        scan_status::SCANNED => t_string!(i18n, scan_status_success),
+        scan_status::SCAN_ERR => t_string!(i18n, scan_status_failed),
+        scan_status::CANCELED => t_string!(i18n, scan_status_canceled),
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
 /// Percent-encodes a query value.
 pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

@@ -108,8 +108,8 @@ where
         || async { Ok(call(client, request).await?) },
     )
     .await;
-    if let Some(list) = refresh {
-        state.refresh_tasks_after(account, list, &answer);
+    if let Some(feed) = refresh {
+        state.refresh_after(account, feed, &answer);
     }
     answer
 }

@@ -3,7 +3,7 @@
 use crate::accounts::{AccountInfo, Provider};
 use crate::error::AppError;
 use scanport_cloud::hss::HssClient;
-use scanport_cloud::hub::TaskHub;
+use scanport_cloud::hub::{HssTasks, Pace, TaskHub, TcssScanHub, TcssScans};
 use scanport_cloud::pause::KeyGuard;
 use scanport_cloud::tcss::TcssClient;
 use scanport_portal::Db;
@@ -45,12 +45,42 @@ impl Account {
     }
 }
 
+/// Every account's live hub, by account id.
+#[derive(Debug, Default)]
+pub struct Hubs {
+    /// HSS accounts' task lists.
+    pub hss: HashMap<String, Arc<TaskHub>>,
+    /// TCSS accounts' current registry scans.
+    pub tcss: HashMap<String, Arc<TcssScanHub>>,
+}
+
+impl Hubs {
+    /// Starts a hub per account (each idle until someone reads it).
+    pub fn start(accounts: &[Account], pace: Pace) -> Self {
+        let mut hubs = Self::default();
+        for account in accounts {
+            let id = account.info.id.clone();
+            match &account.client {
+                AccountClient::Huawei(client) => {
+                    hubs.hss
+                        .insert(id, TaskHub::start(HssTasks(client.clone()), pace));
+                }
+                AccountClient::Tencent(client) => {
+                    hubs.tcss
+                        .insert(id, TcssScanHub::start(TcssScans(client.clone()), pace));
+                }
+            }
+        }
+        hubs
+    }
+}
+
 /// Everything a server function may use. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub accounts: Arc<Vec<Account>>,
-    /// The live task snapshots of each HSS account, by account id.
-    pub hubs: Arc<HashMap<String, Arc<TaskHub>>>,
+    /// The live snapshots of each account.
+    pub hubs: Arc<Hubs>,
     pub portal: Portal,
 }
 
@@ -156,22 +186,24 @@ impl AppState {
     pub fn hub(&self, id: Option<&str>) -> Result<&Arc<TaskHub>, AppError> {
         let account = self.account(id, Provider::Huawei)?;
         self.hubs
+            .hss
             .get(&account.info.id)
             .ok_or_else(|| AppError::NotFound {
                 what: format!("The task monitor of {}", account.info.id),
             })
     }
 
-    /// Asks the account's task monitor to refresh `list` as soon as the
+    /// Asks the account's live hub to refresh `feed` as soon as the
     /// budget allows after a launch, sync or stop that may have changed it:
     /// one that went through, or failed at or on the way to the cloud. One
     /// refused here or by the cloud's limits changed nothing there.
-    pub fn refresh_tasks_after<T>(
+    pub fn refresh_after<T>(
         &self,
         account: &str,
-        list: scanport_wire::hss::TaskListType,
+        feed: crate::endpoints::Feed,
         answer: &Result<T, AppError>,
     ) {
+        use crate::endpoints::Feed;
         let unchanged = matches!(
             answer,
             Err(AppError::Unauthenticated
@@ -184,9 +216,32 @@ impl AppState {
                 | AppError::RateLimited { .. }
                 | AppError::AccountPaused { .. })
         );
-        if let (false, Some(hub)) = (unchanged, self.hubs.get(account)) {
-            hub.refresh_soon(list);
+        if unchanged {
+            return;
         }
+        match feed {
+            Feed::HssTasks(list) => {
+                if let Some(hub) = self.hubs.hss.get(account) {
+                    hub.refresh_soon(list);
+                }
+            }
+            Feed::TcssScan => {
+                if let Some(hub) = self.hubs.tcss.get(account) {
+                    hub.refresh_soon(());
+                }
+            }
+        }
+    }
+
+    /// The registry-scan hub of a TCSS account.
+    pub fn tcss_hub(&self, id: Option<&str>) -> Result<&Arc<TcssScanHub>, AppError> {
+        let account = self.account(id, Provider::Tencent)?;
+        self.hubs
+            .tcss
+            .get(&account.info.id)
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("The scan monitor of {}", account.info.id),
+            })
     }
 
     /// The TCSS client of an account.

@@ -1,13 +1,19 @@
 //! One poll serves every viewer. HSS allows a user 5 calls per minute per
 //! API, so browsers never cause upstream calls one for one: per account, a
-//! hub keeps a snapshot of each task list, refreshes it as often as the
-//! budget allows while tasks run and rarely when idle, and hands the same
-//! snapshot to every reader and every live stream.
+//! hub keeps a snapshot of each feed (an HSS account's two task lists, a
+//! TCSS account's current registry scan), refreshes it as often as the
+//! budget allows while something runs and rarely when idle, and hands the
+//! same snapshot to every reader and every live stream.
 
 use crate::error::CloudError;
 use crate::hss::HssClient;
+use crate::pause::KeyGuard;
+use crate::tcss::TcssClient;
 use scanport_wire::hss::{ListTasksRequest, TaskListType};
-use scanport_wire::live::TaskSnapshot;
+use scanport_wire::live::{TaskSnapshot, TcssScanSnapshot};
+use scanport_wire::tcss::RegistryScanStatusRequest;
+use serde::Serialize;
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Notify, watch};
@@ -18,7 +24,7 @@ pub const SNAPSHOT_LIMIT: i64 = 200;
 /// How often the hub looks again.
 #[derive(Debug, Clone, Copy)]
 pub struct Pace {
-    /// While a task in the list runs (the budget may stretch it).
+    /// While something in the feed runs (the budget may stretch it).
     pub busy: Duration,
     /// While nothing runs.
     pub idle: Duration,
@@ -39,24 +45,59 @@ impl Default for Pace {
     }
 }
 
+/// What a feed publishes: its answer, how fresh it is, and the error of
+/// the last refresh when that failed.
+pub trait Snapshot: Serialize + Clone + Send + Sync + 'static {
+    /// Whether something in it still runs (the hub then looks sooner).
+    fn busy(&self) -> bool;
+    /// Sets when the upstream answered (on success) and when the hub will
+    /// look again.
+    fn stamp(&mut self, fetched_at_ms: Option<i64>, next_refresh_ms: i64);
+    fn set_error(&mut self, error: Option<String>);
+}
+
+/// What a hub polls for one account.
+pub trait Source: Send + Sync + 'static {
+    /// Which of its feeds.
+    type Feed: Copy + Eq + Send + Sync + 'static;
+    type Snapshot: Snapshot;
+    /// Every feed, in the order the hub keeps them.
+    const FEEDS: &'static [Self::Feed];
+    /// The Server-Sent Event's name.
+    const EVENT: &'static str;
+    /// Asks the cloud for a feed's current answer.
+    fn fetch(
+        &self,
+        feed: Self::Feed,
+    ) -> impl Future<Output = Result<Self::Snapshot, CloudError>> + Send;
+    /// A feed's snapshot before any answer came (shown with the error of a
+    /// failed first refresh).
+    fn empty(feed: Self::Feed) -> Self::Snapshot;
+    fn guard(&self) -> &KeyGuard;
+    /// The feed's name in logs.
+    fn name(feed: Self::Feed) -> &'static str;
+}
+
 /// A snapshot as the hub publishes it, with its Server-Sent Event made
 /// once: every open stream sends these same bytes (a reference count, not
 /// a copy), so ten thousand watchers cost one serialization per change,
 /// not ten thousand serializations and copies.
 #[derive(Debug)]
-pub struct Published {
-    pub snapshot: TaskSnapshot,
-    /// `event: tasks`, then the snapshot's JSON on one `data:` line.
+pub struct Published<S> {
+    pub snapshot: S,
+    /// `event: NAME`, then the snapshot's JSON on one `data:` line.
     pub event: bytes::Bytes,
 }
 
-impl Published {
-    pub fn new(snapshot: TaskSnapshot) -> Self {
-        // A TaskSnapshot is plain data; its JSON cannot fail. Compact JSON
+impl<S: Serialize> Published<S> {
+    pub fn new(name: &str, snapshot: S) -> Self {
+        // A snapshot is plain data; its JSON cannot fail. Compact JSON
         // has no newline, so one `data:` line carries all of it.
         let json = serde_json::to_vec(&snapshot).unwrap_or_default();
-        let mut event = Vec::with_capacity(json.len() + 24);
-        event.extend_from_slice(b"event: tasks\ndata: ");
+        let mut event = Vec::with_capacity(json.len() + name.len() + 16);
+        event.extend_from_slice(b"event: ");
+        event.extend_from_slice(name.as_bytes());
+        event.extend_from_slice(b"\ndata: ");
         event.extend_from_slice(&json);
         event.extend_from_slice(b"\n\n");
         Self {
@@ -66,34 +107,40 @@ impl Published {
     }
 }
 
-impl std::ops::Deref for Published {
-    type Target = TaskSnapshot;
-    fn deref(&self) -> &TaskSnapshot {
+impl<S> std::ops::Deref for Published<S> {
+    type Target = S;
+    fn deref(&self) -> &S {
         &self.snapshot
     }
 }
 
-pub type Shared = Option<Arc<Published>>;
+/// A feed's latest publication, `None` before the first refresh.
+pub type Shared<S> = Option<Arc<Published<S>>>;
 
-struct ListState {
-    list: TaskListType,
-    tx: watch::Sender<Shared>,
+struct FeedState<S: Source> {
+    feed: S::Feed,
+    tx: watch::Sender<Shared<S::Snapshot>>,
     due: Mutex<Instant>,
 }
 
-/// The hub of one HSS account.
-pub struct TaskHub {
-    client: HssClient,
+/// The hub of one account.
+pub struct Hub<S: Source> {
+    source: S,
     pace: Pace,
-    lists: [ListState; 2],
+    feeds: Vec<FeedState<S>>,
     wake: Notify,
     last_interest: Mutex<Option<Instant>>,
 }
 
-impl std::fmt::Debug for TaskHub {
+/// An HSS account's hub: its scan and sync task lists.
+pub type TaskHub = Hub<HssTasks>;
+/// A TCSS account's hub: its current one-key registry scan.
+pub type TcssScanHub = Hub<TcssScans>;
+
+impl<S: Source> std::fmt::Debug for Hub<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TaskHub")
-            .field("client", &self.client)
+        f.debug_struct("Hub")
+            .field("event", &S::EVENT)
             .finish_non_exhaustive()
     }
 }
@@ -106,22 +153,21 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl TaskHub {
+impl<S: Source> Hub<S> {
     /// Creates the hub and starts its polling loop (idle until read).
-    pub fn start(client: HssClient, pace: Pace) -> Arc<Self> {
+    pub fn start(source: S, pace: Pace) -> Arc<Self> {
         let now = Instant::now();
-        let state = |list| ListState {
-            list,
-            tx: watch::channel(None).0,
-            due: Mutex::new(now),
-        };
         let hub = Arc::new(Self {
-            client,
+            source,
             pace,
-            lists: [
-                state(TaskListType::ImageScan),
-                state(TaskListType::ImageSync),
-            ],
+            feeds: S::FEEDS
+                .iter()
+                .map(|&feed| FeedState {
+                    feed,
+                    tx: watch::channel(None).0,
+                    due: Mutex::new(now),
+                })
+                .collect(),
             wake: Notify::new(),
             last_interest: Mutex::new(None),
         });
@@ -129,11 +175,11 @@ impl TaskHub {
         hub
     }
 
-    fn state(&self, list: TaskListType) -> &ListState {
-        match list {
-            TaskListType::ImageScan => &self.lists[0],
-            TaskListType::ImageSync => &self.lists[1],
-        }
+    fn state(&self, feed: S::Feed) -> &FeedState<S> {
+        self.feeds
+            .iter()
+            .find(|s| s.feed == feed)
+            .expect("every feed has a state (S::FEEDS)")
     }
 
     fn touch(&self) {
@@ -145,10 +191,10 @@ impl TaskHub {
         }
     }
 
-    /// Follows a list's snapshots (a live stream).
-    pub fn subscribe(&self, list: TaskListType) -> watch::Receiver<Shared> {
+    /// Follows a feed's snapshots (a live stream).
+    pub fn subscribe(&self, feed: S::Feed) -> watch::Receiver<Shared<S::Snapshot>> {
         self.touch();
-        self.state(list).tx.subscribe()
+        self.state(feed).tx.subscribe()
     }
 
     /// Marks the reader of a live stream as still there.
@@ -157,9 +203,9 @@ impl TaskHub {
     }
 
     /// The current snapshot, waiting up to `wait` for the first one.
-    pub async fn current(&self, list: TaskListType, wait: Duration) -> Shared {
+    pub async fn current(&self, feed: S::Feed, wait: Duration) -> Shared<S::Snapshot> {
         self.touch();
-        let mut rx = self.state(list).tx.subscribe();
+        let mut rx = self.state(feed).tx.subscribe();
         if let Some(snapshot) = rx.borrow().clone() {
             return Some(snapshot);
         }
@@ -167,10 +213,10 @@ impl TaskHub {
         first.ok().and_then(Result::ok).and_then(|s| s.clone())
     }
 
-    /// Refreshes a list as soon as the budget allows (after a launch, a
+    /// Refreshes a feed as soon as the budget allows (after a launch, a
     /// sync or a stop).
-    pub fn refresh_soon(&self, list: TaskListType) {
-        *lock(&self.state(list).due) = Instant::now();
+    pub fn refresh_soon(&self, feed: S::Feed) {
+        *lock(&self.state(feed).due) = Instant::now();
         self.touch();
         self.wake.notify_one();
     }
@@ -183,12 +229,14 @@ impl TaskHub {
                 self.wake.notified().await;
                 continue;
             }
-            let (state, due) = self
-                .lists
+            let Some((state, due)) = self
+                .feeds
                 .iter()
                 .map(|s| (s, *lock(&s.due)))
                 .min_by_key(|(_, due)| *due)
-                .expect("two lists");
+            else {
+                return;
+            };
             if due > Instant::now() {
                 tokio::select! {
                     () = tokio::time::sleep_until(due.into()) => {}
@@ -200,31 +248,29 @@ impl TaskHub {
         }
     }
 
-    async fn refresh(&self, state: &ListState) {
-        let mut req = ListTasksRequest::new(state.list);
-        req.limit = Some(SNAPSHOT_LIMIT);
-        let result = self.client.list_tasks(&req).await.map_err(|err| match err {
-            // The refusal that paused the account: say so from now on.
-            CloudError::AuthRejected { .. } => self.client.guard().check().err().unwrap_or(err),
-            other => other,
-        });
+    async fn refresh(&self, state: &FeedState<S>) {
+        let result = self
+            .source
+            .fetch(state.feed)
+            .await
+            .map_err(|err| match err {
+                // The refusal that paused the account: say so from now on.
+                CloudError::AuthRejected { .. } => self.source.guard().check().err().unwrap_or(err),
+                other => other,
+            });
         let now = Instant::now();
-        let (next, snapshot) = match result {
-            Ok(answer) => {
-                let mut snapshot = TaskSnapshot {
-                    list: state.list,
-                    answer,
-                    fetched_at_ms: epoch_ms(SystemTime::now()),
-                    next_refresh_ms: 0,
-                    error: None,
-                };
-                let wait = if snapshot.has_running() {
+        let (wait, snapshot) = match result {
+            Ok(mut snapshot) => {
+                let wait = if snapshot.busy() {
                     self.pace.busy
                 } else {
                     self.pace.idle
                 };
-                snapshot.next_refresh_ms = epoch_ms(SystemTime::now() + wait);
-                (now + wait, snapshot)
+                snapshot.stamp(
+                    Some(epoch_ms(SystemTime::now())),
+                    epoch_ms(SystemTime::now() + wait),
+                );
+                (wait, snapshot)
             }
             Err(err) => {
                 let wait = match &err {
@@ -236,22 +282,120 @@ impl TaskHub {
                     CloudError::AccountPaused { .. } => self.pace.idle,
                     _ => self.pace.after_error,
                 };
-                tracing::warn!(list = state.list.as_str(), error = %err, "task list refresh failed");
+                tracing::warn!(feed = S::name(state.feed), error = %err, "live refresh failed");
                 // Keep showing the last good answer, saying it is stale.
                 let last = state.tx.borrow().clone();
-                let mut snapshot = last.map(|s| s.snapshot.clone()).unwrap_or(TaskSnapshot {
-                    list: state.list,
-                    ..TaskSnapshot::default()
-                });
-                snapshot.error = Some(err.to_string());
-                snapshot.next_refresh_ms = epoch_ms(SystemTime::now() + wait);
-                (now + wait, snapshot)
+                let mut snapshot =
+                    last.map_or_else(|| S::empty(state.feed), |s| s.snapshot.clone());
+                snapshot.set_error(Some(err.to_string()));
+                snapshot.stamp(None, epoch_ms(SystemTime::now() + wait));
+                (wait, snapshot)
             }
         };
-        *lock(&state.due) = next;
+        *lock(&state.due) = now + wait;
         state
             .tx
-            .send_replace(Some(Arc::new(Published::new(snapshot))));
+            .send_replace(Some(Arc::new(Published::new(S::EVENT, snapshot))));
+    }
+}
+
+/// An HSS account's task lists.
+pub struct HssTasks(pub HssClient);
+
+impl Snapshot for TaskSnapshot {
+    fn busy(&self) -> bool {
+        self.has_running()
+    }
+    fn stamp(&mut self, fetched_at_ms: Option<i64>, next_refresh_ms: i64) {
+        if let Some(at) = fetched_at_ms {
+            self.fetched_at_ms = at;
+        }
+        self.next_refresh_ms = next_refresh_ms;
+    }
+    fn set_error(&mut self, error: Option<String>) {
+        self.error = error;
+    }
+}
+
+impl Source for HssTasks {
+    type Feed = TaskListType;
+    type Snapshot = TaskSnapshot;
+    const FEEDS: &'static [TaskListType] = &[TaskListType::ImageScan, TaskListType::ImageSync];
+    const EVENT: &'static str = "tasks";
+
+    async fn fetch(&self, list: TaskListType) -> Result<TaskSnapshot, CloudError> {
+        let mut req = ListTasksRequest::new(list);
+        req.limit = Some(SNAPSHOT_LIMIT);
+        let answer = self.0.list_tasks(&req).await?;
+        Ok(TaskSnapshot {
+            list,
+            answer,
+            ..TaskSnapshot::default()
+        })
+    }
+
+    fn empty(list: TaskListType) -> TaskSnapshot {
+        TaskSnapshot {
+            list,
+            ..TaskSnapshot::default()
+        }
+    }
+
+    fn guard(&self) -> &KeyGuard {
+        self.0.guard()
+    }
+
+    fn name(list: TaskListType) -> &'static str {
+        list.as_str()
+    }
+}
+
+/// A TCSS account's current (latest) one-key registry scan.
+pub struct TcssScans(pub TcssClient);
+
+impl Snapshot for TcssScanSnapshot {
+    fn busy(&self) -> bool {
+        self.is_running()
+    }
+    fn stamp(&mut self, fetched_at_ms: Option<i64>, next_refresh_ms: i64) {
+        if let Some(at) = fetched_at_ms {
+            self.fetched_at_ms = at;
+        }
+        self.next_refresh_ms = next_refresh_ms;
+    }
+    fn set_error(&mut self, error: Option<String>) {
+        self.error = error;
+    }
+}
+
+impl Source for TcssScans {
+    type Feed = ();
+    type Snapshot = TcssScanSnapshot;
+    const FEEDS: &'static [()] = &[()];
+    const EVENT: &'static str = "tcss-scan";
+
+    async fn fetch(&self, (): ()) -> Result<TcssScanSnapshot, CloudError> {
+        // No TaskID: the service answers for the latest one-key scan.
+        let status = self
+            .0
+            .registry_scan_status(&RegistryScanStatusRequest::default())
+            .await?;
+        Ok(TcssScanSnapshot {
+            status,
+            ..TcssScanSnapshot::default()
+        })
+    }
+
+    fn empty((): ()) -> TcssScanSnapshot {
+        TcssScanSnapshot::default()
+    }
+
+    fn guard(&self) -> &KeyGuard {
+        self.0.guard()
+    }
+
+    fn name((): ()) -> &'static str {
+        "tcss_scan"
     }
 }
 
@@ -269,7 +413,7 @@ mod tests {
             error: Some("line one\nline two".to_owned()),
             ..TaskSnapshot::default()
         };
-        let published = Published::new(snapshot.clone());
+        let published = Published::new("tasks", snapshot.clone());
         let text = std::str::from_utf8(&published.event).expect("UTF-8");
         let data = text
             .strip_prefix("event: tasks\ndata: ")

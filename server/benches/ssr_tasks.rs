@@ -14,8 +14,8 @@ use axum::http::{Request, StatusCode, header};
 use criterion::{Criterion, criterion_group, criterion_main};
 use scanport::config::{AccountConfig, Config, ProviderName};
 use scanport::router::{WebPolicy, app, leptos_options};
-use scanport_app::state::{AccountClient, AppState};
-use scanport_cloud::hub::{Pace, TaskHub};
+use scanport_app::state::{AppState, Hubs};
+use scanport_cloud::hub::Pace;
 use scanport_portal::{Role, tokens, users};
 use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType};
 use std::net::SocketAddr;
@@ -129,16 +129,8 @@ async fn console() -> (axum::Router, String, tempfile::TempDir) {
         idle: Duration::from_secs(3600),
         ..Pace::default()
     };
-    let hubs = accounts
-        .iter()
-        .filter_map(|a| match &a.client {
-            AccountClient::Huawei(client) => {
-                Some((a.info.id.clone(), TaskHub::start(client.clone(), pace)))
-            }
-            AccountClient::Tencent(_) => None,
-        })
-        .collect::<std::collections::HashMap<_, _>>();
-    let snapshot = hubs[ACCOUNT]
+    let hubs = Hubs::start(&accounts, pace);
+    let snapshot = hubs.hss[ACCOUNT]
         .current(TaskListType::ImageScan, Duration::from_secs(20))
         .await
         .expect("the first poll answers");

@@ -1,8 +1,10 @@
 //! `GET /api/v1/events/tasks?account=ID&type=image_scan|image_sync`: the
-//! live task list as Server-Sent Events. Each event carries the whole
-//! snapshot as JSON; a thousand streams read the same snapshot and cost the
-//! cloud nothing more than one. Streams end cleanly when the server shuts
-//! down (see `shutdown`).
+//! live task list of an HSS account (`event: tasks`), or a TCSS account's
+//! current registry scan (`event: tcss-scan`; `type` does not apply), as
+//! Server-Sent Events. Each event carries the whole snapshot as JSON; a
+//! thousand streams read the same snapshot and cost the cloud nothing more
+//! than one. Streams end cleanly when the server shuts down (see
+//! `shutdown`).
 
 use crate::shutdown::Shutdown;
 use axum::Extension;
@@ -15,10 +17,12 @@ use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::{self, Stream};
 use scanport_app::state::AppState;
+use scanport_cloud::hub::{Hub, Shared, Source};
 use scanport_portal::{Principal, Via, sessions, tokens};
 use scanport_wire::hss::TaskListType;
 use serde::Deserialize;
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -64,26 +68,51 @@ pub async fn task_events(
             );
         }
     };
-    let hub = match state.hub(q.account.as_deref()) {
-        Ok(hub) => hub.clone(),
-        Err(err) => {
-            let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            return refuse(status, err.kind(), &err.to_string());
-        }
-    };
-    let rx = hub.subscribe(list);
+    // The account's provider decides the feed: an unknown account or
+    // one of neither kind is refused as the HSS lookup refuses it.
+    let provider = state
+        .accounts
+        .iter()
+        .find(|a| Some(a.info.id.as_str()) == q.account.as_deref())
+        .map(|a| a.info.provider);
     let watcher = Watcher { state, caller };
     // A router without a shutdown signal (tests' in-process servers) never
     // ends streams for it.
     let stopping = shutdown.map(|Extension(s)| s);
-    let stream = snapshots(hub, rx, watcher).take_until(async move {
+    if provider == Some(scanport_app::accounts::Provider::Tencent) {
+        let hub = match watcher.state.tcss_hub(q.account.as_deref()) {
+            Ok(hub) => hub.clone(),
+            Err(err) => return refuse_app(&err),
+        };
+        let rx = hub.subscribe(());
+        return event_stream(snapshots(hub, rx, watcher), stopping);
+    }
+    let hub = match watcher.state.hub(q.account.as_deref()) {
+        Ok(hub) => hub.clone(),
+        Err(err) => return refuse_app(&err),
+    };
+    let rx = hub.subscribe(list);
+    event_stream(snapshots(hub, rx, watcher), stopping)
+}
+
+fn refuse_app(err: &scanport_app::error::AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    refuse(status, err.kind(), &err.to_string())
+}
+
+/// The stream as the response, ended when the server shuts down. The
+/// hub's event bytes go out as they are: axum's `Sse` would copy each
+/// event into a buffer of its own, per stream.
+fn event_stream(
+    events: impl Stream<Item = Result<Bytes, Infallible>> + Send + 'static,
+    stopping: Option<Shutdown>,
+) -> Response {
+    let stream = events.take_until(async move {
         match stopping {
             Some(shutdown) => shutdown.wait().await,
             None => std::future::pending().await,
         }
     });
-    // The hub's event bytes go out as they are: axum's `Sse` would copy
-    // each event into a buffer of its own, per stream.
     (
         [
             (header::CONTENT_TYPE, "text/event-stream"),
@@ -132,9 +161,9 @@ impl Watcher {
 }
 
 /// A stream's state between events.
-struct Following {
-    hub: std::sync::Arc<scanport_cloud::hub::TaskHub>,
-    rx: tokio::sync::watch::Receiver<scanport_cloud::hub::Shared>,
+struct Following<S: Source> {
+    hub: Arc<Hub<S>>,
+    rx: tokio::sync::watch::Receiver<Shared<S::Snapshot>>,
     watcher: Watcher,
     /// The current snapshot is still to be sent (it goes first).
     first: bool,
@@ -148,13 +177,13 @@ struct Following {
 /// An SSE comment: ignored by `EventSource`, and traffic for proxies.
 const KEEP_ALIVE: &[u8] = b":\n\n";
 
-/// Every snapshot of the list as an event, the current one first, while
+/// Every snapshot of the feed as an event, the current one first, while
 /// the caller may watch.
-fn snapshots(
-    hub: std::sync::Arc<scanport_cloud::hub::TaskHub>,
-    rx: tokio::sync::watch::Receiver<scanport_cloud::hub::Shared>,
+fn snapshots<S: Source>(
+    hub: Arc<Hub<S>>,
+    rx: tokio::sync::watch::Receiver<Shared<S::Snapshot>>,
     watcher: Watcher,
-) -> impl Stream<Item = Result<Bytes, Infallible>> {
+) -> impl Stream<Item = Result<Bytes, Infallible>> + use<S> {
     let revocations = watcher.state.portal.revocation_count();
     let following = Following {
         revocations,

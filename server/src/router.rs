@@ -13,9 +13,9 @@ use axum::routing::{any, get, post};
 use axum::{Extension, Router};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use scanport_app::state::{AccountClient, AppState};
+use scanport_app::state::{AppState, Hubs};
 use scanport_app::{App, shell};
-use scanport_cloud::hub::{Pace, TaskHub};
+use scanport_cloud::hub::Pace;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -189,7 +189,8 @@ async fn ready(Extension(state): Extension<AppState>) -> impl IntoResponse {
     }
 }
 
-fn live_pace(config: &Config) -> Pace {
+/// How often the live hubs look again, from `[live]`.
+pub fn live_pace(config: &Config) -> Pace {
     Pace {
         busy: std::time::Duration::from_secs_f64(config.live.busy_secs),
         idle: std::time::Duration::from_secs_f64(config.live.idle_secs),
@@ -201,16 +202,7 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let db = crate::portal::open_db(&config).await?;
     let portal = crate::portal::start(&config, db).await?;
     let accounts = crate::accounts::build(&config).await?;
-    let hubs = accounts
-        .iter()
-        .filter_map(|a| match &a.client {
-            AccountClient::Huawei(client) => Some((
-                a.info.id.clone(),
-                TaskHub::start(client.clone(), live_pace(&config)),
-            )),
-            AccountClient::Tencent(_) => None,
-        })
-        .collect();
+    let hubs = Hubs::start(&accounts, live_pace(&config));
     let state = AppState {
         accounts: Arc::new(accounts),
         hubs: Arc::new(hubs),

@@ -313,6 +313,25 @@ pub struct RegistryImage {
     pub has_need_fix_vul: Option<bool>,
     /// 0 not authorized, 1 authorized.
     pub is_authorized: Option<i64>,
+    /// Why the last scan's vulnerability, virus or risk part failed.
+    pub scan_vul_error: Option<String>,
+    pub scan_virus_error: Option<String>,
+    pub scan_risk_error: Option<String>,
+}
+
+impl RegistryImage {
+    /// Why the last scan failed: the first error the service gave.
+    pub fn scan_error(&self) -> Option<&str> {
+        [
+            &self.scan_vul_error,
+            &self.scan_virus_error,
+            &self.scan_risk_error,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .find(|e| !e.is_empty())
+    }
 }
 
 /// `CreateAssetImageRegistryScanTaskOneKey` request. Scanport scans with

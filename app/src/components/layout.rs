@@ -18,12 +18,11 @@ fn with_account(path: &str, account: Option<&str>) -> String {
 }
 
 /// The providers whose accounts a page works on, the one it opens with
-/// first: HSS has the task monitor and images, TCSS the schedule, and both
-/// have registries. Other pages take no account.
+/// first: the task monitor, images and registries for both clouds; TCSS
+/// has the schedule. Other pages take no account (empty).
 pub fn page_providers(path: &str) -> &'static [Provider] {
     match path {
-        "/" | "/tasks" | "/images" => &[Provider::Huawei],
-        "/registries" => &[Provider::Huawei, Provider::Tencent],
+        "/" | "/tasks" | "/images" | "/registries" => &[Provider::Huawei, Provider::Tencent],
         "/schedule" => &[Provider::Tencent],
         _ => &[],
     }
@@ -79,6 +78,7 @@ pub fn Header() -> impl IntoView {
                     let operator = me.role.allows(Role::Operator);
                     let offered = |provider: Provider| all.iter().any(|a| a.provider == provider);
                     let (huawei, tencent) = (offered(Provider::Huawei), offered(Provider::Tencent));
+                    let any = huawei || tencent;
                     let chosen = {
                         let all = all.clone();
                         Memo::new(move |_| {
@@ -97,9 +97,9 @@ pub fn Header() -> impl IntoView {
                     };
                     view! {
                         <nav aria-label=move || t_string!(i18n, nav_label)>
-                            {huawei.then(|| link("/tasks", t!(i18n, nav_tasks).into_any()))}
-                            {huawei.then(|| link("/images", t!(i18n, nav_images).into_any()))}
-                            {(huawei || tencent).then(|| link("/registries", t!(i18n, nav_registries).into_any()))}
+                            {any.then(|| link("/tasks", t!(i18n, nav_tasks).into_any()))}
+                            {any.then(|| link("/images", t!(i18n, nav_images).into_any()))}
+                            {any.then(|| link("/registries", t!(i18n, nav_registries).into_any()))}
                             {tencent.then(|| link("/schedule", t!(i18n, nav_schedule).into_any()))}
                             {admin.then(|| link("/admin", t!(i18n, nav_admin).into_any()))}
                         </nav>
@@ -156,8 +156,8 @@ pub fn describe(i18n: I18n, a: &AccountInfo) -> String {
 }
 
 /// The account a page of `providers` works on: the chosen one if it
-/// belongs there, else the first of the first provider that has one (as
-/// the pages pick it).
+/// belongs there, else the first account of the first provider that has
+/// one (as the pages pick it).
 pub fn page_account(
     providers: &[Provider],
     chosen: Option<AccountInfo>,
@@ -301,18 +301,17 @@ mod tests {
             account_for("/schedule", Some(&tencent)).as_deref(),
             Some("tc")
         );
-        assert_eq!(account_for("/tasks", Some(&tencent)), None);
-        assert_eq!(account_for("/images", Some(&huawei)).as_deref(), Some("hw"));
-        assert_eq!(account_for("/schedule", Some(&huawei)), None);
-        // Registries take either provider's accounts.
         assert_eq!(
             account_for("/registries", Some(&tencent)).as_deref(),
             Some("tc")
         );
+        assert_eq!(account_for("/tasks", Some(&tencent)).as_deref(), Some("tc"));
         assert_eq!(
-            account_for("/registries", Some(&huawei)).as_deref(),
-            Some("hw")
+            account_for("/images", Some(&tencent)).as_deref(),
+            Some("tc")
         );
+        assert_eq!(account_for("/images", Some(&huawei)).as_deref(), Some("hw"));
+        assert_eq!(account_for("/schedule", Some(&huawei)), None);
         assert_eq!(account_for("/admin", Some(&huawei)), None);
         assert_eq!(account_for("/tasks", None), None);
     }
@@ -334,7 +333,7 @@ mod tests {
         // None chosen, or one of the other provider: the provider's first.
         for chosen in [None, Some(all[2].clone())] {
             assert_eq!(
-                page_account(&[Provider::Huawei], chosen.clone(), &all).map(|a| a.id),
+                page_account(&[Provider::Huawei], chosen, &all).map(|a| a.id),
                 Some("hw-1".to_owned())
             );
         }
@@ -342,32 +341,28 @@ mod tests {
             page_account(&[Provider::Tencent], Some(paused.clone()), &all).map(|a| a.id),
             Some("tc".to_owned())
         );
-        // A page of both providers keeps a chosen Tencent account, and
-        // opens with the first Huawei one.
-        let both = page_providers("/registries");
+        // A page of both clouds keeps a chosen account of either, and
+        // opens with the first provider's first account.
+        let both = [Provider::Huawei, Provider::Tencent];
         assert_eq!(
-            page_account(both, Some(all[2].clone()), &all).map(|a| a.id),
+            page_account(&both, Some(all[2].clone()), &all).map(|a| a.id),
             Some("tc".to_owned())
         );
         assert_eq!(
-            page_account(both, None, &all).map(|a| a.id),
+            page_account(&both, None, &all).map(|a| a.id),
             Some("hw-1".to_owned())
-        );
-        assert_eq!(
-            page_account(both, None, &all[2..]).map(|a| a.id),
-            Some("tc".to_owned())
         );
     }
 
     #[test]
     fn every_account_page_has_a_provider() {
-        for path in ["/", "/tasks", "/images"] {
-            assert_eq!(page_providers(path), [Provider::Huawei], "{path}");
+        for path in ["/", "/tasks", "/images", "/registries"] {
+            assert_eq!(
+                page_providers(path),
+                [Provider::Huawei, Provider::Tencent],
+                "{path}"
+            );
         }
-        assert_eq!(
-            page_providers("/registries"),
-            [Provider::Huawei, Provider::Tencent]
-        );
         assert_eq!(page_providers("/schedule"), [Provider::Tencent]);
         assert!(page_providers("/login").is_empty());
     }

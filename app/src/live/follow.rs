@@ -1,12 +1,11 @@
-//! The browser half: an `EventSource` per (account, list), reconnecting by
+//! The browser half: an `EventSource` per feed URL, reconnecting by
 //! itself (the browser retries; we show it, and reopen a stream the
 //! browser gave up on).
 
-use super::{Connection, LiveTasks};
+use super::{Connection, Live};
 use leptos::prelude::*;
-use scanport_wire::hss::TaskListType;
-use scanport_wire::live::TaskSnapshot;
 use send_wrapper::SendWrapper;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -17,40 +16,38 @@ use wasm_bindgen::closure::Closure;
 const MAX_REOPEN_MS: u32 = 30_000;
 const FIRST_REOPEN_MS: u32 = 1_000;
 
-pub(super) fn follow(account: Memo<Option<String>>, list: Memo<TaskListType>, live: LiveTasks) {
+/// Follows `url`'s `event` events into `live`, keeping the snapshots
+/// `accept` takes (a late event of a feed left behind is dropped).
+pub(super) fn follow<T: DeserializeOwned + Send + Sync + 'static>(
+    url: Memo<String>,
+    event: &'static str,
+    accept: impl Fn(&T) -> bool + Copy + 'static,
+    live: Live<T>,
+) {
     // Bumped to open a new stream after the browser gave up on one.
     let reopen = RwSignal::new(0u32);
     let pause_ms = StoredValue::new(FIRST_REOPEN_MS);
-    Effect::new(move |followed: Option<(Option<String>, TaskListType)>| {
+    Effect::new(move |followed: Option<String>| {
         reopen.track();
-        let (id, list) = (account.get(), list.get());
-        let url = match &id {
-            Some(id) => format!(
-                "/api/v1/events/tasks?type={}&account={}",
-                list.as_str(),
-                js_sys::encode_uri_component(id)
-            ),
-            None => format!("/api/v1/events/tasks?type={}", list.as_str()),
-        };
-        let key = (id, list);
-        // Another list: the old one's rows must not show. The same list
+        let key = url.get();
+        // Another feed: the old one's rows must not show. The same feed
         // reopened: its last rows stay until the new stream speaks.
         if followed.as_ref() != Some(&key) {
             live.snapshot.set(None);
             live.connection.set(Connection::Connecting);
             pause_ms.set_value(FIRST_REOPEN_MS);
         }
-        let Ok(source) = web_sys::EventSource::new(&url) else {
+        let Ok(source) = web_sys::EventSource::new(&key) else {
             live.connection.set(Connection::Reconnecting);
             return key;
         };
-        let on_tasks =
-            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-                let Some(text) = event.data().as_string() else {
+        let on_event =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
+                let Some(text) = message.data().as_string() else {
                     return;
                 };
-                if let Ok(snapshot) = serde_json::from_str::<TaskSnapshot>(&text)
-                    && snapshot.list == list
+                if let Ok(snapshot) = serde_json::from_str::<T>(&text)
+                    && accept(&snapshot)
                 {
                     live.snapshot.set(Some(snapshot));
                     live.connection.set(Connection::Live);
@@ -74,10 +71,10 @@ pub(super) fn follow(account: Memo<Option<String>>, list: Memo<TaskListType>, li
                 );
             }
         });
-        let _ = source.add_event_listener_with_callback("tasks", on_tasks.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback(event, on_event.as_ref().unchecked_ref());
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let held = SendWrapper::new((source, on_tasks, on_open, on_error));
+        let held = SendWrapper::new((source, on_event, on_open, on_error));
         on_cleanup(move || held.0.close());
         key
     });

@@ -1,95 +1,224 @@
-//! `/images`: the SWR image list with filters (in the URL), selection
-//! across pages, and the scan launcher.
+//! `/images[?account=ID]`: an account's images with filters (in the URL),
+//! selection across pages, and the scan launcher, for both clouds: SWR
+//! images of an HSS account, registry images of a TCSS account.
 
+use crate::accounts::Provider;
 use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::images::filters::FilterForm;
 use crate::components::images::image_table::ImageTable;
-use crate::components::images::launch::LaunchBar;
+use crate::components::images::launch::{LaunchBar, LaunchTexts, Launcher, Pending};
 use crate::components::images::query::{ImageFilters, PAGE_SIZE};
 use crate::components::images::selection::Selection;
+use crate::components::images::tcss_filters::TcssFilterForm;
+use crate::components::images::tcss_query::TcssImageFilters;
+use crate::components::images::tcss_table::TcssImageTable;
 use crate::components::layout::CurrentUser;
+use crate::error::AppError;
 use crate::i18n::*;
-use crate::server_fns::hss::hss_images;
+use crate::server_fns::accounts::page_account;
+use crate::server_fns::hss::{hss_batch_scan, hss_images};
+use crate::server_fns::tcss::{tcss_images, tcss_scan};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use scanport_wire::hss::ImageType;
+use scanport_wire::hss::{BatchScanRequest, ListImagesResponse};
 use scanport_wire::portal::Role;
+use scanport_wire::tcss::DescribeRegistryImagesResponse;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// One page of an account's images, as its cloud lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Listing {
+    Hss(ListImagesResponse),
+    Tcss(DescribeRegistryImagesResponse),
+}
+
+async fn load(
+    asked: Option<String>,
+    hss: ImageFilters,
+    tcss: TcssImageFilters,
+) -> Result<(String, Listing), AppError> {
+    let shown = page_account(asked, crate::components::layout::page_providers("/images")).await?;
+    let (account, provider) = (shown.id, shown.provider);
+    let listing = match provider {
+        Provider::Huawei => Listing::Hss(hss_images(account.clone(), hss.to_list_request()).await?),
+        Provider::Tencent => {
+            Listing::Tcss(tcss_images(account.clone(), tcss.to_list_request()).await?)
+        }
+    };
+    Ok((account, listing))
+}
+
+/// "1–50 of 120 images" (above the table) and the pager links (below).
+fn paging(
+    page: i64,
+    shown: usize,
+    total: i64,
+    href: &dyn Fn(i64) -> String,
+) -> (impl IntoView + use<>, impl IntoView + use<>) {
+    let i18n = use_i18n();
+    let first = if total == 0 {
+        0
+    } else {
+        (page - 1) * PAGE_SIZE + 1
+    };
+    let last = ((page - 1) * PAGE_SIZE + shown as i64).min(total);
+    let prev = (page > 1).then(|| href(page - 1));
+    let next = (last < total).then(|| href(page + 1));
+    let count = view! {
+        <p class="count">
+            {move || {
+                let n = |v| crate::format::number(i18n.get_locale(), v);
+                t_string!(i18n, images_count, first = n(first), last = n(last), total = n(total)).to_string()
+            }}
+        </p>
+    };
+    let links = view! {
+        <nav class="pager" aria-label=move || t_string!(i18n, pager_label)>
+            {prev.map(|href| view! { <a href=href rel="prev">{t!(i18n, pager_prev)}</a> })}
+            {next.map(|href| view! { <a href=href rel="next">{t!(i18n, pager_next)}</a> })}
+        </nav>
+    };
+    (count, links)
+}
+
+/// The launcher for operators, once the page is interactive.
+#[component]
+fn Launch(matching: i64, texts: LaunchTexts, launch: Launcher, follow: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let hydrated = expect_context::<crate::components::common::moment::Hydrated>().0;
+    view! {
+        // Launching needs the page to be interactive.
+        <Show
+            when=move || hydrated.get()
+            fallback=move || view! { <p class="hint">{t!(i18n, images_needs_js)}</p> }
+        >
+            <LaunchBar matching texts launch=launch.clone() follow=follow.clone() />
+        </Show>
+    }
+}
+
+/// An HSS account's SWR images.
+fn hss_view(
+    account: String,
+    answer: ListImagesResponse,
+    filters: ImageFilters,
+    operator: bool,
+) -> AnyView {
+    let i18n = use_i18n();
+    let selection = expect_context::<Selection>();
+    let total = answer.total_num;
+    let launch = operator.then(|| {
+        let (kind_filters, words_filters) = (filters.clone(), filters.clone());
+        let texts = LaunchTexts {
+            kind: Signal::derive(move || kind_filters.image_type_label(i18n).to_owned()),
+            filters: Signal::derive(move || words_filters.describe(i18n)),
+        };
+        let (for_launch, to) = (filters.clone(), account.clone());
+        let launch: Launcher = Arc::new(move |what, key| {
+            let request = match what {
+                Pending::Selected => {
+                    BatchScanRequest::images(for_launch.image_type, selection.swr_images())
+                }
+                Pending::AllMatching => for_launch.to_operate_all(),
+            };
+            let account = to.clone();
+            Box::pin(async move { hss_batch_scan(account, request, Some(key)).await.map(drop) })
+        });
+        let follow = format!("/tasks?type=image_scan&account={account}&launched=1");
+        view! { <Launch matching=total texts launch follow /> }
+    });
+    let (count, links) = paging(filters.page, answer.data_list.len(), total, &|page| {
+        filters.href_for_page(Some(&account), page)
+    });
+    view! {
+        <FilterForm filters account=Some(account) />
+        {launch}
+        {count}
+        <ImageTable images=answer.data_list selectable=operator />
+        {links}
+    }
+    .into_any()
+}
+
+/// A TCSS account's registry images.
+fn tcss_view(
+    account: String,
+    answer: DescribeRegistryImagesResponse,
+    filters: TcssImageFilters,
+    operator: bool,
+) -> AnyView {
+    let i18n = use_i18n();
+    let selection = expect_context::<Selection>();
+    let total = answer.total_count;
+    let launch = operator.then(|| {
+        let words_filters = filters.clone();
+        let texts = LaunchTexts {
+            kind: Signal::derive(move || t_string!(i18n, image_type_registry_short).to_owned()),
+            filters: Signal::derive(move || words_filters.describe(i18n)),
+        };
+        let (for_launch, to) = (filters.clone(), account.clone());
+        let launch: Launcher = Arc::new(move |what, key| {
+            let request = match what {
+                Pending::Selected => TcssImageFilters::scan_chosen(selection.tcss_ids()),
+                Pending::AllMatching => for_launch.to_scan_all(),
+            };
+            let account = to.clone();
+            Box::pin(async move { tcss_scan(account, request, Some(key)).await.map(drop) })
+        });
+        let follow = format!("/tasks?account={account}&launched=1");
+        view! { <Launch matching=total texts launch follow /> }
+    });
+    let (count, links) = paging(filters.page, answer.list.len(), total, &|page| {
+        filters.href_for_page(&account, page)
+    });
+    view! {
+        <TcssFilterForm filters account />
+        {launch}
+        {count}
+        <TcssImageTable images=answer.list selectable=operator />
+        {links}
+    }
+    .into_any()
+}
 
 #[component]
 pub fn ImagesPage() -> impl IntoView {
     let query = use_query_map();
     let account = Memo::new(move |_| query.with(|q| q.get("account")));
-    let filters = Memo::new(move |_| query.with(ImageFilters::from_query));
+    let hss_filters = Memo::new(move |_| query.with(ImageFilters::from_query));
+    let tcss_filters = Memo::new(move |_| query.with(TcssImageFilters::from_query));
     let selection = Selection::new();
     provide_context(selection);
-    // A new image type starts a new selection: one batch, one type.
-    Effect::new(move |previous: Option<ImageType>| {
-        let kind = filters.with(|f| f.image_type);
-        if previous.is_some_and(|p| p != kind) {
+    // Another account or image type starts a new selection: one batch,
+    // one account, one type.
+    Effect::new(move |previous: Option<(Option<String>, _)>| {
+        let now = (account.get(), hss_filters.with(|f| f.image_type));
+        if previous.is_some_and(|p| p != now) {
             selection.clear();
         }
-        kind
+        now
     });
     let i18n = use_i18n();
     let user = expect_context::<CurrentUser>().0;
-    let hydrated = expect_context::<crate::components::common::moment::Hydrated>().0;
     let images = Resource::new(
-        move || (account.get(), filters.get()),
-        |(account, filters)| async move {
-            let account = match account {
-                Some(a) => a,
-                None => {
-                    crate::server_fns::accounts::default_account(crate::accounts::Provider::Huawei)
-                        .await?
-                }
-            };
-            let answer = hss_images(account.clone(), filters.to_list_request()).await?;
-            Ok::<_, crate::error::AppError>((account, answer))
-        },
+        move || (account.get(), hss_filters.get(), tcss_filters.get()),
+        |(account, hss, tcss)| load(account, hss, tcss),
     );
     view! {
         <div class="page-head">
             <h1>{t!(i18n, images_title)}</h1>
         </div>
-        {move || view! { <FilterForm filters=filters.get() account=account.get() /> }}
         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, images_loading)}</p> }>
             {drawn_once(move || Suspend::new(async move {
                 let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 match images.await {
-                    Ok((account_id, answer)) => {
-                        let f = filters.get_untracked();
-                        let total = answer.total_num;
-                        let first = if total == 0 { 0 } else { (f.page - 1) * PAGE_SIZE + 1 };
-                        let last = ((f.page - 1) * PAGE_SIZE + answer.data_list.len() as i64).min(total);
-                        let prev = (f.page > 1).then(|| f.href_for_page(account.get_untracked().as_deref(), f.page - 1));
-                        let next = (last < total).then(|| f.href_for_page(account.get_untracked().as_deref(), f.page + 1));
-                        view! {
-                            {operator.then(|| {
-                                let f = f.clone();
-                                view! {
-                                    // Launching needs the page to be interactive.
-                                    <Show
-                                        when=move || hydrated.get()
-                                        fallback=move || view! { <p class="hint">{t!(i18n, images_needs_js)}</p> }
-                                    >
-                                        <LaunchBar account=account_id.clone() filters=f.clone() matching=total />
-                                    </Show>
-                                }
-                            })}
-                            <p class="count">
-                                {move || {
-                                    let n = |v| crate::format::number(i18n.get_locale(), v);
-                                    t_string!(i18n, images_count, first = n(first), last = n(last), total = n(total)).to_string()
-                                }}
-                            </p>
-                            <ImageTable images=answer.data_list selectable=operator />
-                            <nav class="pager" aria-label=move || t_string!(i18n, pager_label)>
-                                {prev.map(|href| view! { <a href=href rel="prev">{t!(i18n, pager_prev)}</a> })}
-                                {next.map(|href| view! { <a href=href rel="next">{t!(i18n, pager_next)}</a> })}
-                            </nav>
-                        }
-                            .into_any()
+                    Ok((account, Listing::Hss(answer))) => {
+                        hss_view(account, answer, hss_filters.get_untracked(), operator)
+                    }
+                    Ok((account, Listing::Tcss(answer))) => {
+                        tcss_view(account, answer, tcss_filters.get_untracked(), operator)
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }

@@ -1,25 +1,69 @@
-//! The task monitor: HSS scan and sync tasks, live, with filters and pages
-//! in the URL.
+//! The task monitor, for both clouds: an HSS account's scan and sync
+//! tasks, live, with filters and pages in the URL; a TCSS account's
+//! latest registry scan, live.
 
+use crate::accounts::Provider;
 use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::tasks::failed_images::OpenFailures;
 use crate::components::tasks::filters::{TaskFilterForm, TaskFilters};
-use crate::components::tasks::freshness::Freshness;
+use crate::components::tasks::freshness::{Freshness, Stamp};
 use crate::components::tasks::stop::{StopControl, StopError};
 use crate::components::tasks::task_table::{TaskExport, TaskTable};
+use crate::components::tasks::tcss_scan::TcssScanMonitor;
 use crate::i18n::*;
 use crate::live::{use_live_tasks, use_now_ms};
+use crate::server_fns::accounts::page_account;
 use crate::server_fns::tasks::list_tasks;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use scanport_wire::hss::TaskListType;
 use scanport_wire::live::TaskSnapshot;
+use scanport_wire::portal::Role;
 use std::sync::Arc;
+
+/// `/tasks[?account=ID]`: the monitor of the account's cloud (the first
+/// HSS account's, else the first TCSS account's, when none is named).
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let asked = Memo::new(move |_| query.with(|q| q.get("account")));
+    let shown = Resource::new(
+        move || asked.get(),
+        |asked| page_account(asked, crate::components::layout::page_providers("/tasks")),
+    );
+    let user = expect_context::<crate::components::layout::CurrentUser>().0;
+    view! {
+        <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, tasks_loading)}</p> }>
+            {drawn_once(move || Suspend::new(async move {
+                match shown.await {
+                    Ok(account) if account.provider == Provider::Tencent => {
+                        let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
+                        let launched = query.with_untracked(|q| q.get("launched").is_some());
+                        view! {
+                            <div class="page-head">
+                                <h1>{t!(i18n, nav_tasks)}</h1>
+                            </div>
+                            <Show when=move || launched>
+                                <p class="notice ok" role="status">{t!(i18n, tasks_launched)}</p>
+                            </Show>
+                            <TcssScanMonitor account=account.id operator />
+                        }
+                        .into_any()
+                    }
+                    // An HSS account, or none to be found: the HSS monitor
+                    // says what is wrong as it always has.
+                    _ => view! { <HssTasks /> }.into_any(),
+                }
+            }))}
+        </Transition>
+    }
+}
 
 /// `/tasks?type=image_scan|image_sync[&account=ID][&filters…][&page=N]`
 #[component]
-pub fn TasksPage() -> impl IntoView {
+fn HssTasks() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let filters = Memo::new(move |_| query.with(TaskFilters::from_query));
@@ -151,8 +195,13 @@ pub fn TasksPage() -> impl IntoView {
                         });
                         let now = Signal::derive(move || now.get().filter(|_| ready.get()));
                         provide_context(TaskExport(filters.get_untracked()));
+                        let stamp = Signal::derive(move || snapshot.with(|s| Stamp {
+                            fetched_at_ms: s.fetched_at_ms,
+                            next_refresh_ms: s.next_refresh_ms,
+                            error: s.error.clone(),
+                        }));
                         view! {
-                            <Freshness snapshot now connection refresh_href />
+                            <Freshness stamp now connection refresh_href />
                             {listing(snapshot, filters, i18n, stop_account)}
                         }
                         .into_any()

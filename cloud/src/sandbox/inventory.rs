@@ -155,6 +155,10 @@ pub(crate) fn scan_fails(image_id: i64) -> bool {
     image_id % 17 == 0
 }
 
+/// Why a TCSS image's scan failed, as the service words it
+/// (`ScanVulError`).
+pub(crate) const TCSS_SCAN_ERROR: &str = "pull image failed: unauthorized: authentication required";
+
 /// Whether a scanned image showed anything.
 pub(crate) fn is_risky(image: &RegistryImage) -> bool {
     image.vul_cnt.unwrap_or(0) + image.virus_cnt.unwrap_or(0) + image.risk_cnt.unwrap_or(0) > 0
@@ -539,7 +543,9 @@ impl Inventory {
                         .saturating_mul(pace_ms)
                         .saturating_add(scan.started_ms);
                     image.scan_time = Some(tencent_time(finished));
-                    if scan_fails(*id) {
+                    let failed = scan_fails(*id);
+                    image.scan_vul_error = failed.then(|| TCSS_SCAN_ERROR.to_owned());
+                    if failed {
                         scan_status::SCAN_ERR
                     } else {
                         scan_status::SCANNED
@@ -879,6 +885,7 @@ fn seed_tcss_state(image: &mut RegistryImage) {
         image.risk_cnt = Some(0);
     } else if scan_fails(id) {
         image.scan_status = Some(scan_status::SCAN_ERR.to_owned());
+        image.scan_vul_error = Some(TCSS_SCAN_ERROR.to_owned());
     }
     let vul = image.vul_cnt.unwrap_or(0);
     let critical = vul / 10;

@@ -82,6 +82,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("tcss/sync-status", Need::Viewer, Call::Post, None),
     ep("tcss/namespaces", Need::Viewer, Call::Post, None),
     ep("live/tasks", Need::Viewer, Call::Post, None),
+    ep("live/tcss-scan", Need::Viewer, Call::Post, None),
     ep("ui/registries", Need::Viewer, Call::Post, None),
     ep("auth/me", Need::Viewer, Call::Post, None),
     ep(
@@ -213,6 +214,7 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
         "tcss/sync-status" => json!({"account": TC, "request": {}}),
         "tcss/namespaces" => json!({"account": TC, "request": {"Limit": 100}}),
         "live/tasks" => json!({"account": HW, "list": "image_scan"}),
+        "live/tcss-scan" => json!({"account": TC}),
         "ui/registries" => json!({"account": HW}),
         "auth/me" => json!({}),
         "hss/batch-scan" => json!({"account": HW, "request": batch_scan_all("payments")}),

@@ -8,8 +8,7 @@ use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use scanport::config::{AccountConfig, Config, ProviderName};
 use scanport::router::{WebPolicy, app, leptos_options};
-use scanport_app::state::{AccountClient, AppState, Portal};
-use scanport_cloud::hub::{Pace, TaskHub};
+use scanport_app::state::{AppState, Hubs, Portal};
 use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
 use scanport_portal::{Db, Role, TokenInfo, tokens, users};
 use serde_json::{Value, json};
@@ -60,6 +59,8 @@ pub const UP_TC_UPDATE_SCHEDULE: &str = "tcss UpdateImageRegistryTimingScanTask"
 pub const UP_TC_SCAN: &str = "tcss CreateAssetImageRegistryScanTaskOneKey";
 pub const UP_TC_STOP: &str = "tcss ModifyAssetImageRegistryScanStopOneKey";
 pub const UP_TC_SYNC: &str = "tcss SyncAssetImageRegistryAsset";
+/// What a TCSS account's live monitor polls.
+pub const UP_TC_SCAN_STATUS: &str = "tcss DescribeAssetImageRegistryScanStatusOneKey";
 
 /// How a request proves who sends it.
 #[derive(Debug, Clone)]
@@ -390,20 +391,7 @@ impl Harness {
         let accounts = scanport::accounts::build(&config)
             .await
             .expect("build the accounts");
-        let pace = Pace {
-            busy: Duration::from_secs_f64(config.live.busy_secs),
-            idle: Duration::from_secs_f64(config.live.idle_secs),
-            ..Pace::default()
-        };
-        let hubs = accounts
-            .iter()
-            .filter_map(|a| match &a.client {
-                AccountClient::Huawei(client) => {
-                    Some((a.info.id.clone(), TaskHub::start(client.clone(), pace)))
-                }
-                AccountClient::Tencent(_) => None,
-            })
-            .collect();
+        let hubs = Hubs::start(&accounts, scanport::router::live_pace(&config));
         let state = AppState {
             accounts: Arc::new(accounts),
             hubs: Arc::new(hubs),

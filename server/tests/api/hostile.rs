@@ -48,6 +48,7 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             json!({"account": HW, "list": "image_scan"}),
             true,
         ),
+        ("live/tcss-scan", json!({"account": TC}), true),
         (
             "hss/batch-scan",
             json!({"account": HW, "request": {"image_type": "private_image",

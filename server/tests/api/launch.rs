@@ -1082,3 +1082,101 @@ async fn a_tcss_scan_stops_and_the_stop_is_audited() {
     assert_eq!(schedule["RegistryType"], json!(["tcr", "quay"]));
     h.assert_no_secret_leaked();
 }
+
+/// The `data:` JSON of the last event in `text`.
+fn last_event_data(text: &str) -> Value {
+    let data = text
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("data: "))
+        .unwrap_or_else(|| panic!("no data line in {text:?}"));
+    serde_json::from_str(data).expect("event JSON")
+}
+
+/// A TCSS account's registry scan is followed live like an HSS task list:
+/// every viewer's stream carries `tcss-scan` events until the scan ends,
+/// the launch asks for a poll at once, and one poll serves all viewers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tcss_scan_is_followed_live_by_every_viewer_with_one_poll() {
+    const STATUS: &str = UP_TC_SCAN_STATUS;
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let (_, operator) = h.token(OPERATOR).await;
+    let mut streams = Vec::new();
+    for _ in 0..5 {
+        let mut stream = h
+            .raw_stream(&viewer, &format!("/api/v1/events/tasks?account={TC}"))
+            .await;
+        assert_eq!(stream.status(), StatusCode::OK);
+        let first = h
+            .next_event(&mut stream, Duration::from_secs(20))
+            .await
+            .expect("the first snapshot");
+        assert!(first.starts_with("event: tcss-scan\n"), "{first}");
+        streams.push(stream);
+    }
+    let started = std::time::Instant::now();
+    let polls_before = h.upstream_calls(STATUS).await;
+    h.call(
+        &operator,
+        "tcss/scan",
+        &json!({"account": TC, "request": {"ScanScope": 1, "Id": [11, 12], "ScanType": ["CVE"]}}),
+    )
+    .await
+    .expect_ok();
+
+    // Every stream sees the two-image scan run and end.
+    for stream in &mut streams {
+        loop {
+            let event = h
+                .next_event(stream, Duration::from_secs(30))
+                .await
+                .expect("the scan's progress, then its end");
+            let snapshot = last_event_data(&event);
+            let status = &snapshot["status"];
+            if status["ImageTotal"] != json!(2) {
+                continue;
+            }
+            if status["Status"] == json!("SCANNED") {
+                assert_eq!(status["ImageScanCnt"], json!(2), "{snapshot}");
+                let names: Vec<&str> = status["ImageStatus"]
+                    .as_array()
+                    .expect("ImageStatus")
+                    .iter()
+                    .filter_map(|i| i["ImageId"].as_str())
+                    .collect();
+                assert_eq!(names, ["11", "12"], "{snapshot}");
+                break;
+            }
+        }
+    }
+    // One poll per refresh, whatever the number of viewers: at most one
+    // per 0.5 s (the tests' busy pace) plus the launch's refresh.
+    let polls = h.upstream_calls(STATUS).await - polls_before;
+    let allowed = started.elapsed().as_secs_f64() / 0.5 + 2.0;
+    assert!(
+        (1.0..=allowed).contains(&(polls as f64)),
+        "{polls} status polls for 5 viewers in {:?}",
+        started.elapsed()
+    );
+
+    // A read answers from the same snapshot.
+    let read = h
+        .call(&viewer, "live/tcss-scan", &json!({"account": TC}))
+        .await;
+    read.expect_ok();
+    assert_eq!(read.json()["status"]["Status"], json!("SCANNED"));
+    assert_eq!(read.json()["status"]["ImageTotal"], json!(2));
+
+    // An HSS account's feed name is unchanged; a TCSS account ignores
+    // `type`.
+    let hss = h
+        .open_stream(
+            &viewer,
+            &format!("/api/v1/events/tasks?account={HW}"),
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(hss.body.starts_with("event: tasks\n"), "{}", hss.body);
+    h.assert_no_secret_leaked();
+}

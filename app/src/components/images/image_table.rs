@@ -1,10 +1,10 @@
 //! One page of SWR images, each with a checkbox for "Scan selected".
 
-use super::selection::{Selection, image_ref};
+use super::selection::{PickCell, Picked, image_ref};
 use crate::components::common::moment::Moment;
 use crate::i18n::*;
 use leptos::prelude::*;
-use scanport_wire::hss::{ScanStatus, SwrImage};
+use scanport_wire::hss::{BatchScanImage, ScanStatus, SwrImage};
 
 fn status_view(i18n: I18n, image: &SwrImage) -> impl IntoView + use<> {
     let raw = image.scan_status.clone().unwrap_or_default();
@@ -79,7 +79,7 @@ fn architectures_view(i18n: I18n, image: &SwrImage) -> impl IntoView + use<> {
     })
 }
 
-fn count(i18n: I18n, n: Option<i64>) -> impl IntoView {
+pub(super) fn count(i18n: I18n, n: Option<i64>) -> impl IntoView {
     let n = n.unwrap_or(0);
     let class = if n > 0 { "num risk" } else { "num" };
     view! { <td class=class>{move || crate::format::number(i18n.get_locale(), n)}</td> }
@@ -89,7 +89,6 @@ fn count(i18n: I18n, n: Option<i64>) -> impl IntoView {
 #[component]
 pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let selection = expect_context::<Selection>();
     if images.is_empty() {
         return view! {
             <p class="empty">{t!(i18n, images_empty)}</p>
@@ -101,18 +100,14 @@ pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
         .map(|image| {
             let label = image_ref(&image.namespace, &image.image_name, &image.image_version);
             let checkbox = selectable.then(|| {
-                let for_check = image.clone();
-                let for_toggle = image.clone();
-                view! {
-                    <td class="pick">
-                        <input
-                            type="checkbox"
-                            aria-label=move || t_string!(i18n, images_select_one, image = &label).to_string()
-                            prop:checked=move || selection.contains(&for_check)
-                            on:change=move |_| selection.toggle(&for_toggle)
-                        />
-                    </td>
-                }
+                let picked = Picked::Swr(BatchScanImage {
+                    namespace: image.namespace.clone(),
+                    image_name: image.image_name.clone(),
+                    image_version: image.image_version.clone(),
+                    instance_id: image.instance_id.clone(),
+                    instance_url: image.instance_url.clone(),
+                });
+                view! { <PickCell label picked /> }
             });
             view! {
                 <tr>

@@ -3,29 +3,48 @@
 //! (with one `Idempotency-Key` per confirmation, so a double click or a
 //! retried request scans once), then the task monitor.
 
-use super::query::ImageFilters;
 use super::selection::Selection;
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::server_fns::hss::hss_batch_scan;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use scanport_wire::hss::BatchScanRequest;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 /// What the user is about to confirm.
-#[derive(Debug, Clone, PartialEq)]
-enum Pending {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
     Selected,
     AllMatching,
 }
 
+/// Sends the confirmed scan to the page's cloud: what, and the
+/// confirmation's idempotency key.
+pub type Launcher = Arc<
+    dyn Fn(Pending, String) -> Pin<Box<dyn Future<Output = Result<(), AppError>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// The page's words for the confirmation.
+#[derive(Clone, Copy)]
+pub struct LaunchTexts {
+    /// The kind of image ("private", "registry"), in the page's language.
+    pub kind: Signal<String>,
+    /// The filters a scan of everything matching keeps, in words.
+    pub filters: Signal<String>,
+}
+
 #[component]
 pub fn LaunchBar(
-    account: String,
-    filters: ImageFilters,
     /// Images matching the filters now, from the list's total.
     matching: i64,
+    texts: LaunchTexts,
+    launch: Launcher,
+    /// Where a launched scan is followed.
+    follow: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let selection = expect_context::<Selection>();
@@ -33,46 +52,26 @@ pub fn LaunchBar(
     let key = RwSignal::new(String::new());
     let understood = RwSignal::new(false);
     let navigate = use_navigate();
-    let launch = Action::new({
-        let account = account.clone();
-        move |request: &BatchScanRequest| {
-            let account = account.clone();
-            let request = request.clone();
-            let key = key.get_untracked();
-            async move { hss_batch_scan(account, request, Some(key)).await }
-        }
-    });
+    let launch = Action::new(move |what: &Pending| launch(*what, key.get_untracked()));
     let open = move |what: Pending| {
         key.set(crate::components::common::idempotency::new_key());
         understood.set(false);
         launch.value().set(None);
         pending.set(Some(what));
     };
-    // On success, the new task in the task monitor.
-    Effect::new({
-        let account = account.clone();
-        move |_| {
-            if let Some(Ok(_)) = launch.value().get() {
-                selection.clear();
-                pending.set(None);
-                navigate(
-                    &format!("/tasks?type=image_scan&account={account}&launched=1"),
-                    Default::default(),
-                );
-            }
+    // On success, the new task where it is followed.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = launch.value().get() {
+            selection.clear();
+            pending.set(None);
+            navigate(&follow, Default::default());
         }
     });
 
-    let filters_for_dialog = filters.clone();
     let confirm = move |_| {
-        let request = match pending.get_untracked() {
-            Some(Pending::Selected) => {
-                BatchScanRequest::images(filters.image_type, selection.images())
-            }
-            Some(Pending::AllMatching) => filters.to_operate_all(),
-            None => return,
-        };
-        launch.dispatch(request);
+        if let Some(what) = pending.get_untracked() {
+            launch.dispatch(what);
+        }
     };
     let selected = move || selection.len();
 
@@ -106,11 +105,7 @@ pub fn LaunchBar(
             </button>
         </div>
         <Show when=move || pending.get().is_some()>
-            {
-                let filters = filters_for_dialog.clone();
-                let confirm = confirm.clone();
-                view! { <LaunchDialog pending understood launch filters matching selection confirm /> }
-            }
+            <LaunchDialog pending understood launch texts matching selection confirm />
         </Show>
     }
     .into_any()
@@ -121,8 +116,8 @@ pub fn LaunchBar(
 fn LaunchDialog(
     pending: RwSignal<Option<Pending>>,
     understood: RwSignal<bool>,
-    launch: Action<BatchScanRequest, Result<crate::server_fns::Empty, AppError>>,
-    filters: ImageFilters,
+    launch: Action<Pending, Result<(), AppError>>,
+    texts: LaunchTexts,
     matching: i64,
     selection: Selection,
     confirm: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
@@ -153,11 +148,11 @@ fn LaunchDialog(
                     {
                         move || match pending.get() {
                             Some(Pending::Selected) => {
-                                let images = selection.images();
+                                let images = selection.labels();
                                 view! {
                                     <h2 id="launch-title">
                                         {
-                                            let kind = filters.image_type_label(i18n);
+                                            let kind = texts.kind.get();
                                             if images.len() == 1 {
                                                 t_string!(i18n, launch_confirm_one, kind).to_string()
                                             } else {
@@ -169,7 +164,7 @@ fn LaunchDialog(
                                         {images
                                             .iter()
                                             .map(|i| view! {
-                                                <li><code>{format!("{}/{}:{}", i.namespace, i.image_name, i.image_version)}</code></li>
+                                                <li><code>{i.clone()}</code></li>
                                             })
                                             .collect_view()}
                                     </ul>
@@ -178,9 +173,9 @@ fn LaunchDialog(
                             }
                             Some(Pending::AllMatching) => view! {
                                 <h2 id="launch-title">
-                                    {t_string!(i18n, launch_confirm_all, kind = filters.image_type_label(i18n)).to_string()}
+                                    {t_string!(i18n, launch_confirm_all, kind = texts.kind.get()).to_string()}
                                 </h2>
-                                <p>{filters.describe(i18n)}</p>
+                                <p>{texts.filters.get()}</p>
                                 <p>
                                     {t_string!(i18n, launch_matching_now, count = crate::format::number(i18n.get_locale_untracked(), matching)).to_string()}
                                 </p>

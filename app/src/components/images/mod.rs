@@ -1,4 +1,5 @@
-//! The Images page's parts: filters, the selectable table, and the launch
+//! The Images page's parts, for HSS (SWR) and TCSS (registry) images:
+//! filters, the selectable table, and the launch
 //! confirmation.
 
 pub mod filters;
@@ -6,3 +7,6 @@ pub mod image_table;
 pub mod launch;
 pub mod query;
 pub mod selection;
+pub mod tcss_filters;
+pub mod tcss_query;
+pub mod tcss_table;

@@ -27,17 +27,34 @@ pub struct ImageFilters {
     pub page: i64,
 }
 
-fn text(q: &ParamsMap, key: &str) -> String {
+pub(super) fn text(q: &ParamsMap, key: &str) -> String {
     q.get(key).map(|v| v.trim().to_owned()).unwrap_or_default()
 }
 
-fn flag(q: &ParamsMap, key: &str) -> bool {
+pub(super) fn flag(q: &ParamsMap, key: &str) -> bool {
     q.get(key)
         .is_some_and(|v| v == "1" || v == "true" || v == "on")
 }
 
-fn some(value: &str) -> Option<String> {
+pub(super) fn some(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// The 1-based page number, 1 when absent or not a positive number.
+pub(super) fn page(q: &ParamsMap) -> i64 {
+    q.get("page")
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+}
+
+/// `/images?` with these pairs, encoded.
+pub(super) fn images_href(pairs: &[(&str, String)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", crate::format::url_encode(v)))
+        .collect();
+    format!("/images?{}", query.join("&"))
 }
 
 impl ImageFilters {
@@ -55,11 +72,7 @@ impl ImageFilters {
             has_vul: flag(q, "has_vul"),
             has_malicious_file: flag(q, "has_malicious_file"),
             has_unsafe_setting: flag(q, "has_unsafe_setting"),
-            page: q
-                .get("page")
-                .and_then(|p| p.parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            page: page(q),
         }
     }
 
@@ -172,10 +185,6 @@ impl ImageFilters {
             pairs.push(("account", account.to_owned()));
         }
         pairs.push(("page", page.to_string()));
-        let query: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={}", crate::format::url_encode(v)))
-            .collect();
-        format!("/images?{}", query.join("&"))
+        images_href(&pairs)
     }
 }

@@ -2,12 +2,19 @@ use crate::format::utc_time;
 use crate::i18n::*;
 use crate::live::Connection;
 use leptos::prelude::*;
-use scanport_wire::live::TaskSnapshot;
-use std::sync::Arc;
+
+/// How fresh a live snapshot is: when the service answered, when the
+/// server looks again, and the last refresh's error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stamp {
+    pub fetched_at_ms: i64,
+    pub next_refresh_ms: i64,
+    pub error: Option<String>,
+}
 
 /// `5 s`, `3 min`, `2 h` for a duration in ms, in `locale` (rounded down,
 /// never negative): `crate::format::span` in the page's language.
-fn span(locale: Locale, ms: i64) -> String {
+pub fn span(locale: Locale, ms: i64) -> String {
     let secs = ms.max(0) / 1000;
     match secs {
         0..=59 => td_string!(locale, span_secs, n = secs).to_string(),
@@ -20,14 +27,14 @@ fn span(locale: Locale, ms: i64) -> String {
 /// stream is up. Without JavaScript: the time of the data and a refresh link.
 #[component]
 pub fn Freshness(
-    snapshot: Signal<Arc<TaskSnapshot>>,
+    stamp: Signal<Stamp>,
     #[prop(into)] now: Signal<Option<i64>>,
     #[prop(into)] connection: Signal<Connection>,
     refresh_href: Signal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || {
-        let s = snapshot.get();
+        let s = stamp.get();
         let locale = i18n.get_locale();
         match now.get() {
             None => td_string!(locale, fresh_updated, time = utc_time(s.fetched_at_ms)).to_string(),
@@ -60,7 +67,7 @@ pub fn Freshness(
         }
     };
     let stale = move || {
-        snapshot.with(|s| s.error.clone()).map(|e| {
+        stamp.with(|s| s.error.clone()).map(|e| {
             view! {
                 <p class="notice warn" role="status">
                     {move || t_string!(i18n, fresh_failed, error = &e).to_string()}

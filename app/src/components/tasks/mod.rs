@@ -4,3 +4,4 @@ pub mod freshness;
 pub mod progress_bar;
 pub mod stop;
 pub mod task_table;
+pub mod tcss_scan;

@@ -56,9 +56,14 @@ pub async fn retry_account(
         },
     )
     .await?;
-    if let (true, Some(hub)) = (answer.resumed, state.hubs.get(&account)) {
-        hub.refresh_soon(TaskListType::ImageScan);
-        hub.refresh_soon(TaskListType::ImageSync);
+    if answer.resumed {
+        if let Some(hub) = state.hubs.hss.get(&account) {
+            hub.refresh_soon(TaskListType::ImageScan);
+            hub.refresh_soon(TaskListType::ImageSync);
+        }
+        if let Some(hub) = state.hubs.tcss.get(&account) {
+            hub.refresh_soon(());
+        }
     }
     Ok(answer)
 }
