@@ -83,6 +83,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("tasks"), StaticSegment("tcss"))
+                        view={Lazy::<routes::TcssTasksRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=StaticSegment("registries")
                         view={Lazy::<routes::RegistriesRoute>::new()}
                         ssr=SsrMode::Async

@@ -57,7 +57,7 @@ test.describe('a TCSS account', () => {
     for (const ref of picked) await expect(dialog.getByText(ref)).toBeVisible();
     await dialog.getByRole('button', { name: 'Launch scan' }).click();
 
-    await page.waitForURL(/\/tasks\?account=sandbox-tencent&launched=1/);
+    await page.waitForURL(/\/tasks\/tcss\?account=sandbox-tencent&launched=1/);
     await expect(page.getByText('Scan launched.')).toBeVisible();
     await markPage(page);
     const card = page.locator('.scan-card');
@@ -80,7 +80,7 @@ test.describe('a TCSS account', () => {
     await expect(dialog.getByRole('heading')).toHaveText('Scan every registry image matching these filters?');
     await dialog.getByRole('checkbox', { name: /^Yes, scan all \d+ matching images$/ }).check();
     await dialog.getByRole('button', { name: 'Launch scan' }).click();
-    await page.waitForURL(/\/tasks\?account=sandbox-tencent&launched=1/);
+    await page.waitForURL(/\/tasks\/tcss\?account=sandbox-tencent&launched=1/);
 
     const card = page.locator('.scan-card');
     await expect(card).toHaveAttribute('data-status', 'SCANNING', { timeout: 30_000 });
@@ -107,8 +107,11 @@ test.describe('a TCSS account', () => {
         return ((await r.json()) as { status: { Status?: string } }).status.Status;
       }, { timeout: 30_000 })
       .toBe('SCANNED');
+    // The Tasks page of a TCSS account is its registry scan's page.
     await page.goto(`${LAUNCH_URL}/tasks?account=${TC}`);
+    await expect(page).toHaveURL(`${LAUNCH_URL}/tasks/tcss?account=${TC}`);
     await waitForApp(page, info);
+    await expect(page.locator('nav a[aria-current=page]')).toHaveText('Tasks');
     const card = page.locator('.scan-card');
     await expect(card).toBeVisible();
     await expect(card.getByRole('heading', { name: 'Registry scan' })).toBeVisible();

@@ -9,10 +9,28 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 use scanport_wire::portal::{Me, Role};
 
-/// `path` with the chosen account kept.
-fn with_account(path: &str, account: Option<&str>) -> String {
+/// The path that shows `path`'s page for an account of `provider`: the
+/// task monitor of a TCSS account, its registry scan, is a page (a route,
+/// so its code loads only when a TCSS account is watched) of its own.
+pub fn page_for(path: &str, provider: Provider) -> &str {
+    match (path, provider) {
+        ("/" | "/tasks", Provider::Tencent) => TCSS_TASKS,
+        (TCSS_TASKS, Provider::Huawei) => "/tasks",
+        _ => path,
+    }
+}
+
+/// The task monitor of a TCSS account.
+pub const TCSS_TASKS: &str = "/tasks/tcss";
+
+/// `path` with the chosen account kept (on the path that shows it).
+fn with_account(path: &str, account: Option<&AccountInfo>) -> String {
     match account {
-        Some(id) => format!("{path}?account={id}"),
+        Some(a) => format!(
+            "{}?account={}",
+            page_for(path, a.provider),
+            crate::format::url_encode(&a.id)
+        ),
         None => path.to_owned(),
     }
 }
@@ -23,6 +41,7 @@ fn with_account(path: &str, account: Option<&str>) -> String {
 pub fn page_providers(path: &str) -> &'static [Provider] {
     match path {
         "/" | "/tasks" | "/images" | "/registries" => &[Provider::Huawei, Provider::Tencent],
+        TCSS_TASKS => &[Provider::Tencent, Provider::Huawei],
         "/schedule" => &[Provider::Tencent],
         _ => &[],
     }
@@ -30,11 +49,11 @@ pub fn page_providers(path: &str) -> &'static [Provider] {
 
 /// The account a link to `path` should carry: the chosen one, only if the
 /// page works on that account's provider.
-fn account_for(path: &str, chosen: Option<&AccountInfo>) -> Option<String> {
+fn account_for<'a>(path: &str, chosen: Option<&'a AccountInfo>) -> Option<&'a AccountInfo> {
     let chosen = chosen?;
     page_providers(path)
         .contains(&chosen.provider)
-        .then(|| chosen.id.clone())
+        .then_some(chosen)
 }
 
 /// The signed-in user, for the whole page: the header shows them, and
@@ -87,10 +106,10 @@ pub fn Header() -> impl IntoView {
                         })
                     };
                     let link = move |path: &'static str, label: AnyView| {
-                        let href = move || with_account(path, account_for(path, chosen.get().as_ref()).as_deref());
+                        let href = move || chosen.with(|c| with_account(path, account_for(path, c.as_ref())));
                         let current = move || {
                             let here = location.pathname.get();
-                            let on = here == path || (path == "/tasks" && here == "/");
+                            let on = here == path || (path == "/tasks" && (here == "/" || here == TCSS_TASKS));
                             on.then_some("page")
                         };
                         view! { <a href=href aria-current=current>{label}</a> }
@@ -264,7 +283,7 @@ fn AccountSwitcher(chosen: Memo<Option<AccountInfo>>, all: Vec<AccountInfo>) -> 
                             let here = (a.id == current.id).then_some("true");
                             view! {
                                 <li>
-                                    <a href=with_account(&path, Some(&a.id)) aria-current=here>
+                                    <a href=with_account(&path, Some(&a)) aria-current=here>
                                         <span class="account-id">{a.id.clone()}</span>
                                         <span class="account-meta">{describe(i18n, &a)}</span>
                                     </a>
@@ -297,20 +316,37 @@ mod tests {
     fn links_carry_the_account_only_to_its_providers_pages() {
         let tencent = account("tc", Provider::Tencent);
         let huawei = account("hw", Provider::Huawei);
+        let id = |a: Option<&AccountInfo>| a.map(|a| a.id.clone());
         assert_eq!(
-            account_for("/schedule", Some(&tencent)).as_deref(),
+            id(account_for("/schedule", Some(&tencent))).as_deref(),
             Some("tc")
         );
         assert_eq!(
-            account_for("/registries", Some(&tencent)).as_deref(),
+            id(account_for("/registries", Some(&tencent))).as_deref(),
             Some("tc")
         );
-        assert_eq!(account_for("/tasks", Some(&tencent)).as_deref(), Some("tc"));
         assert_eq!(
-            account_for("/images", Some(&tencent)).as_deref(),
+            id(account_for("/tasks", Some(&tencent))).as_deref(),
             Some("tc")
         );
-        assert_eq!(account_for("/images", Some(&huawei)).as_deref(), Some("hw"));
+        assert_eq!(
+            id(account_for("/images", Some(&tencent))).as_deref(),
+            Some("tc")
+        );
+        assert_eq!(
+            id(account_for("/images", Some(&huawei))).as_deref(),
+            Some("hw")
+        );
+        // The task monitor's link goes to the page of the account's cloud.
+        assert_eq!(
+            with_account("/tasks", Some(&tencent)),
+            "/tasks/tcss?account=tc"
+        );
+        assert_eq!(with_account(TCSS_TASKS, Some(&huawei)), "/tasks?account=hw");
+        assert_eq!(
+            with_account("/images", Some(&tencent)),
+            "/images?account=tc"
+        );
         assert_eq!(account_for("/schedule", Some(&huawei)), None);
         assert_eq!(account_for("/admin", Some(&huawei)), None);
         assert_eq!(account_for("/tasks", None), None);

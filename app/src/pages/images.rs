@@ -167,7 +167,11 @@ fn tcss_view(
             let account = to.clone();
             Box::pin(async move { tcss_scan(account, request, Some(key)).await.map(drop) })
         });
-        let follow = format!("/tasks?account={account}&launched=1");
+        let follow = format!(
+            "{}?account={}&launched=1",
+            crate::components::layout::TCSS_TASKS,
+            crate::format::url_encode(&account)
+        );
         view! { <Launch matching=total texts launch follow /> }
     });
     let (count, links) = paging(filters.page, answer.list.len(), total, &|page| {

@@ -6,3 +6,4 @@ pub mod registries;
 pub mod schedule;
 pub mod setup;
 pub mod tasks;
+pub mod tcss_tasks;

@@ -1,29 +1,28 @@
-//! The task monitor, for both clouds: an HSS account's scan and sync
-//! tasks, live, with filters and pages in the URL; a TCSS account's
-//! latest registry scan, live.
+//! The task monitor: an HSS account's scan and sync tasks, live, with
+//! filters and pages in the URL. (A TCSS account's is `tcss_tasks`.)
 
 use crate::accounts::Provider;
 use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::layout::TCSS_TASKS;
 use crate::components::tasks::failed_images::OpenFailures;
 use crate::components::tasks::filters::{TaskFilterForm, TaskFilters};
 use crate::components::tasks::freshness::{Freshness, Stamp};
 use crate::components::tasks::stop::{StopControl, StopError};
 use crate::components::tasks::task_table::{TaskExport, TaskTable};
-use crate::components::tasks::tcss_scan::TcssScanMonitor;
 use crate::i18n::*;
 use crate::live::{use_live_tasks, use_now_ms};
 use crate::server_fns::accounts::page_account;
 use crate::server_fns::tasks::list_tasks;
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use scanport_wire::hss::TaskListType;
 use scanport_wire::live::TaskSnapshot;
-use scanport_wire::portal::Role;
 use std::sync::Arc;
 
-/// `/tasks[?account=ID]`: the monitor of the account's cloud (the first
-/// HSS account's, else the first TCSS account's, when none is named).
+/// `/tasks[?account=ID]`: an HSS account's task monitor (the first HSS
+/// account's when none is named); a TCSS account's is at `/tasks/tcss`.
 #[component]
 pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -33,24 +32,20 @@ pub fn TasksPage() -> impl IntoView {
         move || asked.get(),
         |asked| page_account(asked, crate::components::layout::page_providers("/tasks")),
     );
-    let user = expect_context::<crate::components::layout::CurrentUser>().0;
     view! {
         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, tasks_loading)}</p> }>
             {drawn_once(move || Suspend::new(async move {
                 match shown.await {
+                    // A TCSS account's monitor is a page of its own (its
+                    // code loads only when one is watched).
                     Ok(account) if account.provider == Provider::Tencent => {
-                        let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                         let launched = query.with_untracked(|q| q.get("launched").is_some());
-                        view! {
-                            <div class="page-head">
-                                <h1>{t!(i18n, nav_tasks)}</h1>
-                            </div>
-                            <Show when=move || launched>
-                                <p class="notice ok" role="status">{t!(i18n, tasks_launched)}</p>
-                            </Show>
-                            <TcssScanMonitor account=account.id operator />
-                        }
-                        .into_any()
+                        let path = format!(
+                            "{TCSS_TASKS}?account={}{}",
+                            crate::format::url_encode(&account.id),
+                            if launched { "&launched=1" } else { "" }
+                        );
+                        view! { <Redirect path /> }.into_any()
                     }
                     // An HSS account, or none to be found: the HSS monitor
                     // says what is wrong as it always has.

@@ -61,7 +61,11 @@ pub fn TcssScanMonitor(account: String, operator: bool) -> impl IntoView {
     let first = Resource::new(move || account_id.get(), live_tcss_scan);
     let live = use_live_tcss_scan(account_id);
     let now = use_now_ms();
-    let refresh_href = Signal::stored(format!("/tasks?account={}", url_encode(&account)));
+    let refresh_href = Signal::stored(format!(
+        "{}?account={}",
+        crate::components::layout::TCSS_TASKS,
+        url_encode(&account)
+    ));
     let stop = Action::new({
         let account = account.clone();
         move |(): &()| {
