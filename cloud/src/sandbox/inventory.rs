@@ -179,6 +179,8 @@ pub struct Inventory {
     pub tcss_scans: Vec<TcssScan>,
     /// TCSS's registry scan schedule.
     pub timing_scan: TimingScanTask,
+    /// HSS's scheduled scan policy.
+    pub scan_policy: super::hss_policy::CyclePolicy,
     rng: StdRng,
     next_task: u64,
 }
@@ -238,6 +240,7 @@ impl Inventory {
                 scan_result: Some("Success".to_owned()),
                 ..TimingScanTask::default()
             },
+            scan_policy: super::hss_policy::CyclePolicy::default(),
             rng,
             next_task: 1,
         };
