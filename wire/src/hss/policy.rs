@@ -299,7 +299,8 @@ mod tests {
     #[test]
     fn each_rule_names_its_field() {
         assert!(request().validate().is_ok());
-        let cases: [(&str, fn(&mut UpdateScanPolicyRequest)); 8] = [
+        type Break = fn(&mut UpdateScanPolicyRequest);
+        let cases: [(&str, Break); 8] = [
             ("scan_cycle", |r| r.scan_cycle = 5),
             ("scan_scope", |r| r.scan_scope = 0x1),
             ("scan_scope", |r| r.scan_scope = 0x10_0000),
