@@ -17,21 +17,24 @@ fn with_account(path: &str, account: Option<&str>) -> String {
     }
 }
 
-/// The provider whose accounts a page works on: HSS has the task monitor,
-/// images and registries; TCSS the schedule. Other pages take no account.
-pub fn page_provider(path: &str) -> Option<Provider> {
+/// The providers whose accounts a page works on, the one it opens with
+/// first: HSS has the task monitor, images and registries; both clouds
+/// have a schedule. Other pages take no account.
+pub fn page_providers(path: &str) -> &'static [Provider] {
     match path {
-        "/" | "/tasks" | "/images" | "/registries" => Some(Provider::Huawei),
-        "/schedule" => Some(Provider::Tencent),
-        _ => None,
+        "/" | "/tasks" | "/images" | "/registries" => &[Provider::Huawei],
+        "/schedule" => &crate::pages::schedule::SCHEDULE_PROVIDERS,
+        _ => &[],
     }
 }
 
 /// The account a link to `path` should carry: the chosen one, only if the
-/// page is one of that account's provider.
+/// page works on that account's provider.
 fn account_for(path: &str, chosen: Option<&AccountInfo>) -> Option<String> {
     let chosen = chosen?;
-    (page_provider(path) == Some(chosen.provider)).then(|| chosen.id.clone())
+    page_providers(path)
+        .contains(&chosen.provider)
+        .then(|| chosen.id.clone())
 }
 
 /// The signed-in user, for the whole page: the header shows them, and
@@ -96,7 +99,7 @@ pub fn Header() -> impl IntoView {
                             {huawei.then(|| link("/tasks", t!(i18n, nav_tasks).into_any()))}
                             {huawei.then(|| link("/images", t!(i18n, nav_images).into_any()))}
                             {huawei.then(|| link("/registries", t!(i18n, nav_registries).into_any()))}
-                            {tencent.then(|| link("/schedule", t!(i18n, nav_schedule).into_any()))}
+                            {(huawei || tencent).then(|| link("/schedule", t!(i18n, nav_schedule).into_any()))}
                             {admin.then(|| link("/admin", t!(i18n, nav_admin).into_any()))}
                         </nav>
                         <AccountSwitcher chosen all=all.clone() />
@@ -151,16 +154,22 @@ pub fn describe(i18n: I18n, a: &AccountInfo) -> String {
     text
 }
 
-/// The account a page of `provider` works on: the chosen one if it
-/// belongs there, else the provider's first (as the pages pick it).
+/// The account a page of `providers` works on: the chosen one if it
+/// belongs there, else the first of the first provider that has one (as
+/// the pages pick it).
 fn page_account(
-    provider: Provider,
+    providers: &[Provider],
     chosen: Option<AccountInfo>,
     all: &[AccountInfo],
 ) -> Option<AccountInfo> {
     chosen
-        .filter(|a| a.provider == provider)
-        .or_else(|| all.iter().find(|a| a.provider == provider).cloned())
+        .filter(|a| providers.contains(&a.provider))
+        .or_else(|| {
+            providers
+                .iter()
+                .find_map(|p| all.iter().find(|a| a.provider == *p))
+                .cloned()
+        })
 }
 
 /// On every page of an account whose key the cloud refused twice in a row:
@@ -187,8 +196,8 @@ fn PausedNotice(
         }
     });
     move || {
-        let provider = page_provider(&location.pathname.get())?;
-        let paused = page_account(provider, chosen.get(), &all).filter(|a| a.paused)?;
+        let providers = page_providers(&location.pathname.get());
+        let paused = page_account(providers, chosen.get(), &all).filter(|a| a.paused)?;
         let id = paused.id.clone();
         let button = operator.then(|| {
             view! {
@@ -231,15 +240,13 @@ fn AccountSwitcher(chosen: Memo<Option<AccountInfo>>, all: Vec<AccountInfo>) -> 
     let location = use_location();
     move || {
         let path = location.pathname.get();
-        let Some(provider) = page_provider(&path) else {
-            return ().into_any();
-        };
+        let providers = page_providers(&path);
         let usable: Vec<AccountInfo> = all
             .iter()
-            .filter(|a| a.provider == provider)
+            .filter(|a| providers.contains(&a.provider))
             .cloned()
             .collect();
-        let Some(current) = page_account(provider, chosen.get(), &all) else {
+        let Some(current) = page_account(providers, chosen.get(), &all) else {
             return ().into_any();
         };
         view! {
@@ -295,7 +302,10 @@ mod tests {
         );
         assert_eq!(account_for("/tasks", Some(&tencent)), None);
         assert_eq!(account_for("/images", Some(&huawei)).as_deref(), Some("hw"));
-        assert_eq!(account_for("/schedule", Some(&huawei)), None);
+        assert_eq!(
+            account_for("/schedule", Some(&huawei)).as_deref(),
+            Some("hw")
+        );
         assert_eq!(account_for("/admin", Some(&huawei)), None);
         assert_eq!(account_for("/tasks", None), None);
     }
@@ -311,18 +321,28 @@ mod tests {
         ];
         // Chosen and of the page's provider: that one.
         assert_eq!(
-            page_account(Provider::Huawei, Some(paused.clone()), &all),
+            page_account(&[Provider::Huawei], Some(paused.clone()), &all),
             Some(paused.clone())
         );
         // None chosen, or one of the other provider: the provider's first.
         for chosen in [None, Some(all[2].clone())] {
             assert_eq!(
-                page_account(Provider::Huawei, chosen, &all).map(|a| a.id),
+                page_account(&[Provider::Huawei], chosen, &all).map(|a| a.id),
                 Some("hw-1".to_owned())
             );
         }
         assert_eq!(
-            page_account(Provider::Tencent, Some(paused), &all).map(|a| a.id),
+            page_account(&[Provider::Tencent], Some(paused.clone()), &all).map(|a| a.id),
+            Some("tc".to_owned())
+        );
+        // The schedule serves both: the chosen one, else Tencent's first.
+        let schedule = page_providers("/schedule");
+        assert_eq!(
+            page_account(schedule, Some(paused), &all).map(|a| a.id),
+            Some("hw-2".to_owned())
+        );
+        assert_eq!(
+            page_account(schedule, None, &all).map(|a| a.id),
             Some("tc".to_owned())
         );
     }
@@ -330,9 +350,12 @@ mod tests {
     #[test]
     fn every_account_page_has_a_provider() {
         for path in ["/", "/tasks", "/images", "/registries"] {
-            assert_eq!(page_provider(path), Some(Provider::Huawei), "{path}");
+            assert_eq!(page_providers(path), [Provider::Huawei], "{path}");
         }
-        assert_eq!(page_provider("/schedule"), Some(Provider::Tencent));
-        assert_eq!(page_provider("/login"), None);
+        assert_eq!(
+            page_providers("/schedule"),
+            [Provider::Tencent, Provider::Huawei]
+        );
+        assert!(page_providers("/login").is_empty());
     }
 }
