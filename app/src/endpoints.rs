@@ -75,6 +75,8 @@ pub const HSS_SCAN_TASKS: Endpoint = change("hss/scan-tasks", Operator, SCANS);
 pub const HSS_TASKS_STOP: Endpoint = change("hss/tasks/stop", Operator, SCANS);
 pub const HSS_SYNCHRONIZE: Endpoint = change("hss/synchronize", Operator, None);
 pub const HSS_IMAGE_SYNC_TASKS: Endpoint = change("hss/image-sync-tasks", Operator, SYNCS);
+pub const HSS_SCAN_POLICY: Endpoint = read("hss/scan-policy", Viewer);
+pub const HSS_SCAN_POLICY_UPDATE: Endpoint = change("hss/scan-policy/update", Operator, None);
 
 pub const TCSS_TIMING_SCAN: Endpoint = read("tcss/timing-scan", Viewer);
 pub const TCSS_TIMING_SCAN_UPDATE: Endpoint = change("tcss/timing-scan/update", Operator, None);
@@ -113,6 +115,8 @@ pub const ALL: &[Endpoint] = &[
     HSS_TASKS_STOP,
     HSS_SYNCHRONIZE,
     HSS_IMAGE_SYNC_TASKS,
+    HSS_SCAN_POLICY,
+    HSS_SCAN_POLICY_UPDATE,
     TCSS_TIMING_SCAN,
     TCSS_TIMING_SCAN_UPDATE,
     TCSS_IMAGES,

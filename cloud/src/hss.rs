@@ -11,7 +11,8 @@ use reqwest::Method;
 use scanport_wire::hss::{
     BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ListImagesRequest,
     ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest,
-    ListTasksResponse, SynchronizeRequest, SynchronizeResponse, validate_task_id,
+    ListTasksResponse, ScanPolicy, ScanPolicyRequest, SynchronizeRequest, SynchronizeResponse,
+    UpdateScanPolicyRequest, validate_task_id,
 };
 use scanport_wire::upstream::{CodeClass, classify};
 use serde::Deserialize;
@@ -267,6 +268,40 @@ impl HssClient {
             &["image", "image-scan", "tasks", task_id, "stop"],
             &[],
             None,
+            false,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `GET /v5/{project_id}/image/scanner-policies`: the scan policy.
+    pub async fn scan_policy(&self, req: &ScanPolicyRequest) -> Result<ScanPolicy, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_scan_policy",
+            Method::GET,
+            &["image", "scanner-policies"],
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// `PUT /v5/{project_id}/image/scanner-policies`: change the scheduled
+    /// scan's policy. A change: never retried.
+    pub async fn update_scan_policy(
+        &self,
+        req: &UpdateScanPolicyRequest,
+    ) -> Result<(), CloudError> {
+        req.validate()?;
+        let body = json_body(&req.body())?;
+        self.call::<Ignored>(
+            "modify_scan_policy",
+            Method::PUT,
+            &["image", "scanner-policies"],
+            &req.query(),
+            Some(body),
             false,
         )
         .await

@@ -13,8 +13,10 @@ use scanport_cloud::{
 };
 use scanport_wire::hss::{
     BatchScanImage, BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ImageType,
-    ListImagesRequest, ListRegistriesRequest, ListTasksRequest, RegistryRef, RegistryStatus,
-    RegistryType, ScanImageInfo, SwrImageType, SynchronizeRequest, TaskListType, TaskType,
+    ListImagesRequest, ListRegistriesRequest, ListTasksRequest, PolicyRegistryRef, RegistryRef,
+    RegistryStatus, RegistryType, SCOPE_ALL, SCOPE_BASELINE, SCOPE_VULNERABILITIES, ScanImageInfo,
+    ScanPolicyRequest, SwrImageType, SynchronizeRequest, TaskListType, TaskType,
+    UpdateScanPolicyRequest,
 };
 use scanport_wire::tcss::{
     AssetFilter, CreateRegistryScanRequest, DescribeRegistryImagesRequest,
@@ -207,6 +209,63 @@ async fn tcss_schedule_round_trips() {
     );
     assert_eq!(after.scan_type, vec!["RISK"]);
     assert!(!after.latest);
+}
+
+fn harbor_policy() -> UpdateScanPolicyRequest {
+    UpdateScanPolicyRequest {
+        enabled: true,
+        scan_cycle: 14,
+        scan_scope: SCOPE_VULNERABILITIES | SCOPE_BASELINE,
+        rate_limit: 50,
+        time_scope: 1,
+        registry_info: vec![PolicyRegistryRef {
+            registry_id: "reg-harbor".into(),
+            registry_name: "Harbor (corp)".into(),
+            registry_type: RegistryType::Harbor,
+        }],
+        enterprise_project_id: None,
+    }
+}
+
+#[tokio::test]
+async fn hss_scan_policy_round_trips() {
+    let endpoint = start(false).await;
+    let client = hss(&endpoint, SK, generous());
+    let before = client
+        .scan_policy(&ScanPolicyRequest::cycle())
+        .await
+        .expect("policy");
+    assert_eq!(before.scan_scope, Some(SCOPE_ALL));
+    assert!(before.registry_list.len() > 2, "{before:?}");
+    client
+        .update_scan_policy(&harbor_policy())
+        .await
+        .expect("update");
+    let after = client
+        .scan_policy(&ScanPolicyRequest::cycle())
+        .await
+        .expect("policy again");
+    assert_eq!(
+        (
+            after.scan_cycle,
+            after.scan_scope,
+            after.rate_limit,
+            after.time_scope
+        ),
+        (Some(14), Some(0x0f_f000), Some(50), Some(1))
+    );
+    let chosen: Vec<_> = after
+        .selected()
+        .filter_map(|r| r.registry_id.clone())
+        .collect();
+    assert_eq!(chosen, ["reg-harbor"]);
+    // A registry the account does not have is the service's refusal.
+    let mut unknown = harbor_policy();
+    unknown.registry_info[0].registry_id = "reg-nope".into();
+    match client.update_scan_policy(&unknown).await {
+        Err(CloudError::UpstreamRejected { code, .. }) => assert_eq!(code, "HSS.0011"),
+        other => panic!("expected HSS.0011, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -477,9 +536,17 @@ async fn an_enterprise_project_goes_on_every_hss_call_unless_a_list_names_its_ow
     let running =
         newest_manual_task(&client, TaskListType::ImageScan, |s| (0..100).contains(&s)).await;
     client.stop_scan_task(&running.task_id).await.expect("stop");
+    client
+        .scan_policy(&ScanPolicyRequest::cycle())
+        .await
+        .expect("policy");
+    client
+        .update_scan_policy(&harbor_policy())
+        .await
+        .expect("policy update");
     let targets = hss_targets(&endpoint).await;
     let apis: std::collections::BTreeSet<&str> = targets.iter().map(|(a, _)| a.as_str()).collect();
-    assert_eq!(apis.len(), 8, "every HSS API was called: {apis:?}");
+    assert_eq!(apis.len(), 10, "every HSS API was called: {apis:?}");
     for (api, target) in &targets {
         assert!(
             target.contains("enterprise_project_id=eps-7f3a%209"),

@@ -19,9 +19,13 @@ from huaweicloudsdkhss.v5 import (
     CreateManualImageScanTaskReqInfo,
     CreateManualImageScanTaskReqInfoImageInfo,
     CreateManualImageScanTaskRequest,
+    CycleImageScanPolicyReqInfo,
+    CycleImageScanPolicyReqInfoRegistryInfo,
+    ListImageScanPolicyRequest,
     ListImageScanTaskRequest,
     ListRegistryRequest,
     ListSwrImageRepositoryRequest,
+    ModifyImageScanPolicyRequest,
     RunImageSynchronizeRequest,
     RunImageSynchronizeRequestInfo,
     StopImageScanTaskRequest,
@@ -418,6 +422,79 @@ def test_create_image_synchronize_task_chosen_registries(hss):
         ),
     )
     assert resp.status_code == 200
+
+
+# --------------------------------------------------------------------------
+# scan policy
+# --------------------------------------------------------------------------
+
+
+def scan_policy(hss: HssHarness, policy_type: str = "cycle"):
+    return hss.call("list_image_scan_policy", ListImageScanPolicyRequest(type=policy_type))
+
+
+def modify_policy(hss: HssHarness, **fields):
+    return hss.call(
+        "modify_image_scan_policy",
+        ModifyImageScanPolicyRequest(body=CycleImageScanPolicyReqInfo(**fields)),
+    )
+
+
+def test_scan_policy_parses_with_the_sdks_enumerations(hss):
+    policy = scan_policy(hss)
+    assert policy.scan_cycle in (3, 7, 14), policy
+    assert policy.time_scope in (0, 1, 3, 7), policy
+    assert policy.rate_limit is not None and policy.rate_limit >= 0, policy
+    assert isinstance(policy.enabled, bool) and isinstance(policy.is_all, bool), policy
+    assert policy.total_registry_num == len(policy.registry_list or [])
+    for r in policy.registry_list or []:
+        assert r.registry_type in REGISTRY_TYPES, r
+        assert isinstance(r.is_selected, bool) and r.registry_id and r.registry_name, r
+    manual = scan_policy(hss, "manual")
+    assert manual.enabled is False, manual
+
+
+def test_a_modified_scan_policy_reads_back(hss):
+    registries = scan_policy(hss).registry_list or []
+    harbor = next(r for r in registries if r.registry_type == "Harbor")
+    resp = modify_policy(
+        hss,
+        enabled=True,
+        scan_cycle=3,
+        scan_scope=0x000F0000 | 0x000000F0,
+        rate_limit=25,
+        time_scope=3,
+        registry_info=[CycleImageScanPolicyReqInfoRegistryInfo(
+            registry_id=harbor.registry_id, registry_name=harbor.registry_name,
+            registry_type=harbor.registry_type)],
+    )
+    assert resp.status_code == 200
+    after = scan_policy(hss)
+    assert (after.enabled, after.scan_cycle, after.scan_scope, after.rate_limit, after.time_scope) == (
+        True, 3, 0x0F00F0, 25, 3), after
+    assert [r.registry_id for r in after.registry_list if r.is_selected] == [harbor.registry_id]
+    # "All" goes in as 0x7fffffff and reads back as the answer spells it.
+    modify_policy(hss, enabled=False, scan_cycle=7, scan_scope=ALL_SCOPES, rate_limit=0,
+                  time_scope=0, registry_info=[])
+    after = scan_policy(hss)
+    assert (after.enabled, after.scan_scope) == (False, 0x0FFFFF), after
+    assert not any(r.is_selected for r in after.registry_list)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("scan_cycle", 5), ("scan_scope", 0x1), ("rate_limit", -1), ("time_scope", 2)],
+)
+def test_a_scan_policy_outside_the_sdks_enumerations_is_refused(hss, field, value):
+    fields = dict(enabled=False, scan_cycle=7, scan_scope=ALL_SCOPES, rate_limit=0,
+                  time_scope=0, registry_info=[])
+    fields[field] = value
+    err = expect_hss_error(lambda: modify_policy(hss, **fields), 400, code="HSS.0001")
+    assert field in err.error_msg, err.error_msg
+
+
+def test_the_policy_type_is_required(sandbox):
+    assert_error_body(_raw(sandbox, path=f"/v5/{PROJECT_ID}/image/scanner-policies", query=[]), 400, "HSS.0001")
 
 
 def test_manual_scan_task_can_be_stopped(hss):

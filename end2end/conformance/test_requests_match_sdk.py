@@ -53,6 +53,8 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "batch_scan_swr_image",
         "run_image_synchronize",
         "create_image_synchronize_task",
+        "list_image_scan_policy",
+        "modify_image_scan_policy",
         "tcss DescribeImageRegistryTimingScanTask",
         "tcss UpdateImageRegistryTimingScanTask",
         "tcss DescribeAssetImageRegistryList",

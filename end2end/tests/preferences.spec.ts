@@ -78,13 +78,13 @@ test.describe('theme', () => {
 });
 
 test.describe('account switcher', () => {
-  test('offers Tencent accounts on Schedule and Huawei ones elsewhere', async ({ page }, info) => {
+  test('offers both clouds’ accounts on Schedule and Huawei ones elsewhere', async ({ page }, info) => {
     await page.goto(`${EMBEDDED_URL}/schedule`);
     await waitForApp(page, info);
     const summary = page.locator('details.account-switcher summary');
     await expect(summary).toContainText('sandbox-tencent');
     await expect(summary).toContainText('Tencent TCSS · ');
-    await expect(page.locator('details.account-switcher li')).toHaveCount(1);
+    await expect(page.locator('details.account-switcher li')).toHaveCount(2);
 
     // The Tencent account is not carried to Huawei pages.
     await page.goto(`${EMBEDDED_URL}/schedule?account=sandbox-tencent`);

@@ -13,6 +13,7 @@ const PAGES = [
   { name: 'images', path: '/images', ready: 'table' },
   { name: 'registries', path: '/registries', ready: 'table' },
   { name: 'schedule', path: '/schedule?account=sandbox-tencent', ready: 'h1' },
+  { name: 'schedule-hss', path: '/schedule?account=sandbox-huawei', ready: 'form.schedule-form' },
   { name: 'admin', path: '/admin', ready: 'h1', role: 'admin' as const },
   { name: 'login', path: '/login', ready: 'form', signedOut: true },
 ];

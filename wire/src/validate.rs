@@ -129,6 +129,8 @@ validated!(
     crate::hss::SynchronizeRequest,
     crate::hss::ImageSyncTaskRequest,
     crate::hss::CreateScanTaskRequest,
+    crate::hss::ScanPolicyRequest,
+    crate::hss::UpdateScanPolicyRequest,
     crate::tcss::UpdateTimingScanRequest,
     crate::tcss::DescribeRegistryImagesRequest,
     crate::tcss::CreateRegistryScanRequest,

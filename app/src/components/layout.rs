@@ -36,13 +36,13 @@ fn with_account(path: &str, account: Option<&AccountInfo>) -> String {
 }
 
 /// The providers whose accounts a page works on, the one it opens with
-/// first: the task monitor, images and registries for both clouds; TCSS
-/// has the schedule. Other pages take no account (empty).
+/// first: the task monitor, images, registries and the schedule serve
+/// both clouds (the schedule: a TCSS timing scan or an HSS scan policy).
+/// Other pages take no account (empty).
 pub fn page_providers(path: &str) -> &'static [Provider] {
     match path {
         "/" | "/tasks" | "/images" | "/registries" => &[Provider::Huawei, Provider::Tencent],
-        TCSS_TASKS => &[Provider::Tencent, Provider::Huawei],
-        "/schedule" => &[Provider::Tencent],
+        TCSS_TASKS | "/schedule" => &[Provider::Tencent, Provider::Huawei],
         _ => &[],
     }
 }
@@ -119,7 +119,7 @@ pub fn Header() -> impl IntoView {
                             {any.then(|| link("/tasks", t!(i18n, nav_tasks).into_any()))}
                             {any.then(|| link("/images", t!(i18n, nav_images).into_any()))}
                             {any.then(|| link("/registries", t!(i18n, nav_registries).into_any()))}
-                            {tencent.then(|| link("/schedule", t!(i18n, nav_schedule).into_any()))}
+                            {any.then(|| link("/schedule", t!(i18n, nav_schedule).into_any()))}
                             {admin.then(|| link("/admin", t!(i18n, nav_admin).into_any()))}
                         </nav>
                         <AccountSwitcher chosen all=all.clone() />
@@ -347,7 +347,10 @@ mod tests {
             with_account("/images", Some(&tencent)),
             "/images?account=tc"
         );
-        assert_eq!(account_for("/schedule", Some(&huawei)), None);
+        assert_eq!(
+            id(account_for("/schedule", Some(&huawei))).as_deref(),
+            Some("hw")
+        );
         assert_eq!(account_for("/admin", Some(&huawei)), None);
         assert_eq!(account_for("/tasks", None), None);
     }
@@ -377,6 +380,16 @@ mod tests {
             page_account(&[Provider::Tencent], Some(paused.clone()), &all).map(|a| a.id),
             Some("tc".to_owned())
         );
+        // The schedule serves both: the chosen one, else Tencent's first.
+        let schedule = page_providers("/schedule");
+        assert_eq!(
+            page_account(schedule, Some(paused), &all).map(|a| a.id),
+            Some("hw-2".to_owned())
+        );
+        assert_eq!(
+            page_account(schedule, None, &all).map(|a| a.id),
+            Some("tc".to_owned())
+        );
         // A page of both clouds keeps a chosen account of either, and
         // opens with the first provider's first account.
         let both = [Provider::Huawei, Provider::Tencent];
@@ -399,7 +412,10 @@ mod tests {
                 "{path}"
             );
         }
-        assert_eq!(page_providers("/schedule"), [Provider::Tencent]);
+        assert_eq!(
+            page_providers("/schedule"),
+            [Provider::Tencent, Provider::Huawei]
+        );
         assert!(page_providers("/login").is_empty());
     }
 }

@@ -1,33 +1,45 @@
-//! `/schedule[?account=ID]`: the timing scan of a Tencent Cloud TCSS
-//! account in words, its last and next run, and (for operators and
-//! admins) the form that changes it.
+//! `/schedule[?account=ID]`: an account's scheduled registry scan in
+//! words, and (for operators and admins) the form that changes it. Both
+//! clouds have one: a Tencent Cloud TCSS account's timing scan (with its
+//! last and next run) and a Huawei Cloud HSS account's scan policy.
 
 use crate::accounts::{AccountInfo, Provider};
 use crate::components::common::drawn_once::drawn_once;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::CurrentUser;
 use crate::components::schedule::form::{SaveAction, SaveSchedule, ScheduleForm};
+use crate::components::schedule::policy_form::{PolicyForm, PolicySaveAction, SavePolicy};
+use crate::components::schedule::policy_summary::PolicySummary;
 use crate::components::schedule::summary::ScheduleSummary;
 use crate::dates::now_ms;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::server_fns::accounts::list_accounts;
+use crate::server_fns::hss::{hss_scan_policy, hss_update_scan_policy};
 use crate::server_fns::tcss::{tcss_timing_scan, tcss_update_timing_scan};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use scanport_wire::hss::{ScanPolicy, ScanPolicyRequest};
 use scanport_wire::portal::Role;
 use scanport_wire::tcss::TimingScanTask;
 use serde::{Deserialize, Serialize};
+
+/// An account's schedule, as its cloud holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Plan {
+    Tencent(TimingScanTask),
+    Huawei(ScanPolicy),
+}
 
 /// The schedule as read, with what the page says about the account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Loaded {
     pub account: AccountInfo,
-    /// Every Tencent account, to switch between.
-    pub tencent: Vec<AccountInfo>,
+    /// Every account with a schedule, to switch between.
+    pub accounts: Vec<AccountInfo>,
     /// Why the `?account=` asked for is not the one shown.
     pub note: Option<Note>,
-    pub task: TimingScanTask,
+    pub plan: Plan,
     /// When it was read: the next run is computed from this moment, so
     /// the server's rendering and the hydrated page agree.
     pub now_ms: i64,
@@ -36,12 +48,6 @@ pub struct Loaded {
 /// Why the page shows another account than the `?account=` asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Note {
-    /// The account exists but is not a Tencent one.
-    NotTencent {
-        asked: String,
-        provider: Provider,
-        shown: String,
-    },
     /// There is no such account.
     Unknown { asked: String, shown: String },
 }
@@ -50,24 +56,6 @@ impl Note {
     /// The note in `locale`.
     pub fn text(&self, locale: Locale) -> String {
         match self {
-            Self::NotTencent {
-                asked,
-                provider,
-                shown,
-            } => {
-                let provider = match provider {
-                    Provider::Huawei => td_string!(locale, provider_huawei_long),
-                    Provider::Tencent => td_string!(locale, provider_tencent_long),
-                };
-                td_string!(
-                    locale,
-                    schedule_note_not_tencent,
-                    asked = asked,
-                    provider = provider,
-                    shown = shown
-                )
-                .to_string()
-            }
             Self::Unknown { asked, shown } => {
                 td_string!(locale, schedule_note_unknown, asked = asked, shown = shown).to_string()
             }
@@ -75,31 +63,28 @@ impl Note {
     }
 }
 
-/// The account to show: the one asked for if it is a Tencent account,
-/// otherwise the first Tencent account (and a note saying why). `None`
-/// when there is no Tencent account.
+/// The account to show: the one asked for, otherwise the first of the
+/// preferred provider (and a note when the one asked for does not
+/// exist). `None` when no account has a schedule.
 fn choose(
     all: &[AccountInfo],
     asked: Option<&str>,
 ) -> Option<(AccountInfo, Vec<AccountInfo>, Option<Note>)> {
-    let tencent: Vec<AccountInfo> = all
+    // The providers with a schedule, the one preferred first.
+    let providers = crate::components::layout::page_providers("/schedule");
+    let accounts: Vec<AccountInfo> = all
         .iter()
-        .filter(|a| a.provider == Provider::Tencent)
+        .filter(|a| providers.contains(&a.provider))
         .cloned()
         .collect();
-    let first = tencent.first()?.clone();
+    let first = providers
+        .iter()
+        .find_map(|p| accounts.iter().find(|a| a.provider == *p))?
+        .clone();
     let (account, note) = match asked {
         None => (first, None),
-        Some(id) => match all.iter().find(|a| a.id == id) {
-            Some(a) if a.provider == Provider::Tencent => (a.clone(), None),
-            Some(a) => (
-                first.clone(),
-                Some(Note::NotTencent {
-                    asked: a.id.clone(),
-                    provider: a.provider,
-                    shown: first.id.clone(),
-                }),
-            ),
+        Some(id) => match accounts.iter().find(|a| a.id == id) {
+            Some(a) => (a.clone(), None),
             None => (
                 first.clone(),
                 Some(Note::Unknown {
@@ -109,20 +94,25 @@ fn choose(
             ),
         },
     };
-    Some((account, tencent, note))
+    Some((account, accounts, note))
 }
 
 async fn load(asked: Option<String>) -> Result<Option<Loaded>, AppError> {
     let all = list_accounts().await?;
-    let Some((account, tencent, note)) = choose(&all, asked.as_deref()) else {
+    let Some((account, accounts, note)) = choose(&all, asked.as_deref()) else {
         return Ok(None);
     };
-    let task = tcss_timing_scan(account.id.clone(), None).await?;
+    let plan = match account.provider {
+        Provider::Tencent => Plan::Tencent(tcss_timing_scan(account.id.clone(), None).await?),
+        Provider::Huawei => {
+            Plan::Huawei(hss_scan_policy(account.id.clone(), ScanPolicyRequest::cycle()).await?)
+        }
+    };
     Ok(Some(Loaded {
         account,
-        tencent,
+        accounts,
         note,
-        task,
+        plan,
         now_ms: now_ms(),
     }))
 }
@@ -143,10 +133,20 @@ pub fn SchedulePage() -> impl IntoView {
         } = input.clone();
         async move { tcss_update_timing_scan(account, request, Some(key)).await }
     });
+    let save_policy: PolicySaveAction = Action::new(|input: &SavePolicy| {
+        let SavePolicy {
+            account,
+            request,
+            key,
+        } = input.clone();
+        async move { hss_update_scan_policy(account, request, Some(key)).await }
+    });
     // Saved: read the schedule back, so the page shows the server's copy
     // (the form is rebuilt from it).
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+        let tencent = matches!(save.value().get(), Some(Ok(_)));
+        let huawei = matches!(save_policy.value().get(), Some(Ok(_)));
+        if tencent || huawei {
             schedule.refetch();
         }
     });
@@ -159,12 +159,12 @@ pub fn SchedulePage() -> impl IntoView {
                 let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 match schedule.await {
                     Ok(Some(loaded)) => {
-                        let Loaded { account, tencent, note, task, now_ms } = loaded;
-                        let others = (tencent.len() > 1).then(|| {
+                        let Loaded { account, accounts, note, plan, now_ms } = loaded;
+                        let others = (accounts.len() > 1).then(|| {
                             let current = account.id.clone();
                             view! {
                                 <nav class="schedule-accounts" aria-label=move || t_string!(i18n, schedule_accounts)>
-                                    {tencent
+                                    {accounts
                                         .into_iter()
                                         .map(|a| {
                                             let here = (a.id == current).then_some("page");
@@ -178,6 +178,20 @@ pub fn SchedulePage() -> impl IntoView {
                                 </nav>
                             }
                         });
+                        let id = account.id.clone();
+                        let (summary, form) = match plan {
+                            Plan::Tencent(task) => (
+                                view! { <ScheduleSummary task=task.clone() now_ms /> }.into_any(),
+                                operator.then(|| view! { <ScheduleForm account=id task save /> }.into_any()),
+                            ),
+                            Plan::Huawei(policy) => (
+                                view! { <PolicySummary policy=policy.clone() /> }.into_any(),
+                                operator.then(|| view! { <PolicyForm account=id policy save=save_policy /> }.into_any()),
+                            ),
+                        };
+                        let form = form.unwrap_or_else(|| {
+                            view! { <p class="hint">{t!(i18n, schedule_operators_only)}</p> }.into_any()
+                        });
                         view! {
                             {note.map(|n| view! { <p class="notice warn" role="status">{move || n.text(i18n.get_locale())}</p> })}
                             <p class="schedule-account">
@@ -185,15 +199,8 @@ pub fn SchedulePage() -> impl IntoView {
                                 <span class="account-meta">{crate::components::layout::describe(i18n, &account)}</span>
                             </p>
                             {others}
-                            <ScheduleSummary task=task.clone() now_ms />
-                            {if operator {
-                                view! { <ScheduleForm account=account.id.clone() task save /> }.into_any()
-                            } else {
-                                view! {
-                                    <p class="hint">{t!(i18n, schedule_operators_only)}</p>
-                                }
-                                    .into_any()
-                            }}
+                            {summary}
+                            {form}
                         }
                             .into_any()
                     }
@@ -226,7 +233,7 @@ mod tests {
     }
 
     #[test]
-    fn the_page_picks_a_tencent_account() {
+    fn the_page_shows_the_account_asked_for_of_either_cloud() {
         let all = vec![
             account("hw", Provider::Huawei),
             account("tc-1", Provider::Tencent),
@@ -235,21 +242,20 @@ mod tests {
         let pick = |asked: Option<&str>| {
             choose(&all, asked).map(|(a, list, note)| (a.id, list.len(), note))
         };
-        assert_eq!(pick(None), Some(("tc-1".into(), 2, None)));
-        assert_eq!(pick(Some("tc-2")), Some(("tc-2".into(), 2, None)));
-        let (id, _, note) = pick(Some("hw")).expect("a Tencent account");
-        assert_eq!(id, "tc-1");
-        let note = note.expect("a note");
-        assert!(
-            note.text(Locale::en)
-                .starts_with("hw is a Huawei Cloud HSS account")
-        );
-        assert!(note.text(Locale::zh).starts_with("hw 是华为云 HSS 账号"));
-        let (_, _, note) = pick(Some("nope")).expect("a Tencent account");
+        // Without one asked for: the first Tencent account.
+        assert_eq!(pick(None), Some(("tc-1".into(), 3, None)));
+        assert_eq!(pick(Some("tc-2")), Some(("tc-2".into(), 3, None)));
+        assert_eq!(pick(Some("hw")), Some(("hw".into(), 3, None)));
+        let (_, _, note) = pick(Some("nope")).expect("an account");
         assert_eq!(
             note.map(|n| n.text(Locale::en)).as_deref(),
             Some("There is no account “nope”. Showing tc-1.")
         );
-        assert_eq!(choose(&all[..1], None), None);
+        // A Huawei-only console shows its Huawei account.
+        assert_eq!(
+            choose(&all[..1], None).map(|(a, _, _)| a.id),
+            Some("hw".into())
+        );
+        assert_eq!(choose(&[], None), None);
     }
 }

@@ -50,6 +50,10 @@ pub(crate) fn routes(state: Arc<SandboxState>) -> Router {
             "/v5/{project_id}/image/image-scan/tasks/{task_id}/stop",
             put(stop_scan_task),
         )
+        .route(
+            "/v5/{project_id}/image/scanner-policies",
+            get(super::hss_policy::read).put(super::hss_policy::update),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .with_state(state)
 }
@@ -73,7 +77,7 @@ pub(crate) fn hss_error(status: StatusCode, code: &str, message: &str) -> Respon
 }
 
 /// HSS's error table: `HSS.0001` invalid parameter, HTTP 400.
-fn invalid(message: impl std::fmt::Display) -> Response {
+pub(super) fn invalid(message: impl std::fmt::Display) -> Response {
     hss_error(
         StatusCode::BAD_REQUEST,
         "HSS.0001",
@@ -82,7 +86,7 @@ fn invalid(message: impl std::fmt::Display) -> Response {
 }
 
 /// `HSS.0011` resource not found: HTTP 400 too, as HSS answers it.
-fn not_found(message: &str) -> Response {
+pub(super) fn not_found(message: &str) -> Response {
     hss_error(StatusCode::BAD_REQUEST, "HSS.0011", message)
 }
 
@@ -101,7 +105,7 @@ pub(crate) fn throttled(policy: &str, retry_after: Duration) -> Response {
     response
 }
 
-fn ok_json<T: serde::Serialize>(value: &T) -> Response {
+pub(super) fn ok_json<T: serde::Serialize>(value: &T) -> Response {
     let request_id = format!("{:032x}", rand::random::<u128>());
     let mut response = Json(value).into_response();
     if let Ok(v) = request_id.parse() {
@@ -111,7 +115,7 @@ fn ok_json<T: serde::Serialize>(value: &T) -> Response {
 }
 
 /// Launch calls answer 200 with an empty body.
-fn ok_empty() -> Response {
+pub(super) fn ok_empty() -> Response {
     let mut response = StatusCode::OK.into_response();
     if let Ok(v) = format!("{:032x}", rand::random::<u128>()).parse() {
         response.headers_mut().insert("x-request-id", v);
@@ -119,7 +123,7 @@ fn ok_empty() -> Response {
     response
 }
 
-fn inventory(state: &SandboxState) -> MutexGuard<'_, Inventory> {
+pub(super) fn inventory(state: &SandboxState) -> MutexGuard<'_, Inventory> {
     let mut inv = state
         .inventory
         .lock()
@@ -128,7 +132,7 @@ fn inventory(state: &SandboxState) -> MutexGuard<'_, Inventory> {
     inv
 }
 
-fn query<T: DeserializeOwned>(request: &Request) -> Result<T, Response> {
+pub(super) fn query<T: DeserializeOwned>(request: &Request) -> Result<T, Response> {
     serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).map_err(invalid)
 }
 

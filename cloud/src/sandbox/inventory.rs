@@ -186,6 +186,8 @@ pub struct Inventory {
     pub tcss_registries: TcssRegistries,
     /// TCSS's registry scan schedule.
     pub timing_scan: TimingScanTask,
+    /// HSS's scheduled scan policy.
+    pub scan_policy: super::hss_policy::CyclePolicy,
     rng: StdRng,
     next_task: u64,
 }
@@ -246,6 +248,7 @@ impl Inventory {
                 scan_result: Some("Success".to_owned()),
                 ..TimingScanTask::default()
             },
+            scan_policy: super::hss_policy::CyclePolicy::default(),
             rng,
             next_task: 1,
         };

@@ -9,6 +9,7 @@
 
 mod faults;
 mod hss_api;
+mod hss_policy;
 mod huawei_auth;
 mod inventory;
 mod limits;

@@ -55,6 +55,7 @@ pub const UP_SCAN_TASKS: &str = "POST /v5/{project_id}/image/image-scan/tasks";
 pub const UP_STOP: &str = "PUT /v5/{project_id}/image/image-scan/tasks/{task_id}/stop";
 pub const UP_SYNCHRONIZE: &str = "POST /v5/{project_id}/image/synchronize";
 pub const UP_IMAGE_SYNC: &str = "POST /v5/{project_id}/image/image-sync/tasks";
+pub const UP_SCAN_POLICY: &str = "PUT /v5/{project_id}/image/scanner-policies";
 pub const UP_TC_UPDATE_SCHEDULE: &str = "tcss UpdateImageRegistryTimingScanTask";
 pub const UP_TC_SCAN: &str = "tcss CreateAssetImageRegistryScanTaskOneKey";
 pub const UP_TC_STOP: &str = "tcss ModifyAssetImageRegistryScanStopOneKey";
@@ -737,6 +738,14 @@ pub fn describe(auth: &Auth) -> String {
         Auth::Bearer(t) if t.starts_with("spt_") && t.len() == 68 => "token".to_owned(),
         Auth::Bearer(t) => format!("bearer {t:?}"),
     }
+}
+
+/// A valid `hss/scan-policy/update` request: weekly, vulnerabilities
+/// only, on the sandbox's Harbor registry.
+pub fn scan_policy_update(rate_limit: i64) -> Value {
+    json!({"enabled": true, "scan_cycle": 7, "scan_scope": 0x0f0000, "rate_limit": rate_limit,
+        "time_scope": 0, "registry_info": [
+            {"registry_id": "reg-harbor", "registry_name": "Harbor (corp)", "registry_type": "Harbor"}]})
 }
 
 /// A valid `hss/batch-scan` request: every private image of a namespace.

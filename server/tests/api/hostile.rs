@@ -79,6 +79,17 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             true,
         ),
         (
+            "hss/scan-policy",
+            json!({"account": HW, "request": {"type": "cycle", "global_image_type": "registry"}}),
+            true,
+        ),
+        (
+            "hss/scan-policy/update",
+            json!({"account": HW, "request": scan_policy_update(10),
+                "idempotency_key": "hostile-policy"}),
+            true,
+        ),
+        (
             "tcss/timing-scan",
             json!({"account": TC, "request": {}}),
             true,

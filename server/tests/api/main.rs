@@ -11,6 +11,7 @@
 //! - `faults`: the fault matrix (down, slow, hanging, 5xx, throttled,
 //!   malformed, refused keys, clock skew) and the live stream under faults.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
+//! - `scan_policy`: the HSS scan policy: roles, audit, idempotency, checks.
 //! - `sign_in`: first-admin setup, sign-in throttling, session cookies,
 //!   signing out, and where `next` may lead.
 //!
@@ -24,5 +25,6 @@ mod faults;
 mod hardening;
 mod hostile;
 mod launch;
+mod scan_policy;
 mod sign_in;
 mod tcss_registries;

@@ -2,11 +2,13 @@
 //! the service's snake_case names, and the documented limits.
 
 mod images;
+mod policy;
 mod registries;
 mod scan;
 mod tasks;
 
 pub use images::*;
+pub use policy::*;
 pub use registries::*;
 pub use scan::*;
 pub use tasks::*;

@@ -5,13 +5,12 @@
 
 use super::namespaces::NamespacePicker;
 use super::rules::{Draft, SCOPES, ZONE, clock_hm, registry_type_label};
-use crate::components::admin::feedback::{sentence, use_interactive};
-use crate::components::error_notice::ErrorNotice;
+use super::save_state::{FieldProblem, SaveState};
+use crate::components::admin::feedback::use_interactive;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use scanport_wire::FieldError;
 use scanport_wire::tcss::{Acknowledged, ImageInfo, TimingScanTask, UpdateTimingScanRequest};
 
 /// One save: the account, the request, and its idempotency key.
@@ -48,17 +47,6 @@ const FIELDS: &[(&str, &str)] = &[
 /// The control a request field's error belongs to.
 fn control_of(field: &str) -> Option<&'static str> {
     FIELDS.iter().find(|(f, _)| *f == field).map(|(_, id)| *id)
-}
-
-/// Moves focus to the control that needs fixing.
-fn focus(id: &str) {
-    use leptos::wasm_bindgen::JsCast;
-    if let Some(el) = document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
 }
 
 #[component]
@@ -143,94 +131,32 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
         }
     };
 
-    // What the form refuses before sending.
-    let local_error = RwSignal::new(None::<FieldError>);
-    let result = save.value();
-    let pending = save.pending();
-    // The refusal shown beside control `id`, the form's or the server's.
-    let error_at = move |id: &'static str| {
-        Signal::derive(move || {
-            if let Some(e) = local_error.get() {
-                return (control_of(&e.field) == Some(id)).then(|| sentence(&AppError::from(e)));
-            }
-            match result.get() {
-                Some(Err(e @ AppError::InvalidInput { .. })) => match &e {
-                    AppError::InvalidInput { field, .. } if control_of(field) == Some(id) => {
-                        Some(sentence(&e))
-                    }
-                    _ => None,
-                },
-                _ => None,
-            }
-        })
-    };
-    // A server error that belongs to no control.
-    let form_error = move || match result.get() {
-        Some(Err(e)) if !matches!(&e, AppError::InvalidInput { field, .. } if control_of(field).is_some()) => {
-            Some(view! { <ErrorNotice error=e /> })
-        }
-        _ => None,
-    };
-    // This form saved: the page reads the schedule back and replaces this
-    // form with one built from the server's copy, so typing here now would
-    // be lost. (A form built after the save sees the result on its first
-    // run and is not stale.)
-    let refreshing = RwSignal::new(false);
-    Effect::new(move |seen: Option<()>| {
-        let saved = matches!(result.get(), Some(Ok(_)));
-        if seen.is_some() && saved {
-            refreshing.set(true);
-        }
-    });
-    let busy = move || pending.get() || refreshing.get();
-    let status = move || {
-        if pending.get() {
-            t_string!(i18n, schedule_form_saving)
-        } else if local_error.get().is_some() || !matches!(result.get(), Some(Ok(_))) {
-            ""
-        } else if refreshing.get() {
-            t_string!(i18n, schedule_form_reading_back)
-        } else {
-            t_string!(i18n, schedule_form_saved)
-        }
-    };
+    let state = SaveState::new(save, control_of);
+    let error_at = move |id: &'static str| state.error_at(id);
+    let form_error = move || state.form_error();
+    let busy = move || state.busy();
+    let status = move || state.status(i18n);
 
     let on_submit = {
         let account = account.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            if pending.get_untracked() || refreshing.get_untracked() {
+            if state.busy_untracked() {
                 return;
             }
-            result.set(None);
-            match draft().to_request_in(i18n.get_locale_untracked(), &known) {
-                Err(e) => {
-                    let id = control_of(&e.field);
-                    local_error.set(Some(e));
-                    if let Some(id) = id {
-                        focus(id);
-                    }
-                }
-                Ok(request) => {
-                    local_error.set(None);
-                    save.dispatch(SaveSchedule {
-                        account: account.clone(),
-                        request,
-                        // One key per submitted edit.
-                        key: crate::components::common::idempotency::new_key(),
-                    });
-                }
+            let checked = draft().to_request_in(i18n.get_locale_untracked(), &known);
+            if state.check(&checked)
+                && let Ok(request) = checked
+            {
+                save.dispatch(SaveSchedule {
+                    account: account.clone(),
+                    request,
+                    // One key per submitted edit.
+                    key: crate::components::common::idempotency::new_key(),
+                });
             }
         }
     };
-    // The server's refusal of a field: focus it.
-    Effect::new(move |_| {
-        if let Some(Err(AppError::InvalidInput { field, .. })) = result.get()
-            && let Some(id) = control_of(&field)
-        {
-            focus(id);
-        }
-    });
 
     let period_error = error_at("sched-period");
     let time_error = error_at("sched-time");
@@ -471,17 +397,6 @@ pub fn ScheduleForm(account: String, task: TimingScanTask, save: SaveAction) -> 
         </form>
     }
     .into_any()
-}
-
-/// A refusal beside its control (`{id}-error`, which the control's
-/// `aria-describedby` names).
-#[component]
-fn FieldProblem(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        error.get().map(|message| {
-            view! { <p id=format!("{id}-error") class="field-error" role="alert">{message}</p> }
-        })
-    }
 }
 
 /// A scope's name in the viewer's language (`rules::SCOPES` keeps the

@@ -168,8 +168,13 @@ pub fn describe(locale: Locale, task: &TimingScanTask) -> String {
 /// The schedule as the page's sentence: `Every 1 day at 03:00 (UTC+8), …,
 /// all images.`, or, when it is off, `Off. When on: every 1 day …`.
 pub fn sentence(locale: Locale, task: &TimingScanTask) -> String {
-    let phrase = describe(locale, task);
-    if task.enable {
+    on_off_sentence(locale, task.enable, describe(locale, task))
+}
+
+/// A schedule's phrase as a sentence: capitalised when on, after "Off.
+/// When on:" when off. Both clouds' schedules read this way.
+pub fn on_off_sentence(locale: Locale, enabled: bool, phrase: String) -> String {
+    if enabled {
         let mut chars = phrase.chars();
         let first: String = chars
             .next()

@@ -3,9 +3,11 @@
 //! upstream response.
 
 mod launch;
+mod policy;
 mod read;
 mod sync;
 
 pub use launch::*;
+pub use policy::*;
 pub use read::*;
 pub use sync::*;
