@@ -78,7 +78,7 @@ test.describe('theme', () => {
 });
 
 test.describe('account switcher', () => {
-  test('offers both clouds’ accounts on Schedule and Huawei ones elsewhere', async ({ page }, info) => {
+  test('offers both clouds’ accounts and carries the chosen one to every page', async ({ page }, info) => {
     await page.goto(`${EMBEDDED_URL}/schedule`);
     await waitForApp(page, info);
     const summary = page.locator('details.account-switcher summary');
@@ -86,18 +86,23 @@ test.describe('account switcher', () => {
     await expect(summary).toContainText('Tencent TCSS · ');
     await expect(page.locator('details.account-switcher li')).toHaveCount(2);
 
-    // The Tencent account is not carried to Huawei pages.
+    // The chosen Tencent account goes with every page's link; its task
+    // monitor is its registry scan's page.
     await page.goto(`${EMBEDDED_URL}/schedule?account=sandbox-tencent`);
     await waitForApp(page, info);
-    await expect(mainNav(page).getByRole('link', { name: 'Tasks' })).toHaveAttribute('href', '/tasks');
-    await expect(mainNav(page).getByRole('link', { name: 'Schedule' })).toHaveAttribute(
+    const nav = mainNav(page);
+    await expect(nav.getByRole('link', { name: 'Tasks' })).toHaveAttribute('href', '/tasks/tcss?account=sandbox-tencent');
+    await expect(nav.getByRole('link', { name: 'Images' })).toHaveAttribute('href', '/images?account=sandbox-tencent');
+    await expect(nav.getByRole('link', { name: 'Schedule' })).toHaveAttribute(
       'href',
       '/schedule?account=sandbox-tencent',
     );
 
+    // With none chosen, the account pages open on the Huawei account.
     await page.goto(`${EMBEDDED_URL}/images`);
     await waitForApp(page, info);
     await expect(summary).toContainText('sandbox-huawei');
     await expect(summary).toContainText('Huawei HSS · ');
+    await expect(page.locator('details.account-switcher li')).toHaveCount(2);
   });
 });

@@ -103,7 +103,7 @@ pub fn TcssImageTable(images: Vec<RegistryImage>, selectable: bool) -> impl Into
                         {registry}
                         {kind.map(|k| view! { <span class="muted registry-kind">{k}</span> })}
                     </td>
-                    <td>
+                    <td class="scan-status">
                         <span class=status_class(&status)>{tcss_status_label(i18n, &status)}</span>
                         {(status == scan_status::SCAN_ERR).then(|| image.scan_error().map(|e| view! { <span class="fail-reason">{e.to_owned()}</span> }))}
                     </td>
