@@ -54,7 +54,7 @@ test.describe('a TCSS account', () => {
 
     // Filters are a plain form: the URL carries them.
     await page.getByLabel('Scan status').selectOption('');
-    await page.getByLabel('Only images that').getByText('have findings').click();
+    await page.getByRole('group', { name: 'Only images that' }).getByLabel('have findings').check();
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect(page).toHaveURL(/account=sandbox-tencent/);
     await expect(page).toHaveURL(/risky=1/);
