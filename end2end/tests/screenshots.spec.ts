@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import path from 'node:path';
-import { EMBEDDED_URL, authState } from '../fixtures/env';
+import { EMBEDDED_URL, LAUNCH_URL, authState } from '../fixtures/env';
 
 // Screenshots of every page, light and dark, desktop and phone width, into
 // end2end/screenshots/ (see the README). Each shot also checks that the
@@ -14,6 +14,10 @@ const PAGES = [
   { name: 'registries', path: '/registries', ready: 'table' },
   { name: 'schedule', path: '/schedule?account=sandbox-tencent', ready: 'h1' },
   { name: 'schedule-hss', path: '/schedule?account=sandbox-huawei', ready: 'form.schedule-form' },
+  { name: 'tcss-images', path: '/images?account=sandbox-tencent', ready: 'table.tcss-images' },
+  { name: 'tcss-registries', path: '/registries?account=sandbox-tencent', ready: 'table' },
+  // The launch console's fast sandbox, after a three-image scan with one failure.
+  { name: 'tcss-tasks', path: '/tasks/tcss?account=sandbox-tencent', ready: 'section.scan-card', base: LAUNCH_URL, scan: [3, 17, 5] },
   { name: 'admin', path: '/admin', ready: 'h1', role: 'admin' as const },
   { name: 'login', path: '/login', ready: 'form', signedOut: true },
 ];
@@ -22,6 +26,31 @@ const SIZES = [
   { name: '375', width: 375, height: 812 },
 ];
 const SCHEMES = ['light', 'dark'] as const;
+// The Chinese and Spanish pages, once each (Accept-Language decides).
+const LOCALES = [
+  { name: 'zh', locale: 'zh-CN', path: '/images?account=sandbox-tencent', ready: 'table.tcss-images' },
+  { name: 'es', locale: 'es-ES', path: '/tasks/tcss?account=sandbox-tencent', ready: 'h1', base: LAUNCH_URL },
+];
+
+/** Runs a registry scan of `ids` on the launch console and waits for its end. */
+async function scanAndWait(page: Page, ids: number[]) {
+  const launch = await page.request.post(`${LAUNCH_URL}/api/v1/tcss/scan`, {
+    data: { account: 'sandbox-tencent', request: { ScanScope: 1, Id: ids, ScanType: ['CVE'] } },
+  });
+  expect(launch.status()).toBe(200);
+  await expect
+    .poll(
+      async () => {
+        const r = await page.request.post(`${LAUNCH_URL}/api/v1/live/tcss-scan`, {
+          data: { account: 'sandbox-tencent' },
+        });
+        const { status } = (await r.json()) as { status: { Status?: string; ImageTotal?: number } };
+        return `${status.ImageTotal} ${status.Status}`;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(`${ids.length} SCANNED`);
+}
 
 async function open(browser: Browser, role: 'operator' | 'admin' | null) {
   const context = await browser.newContext(role ? { storageState: authState(role) } : {});
@@ -41,11 +70,12 @@ test.describe('screenshots', () => {
     test(`${p.name}: light and dark, desktop and 375 px`, async ({ browser }) => {
       const { context, page } = await open(browser, p.signedOut ? null : (p.role ?? 'operator'));
       try {
+        if (p.scan) await scanAndWait(page, p.scan);
         for (const size of SIZES) {
           await page.setViewportSize({ width: size.width, height: size.height });
           for (const scheme of SCHEMES) {
             await page.emulateMedia({ colorScheme: scheme });
-            await page.goto(`${EMBEDDED_URL}${p.path}`);
+            await page.goto(`${p.base ?? EMBEDDED_URL}${p.path}`);
             await settle(page);
             await expect(page.locator(p.ready).first()).toBeVisible();
             const overflow = await page.evaluate(
@@ -58,6 +88,22 @@ test.describe('screenshots', () => {
             });
           }
         }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const l of LOCALES) {
+    test(`${l.name}: ${l.path}`, async ({ browser }) => {
+      const context = await browser.newContext({ storageState: authState('operator'), locale: l.locale });
+      const page = await context.newPage();
+      try {
+        await page.goto(`${l.base ?? EMBEDDED_URL}${l.path}`);
+        await settle(page);
+        await expect(page.locator(l.ready).first()).toBeVisible();
+        await expect(page.locator('html')).toHaveAttribute('lang', new RegExp(`^${l.name}`));
+        await page.screenshot({ path: path.join(OUT, `${l.name}-${l.path.split('?')[0].slice(1).replace('/', '-')}.png`), fullPage: true });
       } finally {
         await context.close();
       }
