@@ -76,6 +76,7 @@ pub const HSS_TASKS_STOP: Endpoint = change("hss/tasks/stop", Operator, SCANS);
 pub const HSS_SYNCHRONIZE: Endpoint = change("hss/synchronize", Operator, None);
 pub const HSS_IMAGE_SYNC_TASKS: Endpoint = change("hss/image-sync-tasks", Operator, SYNCS);
 pub const HSS_SCAN_POLICY: Endpoint = read("hss/scan-policy", Viewer);
+pub const HSS_IMAGE_VULNERABILITIES: Endpoint = read("hss/image-vulnerabilities", Viewer);
 pub const HSS_SCAN_POLICY_UPDATE: Endpoint = change("hss/scan-policy/update", Operator, None);
 
 pub const TCSS_TIMING_SCAN: Endpoint = read("tcss/timing-scan", Viewer);
@@ -88,6 +89,7 @@ pub const TCSS_SYNC: Endpoint = change("tcss/sync", Operator, None);
 pub const TCSS_REGISTRIES: Endpoint = read("tcss/registries", Viewer);
 pub const TCSS_SYNC_STATUS: Endpoint = read("tcss/sync-status", Viewer);
 pub const TCSS_NAMESPACES: Endpoint = read("tcss/namespaces", Viewer);
+pub const TCSS_IMAGE_VULNERABILITIES: Endpoint = read("tcss/image-vulnerabilities", Viewer);
 
 pub const ADMIN_USERS: Endpoint = read("admin/users", Admin);
 pub const ADMIN_USERS_ADD: Endpoint = change("admin/users/add", Admin, None);
@@ -117,6 +119,7 @@ pub const ALL: &[Endpoint] = &[
     HSS_IMAGE_SYNC_TASKS,
     HSS_SCAN_POLICY,
     HSS_SCAN_POLICY_UPDATE,
+    HSS_IMAGE_VULNERABILITIES,
     TCSS_TIMING_SCAN,
     TCSS_TIMING_SCAN_UPDATE,
     TCSS_IMAGES,
@@ -127,6 +130,7 @@ pub const ALL: &[Endpoint] = &[
     TCSS_REGISTRIES,
     TCSS_SYNC_STATUS,
     TCSS_NAMESPACES,
+    TCSS_IMAGE_VULNERABILITIES,
     ADMIN_USERS,
     ADMIN_USERS_ADD,
     ADMIN_USERS_ROLE,

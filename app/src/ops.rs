@@ -72,6 +72,85 @@ where
     Ok(call(client, request).await?)
 }
 
+/// How long findings fetched without knowing the image's scan time are
+/// trusted (a caller that says the scan time gets them until the image is
+/// scanned again).
+pub const UNKNOWN_SCAN_TTL_MS: i64 = 10 * 60 * 1000;
+
+/// Which cached list a findings read wants.
+#[derive(Debug, Clone, Copy)]
+pub struct FindingsKey<'a> {
+    /// The list and the upstream filters it was fetched with.
+    pub kind: &'a str,
+    pub image: &'a str,
+    /// The image's last scan time as the caller saw it in an image list.
+    pub scanned_at: Option<&'a str>,
+}
+
+/// What the findings cache holds for one image: every finding of one kind.
+#[derive(Serialize, serde::Deserialize)]
+struct CachedList<T> {
+    items: Vec<T>,
+    complete: bool,
+}
+
+/// Runs a findings read: role and validation as [`read`], then the
+/// image's whole list from the findings cache, or from `fetch` (every
+/// page) when the cache has none for this scan of the image. Answers the
+/// list, whether it is complete, and when it was fetched. The caller
+/// filters and pages it, as the service would have.
+pub async fn read_cached<C, R, T>(
+    endpoint: &Endpoint,
+    account: &str,
+    request: &R,
+    key: FindingsKey<'_>,
+    fetch: impl AsyncFnOnce(&C, &R) -> Result<(Vec<T>, bool), CloudError>,
+) -> Result<(Vec<T>, bool, i64), AppError>
+where
+    C: AccountClient,
+    R: Validate,
+    T: Serialize + DeserializeOwned,
+{
+    use scanport_portal::findings;
+    debug_assert_eq!(endpoint.kind, Kind::Read, "{}", endpoint.path);
+    authorize(endpoint)?;
+    request.validate()?;
+    let state = crate::state::app_state()?;
+    let client = C::of(&state, account)?;
+    let db = &state.portal.db;
+    let cache_key = findings::Key {
+        account,
+        kind: key.kind,
+        image: key.image,
+        scanned_at: key.scanned_at.unwrap_or(""),
+    };
+    if let Some(hit) = findings::get(db, cache_key, UNKNOWN_SCAN_TTL_MS).await?
+        && let Ok(list) = serde_json::from_str::<CachedList<T>>(&hit.body)
+    {
+        return Ok((list.items, list.complete, hit.fetched_at_ms));
+    }
+    let (items, complete) = fetch(client, request).await?;
+    let list = CachedList { items, complete };
+    let body = serde_json::to_string(&list).map_err(|e| AppError::Internal {
+        message: format!("cannot encode findings: {e}"),
+    })?;
+    let fetched_at_ms = findings::put(db, cache_key, &body).await?;
+    Ok((list.items, list.complete, fetched_at_ms))
+}
+
+/// One page of `items` as the service pages: from `offset` (0 if none),
+/// `limit` items (`default_limit` if none).
+pub fn page<T>(
+    items: Vec<T>,
+    offset: Option<i64>,
+    limit: Option<i64>,
+    default_limit: i64,
+) -> Vec<T> {
+    let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(0);
+    let limit = usize::try_from(limit.unwrap_or(default_limit)).unwrap_or(0);
+    items.into_iter().skip(offset).take(limit).collect()
+}
+
 /// Runs a change endpoint: role, validation, then `call` through
 /// [`mutate`], then the refresh the declaration names. `call` answers the
 /// upstream response and, where the service gives one, its request id.

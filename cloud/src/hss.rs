@@ -8,11 +8,13 @@ use crate::pause::KeyGuard;
 use crate::signing::huawei;
 use crate::transport::{Call, HttpSettings, RawAnswer, clock_offset, retry_after};
 use reqwest::Method;
+use scanport_wire::findings::MAX_FINDINGS;
 use scanport_wire::hss::{
-    BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ListImagesRequest,
-    ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest,
-    ListTasksResponse, ScanPolicy, ScanPolicyRequest, SynchronizeRequest, SynchronizeResponse,
-    UpdateScanPolicyRequest, validate_task_id,
+    BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ImageVulnerabilities,
+    ImageVulnerabilitiesRequest, ImageVulnerability, ListImagesRequest, ListImagesResponse,
+    ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest, ListTasksResponse, ScanPolicy,
+    ScanPolicyRequest, SynchronizeRequest, SynchronizeResponse, UpdateScanPolicyRequest,
+    validate_task_id,
 };
 use scanport_wire::upstream::{CodeClass, classify};
 use serde::Deserialize;
@@ -272,6 +274,48 @@ impl HssClient {
         )
         .await
         .map(|_| ())
+    }
+
+    /// `GET /v5/{project_id}/image/{image_id}/vulnerabilities`: one page
+    /// of an image's vulnerabilities.
+    pub async fn image_vulnerabilities(
+        &self,
+        req: &ImageVulnerabilitiesRequest,
+    ) -> Result<ImageVulnerabilities, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_image_vulnerabilities",
+            Method::GET,
+            &["image", &req.image_id, "vulnerabilities"],
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// Every vulnerability of the image `req` names (with its `type` and
+    /// `handle_status`), page after page up to [`MAX_FINDINGS`]; and
+    /// whether that was all of them.
+    pub async fn all_image_vulnerabilities(
+        &self,
+        req: &ImageVulnerabilitiesRequest,
+    ) -> Result<(Vec<ImageVulnerability>, bool), CloudError> {
+        let mut all = Vec::new();
+        loop {
+            let offset = i64::try_from(all.len()).unwrap_or(i64::MAX);
+            let page = self.image_vulnerabilities(&req.whole_list(offset)).await?;
+            let got = page.data_list.len();
+            all.extend(page.data_list);
+            let total = usize::try_from(page.total_num).unwrap_or(0);
+            if got == 0 || all.len() >= total {
+                return Ok((all, true));
+            }
+            if all.len() >= MAX_FINDINGS {
+                all.truncate(MAX_FINDINGS);
+                return Ok((all, false));
+            }
+        }
     }
 
     /// `GET /v5/{project_id}/image/scanner-policies`: the scan policy.

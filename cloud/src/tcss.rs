@@ -7,13 +7,15 @@ use crate::error::CloudError;
 use crate::pause::KeyGuard;
 use crate::signing::tencent;
 use crate::transport::{Call, HttpSettings, RawAnswer};
+use scanport_wire::findings::MAX_FINDINGS;
 use scanport_wire::tcss::{
     Acknowledged, Common, CreateRegistryScanRequest, CreateRegistryScanResponse, DEFAULT_HOST,
     DescribeNamespacesRequest, DescribeRegistriesRequest, DescribeRegistriesResponse,
-    DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, Envelope, NamespaceList,
-    RegistryScanStatus, RegistryScanStatusRequest, RegistrySyncStatus, RegistrySyncStatusRequest,
-    SERVICE, StopRegistryScanRequest, SyncRegistryAssetsRequest, TimingScanTask,
-    UpdateTimingScanRequest, VERSION,
+    DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, Envelope, ImageVul,
+    ImageVulList, ImageVulListRequest, NamespaceList, RegistryScanStatus,
+    RegistryScanStatusRequest, RegistrySyncStatus, RegistrySyncStatusRequest, SERVICE,
+    StopRegistryScanRequest, SyncRegistryAssetsRequest, TimingScanTask, UpdateTimingScanRequest,
+    VERSION,
 };
 use scanport_wire::upstream::{CodeClass, classify};
 use serde::Serialize;
@@ -116,6 +118,40 @@ impl TcssClient {
     ) -> Result<DescribeRegistryImagesResponse, CloudError> {
         req.validate()?;
         self.call("DescribeAssetImageRegistryList", req, true).await
+    }
+
+    /// `DescribeAssetImageRegistryVulList`: one page of a registry image's
+    /// vulnerabilities.
+    pub async fn image_vulnerabilities(
+        &self,
+        req: &ImageVulListRequest,
+    ) -> Result<ImageVulList, CloudError> {
+        req.validate()?;
+        self.call("DescribeAssetImageRegistryVulList", req, true)
+            .await
+    }
+
+    /// Every vulnerability of the image `req` names, page after page up
+    /// to [`MAX_FINDINGS`]; and whether that was all of them.
+    pub async fn all_image_vulnerabilities(
+        &self,
+        req: &ImageVulListRequest,
+    ) -> Result<(Vec<ImageVul>, bool), CloudError> {
+        let mut all = Vec::new();
+        loop {
+            let offset = i64::try_from(all.len()).unwrap_or(i64::MAX);
+            let page = self.image_vulnerabilities(&req.whole_list(offset)).await?;
+            let got = page.list.len();
+            all.extend(page.list);
+            let total = usize::try_from(page.total_count).unwrap_or(0);
+            if got == 0 || all.len() >= total {
+                return Ok((all, true));
+            }
+            if all.len() >= MAX_FINDINGS {
+                all.truncate(MAX_FINDINGS);
+                return Ok((all, false));
+            }
+        }
     }
 
     /// `CreateAssetImageRegistryScanTaskOneKey`: a launch, never retried.

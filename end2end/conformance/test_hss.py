@@ -23,6 +23,7 @@ from huaweicloudsdkhss.v5 import (
     CycleImageScanPolicyReqInfoRegistryInfo,
     ListImageScanPolicyRequest,
     ListImageScanTaskRequest,
+    ListImageVulnerabilitiesRequest,
     ListRegistryRequest,
     ListSwrImageRepositoryRequest,
     ModifyImageScanPolicyRequest,
@@ -703,3 +704,44 @@ def test_sixth_list_call_in_a_minute_is_throttled(limited_sandbox, hss_limited):
         lambda: hss_limited.client.list_image_scan_task(ListImageScanTaskRequest(type="image_scan")),
         429,
     )
+
+
+# --------------------------------------------------------------------------
+# findings
+# --------------------------------------------------------------------------
+
+REPAIR_NECESSITY = {"immediate_repair", "delay_repair", "not_needed_repair"}
+
+
+def image_vulnerabilities(hss: HssHarness, image, **kwargs):
+    return hss.call(
+        "list_image_vulnerabilities",
+        ListImageVulnerabilitiesRequest(
+            image_id=image.image_id, image_type="private_image", namespace=image.namespace,
+            image_name=image.image_name, tag_name=image.image_version, **kwargs),
+    )
+
+
+def test_image_vulnerabilities_match_the_image_and_page(hss):
+    images = swr_images(hss, scan_status="success").data_list
+    image = max(images, key=lambda i: i.vul_num or 0)
+    assert image.vul_num and image.vul_num > 10, image
+    first = image_vulnerabilities(hss, image, limit=10, offset=0)
+    assert first.total_num == image.vul_num, (first.total_num, image.vul_num)
+    assert len(first.data_list) == 10
+    rest = image_vulnerabilities(hss, image, limit=200, offset=10)
+    ids = [v.vul_id for v in first.data_list + rest.data_list]
+    assert len(ids) == image.vul_num and len(set(ids)) == len(ids), "pages overlap or miss"
+    for v in first.data_list:
+        assert v.vul_id and v.vul_id.startswith("CVE-"), v
+        assert v.repair_necessity in REPAIR_NECESSITY, v
+        assert v.app_name and v.version, v
+        assert v.solution and len(v.solution) <= 256, v
+    urgent = image_vulnerabilities(hss, image, limit=200, repair_necessity="immediate_repair")
+    assert 0 < urgent.total_num < image.vul_num
+    assert all(v.repair_necessity == "immediate_repair" for v in urgent.data_list)
+
+
+def test_image_vulnerabilities_refuse_a_page_below_ten(hss):
+    image = swr_images(hss, scan_status="success").data_list[0]
+    expect_hss_error(lambda: image_vulnerabilities(hss, image, limit=5), 400)

@@ -54,6 +54,7 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "run_image_synchronize",
         "create_image_synchronize_task",
         "list_image_scan_policy",
+        "list_image_vulnerabilities",
         "modify_image_scan_policy",
         "tcss DescribeImageRegistryTimingScanTask",
         "tcss UpdateImageRegistryTimingScanTask",
@@ -65,6 +66,7 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "tcss DescribeAssetImageRegistryRegistryList",
         "tcss DescribeAssetImageRegistryAssetStatus",
         "tcss DescribeImageRegistryNamespaceList",
+        "tcss DescribeAssetImageRegistryVulList",
     ]:
         assert seen[operation] > 0, f"the test run made no {operation} call: {summary}"
 

@@ -413,3 +413,38 @@ def test_more_than_20_calls_a_second_are_throttled(limited_sandbox):
     # And the window slides: a second later the first action works again.
     time.sleep(1.1)
     assert other.call("DescribeImageRegistryTimingScanTask").RequestId
+
+
+# --------------------------------------------------------------------------
+# findings
+# --------------------------------------------------------------------------
+
+VUL_LEVELS = {"CRITICAL", "HIGH", "MEDIUM", "LOW"}
+
+
+def test_image_vulnerabilities_match_the_counts_by_level(tcss):
+    images = registry_images(tcss, limit=100).List
+    image = max(images, key=lambda i: i.VulCnt or 0)
+    assert image.VulCnt and image.VulCnt > 10, image
+    first = tcss.call("DescribeAssetImageRegistryVulList", {"Id": image.Id, "Limit": 100})
+    assert first.TotalCount == image.VulCnt
+    assert len(first.List) == min(100, image.VulCnt)
+    for v in first.List:
+        assert v.CVEID and v.CVEID.startswith("CVE-"), v
+        assert v.Level in VUL_LEVELS, v
+        assert v.Component and v.Version, v
+        if "CanBeFixed" in (v.Tag or []):
+            assert v.FixedVersions, v
+    high = tcss.call(
+        "DescribeAssetImageRegistryVulList",
+        {"Id": image.Id, "Limit": 100, "Filters": [{"Name": "Level", "Values": ["HIGH"]}]},
+    )
+    assert high.TotalCount == image.HighLevelVulCnt
+    assert all(v.Level == "HIGH" for v in high.List)
+
+
+def test_image_vulnerabilities_of_an_unknown_image_are_refused(tcss):
+    expect_tc_error(
+        lambda: tcss.call("DescribeAssetImageRegistryVulList", {"Id": 999999}),
+        "ResourceNotFound",
+    )

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod db;
 mod error;
+pub mod findings;
 pub mod hashing;
 pub mod idempotency;
 pub mod principal;

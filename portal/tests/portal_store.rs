@@ -19,6 +19,7 @@
 //! caller-chosen tiny `SessionPolicy`.
 
 use scanport_portal::audit::{self, Finish, NewEntry};
+use scanport_portal::findings;
 use scanport_portal::idempotency::{self, Claim};
 use scanport_portal::sessions::{self, SessionPolicy};
 use scanport_portal::throttle::LoginThrottle;
@@ -181,6 +182,7 @@ on_each_backend!(
     idempotency_keys_expire_after_a_day,
     idempotency_concurrent_claims,
     migrations_run_twice,
+    findings_follow_the_scan_time,
 );
 
 // ---- small helpers ----
@@ -1344,5 +1346,78 @@ async fn sqlite_data_dir_may_hold_url_characters() {
     assert!(
         dir.join("scanport.db").is_file(),
         "the file is in the data dir"
+    );
+}
+
+// ---- findings cache ----
+
+async fn findings_follow_the_scan_time(t: &Target) {
+    let key = |scanned_at| findings::Key {
+        account: "acct",
+        kind: "hss/vulnerabilities",
+        image: "sha256:1",
+        scanned_at,
+    };
+    let day = 86_400_000;
+    assert_eq!(
+        findings::get(&t.db, key("t1"), day).await.expect("get"),
+        None,
+        "nothing yet"
+    );
+    let at = findings::put(&t.db, key("t1"), "[1]").await.expect("put");
+    let hit = findings::get(&t.db, key("t1"), day)
+        .await
+        .expect("get")
+        .expect("cached");
+    assert_eq!((hit.body.as_str(), hit.fetched_at_ms), ("[1]", at));
+    // Scanned again: the old findings no longer answer.
+    assert_eq!(
+        findings::get(&t.db, key("t2"), day).await.expect("get"),
+        None
+    );
+    findings::put(&t.db, key("t2"), "[1,2]")
+        .await
+        .expect("replace");
+    let hit = findings::get(&t.db, key("t2"), day)
+        .await
+        .expect("get")
+        .expect("cached");
+    assert_eq!(hit.body, "[1,2]");
+    // No scan time known: trusted only while young.
+    assert!(
+        findings::get(&t.db, key(""), day)
+            .await
+            .expect("get")
+            .is_some()
+    );
+    assert!(
+        findings::get(&t.db, key(""), 0)
+            .await
+            .expect("get")
+            .is_none()
+    );
+    // Another account's rows are its own; forgetting one leaves the other.
+    let other = findings::Key {
+        account: "other",
+        ..key("t2")
+    };
+    findings::put(&t.db, other, "[9]").await.expect("put other");
+    assert_eq!(
+        findings::forget_account(&t.db, "acct")
+            .await
+            .expect("forget"),
+        1
+    );
+    assert!(
+        findings::get(&t.db, key("t2"), day)
+            .await
+            .expect("get")
+            .is_none()
+    );
+    assert!(
+        findings::get(&t.db, other, day)
+            .await
+            .expect("get")
+            .is_some()
     );
 }

@@ -7,6 +7,7 @@
 mod macros;
 
 pub mod accounts;
+pub mod findings;
 pub mod hss;
 pub mod live;
 pub mod portal;

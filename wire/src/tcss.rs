@@ -4,7 +4,9 @@ use crate::macros::wire_enum;
 use crate::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
+mod findings;
 mod registries;
+pub use findings::*;
 pub use registries::*;
 
 pub const VERSION: &str = "2020-11-01";
@@ -216,7 +218,10 @@ pub struct AssetFilter {
 /// `RepoType`, `SecurityRisk`, …).
 pub const FILTER_ALL: &str = "all";
 
-fn validate_filters(field: &str, filters: Option<&Vec<AssetFilter>>) -> Result<(), FieldError> {
+pub(crate) fn validate_filters(
+    field: &str,
+    filters: Option<&Vec<AssetFilter>>,
+) -> Result<(), FieldError> {
     for (i, f) in filters.into_iter().flatten().enumerate() {
         crate::validate::str_len(&format!("{field}[{i}].Name"), &f.name, 1, 64)?;
         if f.values.is_empty() {

@@ -131,6 +131,7 @@ validated!(
     crate::hss::CreateScanTaskRequest,
     crate::hss::ScanPolicyRequest,
     crate::hss::UpdateScanPolicyRequest,
+    crate::hss::ImageVulnerabilitiesRequest,
     crate::tcss::UpdateTimingScanRequest,
     crate::tcss::DescribeRegistryImagesRequest,
     crate::tcss::CreateRegistryScanRequest,
@@ -140,4 +141,5 @@ validated!(
     crate::tcss::DescribeRegistriesRequest,
     crate::tcss::RegistrySyncStatusRequest,
     crate::tcss::DescribeNamespacesRequest,
+    crate::tcss::ImageVulListRequest,
 );

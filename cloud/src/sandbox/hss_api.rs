@@ -51,6 +51,10 @@ pub(crate) fn routes(state: Arc<SandboxState>) -> Router {
             put(stop_scan_task),
         )
         .route(
+            "/v5/{project_id}/image/{image_id}/vulnerabilities",
+            get(super::findings::hss_image_vulnerabilities),
+        )
+        .route(
             "/v5/{project_id}/image/scanner-policies",
             get(super::hss_policy::read).put(super::hss_policy::update),
         )

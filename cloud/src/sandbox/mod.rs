@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 mod faults;
+mod findings;
 mod hss_api;
 mod hss_policy;
 mod huawei_auth;

@@ -15,10 +15,10 @@ use axum::routing::post;
 use axum::{Json, Router};
 use scanport_wire::tcss::{
     AssetFilter, CreateRegistryScanRequest, DescribeNamespacesRequest, DescribeRegistriesRequest,
-    DescribeRegistryImagesRequest, FILTER_ALL, ImageInfo, ImageProgress, NamespaceInfo,
-    RegistryImage, RegistryScanStatusRequest, RegistrySyncStatusRequest, SortOrder,
-    StopRegistryScanRequest, SyncRegistryAssetsRequest, TcssRegistry, TimingScanTask,
-    UpdateTimingScanRequest, scan_status,
+    DescribeRegistryImagesRequest, FILTER_ALL, ImageInfo, ImageProgress, ImageVul,
+    ImageVulListRequest, NamespaceInfo, RegistryImage, RegistryScanStatusRequest,
+    RegistrySyncStatusRequest, SortOrder, StopRegistryScanRequest, SyncRegistryAssetsRequest,
+    TcssRegistry, TimingScanTask, UpdateTimingScanRequest, scan_status,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -233,6 +233,7 @@ async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: By
         "DescribeAssetImageRegistryRegistryList" => describe_registries(&state, &body),
         "DescribeAssetImageRegistryAssetStatus" => registry_sync_status(&state, &body),
         "DescribeImageRegistryNamespaceList" => describe_namespaces(&state, &body),
+        "DescribeAssetImageRegistryVulList" => describe_image_vuls(&state, &body),
         other => Err(tc_error(
             "InvalidAction",
             &format!("The action `{other}` is not supported by this sandbox."),
@@ -243,6 +244,29 @@ async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: By
         Ok(value) => ok(value),
         Err(refusal) => refusal,
     }
+}
+
+/// One registry image's vulnerabilities, filtered (`Level`, `Name`) and
+/// paged; an image never scanned has none.
+fn describe_image_vuls(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: ImageVulListRequest = parse(body, ImageVulListRequest::validate)?;
+    let inv = inventory(state);
+    let Some(image) = inv.tcss_images.iter().find(|i| i.id == req.id) else {
+        return Err(tc_error(
+            "ResourceNotFound",
+            &format!("Id: no registry image {}", req.id),
+        ));
+    };
+    let matching: Vec<ImageVul> = super::findings::tcss_image_vulnerabilities(image)
+        .into_iter()
+        .filter(|v| req.matches(v))
+        .collect();
+    let offset = usize::try_from(req.offset.unwrap_or(0)).unwrap_or(0);
+    let limit = usize::try_from(req.limit.unwrap_or(10)).unwrap_or(10);
+    Ok(json!({
+        "TotalCount": matching.len(),
+        "List": matching.into_iter().skip(offset).take(limit).collect::<Vec<_>>(),
+    }))
 }
 
 fn describe_timing_scan(state: &SandboxState) -> Answer {

@@ -16,7 +16,7 @@ const OBJECT_MEMBERS: [&str; 2] = ["request", "query"];
 /// `request` and `query` is checked by their types, which refuse unknown
 /// fields.) An argument added to a server function goes here too; the API
 /// tests send every endpoint's arguments.
-const ARGUMENT_NAMES: [&str; 14] = [
+const ARGUMENT_NAMES: [&str; 15] = [
     "account",
     "request",
     "idempotency_key",
@@ -31,6 +31,7 @@ const ARGUMENT_NAMES: [&str; 14] = [
     "role",
     "disabled",
     "id",
+    "scanned_at",
 ];
 
 /// The field and the reason when `body` (a JSON API body) has an array

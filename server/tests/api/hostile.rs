@@ -90,6 +90,20 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             true,
         ),
         (
+            "hss/image-vulnerabilities",
+            json!({"account": HW, "request": {"image_id": "sha256:0123456789ab",
+                "image_type": "private_image", "namespace": "payments", "image_name": "checkout",
+                "tag_name": "v1", "repair_necessity": "immediate_repair",
+                "offset": 0, "limit": 10}, "scanned_at": "1700000000000"}),
+            true,
+        ),
+        (
+            "tcss/image-vulnerabilities",
+            json!({"account": TC, "request": {"Id": 3, "Limit": 10, "Offset": 0,
+                "Filters": [{"Name": "Level", "Values": ["HIGH"]}]}, "scanned_at": "2026-11-21 03:10:00"}),
+            true,
+        ),
+        (
             "tcss/timing-scan",
             json!({"account": TC, "request": {}}),
             true,

@@ -10,6 +10,7 @@
 //!   readable 413 for a client that sends its whole body first.
 //! - `faults`: the fault matrix (down, slow, hanging, 5xx, throttled,
 //!   malformed, refused keys, clock skew) and the live stream under faults.
+//! - `findings`: an image's findings, served from the findings cache.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
 //! - `scan_policy`: the HSS scan policy: roles, audit, idempotency, checks.
 //! - `sign_in`: first-admin setup, sign-in throttling, session cookies,
@@ -22,6 +23,7 @@ mod access;
 mod common;
 mod docs_examples;
 mod faults;
+mod findings;
 mod hardening;
 mod hostile;
 mod launch;

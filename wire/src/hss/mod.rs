@@ -1,12 +1,14 @@
 //! Huawei Cloud HSS (API v5) image APIs: request and response types with
 //! the service's snake_case names, and the documented limits.
 
+mod findings;
 mod images;
 mod policy;
 mod registries;
 mod scan;
 mod tasks;
 
+pub use findings::*;
 pub use images::*;
 pub use policy::*;
 pub use registries::*;

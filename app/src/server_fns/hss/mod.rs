@@ -2,11 +2,13 @@
 //! `{"account": ID, "request": {…upstream request…}}` and answers the
 //! upstream response.
 
+mod findings;
 mod launch;
 mod policy;
 mod read;
 mod sync;
 
+pub use findings::*;
 pub use launch::*;
 pub use policy::*;
 pub use read::*;

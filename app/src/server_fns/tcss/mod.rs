@@ -2,10 +2,12 @@
 //! `{"account": ID, "request": {…upstream request…}}` and answers the
 //! upstream response.
 
+mod findings;
 mod registries;
 mod registry;
 mod schedule;
 
+pub use findings::*;
 pub use registries::*;
 pub use registry::*;
 pub use schedule::*;
