@@ -66,6 +66,7 @@ pub const AUTH_ME: Endpoint = Endpoint {
 pub const LIVE_TASKS: Endpoint = read("live/tasks", Viewer);
 pub const LIVE_TCSS_SCAN: Endpoint = read("live/tcss-scan", Viewer);
 pub const UI_REGISTRIES: Endpoint = read("ui/registries", Viewer);
+pub const UI_IMAGE_VULNERABILITIES: Endpoint = read("ui/image-vulnerabilities", Viewer);
 
 pub const HSS_TASKS: Endpoint = read("hss/tasks", Viewer);
 pub const HSS_IMAGES: Endpoint = read("hss/images", Viewer);
@@ -109,6 +110,7 @@ pub const ALL: &[Endpoint] = &[
     LIVE_TASKS,
     LIVE_TCSS_SCAN,
     UI_REGISTRIES,
+    UI_IMAGE_VULNERABILITIES,
     HSS_TASKS,
     HSS_IMAGES,
     HSS_REGISTRIES,

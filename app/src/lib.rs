@@ -98,6 +98,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=StaticSegment("image")
+                        view={Lazy::<routes::ImageRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=StaticSegment("schedule")
                         view={Lazy::<routes::ScheduleRoute>::new()}
                         ssr=SsrMode::Async

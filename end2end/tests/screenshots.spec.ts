@@ -15,6 +15,7 @@ const PAGES = [
   { name: 'schedule', path: '/schedule?account=sandbox-tencent', ready: 'h1' },
   { name: 'schedule-hss', path: '/schedule?account=sandbox-huawei', ready: 'form.schedule-form' },
   { name: 'tcss-images', path: '/images?account=sandbox-tencent', ready: 'table.tcss-images' },
+  { name: 'image-tcss', path: '/image?account=sandbox-tencent&cloud=tcss&id=3&image=web/redis&tag=v1.1.1', ready: 'ul.sev-summary' },
   { name: 'tcss-registries', path: '/registries?account=sandbox-tencent', ready: 'table' },
   // The launch console's fast sandbox, after a three-image scan with one failure.
   { name: 'tcss-tasks', path: '/tasks/tcss?account=sandbox-tencent', ready: 'section.scan-card', base: LAUNCH_URL, scan: [3, 17, 5] },
@@ -29,6 +30,7 @@ const SCHEMES = ['light', 'dark'] as const;
 // The Chinese and Spanish pages, once each (Accept-Language decides).
 const LOCALES = [
   { name: 'zh', locale: 'zh-CN', path: '/images?account=sandbox-tencent', ready: 'table.tcss-images' },
+  { name: 'zh', locale: 'zh-CN', path: '/image?account=sandbox-tencent&cloud=tcss&id=3&image=web/redis&tag=v1.1.1', ready: 'ul.sev-summary' },
   { name: 'es', locale: 'es-ES', path: '/tasks/tcss?account=sandbox-tencent', ready: 'h1', base: LAUNCH_URL },
 ];
 

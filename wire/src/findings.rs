@@ -89,6 +89,129 @@ pub struct Cached<T> {
 /// more would keep a viewer waiting minutes.
 pub const MAX_FINDINGS: usize = 1000;
 
+/// One vulnerability of an image, the same for both clouds: what the
+/// console's image page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vulnerability {
+    /// CVE or the cloud's vulnerability id.
+    pub id: String,
+    pub severity: Severity,
+    /// The cloud's own word for it (`immediate_repair`, `HIGH`, …).
+    pub level: String,
+    pub package: String,
+    pub version: String,
+    /// The version that fixes it, when the cloud says.
+    pub fixed_version: Option<String>,
+    /// Whether a fix exists: `None` when the cloud does not say (HSS).
+    pub fixable: Option<bool>,
+    pub title: String,
+    pub solution: String,
+    /// The advisory or patch.
+    pub link: Option<String>,
+}
+
+fn text(value: Option<&String>) -> String {
+    value.cloned().unwrap_or_default()
+}
+
+impl From<&crate::hss::ImageVulnerability> for Vulnerability {
+    fn from(v: &crate::hss::ImageVulnerability) -> Self {
+        Self {
+            id: text(v.vul_id.as_ref()),
+            severity: v.severity(),
+            level: text(v.repair_necessity.as_ref()),
+            package: text(v.app_name.as_ref()),
+            version: text(v.version.as_ref()),
+            fixed_version: None,
+            fixable: None,
+            title: text(v.description.as_ref()),
+            solution: text(v.solution.as_ref()),
+            link: v.url.clone().filter(|u| !u.is_empty()),
+        }
+    }
+}
+
+impl From<&crate::tcss::ImageVul> for Vulnerability {
+    fn from(v: &crate::tcss::ImageVul) -> Self {
+        let component = v.components.first();
+        let fixed = v
+            .fixed_versions
+            .clone()
+            .or_else(|| component.and_then(|c| c.fixed_version.clone()))
+            .filter(|f| !f.is_empty());
+        Self {
+            id: v
+                .cve_id
+                .clone()
+                .or_else(|| v.poc_id.clone())
+                .unwrap_or_default(),
+            severity: v.severity(),
+            level: text(v.level.as_ref()),
+            package: v
+                .component
+                .clone()
+                .or_else(|| component.and_then(|c| c.component.clone()))
+                .unwrap_or_default(),
+            version: v
+                .version
+                .clone()
+                .or_else(|| component.and_then(|c| c.version.clone()))
+                .unwrap_or_default(),
+            fixable: Some(v.can_be_fixed()),
+            fixed_version: fixed,
+            title: v.name.clone().or_else(|| v.des.clone()).unwrap_or_default(),
+            solution: text(v.official_solution.as_ref()),
+            link: v.reference.clone().filter(|u| !u.is_empty()),
+        }
+    }
+}
+
+/// Which image's findings: each cloud names an image its own way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "cloud", rename_all = "lowercase")]
+pub enum ImageRef {
+    /// What `ListImageVulnerabilities` requires.
+    Hss {
+        image_id: String,
+        image_type: crate::hss::FindingsImageType,
+        namespace: String,
+        image_name: String,
+        tag_name: String,
+    },
+    /// A registry image's asset id.
+    Tcss { id: i64 },
+}
+
+/// An image's vulnerabilities for the image page: all of them (up to
+/// [`MAX_FINDINGS`]), most severe first, and when they were fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageVulnerabilityList {
+    pub items: Vec<Vulnerability>,
+    pub fetched_at_ms: i64,
+    pub complete: bool,
+}
+
+impl ImageVulnerabilityList {
+    /// Sorted most severe first, then by id (newest CVE first).
+    pub fn new(mut items: Vec<Vulnerability>, fetched_at_ms: i64, complete: bool) -> Self {
+        items.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| b.id.cmp(&a.id)));
+        Self {
+            items,
+            fetched_at_ms,
+            complete,
+        }
+    }
+
+    /// How many of each severity, in [`Severity::ALL`] order.
+    pub fn counts(&self) -> [usize; 5] {
+        let mut counts = [0; 5];
+        for v in &self.items {
+            counts[v.severity as usize] += 1;
+        }
+        counts
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +231,44 @@ mod tests {
         for s in Severity::ALL {
             assert_eq!(Severity::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn both_clouds_findings_read_the_same() {
+        let hss = crate::hss::ImageVulnerability {
+            vul_id: Some("CVE-2023-0286".into()),
+            repair_necessity: Some("immediate_repair".into()),
+            app_name: Some("openssl".into()),
+            version: Some("3.0.7-1".into()),
+            url: Some(String::new()),
+            ..Default::default()
+        };
+        let v = Vulnerability::from(&hss);
+        assert_eq!(
+            (v.severity, v.package.as_str(), v.fixable, v.link),
+            (Severity::High, "openssl", None, None)
+        );
+        let tcss = crate::tcss::ImageVul {
+            cve_id: Some("CVE-2024-3094".into()),
+            level: Some("CRITICAL".into()),
+            components: vec![crate::tcss::ComponentInfo {
+                component: Some("xz-utils".into()),
+                version: Some("5.6.0".into()),
+                fixed_version: Some("5.6.1".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let v = Vulnerability::from(&tcss);
+        assert_eq!(v.package, "xz-utils");
+        assert_eq!(v.fixed_version.as_deref(), Some("5.6.1"));
+        assert_eq!(v.fixable, Some(true));
+        let list = ImageVulnerabilityList::new(vec![Vulnerability::from(&hss), v], 0, true);
+        assert_eq!(
+            list.items[0].severity,
+            Severity::Critical,
+            "most severe first"
+        );
+        assert_eq!(list.counts(), [1, 1, 0, 0, 0]);
     }
 }

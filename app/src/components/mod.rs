@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod common;
 pub mod error_notice;
+pub mod findings;
 pub mod images;
 pub mod layout;
 pub mod preferences;

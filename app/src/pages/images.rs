@@ -133,10 +133,10 @@ fn hss_view(
         filters.href_for_page(Some(&account), page)
     });
     view! {
-        <FilterForm filters account=Some(account) />
+        <FilterForm filters account=Some(account.clone()) />
         {launch}
         {count}
-        <ImageTable images=answer.data_list selectable=operator />
+        <ImageTable images=answer.data_list selectable=operator account=account.clone() />
         {links}
     }
     .into_any()
@@ -178,10 +178,10 @@ fn tcss_view(
         filters.href_for_page(&account, page)
     });
     view! {
-        <TcssFilterForm filters account />
+        <TcssFilterForm filters account=account.clone() />
         {launch}
         {count}
-        <TcssImageTable images=answer.list selectable=operator />
+        <TcssImageTable images=answer.list selectable=operator account=account.clone() />
         {links}
     }
     .into_any()

@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod image;
 pub mod images;
 pub mod login;
 pub mod not_found;

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod findings;
 pub mod hss;
 pub mod registries;
 pub mod tasks;

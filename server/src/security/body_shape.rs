@@ -10,13 +10,13 @@
 use serde_json::Value;
 
 /// Top-level members that are always objects when present.
-const OBJECT_MEMBERS: [&str; 2] = ["request", "query"];
+const OBJECT_MEMBERS: [&str; 3] = ["request", "query", "image"];
 
 /// Every argument name of the `/api/v1` server functions. (What is inside
 /// `request` and `query` is checked by their types, which refuse unknown
 /// fields.) An argument added to a server function goes here too; the API
 /// tests send every endpoint's arguments.
-const ARGUMENT_NAMES: [&str; 15] = [
+const ARGUMENT_NAMES: [&str; 16] = [
     "account",
     "request",
     "idempotency_key",
@@ -32,6 +32,7 @@ const ARGUMENT_NAMES: [&str; 15] = [
     "disabled",
     "id",
     "scanned_at",
+    "image",
 ];
 
 /// The field and the reason when `body` (a JSON API body) has an array

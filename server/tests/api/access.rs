@@ -87,6 +87,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("live/tasks", Need::Viewer, Call::Post, None),
     ep("live/tcss-scan", Need::Viewer, Call::Post, None),
     ep("ui/registries", Need::Viewer, Call::Post, None),
+    ep("ui/image-vulnerabilities", Need::Viewer, Call::Post, None),
     ep("auth/me", Need::Viewer, Call::Post, None),
     ep(
         "events/tasks",
@@ -231,6 +232,7 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
         "live/tasks" => json!({"account": HW, "list": "image_scan"}),
         "live/tcss-scan" => json!({"account": TC}),
         "ui/registries" => json!({"account": HW}),
+        "ui/image-vulnerabilities" => json!({"account": TC, "image": {"cloud": "tcss", "id": 3}}),
         "auth/me" => json!({}),
         "hss/batch-scan" => json!({"account": HW, "request": batch_scan_all("payments")}),
         "hss/scan-tasks" => json!({"account": HW, "request": {"image_info": [

@@ -44,6 +44,13 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
         ),
         ("ui/registries", json!({"account": HW}), true),
         (
+            "ui/image-vulnerabilities",
+            json!({"account": HW, "image": {"cloud": "hss", "image_id": "sha256:0123456789ab",
+                "image_type": "private_image", "namespace": "payments", "image_name": "checkout",
+                "tag_name": "v1"}, "scanned_at": "1700000000000"}),
+            true,
+        ),
+        (
             "live/tasks",
             json!({"account": HW, "list": "image_scan"}),
             true,

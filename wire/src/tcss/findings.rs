@@ -159,11 +159,13 @@ impl ImageVul {
 
     /// Whether the service says a fixed version exists.
     pub fn can_be_fixed(&self) -> bool {
+        let named = |v: Option<&str>| v.is_some_and(|v| !v.is_empty());
         self.tag.iter().any(|t| t == "CanBeFixed")
+            || named(self.fixed_versions.as_deref())
             || self
-                .fixed_versions
-                .as_deref()
-                .is_some_and(|v| !v.is_empty())
+                .components
+                .iter()
+                .any(|c| named(c.fixed_version.as_deref()))
     }
 }
 

@@ -79,15 +79,25 @@ fn architectures_view(i18n: I18n, image: &SwrImage) -> impl IntoView + use<> {
     })
 }
 
+/// The image's name, a link to its findings where HSS lists them.
+fn image_link(account: &str, image: &SwrImage) -> AnyView {
+    let name = image.image_name.clone();
+    match crate::components::findings::query::hss_image_href(account, image) {
+        Some(href) => view! { <a href=href class="image-link">{name}</a> }.into_any(),
+        None => view! { <span>{name}</span> }.into_any(),
+    }
+}
+
 pub(super) fn count(i18n: I18n, n: Option<i64>) -> impl IntoView {
     let n = n.unwrap_or(0);
     let class = if n > 0 { "num risk" } else { "num" };
     view! { <td class=class>{move || crate::format::number(i18n.get_locale(), n)}</td> }
 }
 
-/// `selectable`: whether the caller may launch scans (operators).
+/// `selectable`: whether the caller may launch scans (operators). Each
+/// image's name leads to its findings (`account`'s image page).
 #[component]
-pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
+pub fn ImageTable(images: Vec<SwrImage>, selectable: bool, account: String) -> impl IntoView {
     let i18n = use_i18n();
     if images.is_empty() {
         return view! {
@@ -114,7 +124,7 @@ pub fn ImageTable(images: Vec<SwrImage>, selectable: bool) -> impl IntoView {
                     {checkbox}
                     <td>{image.namespace.clone()}</td>
                     <td class="image-name">
-                        {image.image_name.clone()}
+                        {image_link(&account, &image)}
                         {shared_view(i18n, &image)}
                     </td>
                     <td>

@@ -65,7 +65,11 @@ fn vulnerabilities_view(i18n: I18n, image: &RegistryImage) -> impl IntoView + us
 
 /// `selectable`: whether the caller may launch scans (operators).
 #[component]
-pub fn TcssImageTable(images: Vec<RegistryImage>, selectable: bool) -> impl IntoView {
+pub fn TcssImageTable(
+    images: Vec<RegistryImage>,
+    selectable: bool,
+    account: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     if images.is_empty() {
         return view! { <p class="empty">{t!(i18n, images_empty_tcss)}</p> }.into_any();
@@ -94,7 +98,11 @@ pub fn TcssImageTable(images: Vec<RegistryImage>, selectable: bool) -> impl Into
                 <tr data-image=label>
                     {checkbox}
                     <td>{namespace}</td>
-                    <td class="image-name">{image.image_name.clone()}</td>
+                    <td class="image-name">
+                        <a href=crate::components::findings::query::tcss_image_href(&account, &image) class="image-link">
+                            {image.image_name.clone()}
+                        </a>
+                    </td>
                     <td>
                         <code>{image.image_tag.clone()}</code>
                         {(image.is_latest_image == Some(true)).then(|| view! { <span class="tag-latest">{t!(i18n, images_latest_badge)}</span> })}

@@ -4,6 +4,32 @@ use leptos::server_fn::codec::Json;
 use scanport_wire::findings::Cached;
 use scanport_wire::hss::{ImageVulnerabilities, ImageVulnerabilitiesRequest};
 
+/// Every vulnerability of the image `request` names, from the findings
+/// cache or the cloud; checked against `endpoint`'s role. (The image page
+/// and `hss/image-vulnerabilities` share the cached lists.)
+#[cfg(feature = "ssr")]
+pub async fn vulnerability_list(
+    endpoint: &crate::endpoints::Endpoint,
+    account: &str,
+    request: &ImageVulnerabilitiesRequest,
+    scanned_at: Option<&str>,
+) -> Result<(Vec<scanport_wire::hss::ImageVulnerability>, bool, i64), AppError> {
+    use scanport_cloud::hss::HssClient;
+    let kind = request.cache_kind();
+    crate::ops::read_cached(
+        endpoint,
+        account,
+        request,
+        crate::ops::FindingsKey {
+            kind: &kind,
+            image: &request.image_id,
+            scanned_at,
+        },
+        async |c: &HssClient, r| c.all_image_vulnerabilities(r).await,
+    )
+    .await
+}
+
 /// `hss/image-vulnerabilities`: one image's vulnerabilities (viewer), as
 /// `ListImageVulnerabilities` answers them, from the findings cache.
 /// `scanned_at` is the image's `latest_scan_time` as an image list showed
@@ -14,26 +40,18 @@ pub async fn hss_image_vulnerabilities(
     request: ImageVulnerabilitiesRequest,
     #[server(default)] scanned_at: Option<String>,
 ) -> Result<Cached<ImageVulnerabilities>, AppError> {
-    use crate::ops::{FindingsKey, page, read_cached};
-    use scanport_cloud::hss::HssClient;
-    let kind = request.cache_kind();
-    let (all, complete, fetched_at_ms) = read_cached(
+    let (all, complete, fetched_at_ms) = vulnerability_list(
         &crate::endpoints::HSS_IMAGE_VULNERABILITIES,
         &account,
         &request,
-        FindingsKey {
-            kind: &kind,
-            image: &request.image_id,
-            scanned_at: scanned_at.as_deref(),
-        },
-        async |c: &HssClient, r| c.all_image_vulnerabilities(r).await,
+        scanned_at.as_deref(),
     )
     .await?;
     let matching: Vec<_> = all.into_iter().filter(|v| request.matches(v)).collect();
     Ok(Cached {
         answer: ImageVulnerabilities {
             total_num: i64::try_from(matching.len()).unwrap_or(i64::MAX),
-            data_list: page(matching, request.offset, request.limit, 10),
+            data_list: crate::ops::page(matching, request.offset, request.limit, 10),
         },
         fetched_at_ms,
         complete,

@@ -4,6 +4,32 @@ use leptos::server_fn::codec::Json;
 use scanport_wire::findings::Cached;
 use scanport_wire::tcss::{ImageVulList, ImageVulListRequest};
 
+/// Every vulnerability of the registry image `request` names, from the
+/// findings cache or the cloud; checked against `endpoint`'s role. (The
+/// image page and `tcss/image-vulnerabilities` share the cached lists.)
+#[cfg(feature = "ssr")]
+pub async fn vulnerability_list(
+    endpoint: &crate::endpoints::Endpoint,
+    account: &str,
+    request: &ImageVulListRequest,
+    scanned_at: Option<&str>,
+) -> Result<(Vec<scanport_wire::tcss::ImageVul>, bool, i64), AppError> {
+    use scanport_cloud::tcss::TcssClient;
+    let image = request.id.to_string();
+    crate::ops::read_cached(
+        endpoint,
+        account,
+        request,
+        crate::ops::FindingsKey {
+            kind: "tcss/vulnerabilities",
+            image: &image,
+            scanned_at,
+        },
+        async |c: &TcssClient, r| c.all_image_vulnerabilities(r).await,
+    )
+    .await
+}
+
 /// `tcss/image-vulnerabilities`: one registry image's vulnerabilities
 /// (viewer), as `DescribeAssetImageRegistryVulList` answers them, from the
 /// findings cache. `scanned_at` is the image's `ScanTime` as the registry
@@ -14,26 +40,18 @@ pub async fn tcss_image_vulnerabilities(
     request: ImageVulListRequest,
     #[server(default)] scanned_at: Option<String>,
 ) -> Result<Cached<ImageVulList>, AppError> {
-    use crate::ops::{FindingsKey, page, read_cached};
-    use scanport_cloud::tcss::TcssClient;
-    let image = request.id.to_string();
-    let (all, complete, fetched_at_ms) = read_cached(
+    let (all, complete, fetched_at_ms) = vulnerability_list(
         &crate::endpoints::TCSS_IMAGE_VULNERABILITIES,
         &account,
         &request,
-        FindingsKey {
-            kind: "tcss/vulnerabilities",
-            image: &image,
-            scanned_at: scanned_at.as_deref(),
-        },
-        async |c: &TcssClient, r| c.all_image_vulnerabilities(r).await,
+        scanned_at.as_deref(),
     )
     .await?;
     let matching: Vec<_> = all.into_iter().filter(|v| request.matches(v)).collect();
     Ok(Cached {
         answer: ImageVulList {
             total_count: i64::try_from(matching.len()).unwrap_or(i64::MAX),
-            list: page(matching, request.offset, request.limit, 10),
+            list: crate::ops::page(matching, request.offset, request.limit, 10),
             request_id: None,
         },
         fetched_at_ms,

@@ -1,0 +1,4 @@
+//! The image page's parts: its URL and the vulnerability table.
+
+pub mod query;
+pub mod vulnerabilities;

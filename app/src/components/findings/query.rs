@@ -1,0 +1,348 @@
+//! The image page's URL: which image (each cloud names it its own way),
+//! what the image list said about it, and the vulnerability filters. The
+//! image lists link here; the filter form and the pager write it back.
+
+use crate::format::url_encode;
+use leptos_router::params::ParamsMap;
+use scanport_wire::findings::{ImageRef, Severity, Vulnerability};
+use scanport_wire::hss::{FindingsImageType, SwrImage};
+use scanport_wire::tcss::RegistryImage;
+
+/// Vulnerabilities a page shows.
+pub const PAGE_SIZE: usize = 50;
+
+/// What the image list showed about the image, carried in the link so the
+/// page costs no image-list call.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Facts {
+    pub namespace: String,
+    pub name: String,
+    pub tag: String,
+    /// The registry (TCSS) or the SWR kind (HSS), as shown.
+    pub registry: String,
+    /// The image's last scan time, as the cloud reported it: ms (HSS) or
+    /// `YYYY-MM-DD HH:MM:SS` (TCSS). The cache key.
+    pub scanned: String,
+}
+
+/// The filters, as the URL holds them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VulFilters {
+    pub severity: Option<Severity>,
+    /// Only those with a fix (TCSS says; HSS does not).
+    pub fixable_only: bool,
+    /// Part of the CVE id, package or title.
+    pub search: String,
+    /// 1-based.
+    pub page: usize,
+}
+
+impl VulFilters {
+    pub fn matches(&self, v: &Vulnerability) -> bool {
+        let search = self.search.to_lowercase();
+        self.severity.is_none_or(|s| v.severity == s)
+            && (!self.fixable_only || v.fixable == Some(true))
+            && (search.is_empty()
+                || [&v.id, &v.package, &v.title]
+                    .iter()
+                    .any(|field| field.to_lowercase().contains(&search)))
+    }
+
+    /// The matching findings, and this page of them.
+    pub fn apply<'a>(&self, items: &'a [Vulnerability]) -> (usize, Vec<&'a Vulnerability>) {
+        let matching: Vec<&Vulnerability> = items.iter().filter(|v| self.matches(v)).collect();
+        let total = matching.len();
+        let shown = matching
+            .into_iter()
+            .skip((self.page.max(1) - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .collect();
+        (total, shown)
+    }
+}
+
+/// Everything the image page's URL says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImagePage {
+    pub account: String,
+    pub image: ImageRef,
+    pub facts: Facts,
+    pub filters: VulFilters,
+}
+
+fn text(q: &ParamsMap, key: &str) -> String {
+    q.get(key).map(|v| v.trim().to_owned()).unwrap_or_default()
+}
+
+impl ImagePage {
+    /// `None` when the URL does not name an image (a hand-typed or cut
+    /// link); the page says so.
+    pub fn from_query(q: &ParamsMap) -> Option<Self> {
+        let facts = Facts {
+            namespace: text(q, "namespace"),
+            name: text(q, "image"),
+            tag: text(q, "tag"),
+            registry: text(q, "registry"),
+            scanned: text(q, "scanned"),
+        };
+        let image = match text(q, "cloud").as_str() {
+            "hss" => ImageRef::Hss {
+                image_id: Some(text(q, "image_id")).filter(|i| !i.is_empty())?,
+                image_type: FindingsImageType::parse(&text(q, "image_type"))?,
+                namespace: facts.namespace.clone(),
+                image_name: facts.name.clone(),
+                tag_name: facts.tag.clone(),
+            },
+            "tcss" => ImageRef::Tcss {
+                id: text(q, "id").parse().ok().filter(|id| *id > 0)?,
+            },
+            _ => return None,
+        };
+        Some(Self {
+            account: text(q, "account"),
+            image,
+            facts,
+            filters: VulFilters {
+                severity: Severity::parse(&text(q, "severity")),
+                fixable_only: matches!(text(q, "fix").as_str(), "1" | "on" | "true"),
+                search: text(q, "q"),
+                page: text(q, "page")
+                    .parse()
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .unwrap_or(1),
+            },
+        })
+    }
+
+    /// The pairs naming the image (without filters).
+    fn image_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("account", self.account.clone())];
+        match &self.image {
+            ImageRef::Hss {
+                image_id,
+                image_type,
+                ..
+            } => {
+                pairs.push(("cloud", "hss".to_owned()));
+                pairs.push(("image_id", image_id.clone()));
+                pairs.push(("image_type", image_type.as_str().to_owned()));
+            }
+            ImageRef::Tcss { id } => {
+                pairs.push(("cloud", "tcss".to_owned()));
+                pairs.push(("id", id.to_string()));
+            }
+        }
+        for (key, value) in [
+            ("namespace", &self.facts.namespace),
+            ("image", &self.facts.name),
+            ("tag", &self.facts.tag),
+            ("registry", &self.facts.registry),
+            ("scanned", &self.facts.scanned),
+        ] {
+            if !value.is_empty() {
+                pairs.push((key, value.clone()));
+            }
+        }
+        pairs
+    }
+
+    /// This image's page with `filters`.
+    pub fn href(&self, filters: &VulFilters) -> String {
+        let mut pairs = self.image_pairs();
+        if let Some(severity) = filters.severity {
+            pairs.push(("severity", severity.as_str().to_owned()));
+        }
+        if filters.fixable_only {
+            pairs.push(("fix", "1".to_owned()));
+        }
+        if !filters.search.is_empty() {
+            pairs.push(("q", filters.search.clone()));
+        }
+        if filters.page > 1 {
+            pairs.push(("page", filters.page.to_string()));
+        }
+        href(&pairs)
+    }
+
+    /// The hidden inputs that keep the image when the filter form is sent.
+    pub fn hidden_fields(&self) -> Vec<(&'static str, String)> {
+        self.image_pairs()
+    }
+}
+
+fn href(pairs: &[(&str, String)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect();
+    format!("/image?{}", query.join("&"))
+}
+
+/// The page of an SWR image, when HSS lists findings for its kind (not
+/// for local images) and it has an id.
+pub fn hss_image_href(account: &str, image: &SwrImage) -> Option<String> {
+    let image_type = FindingsImageType::parse(image.image_type.as_deref()?)?;
+    let page = ImagePage {
+        account: account.to_owned(),
+        image: ImageRef::Hss {
+            image_id: image.image_id.clone().filter(|i| !i.is_empty())?,
+            image_type,
+            namespace: image.namespace.clone(),
+            image_name: image.image_name.clone(),
+            tag_name: image.image_version.clone(),
+        },
+        facts: Facts {
+            namespace: image.namespace.clone(),
+            name: image.image_name.clone(),
+            tag: image.image_version.clone(),
+            registry: image.instance_name.clone().unwrap_or_default(),
+            scanned: image
+                .latest_scan_time
+                .filter(|t| *t > 0)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        },
+        filters: VulFilters::default(),
+    };
+    Some(page.href(&page.filters))
+}
+
+/// The page of a TCSS registry image.
+pub fn tcss_image_href(account: &str, image: &RegistryImage) -> String {
+    let page = ImagePage {
+        account: account.to_owned(),
+        image: ImageRef::Tcss { id: image.id },
+        facts: Facts {
+            namespace: image.namespace.clone().unwrap_or_default(),
+            name: image.image_name.clone(),
+            tag: image.image_tag.clone(),
+            registry: image.instance_name.clone().unwrap_or_default(),
+            scanned: image.scan_time.clone().unwrap_or_default(),
+        },
+        filters: VulFilters::default(),
+    };
+    page.href(&page.filters)
+}
+
+#[cfg(all(test, not(feature = "hydrate")))]
+mod tests {
+    use super::*;
+
+    /// Percent-decoding, as the router does for a link followed.
+    fn decode(value: &str) -> String {
+        let bytes = value.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).expect("hex"));
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    fn parse(url: &str) -> Option<ImagePage> {
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        let mut map = ParamsMap::new();
+        for pair in query.split('&') {
+            if let Some((k, v)) = pair.split_once('=') {
+                map.insert(k.to_owned(), decode(v));
+            }
+        }
+        ImagePage::from_query(&map)
+    }
+
+    #[test]
+    fn a_tcss_link_round_trips_with_filters() {
+        let image = RegistryImage {
+            id: 17,
+            image_name: "platform/redis".into(),
+            image_tag: "v1.3.2".into(),
+            namespace: Some("platform".into()),
+            scan_time: Some("2026-11-21 03:10:00".into()),
+            ..RegistryImage::default()
+        };
+        let link = tcss_image_href("sandbox-tencent", &image);
+        let mut page = parse(&link).expect("the link names an image");
+        assert_eq!(page.image, ImageRef::Tcss { id: 17 });
+        assert_eq!(page.facts.scanned, "2026-11-21 03:10:00");
+        page.filters = VulFilters {
+            severity: Some(Severity::Critical),
+            fixable_only: true,
+            search: "openssl 3".into(),
+            page: 2,
+        };
+        let again = parse(&page.href(&page.filters)).expect("round trip");
+        assert_eq!(again, page);
+    }
+
+    #[test]
+    fn hss_links_need_an_id_and_a_kind_hss_lists() {
+        let mut image = SwrImage {
+            namespace: "payments".into(),
+            image_name: "checkout".into(),
+            image_version: "v1".into(),
+            image_id: Some("sha256:ab".into()),
+            image_type: Some("private_image".into()),
+            latest_scan_time: Some(1_700_000_000_000),
+            ..SwrImage::default()
+        };
+        let page = parse(&hss_image_href("hw", &image).expect("linked")).expect("parsed");
+        assert_eq!(page.facts.scanned, "1700000000000");
+        assert!(matches!(page.image, ImageRef::Hss { ref tag_name, .. } if tag_name == "v1"));
+        image.image_type = Some("local_image".into());
+        assert_eq!(hss_image_href("hw", &image), None);
+        assert_eq!(parse("/image?account=hw&cloud=tcss&id=0"), None);
+    }
+
+    #[test]
+    fn filters_narrow_and_page() {
+        let v = |id: &str, severity, fixable| Vulnerability {
+            id: id.into(),
+            severity,
+            level: String::new(),
+            package: "openssl".into(),
+            version: "3".into(),
+            fixed_version: None,
+            fixable,
+            title: String::new(),
+            solution: String::new(),
+            link: None,
+        };
+        let items: Vec<Vulnerability> = (0..120)
+            .map(|i| {
+                v(
+                    &format!("CVE-2024-{i:04}"),
+                    if i < 5 {
+                        Severity::Critical
+                    } else {
+                        Severity::Low
+                    },
+                    Some(i % 2 == 0),
+                )
+            })
+            .collect();
+        let critical_fix = VulFilters {
+            severity: Some(Severity::Critical),
+            fixable_only: true,
+            ..VulFilters::default()
+        };
+        assert_eq!(critical_fix.apply(&items).0, 3);
+        let third = VulFilters {
+            page: 3,
+            ..VulFilters::default()
+        };
+        let (total, shown) = third.apply(&items);
+        assert_eq!((total, shown.len()), (120, 20));
+        let search = VulFilters {
+            search: "cve-2024-011".into(),
+            ..VulFilters::default()
+        };
+        assert_eq!(search.apply(&items).0, 10);
+    }
+}
