@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { EMBEDDED_URL } from '../fixtures/env';
+import { EMBEDDED_URL, LAUNCH_URL } from '../fixtures/env';
 import { jsEnabled, waitForApp } from '../fixtures/hydration';
 
 // What the scans found in one image, reached from the Images page of each
@@ -91,6 +91,19 @@ test.describe('an image page', () => {
     await waitForApp(page, info);
     await expect(table.locator('td.vul-id a', { hasText: cve })).toBeVisible();
     await expect(page.locator('h1')).toContainText(':');
+  });
+
+  test('an operator scans the image again and follows the scan', async ({ page }, info) => {
+    test.skip(!jsEnabled(info), 'launching needs the hydrated app');
+    await page.goto(`${LAUNCH_URL}/image?account=sandbox-tencent&cloud=tcss&id=5&image=infra/trainer&tag=v1.5.2`);
+    await waitForApp(page, info);
+    await page.getByRole('button', { name: 'Scan this image again' }).click();
+    await expect(page.getByText('Scan infra/trainer:v1.5.2 again?')).toBeVisible();
+    await page.getByRole('button', { name: 'Launch scan' }).click();
+    await expect(page.getByText('Scan started.')).toBeVisible();
+    await page.getByRole('link', { name: 'Follow it on the Tasks page' }).click();
+    await expect(page).toHaveURL(/\/tasks\/tcss\?account=sandbox-tencent/);
+    await expect(page.locator('section.scan-card')).toBeVisible();
   });
 
   test('a link that names no image says so', async ({ page }, info) => {

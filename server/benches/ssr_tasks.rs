@@ -1,4 +1,5 @@
-//! Server rendering of the Tasks page with 200 tasks in the snapshot: the
+//! Server rendering of the Tasks page with 200 tasks in the snapshot, and
+//! of an image page with 500 vulnerabilities in the findings cache: the
 //! whole router in-process (security layers, bearer-token check, Leptos
 //! SSR), driven with `tower::ServiceExt::oneshot`, no socket on the way in.
 //!
@@ -9,7 +10,7 @@
 //! `cargo bench -p scanport --features scanport-app/ssr --bench ssr_tasks`
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, Query};
 use axum::http::{Request, StatusCode, header};
 use criterion::{Criterion, criterion_group, criterion_main};
 use scanport::config::{AccountConfig, Config, ProviderName};
@@ -17,7 +18,9 @@ use scanport::router::{WebPolicy, app, leptos_options};
 use scanport_app::state::{AppState, Hubs};
 use scanport_cloud::hub::Pace;
 use scanport_portal::{Role, tokens, users};
-use scanport_wire::hss::{ImageScanTaskInfo, ListTasksResponse, TaskListType};
+use scanport_wire::hss::{
+    ImageScanTaskInfo, ImageVulnerabilities, ImageVulnerability, ListTasksResponse, TaskListType,
+};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,17 +65,68 @@ fn tasks() -> ListTasksResponse {
     }
 }
 
-/// A fake HSS that answers every task-list call with the same 200 tasks
-/// (it does not check signatures: the signers have tests of their own).
+const VULNERABILITIES: usize = 500;
+/// The image page timed: an image with [`VULNERABILITIES`].
+const IMAGE_PAGE: &str = "/image?account=hw-bench&cloud=hss&image_id=sha256%3Abench&\
+    image_type=private_image&namespace=payments&image=checkout&tag=v1&scanned=1767225600000";
+
+/// 500 vulnerabilities of every urgency, a third of them in applications.
+fn vulnerabilities() -> Vec<ImageVulnerability> {
+    (0..VULNERABILITIES)
+        .map(|i| ImageVulnerability {
+            vul_id: Some(format!("CVE-2024-{i:05}")),
+            repair_necessity: Some(
+                ["immediate_repair", "delay_repair", "not_needed_repair"][i % 3].to_owned(),
+            ),
+            description: Some(format!("Heap overflow number {i} in a parser")),
+            position: Some("sha256:layer".to_owned()),
+            app_name: Some(format!("libexample{}", i % 40)),
+            app_path: (i % 3 == 0).then(|| "/app/lib".to_owned()),
+            version: Some("1.2.3-4".to_owned()),
+            solution: Some(format!("Upgrade libexample{} to 1.2.4 or later.", i % 40)),
+            url: Some(format!("https://nvd.nist.gov/vuln/detail/CVE-2024-{i:05}")),
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize)]
+struct Paging {
+    offset: Option<usize>,
+    limit: Option<usize>,
+}
+
+/// A fake HSS that answers every task-list call with the same 200 tasks,
+/// and one image's 500 vulnerabilities page by page (it does not check
+/// signatures: the signers have tests of their own).
 async fn fake_upstream() -> String {
     let body = serde_json::to_string(&tasks()).expect("tasks encode");
-    let router = axum::Router::new().route(
-        "/v5/{project}/image/tasks",
-        axum::routing::get(move || {
-            let body = body.clone();
-            async move { ([(header::CONTENT_TYPE, "application/json")], body) }
-        }),
-    );
+    let vuls = Arc::new(vulnerabilities());
+    let router = axum::Router::new()
+        .route(
+            "/v5/{project}/image/tasks",
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+            }),
+        )
+        .route(
+            "/v5/{project}/image/{image}/vulnerabilities",
+            axum::routing::get(move |Query(p): Query<Paging>| {
+                let vuls = Arc::clone(&vuls);
+                async move {
+                    let page = ImageVulnerabilities {
+                        total_num: i64::try_from(vuls.len()).expect("small"),
+                        data_list: vuls
+                            .iter()
+                            .skip(p.offset.unwrap_or(0))
+                            .take(p.limit.unwrap_or(10))
+                            .cloned()
+                            .collect(),
+                    };
+                    axum::Json(page)
+                }
+            }),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind the fake upstream");
@@ -198,6 +252,18 @@ fn ssr_tasks(c: &mut Criterion) {
     }
     c.bench_function("ssr_tasks_200", |b| {
         b.iter(|| rt.block_on(fetch(&router, &token, "/tasks")));
+    });
+    // The image page: the first look fills the findings cache; what is
+    // timed reads it and draws the page (50 of the 500 per page).
+    let (status, page) = rt.block_on(get(&router, &token, IMAGE_PAGE));
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(
+        page.contains("of 500 vulnerabilities"),
+        "the image page counts its 500 vulnerabilities"
+    );
+    eprintln!("image page: {} bytes of HTML", page.len());
+    c.bench_function("ssr_image_500", |b| {
+        b.iter(|| rt.block_on(fetch(&router, &token, IMAGE_PAGE)));
     });
     // The security layers and token check alone, for scale.
     c.bench_function("ssr_healthz", |b| {

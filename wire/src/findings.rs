@@ -182,33 +182,75 @@ pub enum ImageRef {
     Tcss { id: i64 },
 }
 
-/// An image's vulnerabilities for the image page: all of them (up to
-/// [`MAX_FINDINGS`]), most severe first, and when they were fetched.
+/// Vulnerabilities an image page shows at once.
+pub const VULNERABILITY_PAGE: usize = 50;
+
+/// The image page's filters over an image's vulnerabilities.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VulnerabilityFilter {
+    pub severity: Option<Severity>,
+    /// Only those with a fix (TCSS says; HSS does not).
+    pub fixable_only: bool,
+    /// Part of the CVE id, package or title, any case.
+    pub search: String,
+    /// 1-based; 0 reads as 1.
+    pub page: usize,
+}
+
+impl VulnerabilityFilter {
+    pub fn matches(&self, v: &Vulnerability) -> bool {
+        let search = self.search.to_lowercase();
+        self.severity.is_none_or(|s| v.severity == s)
+            && (!self.fixable_only || v.fixable == Some(true))
+            && (search.is_empty()
+                || [&v.id, &v.package, &v.title]
+                    .iter()
+                    .any(|field| field.to_lowercase().contains(&search)))
+    }
+}
+
+/// One page of an image's vulnerabilities for the image page, most severe
+/// first, with the counts the page shows above it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImageVulnerabilityList {
+pub struct ImageVulnerabilityPage {
     pub items: Vec<Vulnerability>,
+    /// How many match the filter (all pages).
+    pub matching: usize,
+    /// How many the image has of each severity, in [`Severity::ALL`] order.
+    pub counts: [usize; 5],
     pub fetched_at_ms: i64,
     pub complete: bool,
 }
 
-impl ImageVulnerabilityList {
-    /// Sorted most severe first, then by id (newest CVE first).
-    pub fn new(mut items: Vec<Vulnerability>, fetched_at_ms: i64, complete: bool) -> Self {
-        items.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| b.id.cmp(&a.id)));
+impl ImageVulnerabilityPage {
+    /// The filter's page of `all`, sorted most severe first, then by id
+    /// (newest CVE first).
+    pub fn of(
+        mut all: Vec<Vulnerability>,
+        filter: &VulnerabilityFilter,
+        fetched_at_ms: i64,
+        complete: bool,
+    ) -> Self {
+        let mut counts = [0; 5];
+        for v in &all {
+            counts[v.severity as usize] += 1;
+        }
+        all.retain(|v| filter.matches(v));
+        all.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| b.id.cmp(&a.id)));
+        let matching = all.len();
+        let items = all
+            .into_iter()
+            .skip((filter.page.max(1) - 1) * VULNERABILITY_PAGE)
+            .take(VULNERABILITY_PAGE)
+            .collect();
         Self {
             items,
+            matching,
+            counts,
             fetched_at_ms,
             complete,
         }
-    }
-
-    /// How many of each severity, in [`Severity::ALL`] order.
-    pub fn counts(&self) -> [usize; 5] {
-        let mut counts = [0; 5];
-        for v in &self.items {
-            counts[v.severity as usize] += 1;
-        }
-        counts
     }
 }
 
@@ -263,12 +305,64 @@ mod tests {
         assert_eq!(v.package, "xz-utils");
         assert_eq!(v.fixed_version.as_deref(), Some("5.6.1"));
         assert_eq!(v.fixable, Some(true));
-        let list = ImageVulnerabilityList::new(vec![Vulnerability::from(&hss), v], 0, true);
+        let all = vec![Vulnerability::from(&hss), v];
+        let page =
+            ImageVulnerabilityPage::of(all.clone(), &VulnerabilityFilter::default(), 0, true);
         assert_eq!(
-            list.items[0].severity,
+            page.items[0].severity,
             Severity::Critical,
             "most severe first"
         );
-        assert_eq!(list.counts(), [1, 1, 0, 0, 0]);
+        assert_eq!((page.counts, page.matching), ([1, 1, 0, 0, 0], 2));
+        let fixable = VulnerabilityFilter {
+            fixable_only: true,
+            ..VulnerabilityFilter::default()
+        };
+        let page = ImageVulnerabilityPage::of(all, &fixable, 0, true);
+        assert_eq!(
+            (page.matching, page.counts),
+            (1, [1, 1, 0, 0, 0]),
+            "counts stay whole"
+        );
+    }
+
+    #[test]
+    fn the_filter_narrows_and_pages() {
+        let v = |i: usize| Vulnerability {
+            id: format!("CVE-2024-{i:04}"),
+            severity: if i < 5 {
+                Severity::Critical
+            } else {
+                Severity::Low
+            },
+            level: String::new(),
+            package: "openssl".into(),
+            version: "3".into(),
+            fixed_version: None,
+            fixable: Some(i % 2 == 0),
+            title: String::new(),
+            solution: String::new(),
+            link: None,
+        };
+        let items: Vec<Vulnerability> = (0..120).map(v).collect();
+        let of = |filter: VulnerabilityFilter| {
+            ImageVulnerabilityPage::of(items.clone(), &filter, 0, true)
+        };
+        let critical_fix = of(VulnerabilityFilter {
+            severity: Some(Severity::Critical),
+            fixable_only: true,
+            ..VulnerabilityFilter::default()
+        });
+        assert_eq!(critical_fix.matching, 3);
+        let third = of(VulnerabilityFilter {
+            page: 3,
+            ..VulnerabilityFilter::default()
+        });
+        assert_eq!((third.matching, third.items.len()), (120, 20));
+        let search = of(VulnerabilityFilter {
+            search: "cve-2024-011".into(),
+            ..VulnerabilityFilter::default()
+        });
+        assert_eq!(search.matching, 10);
     }
 }

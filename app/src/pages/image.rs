@@ -9,7 +9,9 @@ use crate::components::common::drawn_once::drawn_once;
 use crate::components::common::moment::Moment;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::findings::query::ImagePage as PageQuery;
+use crate::components::findings::rescan::{Rescan, can_rescan};
 use crate::components::findings::vulnerabilities::VulnerabilityList;
+use crate::components::layout::CurrentUser;
 use crate::error::AppError;
 use crate::format::url_encode;
 use crate::i18n::*;
@@ -17,16 +19,23 @@ use crate::server_fns::accounts::page_account;
 use crate::server_fns::findings::ui_image_vulnerabilities;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use scanport_wire::findings::{ImageRef, ImageVulnerabilityList};
+use scanport_wire::findings::{ImageRef, ImageVulnerabilityPage};
+use scanport_wire::portal::Role;
 
-async fn load(page: PageQuery) -> Result<ImageVulnerabilityList, AppError> {
+async fn load(page: PageQuery) -> Result<ImageVulnerabilityPage, AppError> {
     let provider = match page.image {
         ImageRef::Hss { .. } => Provider::Huawei,
         ImageRef::Tcss { .. } => Provider::Tencent,
     };
     let account = page_account(Some(page.account.clone()), &[provider]).await?;
     let scanned = Some(page.facts.scanned.clone()).filter(|s| !s.is_empty());
-    ui_image_vulnerabilities(account.id, page.image.clone(), scanned).await
+    ui_image_vulnerabilities(
+        account.id,
+        page.image.clone(),
+        scanned,
+        page.filters.clone(),
+    )
+    .await
 }
 
 /// When the image was last scanned: HSS says it in ms, TCSS as text.
@@ -44,6 +53,7 @@ pub fn ImagePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let page = Memo::new(move |_| query.with(PageQuery::from_query));
+    let user = expect_context::<CurrentUser>().0;
     let data = Resource::new(
         move || page.get(),
         |page| async move {
@@ -57,6 +67,7 @@ pub fn ImagePage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading" role="status">{t!(i18n, vul_loading)}</p> }>
             {drawn_once(move || Suspend::new(async move {
                 let answer = data.await;
+                let operator = user.await.is_some_and(|me| me.role.allows(Role::Operator));
                 let Some(page) = page.get_untracked() else {
                     return view! {
                         <div class="page-head"><h1>{t!(i18n, image_page_title)}</h1></div>
@@ -73,6 +84,7 @@ pub fn ImagePage() -> impl IntoView {
                     </nav>
                     <div class="page-head">
                         <h1 class="image-title">{title}</h1>
+                        {(operator && can_rescan(&page)).then(|| view! { <Rescan page=page.clone() /> })}
                     </div>
                     <p class="image-facts">
                         {(!facts.namespace.is_empty()).then(|| view! { <span class="fact">{t!(i18n, col_namespace)}": "{facts.namespace.clone()}</span> })}
@@ -88,7 +100,7 @@ pub fn ImagePage() -> impl IntoView {
                             {head}
                             <h2>{t!(i18n, vul_heading)}</h2>
                             <p class="freshness">{t!(i18n, vul_fetched)}" "<Moment ms=fetched /></p>
-                            <VulnerabilityList page list />
+                            <VulnerabilityList page found=list />
                         }
                         .into_any()
                     }

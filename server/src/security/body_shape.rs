@@ -10,13 +10,13 @@
 use serde_json::Value;
 
 /// Top-level members that are always objects when present.
-const OBJECT_MEMBERS: [&str; 3] = ["request", "query", "image"];
+const OBJECT_MEMBERS: [&str; 4] = ["request", "query", "image", "filter"];
 
 /// Every argument name of the `/api/v1` server functions. (What is inside
 /// `request` and `query` is checked by their types, which refuse unknown
 /// fields.) An argument added to a server function goes here too; the API
 /// tests send every endpoint's arguments.
-const ARGUMENT_NAMES: [&str; 16] = [
+const ARGUMENT_NAMES: [&str; 17] = [
     "account",
     "request",
     "idempotency_key",
@@ -33,6 +33,7 @@ const ARGUMENT_NAMES: [&str; 16] = [
     "id",
     "scanned_at",
     "image",
+    "filter",
 ];
 
 /// The field and the reason when `body` (a JSON API body) has an array

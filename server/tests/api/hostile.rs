@@ -47,7 +47,8 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             "ui/image-vulnerabilities",
             json!({"account": HW, "image": {"cloud": "hss", "image_id": "sha256:0123456789ab",
                 "image_type": "private_image", "namespace": "payments", "image_name": "checkout",
-                "tag_name": "v1"}, "scanned_at": "1700000000000"}),
+                "tag_name": "v1"}, "scanned_at": "1700000000000",
+                "filter": {"severity": "high", "fixable_only": false, "search": "CVE", "page": 1}}),
             true,
         ),
         (

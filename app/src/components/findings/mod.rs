@@ -1,4 +1,5 @@
 //! The image page's parts: its URL and the vulnerability table.
 
 pub mod query;
+pub mod rescan;
 pub mod vulnerabilities;

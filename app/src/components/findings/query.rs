@@ -4,12 +4,12 @@
 
 use crate::format::url_encode;
 use leptos_router::params::ParamsMap;
-use scanport_wire::findings::{ImageRef, Severity, Vulnerability};
+use scanport_wire::findings::{ImageRef, Severity};
 use scanport_wire::hss::{FindingsImageType, SwrImage};
 use scanport_wire::tcss::RegistryImage;
 
 /// Vulnerabilities a page shows.
-pub const PAGE_SIZE: usize = 50;
+pub use scanport_wire::findings::VULNERABILITY_PAGE as PAGE_SIZE;
 
 /// What the image list showed about the image, carried in the link so the
 /// page costs no image-list call.
@@ -26,40 +26,7 @@ pub struct Facts {
 }
 
 /// The filters, as the URL holds them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VulFilters {
-    pub severity: Option<Severity>,
-    /// Only those with a fix (TCSS says; HSS does not).
-    pub fixable_only: bool,
-    /// Part of the CVE id, package or title.
-    pub search: String,
-    /// 1-based.
-    pub page: usize,
-}
-
-impl VulFilters {
-    pub fn matches(&self, v: &Vulnerability) -> bool {
-        let search = self.search.to_lowercase();
-        self.severity.is_none_or(|s| v.severity == s)
-            && (!self.fixable_only || v.fixable == Some(true))
-            && (search.is_empty()
-                || [&v.id, &v.package, &v.title]
-                    .iter()
-                    .any(|field| field.to_lowercase().contains(&search)))
-    }
-
-    /// The matching findings, and this page of them.
-    pub fn apply<'a>(&self, items: &'a [Vulnerability]) -> (usize, Vec<&'a Vulnerability>) {
-        let matching: Vec<&Vulnerability> = items.iter().filter(|v| self.matches(v)).collect();
-        let total = matching.len();
-        let shown = matching
-            .into_iter()
-            .skip((self.page.max(1) - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .collect();
-        (total, shown)
-    }
-}
+pub use scanport_wire::findings::VulnerabilityFilter as VulFilters;
 
 /// Everything the image page's URL says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,51 +265,5 @@ mod tests {
         image.image_type = Some("local_image".into());
         assert_eq!(hss_image_href("hw", &image), None);
         assert_eq!(parse("/image?account=hw&cloud=tcss&id=0"), None);
-    }
-
-    #[test]
-    fn filters_narrow_and_page() {
-        let v = |id: &str, severity, fixable| Vulnerability {
-            id: id.into(),
-            severity,
-            level: String::new(),
-            package: "openssl".into(),
-            version: "3".into(),
-            fixed_version: None,
-            fixable,
-            title: String::new(),
-            solution: String::new(),
-            link: None,
-        };
-        let items: Vec<Vulnerability> = (0..120)
-            .map(|i| {
-                v(
-                    &format!("CVE-2024-{i:04}"),
-                    if i < 5 {
-                        Severity::Critical
-                    } else {
-                        Severity::Low
-                    },
-                    Some(i % 2 == 0),
-                )
-            })
-            .collect();
-        let critical_fix = VulFilters {
-            severity: Some(Severity::Critical),
-            fixable_only: true,
-            ..VulFilters::default()
-        };
-        assert_eq!(critical_fix.apply(&items).0, 3);
-        let third = VulFilters {
-            page: 3,
-            ..VulFilters::default()
-        };
-        let (total, shown) = third.apply(&items);
-        assert_eq!((total, shown.len()), (120, 20));
-        let search = VulFilters {
-            search: "cve-2024-011".into(),
-            ..VulFilters::default()
-        };
-        assert_eq!(search.apply(&items).0, 10);
     }
 }

@@ -6,7 +6,7 @@
 use super::query::{ImagePage, PAGE_SIZE, VulFilters};
 use crate::i18n::*;
 use leptos::prelude::*;
-use scanport_wire::findings::{ImageRef, ImageVulnerabilityList, Severity, Vulnerability};
+use scanport_wire::findings::{ImageRef, ImageVulnerabilityPage, Severity, Vulnerability};
 
 pub fn severity_label(i18n: I18n, severity: Severity) -> &'static str {
     match severity {
@@ -19,8 +19,7 @@ pub fn severity_label(i18n: I18n, severity: Severity) -> &'static str {
 }
 
 /// Counts by severity, each a link to those vulnerabilities.
-fn summary(i18n: I18n, page: &ImagePage, list: &ImageVulnerabilityList) -> impl IntoView + use<> {
-    let counts = list.counts();
+fn summary(i18n: I18n, page: &ImagePage, counts: [usize; 5]) -> impl IntoView + use<> {
     let hss = matches!(page.image, ImageRef::Hss { .. });
     let items = Severity::ALL
         .into_iter()
@@ -132,11 +131,11 @@ fn row(i18n: I18n, v: &Vulnerability) -> impl IntoView + use<> {
     }
 }
 
-/// The image's vulnerabilities with the page's filters applied.
+/// One page of the image's vulnerabilities, as the page's filters pick.
 #[component]
-pub fn VulnerabilityList(page: ImagePage, list: ImageVulnerabilityList) -> impl IntoView {
+pub fn VulnerabilityList(page: ImagePage, found: ImageVulnerabilityPage) -> impl IntoView {
     let i18n = use_i18n();
-    let (total, shown) = page.filters.apply(&list.items);
+    let (total, shown) = (found.matching, &found.items);
     let first = if total == 0 {
         0
     } else {
@@ -152,7 +151,7 @@ pub fn VulnerabilityList(page: ImagePage, list: ImageVulnerabilityList) -> impl 
     };
     let prev = (page.filters.page > 1).then(|| pager_href(page.filters.page - 1));
     let next = (last < total).then(|| pager_href(page.filters.page + 1));
-    let empty = if list.items.is_empty() {
+    let empty = if found.counts.iter().sum::<usize>() == 0 {
         Some(t_string!(i18n, vul_none))
     } else if total == 0 {
         Some(t_string!(i18n, vul_none_match))
@@ -160,9 +159,9 @@ pub fn VulnerabilityList(page: ImagePage, list: ImageVulnerabilityList) -> impl 
         None
     };
     view! {
-        {summary(i18n, &page, &list)}
+        {summary(i18n, &page, found.counts)}
         {filter_form(i18n, &page)}
-        {(!list.complete).then(|| view! { <p class="notice">{t!(i18n, vul_incomplete)}</p> })}
+        {(!found.complete).then(|| view! { <p class="notice">{t!(i18n, vul_incomplete)}</p> })}
         {match empty {
             Some(text) => view! { <p class="empty">{text}</p> }.into_any(),
             None => view! {

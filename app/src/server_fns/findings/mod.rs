@@ -5,17 +5,19 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use scanport_wire::findings::{ImageRef, ImageVulnerabilityList};
+use scanport_wire::findings::{ImageRef, ImageVulnerabilityPage, VulnerabilityFilter};
 
-/// `ui/image-vulnerabilities`: every vulnerability of one image (viewer),
-/// most severe first. `scanned_at` is the image's last scan time as the
+/// `ui/image-vulnerabilities`: one page of an image's vulnerabilities
+/// (viewer) as `filter` picks them, most severe first, with the image's
+/// counts by severity. `scanned_at` is the image's last scan time as the
 /// image list showed it.
 #[server(prefix = "/api/v1", endpoint = "ui/image-vulnerabilities", input = Json)]
 pub async fn ui_image_vulnerabilities(
     account: String,
     image: ImageRef,
     #[server(default)] scanned_at: Option<String>,
-) -> Result<ImageVulnerabilityList, AppError> {
+    #[server(default)] filter: VulnerabilityFilter,
+) -> Result<ImageVulnerabilityPage, AppError> {
     use crate::endpoints::UI_IMAGE_VULNERABILITIES as ENDPOINT;
     use scanport_wire::findings::Vulnerability;
     let scanned_at = scanned_at.as_deref().filter(|s| !s.is_empty());
@@ -38,8 +40,9 @@ pub async fn ui_image_vulnerabilities(
                 &ENDPOINT, &account, &request, scanned_at,
             )
             .await?;
-            Ok(ImageVulnerabilityList::new(
+            Ok(ImageVulnerabilityPage::of(
                 all.iter().map(Vulnerability::from).collect(),
+                &filter,
                 at,
                 complete,
             ))
@@ -50,8 +53,9 @@ pub async fn ui_image_vulnerabilities(
                 &ENDPOINT, &account, &request, scanned_at,
             )
             .await?;
-            Ok(ImageVulnerabilityList::new(
+            Ok(ImageVulnerabilityPage::of(
                 all.iter().map(Vulnerability::from).collect(),
+                &filter,
                 at,
                 complete,
             ))
