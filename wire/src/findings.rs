@@ -339,7 +339,7 @@ mod tests {
             package: "openssl".into(),
             version: "3".into(),
             fixed_version: None,
-            fixable: Some(i % 2 == 0),
+            fixable: Some(i.is_multiple_of(2)),
             title: String::new(),
             solution: String::new(),
             link: None,
