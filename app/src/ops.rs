@@ -94,13 +94,13 @@ struct CachedList<T> {
     complete: bool,
 }
 
-/// Runs a findings read: role and validation as [`read`], then the
-/// image's whole list from the findings cache, or from `fetch` (every
-/// page) when the cache has none for this scan of the image. Answers the
-/// list, whether it is complete, and when it was fetched. The caller
-/// filters and pages it, as the service would have.
-pub async fn read_cached<C, R, T>(
-    endpoint: &Endpoint,
+/// A findings read, for a caller already checked: the request validated,
+/// then the image's whole list from the findings cache, or from `fetch`
+/// (every page, then stored) when the cache has none for this scan of the
+/// image. Answers the list, whether it is complete, and when it was
+/// fetched; the caller filters and pages it, as the service would have.
+pub async fn cached_list<C, R, T>(
+    state: &AppState,
     account: &str,
     request: &R,
     key: FindingsKey<'_>,
@@ -112,11 +112,9 @@ where
     T: Serialize + DeserializeOwned,
 {
     use scanport_portal::findings;
-    debug_assert_eq!(endpoint.kind, Kind::Read, "{}", endpoint.path);
-    authorize(endpoint)?;
     request.validate()?;
-    let state = crate::state::app_state()?;
-    let client = C::of(&state, account)?;
+    scanport_wire::findings::validate_scanned_at(key.scanned_at.unwrap_or(""))?;
+    let client = C::of(state, account)?;
     let db = &state.portal.db;
     let cache_key = findings::Key {
         account,

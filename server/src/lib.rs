@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod events;
+pub mod findings_export;
 pub mod portal;
 pub mod preferences;
 pub mod router;

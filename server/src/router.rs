@@ -98,6 +98,10 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             "/api/v1/export/failed-images.csv",
             get(crate::task_export::failed_images_csv),
         )
+        .route(
+            "/api/v1/export/image-vulnerabilities.csv",
+            get(crate::findings_export::image_vulnerabilities_csv),
+        )
         // Server functions have their own routes; any other API path is a
         // JSON 404, not the HTML page.
         .route("/api/{*rest}", any(unknown_api_path))

@@ -35,13 +35,13 @@ fn params(raw: Option<&str>) -> ParamsMap {
     map
 }
 
-fn failure(err: AppError) -> Response {
+pub(crate) fn failure(err: AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_GATEWAY);
     (status, axum::Json(ErrorEnvelope::from(err))).into_response()
 }
 
 /// The refusal for a caller who may not read tasks, if any.
-fn refusal(caller: Option<Extension<Principal>>) -> Option<Response> {
+pub(crate) fn refusal(caller: Option<Extension<Principal>>) -> Option<Response> {
     match caller {
         Some(Extension(c)) if c.role.allows(Role::Viewer) => None,
         Some(_) => Some(refuse(

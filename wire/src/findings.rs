@@ -71,6 +71,13 @@ impl Severity {
     }
 }
 
+/// `scanned_at`, the image's last scan time as a caller saw it (ms for
+/// HSS, `YYYY-MM-DD HH:MM:SS` for TCSS): a cache key, so short and plain.
+pub fn validate_scanned_at(value: &str) -> Result<(), crate::FieldError> {
+    crate::validate::str_len("scanned_at", value, 0, 64)?;
+    crate::validate::no_control_chars("scanned_at", value)
+}
+
 /// A findings answer: the cloud's answer (every finding of the image that
 /// matches the request, one page of it) and when the cache fetched it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -199,6 +206,20 @@ pub struct VulnerabilityFilter {
 }
 
 impl VulnerabilityFilter {
+    /// A search of at most 128 characters; a page within the 1,000
+    /// findings kept for an image.
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        crate::validate::str_len("filter.search", &self.search, 0, 128)?;
+        crate::validate::no_control_chars("filter.search", &self.search)?;
+        let pages = MAX_FINDINGS.div_ceil(VULNERABILITY_PAGE);
+        crate::validate::opt_range(
+            "filter.page",
+            Some(i64::try_from(self.page).unwrap_or(i64::MAX)),
+            0,
+            i64::try_from(pages).unwrap_or(i64::MAX),
+        )
+    }
+
     pub fn matches(&self, v: &Vulnerability) -> bool {
         let search = self.search.to_lowercase();
         self.severity.is_none_or(|s| v.severity == s)
@@ -208,6 +229,11 @@ impl VulnerabilityFilter {
                     .iter()
                     .any(|field| field.to_lowercase().contains(&search)))
     }
+}
+
+/// Most severe first, then by id (newest CVE first).
+pub fn sort_most_severe(items: &mut [Vulnerability]) {
+    items.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| b.id.cmp(&a.id)));
 }
 
 /// One page of an image's vulnerabilities for the image page, most severe
@@ -237,7 +263,7 @@ impl ImageVulnerabilityPage {
             counts[v.severity as usize] += 1;
         }
         all.retain(|v| filter.matches(v));
-        all.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| b.id.cmp(&a.id)));
+        sort_most_severe(&mut all);
         let matching = all.len();
         let items = all
             .into_iter()

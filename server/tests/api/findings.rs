@@ -264,3 +264,74 @@ async fn bad_findings_requests_name_the_field_and_reach_no_cloud() {
     }
     assert_eq!(h.upstream().await, before, "nothing reached the cloud");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_csv_holds_what_the_filters_match_and_costs_nothing_after_a_look() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let images = h
+        .call(
+            &viewer,
+            "tcss/images",
+            &json!({"account": TC, "request": {"Limit": 100}}),
+        )
+        .await
+        .json();
+    let image = images["List"]
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .find(|i| i["CriticalLevelVulCnt"].as_i64().unwrap_or(0) > 0)
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no image with critical vulnerabilities: {images}"));
+    let id = image["Id"].as_i64().expect("Id");
+    let scanned = image["ScanTime"].as_str().unwrap_or("").replace(' ', "%20");
+    let base = format!(
+        "/api/v1/export/image-vulnerabilities.csv?account={TC}&cloud=tcss&id={id}&scanned={scanned}"
+    );
+
+    let all = h.get(&viewer, &base).await;
+    assert_eq!(all.status.as_u16(), 200, "{}", all.body);
+    assert!(
+        all.header("content-type")
+            .is_some_and(|c| c.starts_with("text/csv"))
+    );
+    let lines: Vec<&str> = all.body.lines().collect();
+    assert!(
+        lines[0].starts_with("id,severity,cloud_level,package"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        i64::try_from(lines.len() - 1).expect("rows"),
+        image["VulCnt"].as_i64().expect("VulCnt"),
+        "one row per vulnerability"
+    );
+    assert!(
+        lines[1].contains(",critical,CRITICAL,"),
+        "most severe first: {}",
+        lines[1]
+    );
+
+    // After that look the cache answers: a filtered download costs nothing.
+    let before = h.upstream_calls(UP_TC_VULS).await;
+    let critical = h.get(&viewer, &format!("{base}&severity=critical")).await;
+    assert_eq!(critical.status.as_u16(), 200);
+    assert_eq!(
+        i64::try_from(critical.body.lines().count() - 1).expect("rows"),
+        image["CriticalLevelVulCnt"].as_i64().expect("count")
+    );
+    assert_eq!(
+        h.upstream_calls(UP_TC_VULS).await,
+        before,
+        "served from the cache"
+    );
+
+    h.get(
+        &viewer,
+        "/api/v1/export/image-vulnerabilities.csv?account=tc-test&cloud=tcss",
+    )
+    .await
+    .expect_error(400, "invalid_input");
+}

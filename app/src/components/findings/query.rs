@@ -132,6 +132,15 @@ impl ImagePage {
         href(&pairs)
     }
 
+    /// The CSV download of what `filters` match (every page).
+    pub fn csv_href(&self) -> String {
+        let page = self.href(&VulFilters {
+            page: 1,
+            ..self.filters.clone()
+        });
+        page.replacen("/image?", "/api/v1/export/image-vulnerabilities.csv?", 1)
+    }
+
     /// The hidden inputs that keep the image when the filter form is sent.
     pub fn hidden_fields(&self) -> Vec<(&'static str, String)> {
         self.image_pairs()

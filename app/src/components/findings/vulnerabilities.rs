@@ -143,6 +143,7 @@ pub fn VulnerabilityList(page: ImagePage, found: ImageVulnerabilityPage) -> impl
     };
     let last = ((page.filters.page - 1) * PAGE_SIZE + shown.len()).min(total);
     let rows = shown.iter().map(|v| row(i18n, v)).collect_view();
+    let csv = page.csv_href();
     let pager_href = |p: usize| {
         page.href(&VulFilters {
             page: p,
@@ -165,12 +166,15 @@ pub fn VulnerabilityList(page: ImagePage, found: ImageVulnerabilityPage) -> impl
         {match empty {
             Some(text) => view! { <p class="empty">{text}</p> }.into_any(),
             None => view! {
-                <p class="count">
-                    {move || {
-                        let n = |v: usize| crate::format::number(i18n.get_locale(), v as i64);
-                        t_string!(i18n, vul_count, first = n(first), last = n(last), total = n(total)).to_string()
-                    }}
-                </p>
+                <div class="list-head">
+                    <p class="count">
+                        {move || {
+                            let n = |v: usize| crate::format::number(i18n.get_locale(), v as i64);
+                            t_string!(i18n, vul_count, first = n(first), last = n(last), total = n(total)).to_string()
+                        }}
+                    </p>
+                    <a class="download" href=csv download="">{t!(i18n, vul_download_csv)}</a>
+                </div>
                 <div class="table-wrap">
                     <table class="vulnerabilities">
                         <thead>

@@ -5,23 +5,22 @@ use scanport_wire::findings::Cached;
 use scanport_wire::hss::{ImageVulnerabilities, ImageVulnerabilitiesRequest};
 
 /// Every vulnerability of the image `request` names, from the findings
-/// cache or the cloud; checked against `endpoint`'s role. (The image page
-/// and `hss/image-vulnerabilities` share the cached lists.)
+/// cache or the cloud, for a caller already checked. (The image page, its
+/// CSV download and `hss/image-vulnerabilities` share the cached lists.)
 #[cfg(feature = "ssr")]
 pub async fn vulnerability_list(
-    endpoint: &crate::endpoints::Endpoint,
+    state: &crate::state::AppState,
     account: &str,
     request: &ImageVulnerabilitiesRequest,
     scanned_at: Option<&str>,
 ) -> Result<(Vec<scanport_wire::hss::ImageVulnerability>, bool, i64), AppError> {
     use scanport_cloud::hss::HssClient;
-    let kind = request.cache_kind();
-    crate::ops::read_cached(
-        endpoint,
+    crate::ops::cached_list(
+        state,
         account,
         request,
         crate::ops::FindingsKey {
-            kind: &kind,
+            kind: &request.cache_kind(),
             image: &request.image_id,
             scanned_at,
         },
@@ -40,13 +39,10 @@ pub async fn hss_image_vulnerabilities(
     request: ImageVulnerabilitiesRequest,
     #[server(default)] scanned_at: Option<String>,
 ) -> Result<Cached<ImageVulnerabilities>, AppError> {
-    let (all, complete, fetched_at_ms) = vulnerability_list(
-        &crate::endpoints::HSS_IMAGE_VULNERABILITIES,
-        &account,
-        &request,
-        scanned_at.as_deref(),
-    )
-    .await?;
+    crate::ops::authorize(&crate::endpoints::HSS_IMAGE_VULNERABILITIES)?;
+    let state = crate::state::app_state()?;
+    let (all, complete, fetched_at_ms) =
+        vulnerability_list(&state, &account, &request, scanned_at.as_deref()).await?;
     let matching: Vec<_> = all.into_iter().filter(|v| request.matches(v)).collect();
     Ok(Cached {
         answer: ImageVulnerabilities {

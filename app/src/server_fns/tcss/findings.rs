@@ -4,25 +4,24 @@ use leptos::server_fn::codec::Json;
 use scanport_wire::findings::Cached;
 use scanport_wire::tcss::{ImageVulList, ImageVulListRequest};
 
-/// Every vulnerability of the registry image `request` names, from the
-/// findings cache or the cloud; checked against `endpoint`'s role. (The
-/// image page and `tcss/image-vulnerabilities` share the cached lists.)
+/// Every vulnerability of the image `request` names, from the findings
+/// cache or the cloud, for a caller already checked. (The image page, its
+/// CSV download and `tcss/image-vulnerabilities` share the cached lists.)
 #[cfg(feature = "ssr")]
 pub async fn vulnerability_list(
-    endpoint: &crate::endpoints::Endpoint,
+    state: &crate::state::AppState,
     account: &str,
     request: &ImageVulListRequest,
     scanned_at: Option<&str>,
 ) -> Result<(Vec<scanport_wire::tcss::ImageVul>, bool, i64), AppError> {
     use scanport_cloud::tcss::TcssClient;
-    let image = request.id.to_string();
-    crate::ops::read_cached(
-        endpoint,
+    crate::ops::cached_list(
+        state,
         account,
         request,
         crate::ops::FindingsKey {
             kind: "tcss/vulnerabilities",
-            image: &image,
+            image: &request.id.to_string(),
             scanned_at,
         },
         async |c: &TcssClient, r| c.all_image_vulnerabilities(r).await,
@@ -40,13 +39,10 @@ pub async fn tcss_image_vulnerabilities(
     request: ImageVulListRequest,
     #[server(default)] scanned_at: Option<String>,
 ) -> Result<Cached<ImageVulList>, AppError> {
-    let (all, complete, fetched_at_ms) = vulnerability_list(
-        &crate::endpoints::TCSS_IMAGE_VULNERABILITIES,
-        &account,
-        &request,
-        scanned_at.as_deref(),
-    )
-    .await?;
+    crate::ops::authorize(&crate::endpoints::TCSS_IMAGE_VULNERABILITIES)?;
+    let state = crate::state::app_state()?;
+    let (all, complete, fetched_at_ms) =
+        vulnerability_list(&state, &account, &request, scanned_at.as_deref()).await?;
     let matching: Vec<_> = all.into_iter().filter(|v| request.matches(v)).collect();
     Ok(Cached {
         answer: ImageVulList {
