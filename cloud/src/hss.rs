@@ -9,10 +9,11 @@ use crate::signing::huawei;
 use crate::transport::{Call, HttpSettings, RawAnswer, clock_offset, retry_after};
 use reqwest::Method;
 use scanport_wire::hss::{
-    BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ListImagesRequest,
-    ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest,
-    ListTasksResponse, ScanPolicy, ScanPolicyRequest, SynchronizeRequest, SynchronizeResponse,
-    UpdateScanPolicyRequest, validate_task_id,
+    BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ListAssociateRegistriesRequest,
+    ListAssociateRegistriesResponse, ListImagesRequest, ListImagesResponse, ListRegistriesRequest,
+    ListRegistriesResponse, ListRegistryImagesRequest, ListRegistryImagesResponse,
+    ListTasksRequest, ListTasksResponse, ScanPolicy, ScanPolicyRequest, SynchronizeRequest,
+    SynchronizeResponse, UpdateScanPolicyRequest, validate_task_id,
 };
 use scanport_wire::upstream::{CodeClass, classify};
 use serde::Deserialize;
@@ -173,6 +174,42 @@ impl HssClient {
             Method::GET,
             &["image", "registries"],
             &query,
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/registries/images`: images in the
+    /// connected registries (SWR and third-party).
+    pub async fn list_registry_images(
+        &self,
+        req: &ListRegistryImagesRequest,
+    ) -> Result<ListRegistryImagesResponse, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_registry_images",
+            Method::GET,
+            &["image", "registries", "images"],
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/image-sync/tasks/{task_id}/registries`:
+    /// the registries a sync task synced, and how each went.
+    pub async fn list_associate_registries(
+        &self,
+        req: &ListAssociateRegistriesRequest,
+    ) -> Result<ListAssociateRegistriesResponse, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_associate_registries",
+            Method::GET,
+            &["image", "image-sync", "tasks", &req.task_id, "registries"],
+            &req.query(),
             None,
             true,
         )

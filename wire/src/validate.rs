@@ -131,6 +131,8 @@ validated!(
     crate::hss::CreateScanTaskRequest,
     crate::hss::ScanPolicyRequest,
     crate::hss::UpdateScanPolicyRequest,
+    crate::hss::ListRegistryImagesRequest,
+    crate::hss::ListAssociateRegistriesRequest,
     crate::tcss::UpdateTimingScanRequest,
     crate::tcss::DescribeRegistryImagesRequest,
     crate::tcss::CreateRegistryScanRequest,

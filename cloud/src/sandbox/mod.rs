@@ -10,6 +10,7 @@
 mod faults;
 mod hss_api;
 mod hss_policy;
+mod hss_registry_images;
 mod huawei_auth;
 mod inventory;
 mod limits;

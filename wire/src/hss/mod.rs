@@ -4,12 +4,14 @@
 mod images;
 mod policy;
 mod registries;
+mod registry_images;
 mod scan;
 mod tasks;
 
 pub use images::*;
 pub use policy::*;
 pub use registries::*;
+pub use registry_images::*;
 pub use scan::*;
 pub use tasks::*;
 
