@@ -77,6 +77,8 @@ pub const HSS_SYNCHRONIZE: Endpoint = change("hss/synchronize", Operator, None);
 pub const HSS_IMAGE_SYNC_TASKS: Endpoint = change("hss/image-sync-tasks", Operator, SYNCS);
 pub const HSS_SCAN_POLICY: Endpoint = read("hss/scan-policy", Viewer);
 pub const HSS_SCAN_POLICY_UPDATE: Endpoint = change("hss/scan-policy/update", Operator, None);
+pub const HSS_REGISTRY_IMAGES: Endpoint = read("hss/registry-images", Viewer);
+pub const HSS_SYNC_TASK_REGISTRIES: Endpoint = read("hss/image-sync-tasks/registries", Viewer);
 
 pub const TCSS_TIMING_SCAN: Endpoint = read("tcss/timing-scan", Viewer);
 pub const TCSS_TIMING_SCAN_UPDATE: Endpoint = change("tcss/timing-scan/update", Operator, None);
@@ -117,6 +119,8 @@ pub const ALL: &[Endpoint] = &[
     HSS_IMAGE_SYNC_TASKS,
     HSS_SCAN_POLICY,
     HSS_SCAN_POLICY_UPDATE,
+    HSS_REGISTRY_IMAGES,
+    HSS_SYNC_TASK_REGISTRIES,
     TCSS_TIMING_SCAN,
     TCSS_TIMING_SCAN_UPDATE,
     TCSS_IMAGES,

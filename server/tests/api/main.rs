@@ -11,6 +11,8 @@
 //! - `faults`: the fault matrix (down, slow, hanging, 5xx, throttled,
 //!   malformed, refused keys, clock skew) and the live stream under faults.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
+//! - `registry_images`: HSS registry images and a sync task's registries:
+//!   filters, a chosen Harbor image scanned, checks.
 //! - `scan_policy`: the HSS scan policy: roles, audit, idempotency, checks.
 //! - `sign_in`: first-admin setup, sign-in throttling, session cookies,
 //!   signing out, and where `next` may lead.
@@ -25,6 +27,7 @@ mod faults;
 mod hardening;
 mod hostile;
 mod launch;
+mod registry_images;
 mod scan_policy;
 mod sign_in;
 mod tcss_registries;

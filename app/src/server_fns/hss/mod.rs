@@ -5,9 +5,11 @@
 mod launch;
 mod policy;
 mod read;
+mod registry_images;
 mod sync;
 
 pub use launch::*;
 pub use policy::*;
 pub use read::*;
+pub use registry_images::*;
 pub use sync::*;
