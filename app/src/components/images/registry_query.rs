@@ -111,7 +111,8 @@ impl RegistryImageFilters {
     }
 }
 
-#[cfg(test)]
+// ParamsMap decodes through the browser in the hydrate build.
+#[cfg(all(test, not(feature = "hydrate")))]
 mod tests {
     use super::*;
 
