@@ -79,6 +79,8 @@ pub const HSS_IMAGE_SYNC_TASKS: Endpoint = change("hss/image-sync-tasks", Operat
 pub const HSS_SCAN_POLICY: Endpoint = read("hss/scan-policy", Viewer);
 pub const HSS_IMAGE_VULNERABILITIES: Endpoint = read("hss/image-vulnerabilities", Viewer);
 pub const HSS_SCAN_POLICY_UPDATE: Endpoint = change("hss/scan-policy/update", Operator, None);
+pub const HSS_REGISTRY_IMAGES: Endpoint = read("hss/registry-images", Viewer);
+pub const HSS_SYNC_TASK_REGISTRIES: Endpoint = read("hss/image-sync-tasks/registries", Viewer);
 
 pub const TCSS_TIMING_SCAN: Endpoint = read("tcss/timing-scan", Viewer);
 pub const TCSS_TIMING_SCAN_UPDATE: Endpoint = change("tcss/timing-scan/update", Operator, None);
@@ -122,6 +124,8 @@ pub const ALL: &[Endpoint] = &[
     HSS_SCAN_POLICY,
     HSS_SCAN_POLICY_UPDATE,
     HSS_IMAGE_VULNERABILITIES,
+    HSS_REGISTRY_IMAGES,
+    HSS_SYNC_TASK_REGISTRIES,
     TCSS_TIMING_SCAN,
     TCSS_TIMING_SCAN_UPDATE,
     TCSS_IMAGES,

@@ -88,6 +88,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("tasks"), StaticSegment("sync"))
+                        view={Lazy::<routes::SyncTaskRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=StaticSegment("registries")
                         view={Lazy::<routes::RegistriesRoute>::new()}
                         ssr=SsrMode::Async

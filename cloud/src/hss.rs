@@ -11,10 +11,11 @@ use reqwest::Method;
 use scanport_wire::findings::MAX_FINDINGS;
 use scanport_wire::hss::{
     BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ImageVulnerabilities,
-    ImageVulnerabilitiesRequest, ImageVulnerability, ListImagesRequest, ListImagesResponse,
-    ListRegistriesRequest, ListRegistriesResponse, ListTasksRequest, ListTasksResponse, ScanPolicy,
-    ScanPolicyRequest, SynchronizeRequest, SynchronizeResponse, UpdateScanPolicyRequest,
-    validate_task_id,
+    ImageVulnerabilitiesRequest, ImageVulnerability, ListAssociateRegistriesRequest,
+    ListAssociateRegistriesResponse, ListImagesRequest, ListImagesResponse, ListRegistriesRequest,
+    ListRegistriesResponse, ListRegistryImagesRequest, ListRegistryImagesResponse,
+    ListTasksRequest, ListTasksResponse, ScanPolicy, ScanPolicyRequest, SynchronizeRequest,
+    SynchronizeResponse, UpdateScanPolicyRequest, validate_task_id,
 };
 use scanport_wire::upstream::{CodeClass, classify};
 use serde::Deserialize;
@@ -175,6 +176,42 @@ impl HssClient {
             Method::GET,
             &["image", "registries"],
             &query,
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/registries/images`: images in the
+    /// connected registries (SWR and third-party).
+    pub async fn list_registry_images(
+        &self,
+        req: &ListRegistryImagesRequest,
+    ) -> Result<ListRegistryImagesResponse, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_registry_images",
+            Method::GET,
+            &["image", "registries", "images"],
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/image-sync/tasks/{task_id}/registries`:
+    /// the registries a sync task synced, and how each went.
+    pub async fn list_associate_registries(
+        &self,
+        req: &ListAssociateRegistriesRequest,
+    ) -> Result<ListAssociateRegistriesResponse, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_associate_registries",
+            Method::GET,
+            &["image", "image-sync", "tasks", &req.task_id, "registries"],
+            &req.query(),
             None,
             true,
         )

@@ -21,9 +21,11 @@ from huaweicloudsdkhss.v5 import (
     CreateManualImageScanTaskRequest,
     CycleImageScanPolicyReqInfo,
     CycleImageScanPolicyReqInfoRegistryInfo,
+    ListAssociateRegistriesRequest,
     ListImageScanPolicyRequest,
     ListImageScanTaskRequest,
     ListImageVulnerabilitiesRequest,
+    ListRegistryImagesRequest,
     ListRegistryRequest,
     ListSwrImageRepositoryRequest,
     ModifyImageScanPolicyRequest,
@@ -326,6 +328,126 @@ def test_shared_and_multi_arch_images(hss):
     for image in multi:
         for arch in image.association_images:
             assert arch.image_name == image.image_name and arch.image_digest.startswith("sha256:")
+
+
+def test_list_registry_images_filters_sorting_and_paging(hss):
+    everything = hss.call("list_registry_images", ListRegistryImagesRequest(limit=200))
+    assert everything.total_num and everything.total_num > len(everything.data_list)
+    kinds = {i.registry_type for i in everything.data_list}
+    assert kinds <= REGISTRY_TYPES, kinds
+    harbor = hss.call(
+        "list_registry_images",
+        ListRegistryImagesRequest(registry_name="Harbor (corp)", limit=200),
+    )
+    assert 0 < harbor.total_num < everything.total_num
+    for image in harbor.data_list:
+        assert image.registry_name == "Harbor (corp)" and image.registry_type == "Harbor"
+        assert image.image_type == "harbor", image.image_type
+        assert image.scan_status in SCAN_STATUSES, image.scan_status
+        assert image.severity_level in (None, "Security", "Low", "Medium", "High")
+        if image.severity_level:
+            assert image.scan_status == "success", "a level only once scanned"
+    jfrog = hss.call("list_registry_images", ListRegistryImagesRequest(image_type="jfrog", limit=200))
+    assert jfrog.data_list and all(i.registry_type == "Jfrog" for i in jfrog.data_list)
+    enterprise = hss.call(
+        "list_registry_images", ListRegistryImagesRequest(image_type="instance_image", limit=10)
+    )
+    assert enterprise.data_list and all(i.registry_type == "SwrEnterprise" for i in enterprise.data_list)
+
+    high = hss.call(
+        "list_registry_images",
+        ListRegistryImagesRequest(registry_name="Harbor (corp)", severity_level="High", limit=200),
+    )
+    assert 0 < high.total_num < harbor.total_num
+    assert all(i.severity_level == "High" for i in high.data_list)
+    calm = hss.call(
+        "list_registry_images",
+        ListRegistryImagesRequest(registry_name="Harbor (corp)", risky=False, limit=200),
+    )
+    assert 0 < calm.total_num < harbor.total_num
+    assert all(
+        not (i.vul_num or i.malicious_file_num or i.unsafe_setting_num) for i in calm.data_list
+    )
+    newest_first = hss.call(
+        "list_registry_images",
+        ListRegistryImagesRequest(
+            registry_name="Harbor (corp)", sort_key="latest_scan_time", sort_dir="desc", limit=200
+        ),
+    )
+    times = [i.latest_scan_time or 0 for i in newest_first.data_list]
+    assert times == sorted(times, reverse=True)
+    page = hss.call(
+        "list_registry_images",
+        ListRegistryImagesRequest(
+            registry_name="Harbor (corp)", sort_key="latest_scan_time", sort_dir="desc",
+            offset=3, limit=3,
+        ),
+    )
+    assert [i.id for i in page.data_list] == [i.id for i in newest_first.data_list[3:6]]
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [("limit", 0), ("limit", 201), ("image_version", "v" * 65), ("severity_level", "high"),
+     ("scan_status", "download_failed"), ("sort_key", "image_name")],
+)
+def test_registry_images_outside_the_sdks_ranges_are_refused(hss, field, value):
+    expect_hss_error(
+        lambda: hss.call("list_registry_images", ListRegistryImagesRequest(**{field: value})),
+        400, "HSS.0001",
+    )
+
+
+def test_a_sync_tasks_registries_name_the_failed_harbors_reason(hss):
+    # A seeded sync of every registry (not one a test launched).
+    task_id = next(
+        t.task_id for t in list_tasks(hss, type="image_sync", limit=200).data_list
+        if "-live-" not in t.task_id
+    )
+    answer = hss.call(
+        "list_associate_registries", ListAssociateRegistriesRequest(task_id=task_id, limit=200)
+    )
+    assert answer.total_num == len(answer.data_list) >= 6
+    for registry in answer.data_list:
+        assert registry.registry_type in REGISTRY_TYPES, registry.registry_type
+        assert registry.sync_status in ("finished", "running", "failed"), registry.sync_status
+        assert bool(registry.failed_reason) == (registry.sync_status == "failed"), registry
+    failed_harbors = [
+        r for r in answer.data_list if r.registry_type == "Harbor" and r.sync_status == "failed"
+    ]
+    assert failed_harbors and all(r.failed_reason for r in failed_harbors)
+    failed = hss.call(
+        "list_associate_registries",
+        ListAssociateRegistriesRequest(task_id=task_id, sync_status="failed"),
+    )
+    assert failed.data_list and all(r.sync_status == "failed" for r in failed.data_list)
+    assert failed.total_num < answer.total_num
+    harbors = hss.call(
+        "list_associate_registries",
+        ListAssociateRegistriesRequest(task_id=task_id, registry_type="Harbor,Jfrog"),
+    )
+    assert {r.registry_type for r in harbors.data_list} == {"Harbor", "Jfrog"}
+
+
+def test_registries_of_an_unknown_or_malformed_sync_task_are_refused(hss):
+    expect_hss_error(
+        lambda: hss.call(
+            "list_associate_registries", ListAssociateRegistriesRequest(task_id="no-such-task")
+        ),
+        400, "HSS.0011",
+    )
+    expect_hss_error(
+        lambda: hss.call(
+            "list_associate_registries", ListAssociateRegistriesRequest(task_id="t" * 65)
+        ),
+        400, "HSS.0001",
+    )
+    expect_hss_error(
+        lambda: hss.call(
+            "list_associate_registries", ListAssociateRegistriesRequest(task_id="t", limit=5)
+        ),
+        400, "HSS.0001",
+    )
 
 
 # --------------------------------------------------------------------------

@@ -56,6 +56,8 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "list_image_scan_policy",
         "list_image_vulnerabilities",
         "modify_image_scan_policy",
+        "list_registry_images",
+        "list_associate_registries",
         "tcss DescribeImageRegistryTimingScanTask",
         "tcss UpdateImageRegistryTimingScanTask",
         "tcss DescribeAssetImageRegistryList",

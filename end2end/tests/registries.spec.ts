@@ -8,15 +8,18 @@ test.describe('registries', () => {
     await waitForApp(page, info);
     await expect(page.getByRole('heading', { name: 'Registries' })).toBeVisible();
     const rows = page.locator('table.registries tbody tr.registry');
-    await expect(rows).toHaveCount(6);
+    await expect(rows).toHaveCount(7);
     for (const type of ['SWR private', 'SWR shared', 'SWR enterprise', 'Harbor', 'JFrog', 'Other']) {
       await expect(rows.filter({ hasText: type }).first()).toBeVisible();
     }
-    // The failing registry says why.
+    // The failing registries (GitLab, and a Harbor the cluster no longer reaches) say why.
     const failing = rows.filter({ has: page.locator('.status.bad') });
-    await expect(failing).toHaveCount(1);
-    await expect(failing.locator('.fail-reason')).toContainText('The cluster cannot reach the registry');
-    await expect(failing.locator('.fail-reason')).toHaveAttribute('title', 'REQUEST_API_ERROR');
+    await expect(failing).toHaveCount(2);
+    for (const row of await failing.all()) {
+      await expect(row.locator('.fail-reason')).toContainText('The cluster cannot reach the registry');
+      await expect(row.locator('.fail-reason')).toHaveAttribute('title', 'REQUEST_API_ERROR');
+    }
+    await expect(failing.filter({ hasText: 'Harbor (legacy)' })).toHaveCount(1);
     // How HSS reaches a third-party registry: protocol, API version, user, cluster.
     const harbor = rows.filter({ hasText: 'harbor.corp.example' });
     await expect(harbor.locator('td.connection')).toContainText('https · API V2');
@@ -40,7 +43,7 @@ test.describe('registries', () => {
     await expect(choice).toHaveAttribute('href', '/registries?account=canary-huawei');
     await choice.click();
     await expect(page).toHaveURL(/\/registries\?account=canary-huawei$/);
-    await expect(page.locator('table.registries tbody tr.registry')).toHaveCount(6);
+    await expect(page.locator('table.registries tbody tr.registry')).toHaveCount(7);
     // The nav keeps the chosen account.
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' })).toHaveAttribute(
       'href',

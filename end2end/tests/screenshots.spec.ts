@@ -11,6 +11,7 @@ const PAGES = [
   { name: 'tasks', path: '/tasks', ready: 'table.tasks' },
   { name: 'sync-tasks', path: '/tasks?type=image_sync', ready: 'table.tasks' },
   { name: 'images', path: '/images', ready: 'table' },
+  { name: 'images-third-party', path: '/images?image_type=third_party&registry=Harbor%20(corp)', ready: 'table.registry-images' },
   { name: 'registries', path: '/registries', ready: 'table' },
   { name: 'schedule', path: '/schedule?account=sandbox-tencent', ready: 'h1' },
   { name: 'schedule-hss', path: '/schedule?account=sandbox-huawei', ready: 'form.schedule-form' },

@@ -132,6 +132,8 @@ validated!(
     crate::hss::ScanPolicyRequest,
     crate::hss::UpdateScanPolicyRequest,
     crate::hss::ImageVulnerabilitiesRequest,
+    crate::hss::ListRegistryImagesRequest,
+    crate::hss::ListAssociateRegistriesRequest,
     crate::tcss::UpdateTimingScanRequest,
     crate::tcss::DescribeRegistryImagesRequest,
     crate::tcss::CreateRegistryScanRequest,

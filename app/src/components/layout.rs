@@ -109,7 +109,7 @@ pub fn Header() -> impl IntoView {
                         let href = move || chosen.with(|c| with_account(path, account_for(path, c.as_ref())));
                         let current = move || {
                             let here = location.pathname.get();
-                            let on = here == path || (path == "/tasks" && (here == "/" || here == TCSS_TASKS));
+                            let on = here == path || (path == "/tasks" && (here == "/" || here.starts_with("/tasks/")));
                             on.then_some("page")
                         };
                         view! { <a href=href aria-current=current>{label}</a> }

@@ -9,6 +9,11 @@ use crate::components::images::filters::FilterForm;
 use crate::components::images::image_table::ImageTable;
 use crate::components::images::launch::{LaunchBar, LaunchTexts, Launcher, Pending};
 use crate::components::images::query::{ImageFilters, PAGE_SIZE};
+use crate::components::images::registry_filters::RegistryFilterForm;
+use crate::components::images::registry_query::{
+    RegistryImageFilters, is_third_party, third_party,
+};
+use crate::components::images::registry_table::RegistryImageTable;
 use crate::components::images::selection::Selection;
 use crate::components::images::tcss_filters::TcssFilterForm;
 use crate::components::images::tcss_query::TcssImageFilters;
@@ -17,11 +22,16 @@ use crate::components::layout::CurrentUser;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::server_fns::accounts::page_account;
-use crate::server_fns::hss::{hss_batch_scan, hss_images};
+use crate::server_fns::hss::{
+    hss_batch_scan, hss_create_scan_task, hss_images, hss_registries, hss_registry_images,
+};
 use crate::server_fns::tcss::{tcss_images, tcss_scan};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use scanport_wire::hss::{BatchScanRequest, ListImagesResponse};
+use scanport_wire::hss::{
+    BatchScanRequest, CreateScanTaskRequest, ListImagesResponse, ListRegistriesRequest,
+    ListRegistryImagesResponse, Registry,
+};
 use scanport_wire::portal::Role;
 use scanport_wire::tcss::DescribeRegistryImagesResponse;
 use serde::{Deserialize, Serialize};
@@ -31,17 +41,50 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 enum Listing {
     Hss(ListImagesResponse),
+    /// A third-party registry's images: the registries to choose from,
+    /// the one shown (none connected: `None`), its images.
+    HssRegistry(Vec<Registry>, Option<String>, ListRegistryImagesResponse),
     Tcss(DescribeRegistryImagesResponse),
+}
+
+/// The account's third-party registries and a page of the chosen one's
+/// images.
+async fn load_registry_images(
+    account: String,
+    filters: RegistryImageFilters,
+) -> Result<Listing, AppError> {
+    let request = ListRegistriesRequest {
+        limit: Some(200),
+        ..ListRegistriesRequest::default()
+    };
+    let registries = third_party(&hss_registries(account.clone(), request).await?.data_list);
+    let Some(chosen) = filters.chosen(&registries).cloned() else {
+        return Ok(Listing::HssRegistry(
+            registries,
+            None,
+            ListRegistryImagesResponse::default(),
+        ));
+    };
+    let images = hss_registry_images(account, filters.to_list_request(&chosen)).await?;
+    Ok(Listing::HssRegistry(
+        registries,
+        Some(chosen.registry_name),
+        images,
+    ))
 }
 
 async fn load(
     asked: Option<String>,
     hss: ImageFilters,
+    registry: Option<RegistryImageFilters>,
     tcss: TcssImageFilters,
 ) -> Result<(String, Listing), AppError> {
     let shown = page_account(asked, crate::components::layout::page_providers("/images")).await?;
     let (account, provider) = (shown.id, shown.provider);
     let listing = match provider {
+        Provider::Huawei if registry.is_some() => {
+            load_registry_images(account.clone(), registry.unwrap_or_default()).await?
+        }
         Provider::Huawei => Listing::Hss(hss_images(account.clone(), hss.to_list_request()).await?),
         Provider::Tencent => {
             Listing::Tcss(tcss_images(account.clone(), tcss.to_list_request()).await?)
@@ -142,6 +185,75 @@ fn hss_view(
     .into_any()
 }
 
+/// An HSS account's third-party registry images: chosen ones are scanned
+/// through a manual scan task (the list's filters have no scan-all
+/// counterpart, so there is no "scan all matching").
+fn registry_view(
+    account: String,
+    registries: Vec<Registry>,
+    chosen: Option<String>,
+    answer: ListRegistryImagesResponse,
+    filters: RegistryImageFilters,
+    operator: bool,
+) -> AnyView {
+    let i18n = use_i18n();
+    let selection = expect_context::<Selection>();
+    let Some(chosen) = chosen else {
+        return view! {
+            <RegistryFilterForm filters account registries chosen=String::new() />
+            <p class="empty">{t!(i18n, images_no_third_party)}</p>
+        }
+        .into_any();
+    };
+    let total = answer.total_num;
+    let launch = operator.then(|| {
+        let kind_name = chosen.clone();
+        let texts = LaunchTexts {
+            kind: Signal::derive(move || {
+                kind_name.clone()
+            }),
+            filters: Signal::derive(String::new),
+        };
+        let to = account.clone();
+        let launch: Launcher = Arc::new(move |_, key| {
+            let request = CreateScanTaskRequest {
+                image_info: selection.registry_images(),
+                ..CreateScanTaskRequest::default()
+            };
+            let account = to.clone();
+            Box::pin(async move {
+                hss_create_scan_task(account, request, Some(key))
+                    .await
+                    .map(drop)
+            })
+        });
+        let follow = format!(
+            "/tasks?type=image_scan&account={}&launched=1",
+            crate::format::url_encode(&account)
+        );
+        let hydrated = expect_context::<crate::components::common::moment::Hydrated>().0;
+        view! {
+            <Show
+                when=move || hydrated.get()
+                fallback=move || view! { <p class="hint">{t!(i18n, images_needs_js)}</p> }
+            >
+                <LaunchBar matching=total texts launch=launch.clone() follow=follow.clone() selected_only=true />
+            </Show>
+        }
+    });
+    let (count, links) = paging(filters.page, answer.data_list.len(), total, &|page| {
+        filters.href_for_page(&account, &chosen, page)
+    });
+    view! {
+        <RegistryFilterForm filters=filters.clone() account=account.clone() registries chosen=chosen.clone() />
+        {launch}
+        {count}
+        <RegistryImageTable images=answer.data_list selectable=operator />
+        {links}
+    }
+    .into_any()
+}
+
 /// A TCSS account's registry images.
 fn tcss_view(
     account: String,
@@ -193,12 +305,19 @@ pub fn ImagesPage() -> impl IntoView {
     let account = Memo::new(move |_| query.with(|q| q.get("account")));
     let hss_filters = Memo::new(move |_| query.with(ImageFilters::from_query));
     let tcss_filters = Memo::new(move |_| query.with(TcssImageFilters::from_query));
+    let registry_filters = Memo::new(move |_| {
+        query.with(|q| is_third_party(q).then(|| RegistryImageFilters::from_query(q)))
+    });
     let selection = Selection::new();
     provide_context(selection);
     // Another account or image type starts a new selection: one batch,
     // one account, one type.
-    Effect::new(move |previous: Option<(Option<String>, _)>| {
-        let now = (account.get(), hss_filters.with(|f| f.image_type));
+    Effect::new(move |previous: Option<(Option<String>, _, _)>| {
+        let now = (
+            account.get(),
+            hss_filters.with(|f| f.image_type),
+            registry_filters.with(|f| f.as_ref().map(|f| f.registry.clone())),
+        );
         if previous.is_some_and(|p| p != now) {
             selection.clear();
         }
@@ -207,8 +326,15 @@ pub fn ImagesPage() -> impl IntoView {
     let i18n = use_i18n();
     let user = expect_context::<CurrentUser>().0;
     let images = Resource::new(
-        move || (account.get(), hss_filters.get(), tcss_filters.get()),
-        |(account, hss, tcss)| load(account, hss, tcss),
+        move || {
+            (
+                account.get(),
+                hss_filters.get(),
+                registry_filters.get(),
+                tcss_filters.get(),
+            )
+        },
+        |(account, hss, registry, tcss)| load(account, hss, registry, tcss),
     );
     view! {
         <div class="page-head">
@@ -220,6 +346,10 @@ pub fn ImagesPage() -> impl IntoView {
                 match images.await {
                     Ok((account, Listing::Hss(answer))) => {
                         hss_view(account, answer, hss_filters.get_untracked(), operator)
+                    }
+                    Ok((account, Listing::HssRegistry(registries, chosen, answer))) => {
+                        let filters = registry_filters.get_untracked().unwrap_or_default();
+                        registry_view(account, registries, chosen, answer, filters, operator)
                     }
                     Ok((account, Listing::Tcss(answer))) => {
                         tcss_view(account, answer, tcss_filters.get_untracked(), operator)

@@ -6,5 +6,6 @@ pub mod not_found;
 pub mod registries;
 pub mod schedule;
 pub mod setup;
+pub mod sync_task;
 pub mod tasks;
 pub mod tcss_tasks;

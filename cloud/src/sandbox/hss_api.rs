@@ -14,7 +14,8 @@ use axum::{Json, Router};
 use scanport_wire::hss::{
     BatchScanRequest, CreateScanTaskRequest, GlobalImageType, ImageSyncTaskRequest,
     ListImagesRequest, ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse,
-    ListTasksRequest, ListTasksResponse, ScanStatus, SynchronizeRequest, SynchronizeResponse,
+    ListTasksRequest, ListTasksResponse, ScanRegistryType, ScanStatus, SynchronizeRequest,
+    SynchronizeResponse,
 };
 use serde::de::DeserializeOwned;
 use std::net::SocketAddr;
@@ -36,6 +37,14 @@ pub(crate) fn routes(state: Arc<SandboxState>) -> Router {
         .route("/v5/{project_id}/image/tasks", get(list_tasks))
         .route("/v5/{project_id}/image/swr-repository", get(list_images))
         .route("/v5/{project_id}/image/registries", get(list_registries))
+        .route(
+            "/v5/{project_id}/image/registries/images",
+            get(super::hss_registry_images::list),
+        )
+        .route(
+            "/v5/{project_id}/image/image-sync/tasks/{task_id}/registries",
+            get(super::hss_registry_images::associate_registries),
+        )
         .route("/v5/{project_id}/image/batch-scan", post(batch_scan))
         .route("/v5/{project_id}/image/synchronize", post(synchronize))
         .route(
@@ -81,7 +90,7 @@ pub(crate) fn hss_error(status: StatusCode, code: &str, message: &str) -> Respon
 }
 
 /// HSS's error table: `HSS.0001` invalid parameter, HTTP 400.
-pub(super) fn invalid(message: impl std::fmt::Display) -> Response {
+pub(crate) fn invalid(message: impl std::fmt::Display) -> Response {
     hss_error(
         StatusCode::BAD_REQUEST,
         "HSS.0001",
@@ -90,7 +99,7 @@ pub(super) fn invalid(message: impl std::fmt::Display) -> Response {
 }
 
 /// `HSS.0011` resource not found: HTTP 400 too, as HSS answers it.
-pub(super) fn not_found(message: &str) -> Response {
+pub(crate) fn not_found(message: &str) -> Response {
     hss_error(StatusCode::BAD_REQUEST, "HSS.0011", message)
 }
 
@@ -109,7 +118,7 @@ pub(crate) fn throttled(policy: &str, retry_after: Duration) -> Response {
     response
 }
 
-pub(super) fn ok_json<T: serde::Serialize>(value: &T) -> Response {
+pub(crate) fn ok_json<T: serde::Serialize>(value: &T) -> Response {
     let request_id = format!("{:032x}", rand::random::<u128>());
     let mut response = Json(value).into_response();
     if let Ok(v) = request_id.parse() {
@@ -127,7 +136,7 @@ pub(super) fn ok_empty() -> Response {
     response
 }
 
-pub(super) fn inventory(state: &SandboxState) -> MutexGuard<'_, Inventory> {
+pub(crate) fn inventory(state: &SandboxState) -> MutexGuard<'_, Inventory> {
     let mut inv = state
         .inventory
         .lock()
@@ -136,7 +145,7 @@ pub(super) fn inventory(state: &SandboxState) -> MutexGuard<'_, Inventory> {
     inv
 }
 
-pub(super) fn query<T: DeserializeOwned>(request: &Request) -> Result<T, Response> {
+pub(crate) fn query<T: DeserializeOwned>(request: &Request) -> Result<T, Response> {
     serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).map_err(invalid)
 }
 
@@ -448,12 +457,12 @@ fn listed_target(
     match found {
         Some(index) => inv.target(index),
         None => Target {
-            image: None,
             namespace: namespace.unwrap_or_default().to_owned(),
             image_name: name.to_owned(),
             image_version: version.to_owned(),
             registry_type: super::inventory::registry_type_of(Some(image_type)).to_owned(),
             failure: Some("failed_to_query_basic_image_information"),
+            ..Target::default()
         },
     }
 }
@@ -557,6 +566,11 @@ async fn create_scan_task(State(state): State<Arc<SandboxState>>, request: Reque
             (false, Some(t)) => vec![t.as_str()],
             (false, None) => vec!["private_image", "shared_image", "instance_image"],
         };
+        let third_party: Vec<Target> = types
+            .iter()
+            .filter(|t| matches!(**t, "harbor" | "jfrog"))
+            .flat_map(|t| super::hss_registry_images::select_all(&inv, t))
+            .collect();
         types
             .into_iter()
             .flat_map(|ty| {
@@ -575,11 +589,34 @@ async fn create_scan_task(State(state): State<Arc<SandboxState>>, request: Reque
                     .is_none_or(|v| v == (inv.images[*i].vul_num.unwrap_or(0) > 0))
             })
             .map(|i| inv.target(i))
+            .chain(third_party)
             .collect()
     } else {
         req.image_info
             .iter()
             .map(|i| {
+                if let Some(kind @ (ScanRegistryType::Harbor | ScanRegistryType::Jfrog)) =
+                    i.registry_type
+                {
+                    let name = i.image_name.as_deref().unwrap_or_default();
+                    let version = i.image_version.as_deref().unwrap_or_default();
+                    return super::hss_registry_images::find_target(
+                        &inv,
+                        i.registry_id.as_deref(),
+                        kind.as_str(),
+                        i.namespace.as_deref(),
+                        name,
+                        version,
+                    )
+                    .unwrap_or_else(|| Target {
+                        namespace: i.namespace.clone().unwrap_or_default(),
+                        image_name: name.to_owned(),
+                        image_version: version.to_owned(),
+                        registry_type: kind.as_str().to_owned(),
+                        failure: Some("get_detail_info_not_found"),
+                        ..Target::default()
+                    });
+                }
                 let ty = match i.registry_type.map(|t| t.as_str()) {
                     _ if local => "local_image",
                     Some("Local") => "local_image",
@@ -685,13 +722,14 @@ async fn create_image_sync_task(State(state): State<Arc<SandboxState>>, bytes: B
             .max(1);
         for n in 0..images {
             targets.push(Target {
-                image: None,
+                registry: Some(i),
                 namespace: r.registry_name.clone(),
                 image_name: format!("repository-{n}"),
                 image_version: "latest".to_owned(),
                 registry_type: r.registry_type.clone(),
                 // A registry that cannot be reached fails every image.
                 failure: (r.status.as_deref() == Some("fail")).then_some("authentication_failed"),
+                ..Target::default()
             });
         }
         inv.registries[i].latest_sync_time = Some(now_ms());

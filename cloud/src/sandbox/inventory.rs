@@ -6,7 +6,8 @@ use super::tcss_registries::TcssRegistries;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use scanport_wire::hss::{
-    AssociateImage, FailedImage, ImageScanTaskInfo, Registry, SwrImage, TaskListType,
+    AssociateImage, FailedImage, ImageScanTaskInfo, Registry, RegistryImageInfo, SwrImage,
+    TaskListType,
 };
 use scanport_wire::tcss::{RegistryImage, TimingScanTask, UpdateTimingScanRequest, scan_status};
 use std::time::{Duration, Instant};
@@ -40,10 +41,15 @@ const MULTI_ARCH: [&str; 2] = ["nginx", "redis"];
 const FAILURE_ONE_IN: u32 = 8;
 
 /// Who an image in a task is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Target {
     /// Index into `Inventory::images`, when the image is known.
     pub image: Option<usize>,
+    /// Index into `Inventory::registry_images` (a third-party registry's
+    /// image), when the image is one.
+    pub registry_image: Option<usize>,
+    /// Index into `Inventory::registries`: the registry a sync reads.
+    pub registry: Option<usize>,
     pub namespace: String,
     pub image_name: String,
     pub image_version: String,
@@ -104,6 +110,8 @@ pub struct Task {
     pub list: TaskListType,
     pub info: ImageScanTaskInfo,
     pub live: Option<Live>,
+    /// A sync task's registries and how each went.
+    pub synced: Vec<super::hss_registry_images::SyncedRegistry>,
 }
 
 /// A TCSS one-key registry scan: one image per `pace`, in order.
@@ -179,6 +187,9 @@ pub(crate) fn tencent_time(ms: i64) -> String {
 pub struct Inventory {
     pub images: Vec<SwrImage>,
     pub registries: Vec<Registry>,
+    /// Images of the third-party registries (Harbor, JFrog); SWR's are
+    /// `images`.
+    pub registry_images: Vec<RegistryImageInfo>,
     pub tasks: Vec<Task>,
     pub tcss_images: Vec<RegistryImage>,
     pub tcss_scans: Vec<TcssScan>,
@@ -228,9 +239,19 @@ impl Inventory {
             tasks.push(past_sync_task(&mut rng, i, now));
         }
         let tcss_images = generate_tcss_images(&mut rng);
+        // From a stream of their own, so the rest of the world stays as
+        // the seed always made it.
+        let registry_images = super::hss_registry_images::generate(seed, now, &registries);
+        for task in tasks
+            .iter_mut()
+            .filter(|t| t.list == TaskListType::ImageSync)
+        {
+            task.synced = super::hss_registry_images::past_results(&registries);
+        }
         let mut inventory = Self {
             images,
             registries,
+            registry_images,
             tasks,
             tcss_images,
             tcss_scans: Vec::new(),
@@ -304,12 +325,17 @@ impl Inventory {
             image_name: image.image_name.clone(),
             image_version: image.image_version.clone(),
             registry_type: registry_type_of(image.image_type.as_deref()).to_owned(),
-            failure: None,
+            ..Target::default()
         }
     }
 
     /// Starts a task over `targets`, which progress one per `pace`.
     pub fn launch(&mut self, task: NewTask, targets: Vec<Target>, pace: Duration) -> String {
+        let synced = if task.list == TaskListType::ImageSync {
+            super::hss_registry_images::live_results(&self.registries, &targets)
+        } else {
+            Vec::new()
+        };
         let NewTask {
             list,
             task_type,
@@ -349,6 +375,7 @@ impl Inventory {
                 applied: 0,
                 stopped: false,
             }),
+            synced,
         });
         id
     }
@@ -375,6 +402,13 @@ impl Inventory {
             };
             for target in &live.targets[live.applied..done] {
                 if task.list == TaskListType::ImageScan
+                    && let Some(image) = target
+                        .registry_image
+                        .and_then(|i| self.registry_images.get_mut(i))
+                {
+                    super::hss_registry_images::record_scan(image, target.failure, now_wall);
+                }
+                if task.list == TaskListType::ImageScan
                     && let Some(image) = target.image.and_then(|i| self.images.get_mut(i))
                 {
                     image.latest_scan_time = Some(now_wall);
@@ -395,10 +429,26 @@ impl Inventory {
                 .iter()
                 .enumerate()
                 .filter_map(|(n, t)| {
+                    let (registry_id, registry_name) = match t
+                        .registry
+                        .and_then(|r| self.registries.get(r))
+                    {
+                        Some(r) => (r.id.clone(), r.registry_name.clone()),
+                        None => match t.registry_image.and_then(|i| self.registry_images.get(i)) {
+                            Some(i) => (
+                                i.registry_id.clone().unwrap_or_default(),
+                                i.registry_name.clone().unwrap_or_default(),
+                            ),
+                            None => (
+                                registry_id_of(&t.registry_type).to_owned(),
+                                registry_name_of(&t.registry_type).to_owned(),
+                            ),
+                        },
+                    };
                     t.failure.map(|reason| FailedImage {
                         id: Some(i64::try_from(n).unwrap_or(0) + 1),
-                        registry_id: Some(registry_id_of(&t.registry_type).to_owned()),
-                        registry_name: Some(registry_name_of(&t.registry_type).to_owned()),
+                        registry_id: Some(registry_id),
+                        registry_name: Some(registry_name),
                         image_name: t.image_name.clone(),
                         image_version: t.image_version.clone(),
                         namespace: t.namespace.clone(),
@@ -801,6 +851,26 @@ fn generate_registries(rng: &mut StdRng, now: i64, images: &[SwrImage]) -> Vec<R
             rng.random_range(40..90),
             9 * HOUR_MS,
         ),
+        // A Harbor the cluster no longer reaches: its images are the ones
+        // its last good sync listed, and every sync of it fails.
+        entry(
+            "reg-harbor-legacy",
+            "Harbor (legacy)",
+            "Harbor",
+            Conn {
+                addr: "harbor-legacy.corp.example",
+                protocol: "https",
+                api_version: "V2",
+                username: Some("robot$hss-legacy"),
+                cluster: Some("b81d07c3-cce-staging"),
+                channel: Some("Swr"),
+                namespace: None,
+            },
+            "fail",
+            Some("REQUEST_API_ERROR"),
+            12,
+            30 * HOUR_MS,
+        ),
         entry(
             "reg-jfrog",
             "JFrog Artifactory",
@@ -978,6 +1048,7 @@ fn past_scan_task(rng: &mut StdRng, i: usize, now: i64) -> Task {
             failed_images: past_failed_images(rng, failed, i),
         },
         live: None,
+        synced: Vec::new(),
     }
 }
 
@@ -1014,6 +1085,7 @@ fn past_sync_task(rng: &mut StdRng, i: usize, now: i64) -> Task {
             failed_images: past_failed_images(rng, failed, 100 + i),
         },
         live: None,
+        synced: Vec::new(),
     }
 }
 

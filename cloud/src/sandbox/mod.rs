@@ -11,6 +11,7 @@ mod faults;
 mod findings;
 mod hss_api;
 mod hss_policy;
+mod hss_registry_images;
 mod huawei_auth;
 mod inventory;
 mod limits;

@@ -78,6 +78,13 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("hss/scan-policy", Need::Viewer, Call::Post, None),
     ep("hss/image-vulnerabilities", Need::Viewer, Call::Post, None),
     ep("tcss/image-vulnerabilities", Need::Viewer, Call::Post, None),
+    ep("hss/registry-images", Need::Viewer, Call::Post, None),
+    ep(
+        "hss/image-sync-tasks/registries",
+        Need::Viewer,
+        Call::Post,
+        None,
+    ),
     ep("tcss/timing-scan", Need::Viewer, Call::Post, None),
     ep("tcss/images", Need::Viewer, Call::Post, None),
     ep("tcss/scan-status", Need::Viewer, Call::Post, None),
@@ -171,6 +178,8 @@ struct Ctx {
     spare_token_id: String,
     /// Makes names unique per caller.
     tag: String,
+    /// A sync task whose registries can be read.
+    sync_task: String,
 }
 
 /// The role matrix above is written by hand, apart from the code; it must
@@ -222,6 +231,10 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
             "image_id": "sha256:0123456789ab", "image_type": "private_image",
             "namespace": "payments", "image_name": "checkout", "tag_name": "v1"}}),
         "tcss/image-vulnerabilities" => json!({"account": TC, "request": {"Id": 3}}),
+        "hss/registry-images" => json!({"account": HW, "request": {"image_type": "harbor"}}),
+        "hss/image-sync-tasks/registries" => {
+            json!({"account": HW, "request": {"task_id": ctx.sync_task}})
+        }
         "hss/scan-policy/update" => json!({"account": HW, "request": scan_policy_update(100)}),
         "tcss/timing-scan" => json!({"account": TC, "request": {}}),
         "tcss/images" => json!({"account": TC, "request": {"Limit": 10}}),
@@ -337,6 +350,7 @@ async fn every_endpoint_refuses_callers_without_a_live_identity() {
         may_stop: false,
         spare_token_id: "0".into(),
         tag: "anon".into(),
+        sync_task: "sync-0001".into(),
     };
     let mut checked = 0;
     for (label, auth) in &callers {
@@ -418,6 +432,7 @@ async fn roles_decide_what_each_caller_may_do() {
         may_stop: false,
         spare_token_id: spare_token.id,
         tag: String::new(),
+        sync_task: sync_task_ids(&h, &launcher).await.remove(0),
     };
     // (endpoint, caller) -> status
     let mut table: BTreeMap<(usize, usize), Reply> = BTreeMap::new();

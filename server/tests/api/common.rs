@@ -774,6 +774,24 @@ pub fn long_scan_task(n: usize, tag: &str) -> Value {
     json!({ "image_info": images })
 }
 
+/// The ids of the image sync tasks, newest first.
+pub async fn sync_task_ids(h: &Harness, auth: &Auth) -> Vec<String> {
+    let reply = h
+        .call(
+            auth,
+            "hss/tasks",
+            &json!({"account": HW, "request": {"type": "image_sync", "limit": 200}}),
+        )
+        .await;
+    reply.expect_ok();
+    reply.json()["data_list"]
+        .as_array()
+        .expect("data_list")
+        .iter()
+        .filter_map(|t| t["task_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// The ids of the running, stoppable manual scan tasks named by
 /// `image_name` = `tag` (one per call to [`long_scan_task`] with `tag`).
 pub async fn running_tasks(h: &Harness, auth: &Auth, total: i64) -> Vec<String> {

@@ -112,6 +112,19 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             true,
         ),
         (
+            "hss/registry-images",
+            json!({"account": HW, "request": {"registry_name": "Harbor (corp)",
+                "severity_level": "High", "risky": true, "sort_key": "latest_scan_time",
+                "sort_dir": "desc", "offset": 0, "limit": 50}}),
+            true,
+        ),
+        (
+            "hss/image-sync-tasks/registries",
+            json!({"account": HW, "request": {"task_id": "sync-0001", "limit": 10,
+                "registry_type": ["Harbor"], "sync_status": "failed"}}),
+            true,
+        ),
+        (
             "tcss/timing-scan",
             json!({"account": TC, "request": {}}),
             true,
@@ -773,6 +786,9 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
     ];
     const TASKS: &str = "GET /v5/{project_id}/image/tasks";
     const IMAGES: &str = "GET /v5/{project_id}/image/swr-repository";
+    const REGISTRY_IMAGES: &str = "GET /v5/{project_id}/image/registries/images";
+    const SYNC_REGISTRIES: &str =
+        "GET /v5/{project_id}/image/image-sync/tasks/{task_id}/registries";
     // Plain calls first: the headers every upstream request keeps.
     h.call(
         &operator,
@@ -863,6 +879,48 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
                     );
                     sent += 1;
                 }
+                // As the sync task whose registries are read: a path
+                // segment too, refused or sent as exactly one segment.
+                let before = h.upstream_calls(SYNC_REGISTRIES).await;
+                let reply = h
+                    .call(
+                        &operator,
+                        "hss/image-sync-tasks/registries",
+                        &json!({"account": HW, "request": {"task_id": trick}}),
+                    )
+                    .await;
+                let made = h.upstream_calls(SYNC_REGISTRIES).await - before;
+                if reply.status.is_client_error()
+                    && reply.kind().as_deref() != Some("upstream_rejected")
+                {
+                    reply.expect_error(400, "invalid_input");
+                    assert_eq!(reply.field().as_deref(), Some("task_id"), "{trick:?}");
+                    assert_eq!(made, 0, "sync task id {trick:?} was refused yet sent");
+                    refused += 1;
+                } else {
+                    assert_eq!(made, 1, "registries of {trick:?}: {}", reply.body);
+                    let request = latest(&h, SYNC_REGISTRIES).await;
+                    let target = request["target"].as_str().unwrap_or_default();
+                    let segments: Vec<&str> = target
+                        .split('?')
+                        .next()
+                        .unwrap_or_default()
+                        .split('/')
+                        .collect();
+                    assert_eq!(segments.len(), 8, "{trick:?} bent the path: {request}");
+                    assert_eq!(
+                        segments[..6].join("/") + "/" + segments[7],
+                        "/v5/proj-test-0001/image/image-sync/tasks/registries",
+                        "{trick:?} bent the path: {request}"
+                    );
+                    let decoded =
+                        percent_encoding::percent_decode_str(segments[6]).decode_utf8_lossy();
+                    assert_eq!(
+                        decoded, trick,
+                        "the task id did not arrive as sent: {request}"
+                    );
+                    sent += 1;
+                }
             }
             // In a query or a body they may be sent, but encoded: the path,
             // the header set and the other parameters stay a plain call's.
@@ -884,6 +942,12 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
                     IMAGES,
                     json!({"account": HW, "request": {"image_type": "private_image", "namespace": trick}}),
                     Carrier::Query("namespace"),
+                ),
+                (
+                    "hss/registry-images",
+                    REGISTRY_IMAGES,
+                    json!({"account": HW, "request": {"registry_name": trick}}),
+                    Carrier::Query("registry_name"),
                 ),
                 (
                     "hss/batch-scan",
@@ -937,6 +1001,7 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
                 let expected_path = match api {
                     TASKS => "/v5/proj-test-0001/image/tasks",
                     IMAGES => "/v5/proj-test-0001/image/swr-repository",
+                    REGISTRY_IMAGES => "/v5/proj-test-0001/image/registries/images",
                     UP_BATCH_SCAN => "/v5/proj-test-0001/image/batch-scan",
                     _ => "/v5/proj-test-0001/image/image-sync/tasks",
                 };

@@ -12,6 +12,8 @@
 //!   malformed, refused keys, clock skew) and the live stream under faults.
 //! - `findings`: an image's findings, served from the findings cache.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
+//! - `registry_images`: HSS registry images and a sync task's registries:
+//!   filters, a chosen Harbor image scanned, checks.
 //! - `scan_policy`: the HSS scan policy: roles, audit, idempotency, checks.
 //! - `sign_in`: first-admin setup, sign-in throttling, session cookies,
 //!   signing out, and where `next` may lead.
@@ -27,6 +29,7 @@ mod findings;
 mod hardening;
 mod hostile;
 mod launch;
+mod registry_images;
 mod scan_policy;
 mod sign_in;
 mod tcss_registries;

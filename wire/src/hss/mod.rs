@@ -5,6 +5,7 @@ mod findings;
 mod images;
 mod policy;
 mod registries;
+mod registry_images;
 mod scan;
 mod tasks;
 
@@ -12,6 +13,7 @@ pub use findings::*;
 pub use images::*;
 pub use policy::*;
 pub use registries::*;
+pub use registry_images::*;
 pub use scan::*;
 pub use tasks::*;
 

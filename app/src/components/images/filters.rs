@@ -6,6 +6,26 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use scanport_wire::hss::ScanStatus;
 
+/// The image-type choice of an HSS account: SWR's three lists, or the
+/// images of its third-party registries.
+pub fn image_type_field(i18n: I18n, current: &str) -> impl IntoView + use<> {
+    let option = |value: &'static str, label: &'static str| {
+        let selected = value == current;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    view! {
+        <div class="field">
+            <label for="f-image-type">{t!(i18n, filters_image_type)}</label>
+            <select id="f-image-type" name="image_type">
+                {option("private_image", t_string!(i18n, filters_type_private))}
+                {option("shared_image", t_string!(i18n, filters_type_shared))}
+                {option("instance_image", t_string!(i18n, filters_type_instance))}
+                {option(super::registry_query::THIRD_PARTY, t_string!(i18n, filters_type_third_party))}
+            </select>
+        </div>
+    }
+}
+
 #[component]
 pub fn FilterForm(filters: ImageFilters, account: Option<String>) -> impl IntoView {
     let status = filters
@@ -21,14 +41,7 @@ pub fn FilterForm(filters: ImageFilters, account: Option<String>) -> impl IntoVi
     view! {
         <form method="get" action="/images" class="filters" aria-label=move || t_string!(i18n, filters_label)>
             {account.map(|a| view! { <input type="hidden" name="account" value=a /> })}
-            <div class="field">
-                <label for="f-image-type">{t!(i18n, filters_image_type)}</label>
-                <select id="f-image-type" name="image_type">
-                    {option("private_image", t_string!(i18n, filters_type_private), image_type)}
-                    {option("shared_image", t_string!(i18n, filters_type_shared), image_type)}
-                    {option("instance_image", t_string!(i18n, filters_type_instance), image_type)}
-                </select>
-            </div>
+            {image_type_field(i18n, image_type)}
             <div class="field">
                 <label for="f-namespace">{t!(i18n, col_namespace)}</label>
                 <input id="f-namespace" name="namespace" maxlength="64" value=filters.namespace.clone() />

@@ -45,6 +45,10 @@ pub fn LaunchBar(
     launch: Launcher,
     /// Where a launched scan is followed.
     follow: String,
+    /// Only chosen images: the list's filters have no scan-all
+    /// counterpart.
+    #[prop(optional)]
+    selected_only: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let selection = expect_context::<Selection>();
@@ -92,14 +96,16 @@ pub fn LaunchBar(
             >
                 {t!(i18n, launch_scan_selected)}
             </button>
-            <button
-                type="button"
-                class="secondary"
-                disabled=move || matching == 0
-                on:click=move |_| open(Pending::AllMatching)
-            >
-                {move || t_string!(i18n, launch_scan_all, count = crate::format::number(i18n.get_locale(), matching)).to_string()}
-            </button>
+            {(!selected_only).then(|| view! {
+                <button
+                    type="button"
+                    class="secondary"
+                    disabled=move || matching == 0
+                    on:click=move |_| open(Pending::AllMatching)
+                >
+                    {move || t_string!(i18n, launch_scan_all, count = crate::format::number(i18n.get_locale(), matching)).to_string()}
+                </button>
+            })}
             <button type="button" class="link-button" disabled=move || selected() == 0 on:click=move |_| selection.clear()>
                 {t!(i18n, launch_clear_selection)}
             </button>

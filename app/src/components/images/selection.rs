@@ -3,7 +3,7 @@
 //! the image's label, so the confirmation lists exactly what was ticked.
 
 use leptos::prelude::*;
-use scanport_wire::hss::BatchScanImage;
+use scanport_wire::hss::{BatchScanImage, ScanImageInfo};
 use std::collections::BTreeMap;
 
 /// `namespace/name:tag`, the key and the label of an image.
@@ -18,6 +18,9 @@ pub enum Picked {
     Swr(BatchScanImage),
     /// A TCSS registry image, by its asset id.
     Tcss(i64),
+    /// An image of an HSS account's connected registry, as a manual scan
+    /// task names it.
+    Registry(ScanImageInfo),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -65,7 +68,7 @@ impl Selection {
                 .values()
                 .filter_map(|p| match p {
                     Picked::Swr(image) => Some(image.clone()),
-                    Picked::Tcss(_) => None,
+                    Picked::Tcss(_) | Picked::Registry(_) => None,
                 })
                 .collect()
         })
@@ -78,7 +81,20 @@ impl Selection {
                 .values()
                 .filter_map(|p| match p {
                     Picked::Tcss(id) => Some(*id),
-                    Picked::Swr(_) => None,
+                    Picked::Swr(_) | Picked::Registry(_) => None,
+                })
+                .collect()
+        })
+    }
+
+    /// The chosen registry images.
+    pub fn registry_images(&self) -> Vec<ScanImageInfo> {
+        self.0.with(|chosen| {
+            chosen
+                .values()
+                .filter_map(|p| match p {
+                    Picked::Registry(image) => Some(image.clone()),
+                    Picked::Swr(_) | Picked::Tcss(_) => None,
                 })
                 .collect()
         })

@@ -59,9 +59,19 @@ pub fn TaskTable(
         .any(|t| !t.failed_images.is_empty())
         .then(use_context::<TaskExport>)
         .flatten();
+    // The account the page shows, for links to a sync task's registries.
+    let shown = use_context::<TaskExport>().and_then(|TaskExport(f)| f.account);
     let rows = tasks
         .iter()
-        .map(|task| task_row(task, list, account.as_deref(), locale, export.as_ref()))
+        .map(|task| {
+            task_row(
+                task,
+                list,
+                (account.as_deref(), shown.as_deref()),
+                locale,
+                export.as_ref(),
+            )
+        })
         .collect_view();
     view! {
         <div class="table-wrap">
@@ -99,7 +109,8 @@ fn time_cell(ms: Option<i64>) -> impl IntoView {
 fn task_row(
     task: &ImageScanTaskInfo,
     list: TaskListType,
-    account: Option<&str>,
+    // Where Stop sends its call (operators), and the account shown.
+    (account, shown): (Option<&str>, Option<&str>),
     locale: Locale,
     export: Option<&TaskExport>,
 ) -> impl IntoView {
@@ -133,9 +144,21 @@ fn task_row(
         });
         view! { <FailedImages task_id=task.task_id.clone() images=task.failed_images.clone() columns=COLUMNS csv /> }
     });
+    // A sync task opens on its registries (a page of its own, so its
+    // code stays out of the monitor's first load).
+    let registries = (list == TaskListType::ImageSync).then(|| {
+        let mut href = format!("/tasks/sync?task_id={}", crate::format::url_encode(&task.task_id));
+        if let Some(a) = shown {
+            href.push_str(&format!("&account={}", crate::format::url_encode(a)));
+        }
+        let label = td_string!(locale, tasks_sync_registries_label, task = &task.task_name).to_string();
+        view! {
+            <a class="task-registries" href=href aria-label=label>{td!(locale, tasks_sync_registries)}</a>
+        }
+    });
     view! {
         <tr class="task" data-task-id=task.task_id.clone()>
-            <th scope="row" class="task-name">{task.task_name.clone()}</th>
+            <th scope="row" class="task-name">{task.task_name.clone()}{registries}</th>
             <td>{task_type_label(locale, task.task_type.as_deref())}</td>
             <td>
                 {progress_bar(locale, task.task_status)}

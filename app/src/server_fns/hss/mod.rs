@@ -6,10 +6,12 @@ mod findings;
 mod launch;
 mod policy;
 mod read;
+mod registry_images;
 mod sync;
 
 pub use findings::*;
 pub use launch::*;
 pub use policy::*;
 pub use read::*;
+pub use registry_images::*;
 pub use sync::*;
