@@ -44,8 +44,9 @@ if [ ! -x "$CHROME_PATH" ]; then
   exit 2
 fi
 if [ "$build" = 1 ]; then
-  "$ROOT/scripts/patch-tachys.sh"
-  (cd "$ROOT" && cargo leptos build --release --precompress --split)
+  # shellcheck source=../scripts/lib.sh
+  source "$ROOT/scripts/lib.sh"
+  ensure_build_tools && build_release
 fi
 BIN=${SCANPORT_BIN:-$ROOT/target/release/scanport}
 [ -x "$BIN" ] || { echo "no $BIN: run with --build" >&2; exit 2; }

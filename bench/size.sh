@@ -23,8 +23,13 @@ BUDGET_BYTES=$((120 * 1024))
 # tachys (vendor/PATCH.md) dropped the unused async hydration path
 # and translations stopped being reactive: 549,547 bytes, plus ~5%. Lowered
 # again when every page but Tasks became a lazy route (its own chunk,
-# fetched when first shown): 334,183 bytes, plus ~5%.
-LIMIT_BYTES=${SCANPORT_SIZE_LIMIT:-$((345 * 1024))}
+# fetched when first shown): 334,183 bytes, plus ~5%. Raised to 350 KiB
+# when the Tasks page learned TCSS accounts (live scan progress, stop) and
+# the build began remapping source paths: CI had measured 432 bytes more
+# than this machine (absolute paths in panic locations differ between
+# machines); remapped, the bytes are the same everywhere: 353,671, plus
+# ~1.3%. Issue 24's cuts (per-language strings loaded on demand) bring it down.
+LIMIT_BYTES=${SCANPORT_SIZE_LIMIT:-$((350 * 1024))}
 
 build=0
 check=0
@@ -51,8 +56,9 @@ if [ "$build" = 1 ]; then
     exec env BENCH_LOCK_HELD=1 flock /tmp/e2e.lock "$0" "$@"
   fi
   export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-  "$ROOT/scripts/patch-tachys.sh"
-  (cd "$ROOT" && cargo leptos build --release --precompress --split)
+  # shellcheck source=../scripts/lib.sh
+  source "$ROOT/scripts/lib.sh"
+  ensure_build_tools && build_release
 fi
 
 # The entry files HydrationScripts loads: scanport.js / scanport.wasm, or

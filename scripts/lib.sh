@@ -159,5 +159,12 @@ build_release() {
   # --precompress writes .br and .gz beside each file in target/site, which
   # the server sends to browsers that accept them (no compressing per request).
   # --split puts each lazy route (app/src/routes.rs) in its own WASM chunk.
-  (cd "$ROOT" && cargo leptos build --release --precompress --split)
+  # Panic locations in the WASM name their source files. Without remapping
+  # they carry the checkout's and cargo's absolute paths, so the bytes (and
+  # the CI size check) differ from machine to machine; remapped they are
+  # the same everywhere, and shorter. Only the WASM target gets these flags
+  # (cargo-leptos appends its own to them), so the server build is untouched.
+  local registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+  (cd "$ROOT" && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$ROOT/= --remap-path-prefix=$registry/=" \
+    cargo leptos build --release --precompress --split)
 }
