@@ -55,7 +55,7 @@ if [ "$build" = 1 ]; then
   if [ "${BENCH_LOCK_HELD:-0}" != 1 ]; then
     exec env BENCH_LOCK_HELD=1 flock /tmp/e2e.lock "$0" "$@"
   fi
-  export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+  # lib.sh puts cargo's and .tools' binaries on PATH.
   # shellcheck source=../scripts/lib.sh
   source "$ROOT/scripts/lib.sh"
   ensure_build_tools && build_release
