@@ -425,11 +425,8 @@ pub(super) async fn hss_image_vulnerabilities(
         Ok(req) => req,
         Err(rejection) => return rejection,
     };
-    let total = inventory(&state)
-        .images
-        .iter()
-        .find(|i| i.image_id.as_deref() == Some(image_id.as_str()))
-        .map_or(0, |i| usize::try_from(i.vul_num.unwrap_or(0)).unwrap_or(0));
+    // SWR and third-party registry images alike: the count their rows show.
+    let total = hss_image(&inventory(&state), &image_id).map_or(0, |i| i.vulnerabilities);
     let seed = seed_of(&image_id);
     let all: Vec<ImageVulnerability> = hss_findings(seed, total)
         .into_iter()
@@ -578,6 +575,7 @@ struct HssImage {
     image_name: String,
     /// The last scan succeeded.
     scanned: bool,
+    vulnerabilities: usize,
     malicious: usize,
     unsafe_settings: usize,
     latest_scan_time: Option<i64>,
@@ -593,6 +591,7 @@ fn hss_image(inv: &Inventory, image_id: &str) -> Option<HssImage> {
             image_id: image_id.to_owned(),
             image_name: i.image_name.clone(),
             scanned: i.scan_status.as_deref() == Some("success"),
+            vulnerabilities: n(i.vul_num),
             malicious: n(i.malicious_file_num),
             unsafe_settings: n(i.unsafe_setting_num),
             latest_scan_time: i.latest_scan_time,
@@ -605,6 +604,7 @@ fn hss_image(inv: &Inventory, image_id: &str) -> Option<HssImage> {
                 image_id: image_id.to_owned(),
                 image_name: i.image_name.clone(),
                 scanned: i.scan_status.as_deref() == Some("success"),
+                vulnerabilities: n(i.vul_num),
                 malicious: n(i.malicious_file_num),
                 unsafe_settings: n(i.unsafe_setting_num),
                 latest_scan_time: i.latest_scan_time,
@@ -1175,6 +1175,7 @@ mod tests {
             image_id: id.to_owned(),
             image_name: "checkout".to_owned(),
             scanned,
+            vulnerabilities: 0,
             malicious,
             unsafe_settings,
             latest_scan_time: Some(1_790_000_000_000),

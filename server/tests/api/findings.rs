@@ -487,3 +487,36 @@ async fn an_images_other_findings_match_its_counts_on_both_clouds() {
     none.expect_error(400, "invalid_input");
     h.assert_no_secret_leaked();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_party_registry_image_lists_as_many_vulnerabilities_as_its_row_says() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let list = h
+        .call(
+            &viewer,
+            "hss/registry-images",
+            &json!({"account": HW, "request": {"image_type": "harbor", "limit": 200}}),
+        )
+        .await;
+    list.expect_ok();
+    let list = list.json();
+    let image = list["data_list"]
+        .as_array()
+        .and_then(|l| l.iter().find(|i| i["vul_num"].as_i64().unwrap_or(0) > 0))
+        .cloned()
+        .unwrap_or_else(|| panic!("no Harbor image with vulnerabilities: {list}"));
+    let request = json!({"image_id": image["image_id"], "image_type": "harbor",
+        "namespace": image["namespace"], "image_name": image["image_name"],
+        "tag_name": image["image_version"]});
+    let vuls = h
+        .call(
+            &viewer,
+            "hss/image-vulnerabilities",
+            &hss_vuls(&request, &image["latest_scan_time"].to_string(), json!({})),
+        )
+        .await;
+    vuls.expect_ok();
+    let vuls = vuls.json();
+    assert_eq!(vuls["total_num"], image["vul_num"], "{vuls}");
+}
