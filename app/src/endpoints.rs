@@ -67,6 +67,7 @@ pub const LIVE_TASKS: Endpoint = read("live/tasks", Viewer);
 pub const LIVE_TCSS_SCAN: Endpoint = read("live/tcss-scan", Viewer);
 pub const UI_REGISTRIES: Endpoint = read("ui/registries", Viewer);
 pub const UI_IMAGE_VULNERABILITIES: Endpoint = read("ui/image-vulnerabilities", Viewer);
+pub const UI_IMAGE_FINDINGS: Endpoint = read("ui/image-findings", Viewer);
 
 pub const HSS_TASKS: Endpoint = read("hss/tasks", Viewer);
 pub const HSS_IMAGES: Endpoint = read("hss/images", Viewer);
@@ -78,6 +79,9 @@ pub const HSS_SYNCHRONIZE: Endpoint = change("hss/synchronize", Operator, None);
 pub const HSS_IMAGE_SYNC_TASKS: Endpoint = change("hss/image-sync-tasks", Operator, SYNCS);
 pub const HSS_SCAN_POLICY: Endpoint = read("hss/scan-policy", Viewer);
 pub const HSS_IMAGE_VULNERABILITIES: Endpoint = read("hss/image-vulnerabilities", Viewer);
+pub const HSS_IMAGE_MALWARE: Endpoint = read("hss/image-malware", Viewer);
+pub const HSS_IMAGE_SENSITIVE: Endpoint = read("hss/image-sensitive", Viewer);
+pub const HSS_IMAGE_RISK_CONFIGS: Endpoint = read("hss/image-risk-configs", Viewer);
 pub const HSS_SCAN_POLICY_UPDATE: Endpoint = change("hss/scan-policy/update", Operator, None);
 pub const HSS_REGISTRY_IMAGES: Endpoint = read("hss/registry-images", Viewer);
 pub const HSS_SYNC_TASK_REGISTRIES: Endpoint = read("hss/image-sync-tasks/registries", Viewer);
@@ -93,6 +97,8 @@ pub const TCSS_REGISTRIES: Endpoint = read("tcss/registries", Viewer);
 pub const TCSS_SYNC_STATUS: Endpoint = read("tcss/sync-status", Viewer);
 pub const TCSS_NAMESPACES: Endpoint = read("tcss/namespaces", Viewer);
 pub const TCSS_IMAGE_VULNERABILITIES: Endpoint = read("tcss/image-vulnerabilities", Viewer);
+pub const TCSS_IMAGE_VIRUSES: Endpoint = read("tcss/image-viruses", Viewer);
+pub const TCSS_IMAGE_RISKS: Endpoint = read("tcss/image-risks", Viewer);
 
 pub const ADMIN_USERS: Endpoint = read("admin/users", Admin);
 pub const ADMIN_USERS_ADD: Endpoint = change("admin/users/add", Admin, None);
@@ -113,6 +119,7 @@ pub const ALL: &[Endpoint] = &[
     LIVE_TCSS_SCAN,
     UI_REGISTRIES,
     UI_IMAGE_VULNERABILITIES,
+    UI_IMAGE_FINDINGS,
     HSS_TASKS,
     HSS_IMAGES,
     HSS_REGISTRIES,
@@ -124,6 +131,9 @@ pub const ALL: &[Endpoint] = &[
     HSS_SCAN_POLICY,
     HSS_SCAN_POLICY_UPDATE,
     HSS_IMAGE_VULNERABILITIES,
+    HSS_IMAGE_MALWARE,
+    HSS_IMAGE_SENSITIVE,
+    HSS_IMAGE_RISK_CONFIGS,
     HSS_REGISTRY_IMAGES,
     HSS_SYNC_TASK_REGISTRIES,
     TCSS_TIMING_SCAN,
@@ -137,6 +147,8 @@ pub const ALL: &[Endpoint] = &[
     TCSS_SYNC_STATUS,
     TCSS_NAMESPACES,
     TCSS_IMAGE_VULNERABILITIES,
+    TCSS_IMAGE_VIRUSES,
+    TCSS_IMAGE_RISKS,
     ADMIN_USERS,
     ADMIN_USERS_ADD,
     ADMIN_USERS_ROLE,

@@ -16,6 +16,7 @@ use scanport_cloud::tcss::TcssClient;
 use scanport_portal::audit::{self, Finish, NewEntry};
 use scanport_portal::idempotency::{self, Claim};
 use scanport_portal::{Outcome, Principal};
+use scanport_wire::findings::ImageFindingsRequest;
 use scanport_wire::validate::Validate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -134,6 +135,56 @@ where
     })?;
     let fetched_at_ms = findings::put(db, cache_key, &body).await?;
     Ok((list.items, list.complete, fetched_at_ms))
+}
+
+/// An image's whole list of one kind of findings, keyed as the request
+/// says ([`ImageFindingsRequest`]), from the cache or `fetch`.
+pub async fn image_findings<C, R>(
+    state: &AppState,
+    account: &str,
+    request: &R,
+    scanned_at: Option<&str>,
+    fetch: impl AsyncFnOnce(&C, &R) -> Result<(Vec<R::Item>, bool), CloudError>,
+) -> Result<(Vec<R::Item>, bool, i64), AppError>
+where
+    C: AccountClient,
+    R: ImageFindingsRequest + Validate,
+    R::Item: Serialize + DeserializeOwned,
+{
+    let kind = request.cache_kind();
+    let image = request.cache_image();
+    let key = FindingsKey {
+        kind: &kind,
+        image: &image,
+        scanned_at: scanned_at.filter(|s| !s.is_empty()),
+    };
+    cached_list(state, account, request, key, fetch).await
+}
+
+/// What a public findings endpoint (`hss/image-malware`, …) answers of the
+/// image's whole list: filtered and paged as the service would have.
+pub fn findings_page<R: ImageFindingsRequest>(
+    request: &R,
+    (all, complete, fetched_at_ms): (Vec<R::Item>, bool, i64),
+) -> FindingsPage<R::Item> {
+    let matching: Vec<_> = all.into_iter().filter(|i| request.matches(i)).collect();
+    let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
+    let (offset, limit) = request.window();
+    FindingsPage {
+        items: page(matching, offset, limit, 10),
+        total,
+        complete,
+        fetched_at_ms,
+    }
+}
+
+/// What [`findings_page`] answers; each endpoint wraps it in its cloud's
+/// answer shape.
+pub struct FindingsPage<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub complete: bool,
+    pub fetched_at_ms: i64,
 }
 
 /// One page of `items` as the service pages: from `offset` (0 if none),

@@ -4,13 +4,15 @@
 use crate::budget::RateBudget;
 use crate::credentials::HuaweiCredentials;
 use crate::error::CloudError;
+use crate::findings::all_pages;
 use crate::pause::KeyGuard;
 use crate::signing::huawei;
 use crate::transport::{Call, HttpSettings, RawAnswer, clock_offset, retry_after};
 use reqwest::Method;
-use scanport_wire::findings::MAX_FINDINGS;
 use scanport_wire::hss::{
-    BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ImageVulnerabilities,
+    BatchScanRequest, CreateScanTaskRequest, ImageMalware, ImageMalwareList, ImageMalwareRequest,
+    ImageRiskConfig, ImageRiskConfigList, ImageRiskConfigsRequest, ImageSensitiveInfo,
+    ImageSensitiveList, ImageSensitiveRequest, ImageSyncTaskRequest, ImageVulnerabilities,
     ImageVulnerabilitiesRequest, ImageVulnerability, ListAssociateRegistriesRequest,
     ListAssociateRegistriesResponse, ListImagesRequest, ListImagesResponse, ListRegistriesRequest,
     ListRegistriesResponse, ListRegistryImagesRequest, ListRegistryImagesResponse,
@@ -332,27 +334,111 @@ impl HssClient {
     }
 
     /// Every vulnerability of the image `req` names (with its `type` and
-    /// `handle_status`), page after page up to [`MAX_FINDINGS`]; and
-    /// whether that was all of them.
+    /// `handle_status`), up to [`scanport_wire::findings::MAX_FINDINGS`];
+    /// and whether that was all of them.
     pub async fn all_image_vulnerabilities(
         &self,
         req: &ImageVulnerabilitiesRequest,
     ) -> Result<(Vec<ImageVulnerability>, bool), CloudError> {
-        let mut all = Vec::new();
-        loop {
-            let offset = i64::try_from(all.len()).unwrap_or(i64::MAX);
-            let page = self.image_vulnerabilities(&req.whole_list(offset)).await?;
-            let got = page.data_list.len();
-            all.extend(page.data_list);
-            let total = usize::try_from(page.total_num).unwrap_or(0);
-            if got == 0 || all.len() >= total {
-                return Ok((all, true));
-            }
-            if all.len() >= MAX_FINDINGS {
-                all.truncate(MAX_FINDINGS);
-                return Ok((all, false));
-            }
-        }
+        all_pages(req, |r| async move {
+            let page = self.image_vulnerabilities(&r).await?;
+            Ok((page.data_list, page.total_num))
+        })
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/{image_id}/malwares`: one page of an
+    /// image's malicious files.
+    pub async fn image_malware(
+        &self,
+        req: &ImageMalwareRequest,
+    ) -> Result<ImageMalwareList, CloudError> {
+        req.validate()?;
+        let path = ["image", req.image_id.as_str(), "malwares"];
+        self.call(
+            "list_image_malware",
+            Method::GET,
+            &path,
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// Every malicious file of the image `req` names.
+    pub async fn all_image_malware(
+        &self,
+        req: &ImageMalwareRequest,
+    ) -> Result<(Vec<ImageMalware>, bool), CloudError> {
+        all_pages(req, |r| async move {
+            let page = self.image_malware(&r).await?;
+            Ok((page.data_list, page.total_num))
+        })
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/{image_id}/sensitive`: one page of an
+    /// image's sensitive information.
+    pub async fn image_sensitive(
+        &self,
+        req: &ImageSensitiveRequest,
+    ) -> Result<ImageSensitiveList, CloudError> {
+        req.validate()?;
+        let path = ["image", req.image_id.as_str(), "sensitive"];
+        self.call(
+            "list_image_sensitive",
+            Method::GET,
+            &path,
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// Every piece of sensitive information of the image `req` names
+    /// (with its `handle_status`).
+    pub async fn all_image_sensitive(
+        &self,
+        req: &ImageSensitiveRequest,
+    ) -> Result<(Vec<ImageSensitiveInfo>, bool), CloudError> {
+        all_pages(req, |r| async move {
+            let page = self.image_sensitive(&r).await?;
+            Ok((page.data_list, page.total_num))
+        })
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/baseline/risk-configs`: one page of an
+    /// image's baseline results.
+    pub async fn image_risk_configs(
+        &self,
+        req: &ImageRiskConfigsRequest,
+    ) -> Result<ImageRiskConfigList, CloudError> {
+        req.validate()?;
+        let path = ["image", "baseline", "risk-configs"];
+        self.call(
+            "list_image_risk_configs",
+            Method::GET,
+            &path,
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// Every baseline result of the image `req` names (with its `standard`).
+    pub async fn all_image_risk_configs(
+        &self,
+        req: &ImageRiskConfigsRequest,
+    ) -> Result<(Vec<ImageRiskConfig>, bool), CloudError> {
+        all_pages(req, |r| async move {
+            let page = self.image_risk_configs(&r).await?;
+            Ok((page.data_list, page.total_num))
+        })
+        .await
     }
 
     /// `GET /v5/{project_id}/image/scanner-policies`: the scan policy.

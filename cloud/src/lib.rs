@@ -13,6 +13,7 @@ pub mod budget;
 pub mod credentials;
 pub mod decode;
 pub mod error;
+pub mod findings;
 pub mod hss;
 pub mod hub;
 pub mod pause;

@@ -4,15 +4,16 @@
 use crate::budget::RateBudget;
 use crate::credentials::TencentCredentials;
 use crate::error::CloudError;
+use crate::findings::all_pages;
 use crate::pause::KeyGuard;
 use crate::signing::tencent;
 use crate::transport::{Call, HttpSettings, RawAnswer};
-use scanport_wire::findings::MAX_FINDINGS;
 use scanport_wire::tcss::{
     Acknowledged, Common, CreateRegistryScanRequest, CreateRegistryScanResponse, DEFAULT_HOST,
     DescribeNamespacesRequest, DescribeRegistriesRequest, DescribeRegistriesResponse,
-    DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, Envelope, ImageVul,
-    ImageVulList, ImageVulListRequest, NamespaceList, RegistryScanStatus,
+    DescribeRegistryImagesRequest, DescribeRegistryImagesResponse, Envelope, ImageRisk,
+    ImageRiskInfoListRequest, ImageRiskList, ImageVirus, ImageVirusList, ImageVirusListRequest,
+    ImageVul, ImageVulList, ImageVulListRequest, NamespaceList, RegistryScanStatus,
     RegistryScanStatusRequest, RegistrySyncStatus, RegistrySyncStatusRequest, SERVICE,
     StopRegistryScanRequest, SyncRegistryAssetsRequest, TimingScanTask, UpdateTimingScanRequest,
     VERSION,
@@ -131,27 +132,63 @@ impl TcssClient {
             .await
     }
 
-    /// Every vulnerability of the image `req` names, page after page up
-    /// to [`MAX_FINDINGS`]; and whether that was all of them.
+    /// Every vulnerability of the image `req` names, up to
+    /// [`scanport_wire::findings::MAX_FINDINGS`]; and whether that was all.
     pub async fn all_image_vulnerabilities(
         &self,
         req: &ImageVulListRequest,
     ) -> Result<(Vec<ImageVul>, bool), CloudError> {
-        let mut all = Vec::new();
-        loop {
-            let offset = i64::try_from(all.len()).unwrap_or(i64::MAX);
-            let page = self.image_vulnerabilities(&req.whole_list(offset)).await?;
-            let got = page.list.len();
-            all.extend(page.list);
-            let total = usize::try_from(page.total_count).unwrap_or(0);
-            if got == 0 || all.len() >= total {
-                return Ok((all, true));
-            }
-            if all.len() >= MAX_FINDINGS {
-                all.truncate(MAX_FINDINGS);
-                return Ok((all, false));
-            }
-        }
+        all_pages(req, |r| async move {
+            let page = self.image_vulnerabilities(&r).await?;
+            Ok((page.list, page.total_count))
+        })
+        .await
+    }
+
+    /// `DescribeAssetImageRegistryVirusList`: one page of a registry
+    /// image's malicious files.
+    pub async fn image_viruses(
+        &self,
+        req: &ImageVirusListRequest,
+    ) -> Result<ImageVirusList, CloudError> {
+        req.validate()?;
+        self.call("DescribeAssetImageRegistryVirusList", req, true)
+            .await
+    }
+
+    /// Every malicious file of the image `req` names.
+    pub async fn all_image_viruses(
+        &self,
+        req: &ImageVirusListRequest,
+    ) -> Result<(Vec<ImageVirus>, bool), CloudError> {
+        all_pages(req, |r| async move {
+            let page = self.image_viruses(&r).await?;
+            Ok((page.list, page.total_count))
+        })
+        .await
+    }
+
+    /// `DescribeAssetImageRegistryRiskInfoList`: one page of a registry
+    /// image's risky build settings.
+    pub async fn image_risks(
+        &self,
+        req: &ImageRiskInfoListRequest,
+    ) -> Result<ImageRiskList, CloudError> {
+        req.validate()?;
+        self.call("DescribeAssetImageRegistryRiskInfoList", req, true)
+            .await
+    }
+
+    /// Every risky build setting of the image `req` names.
+    pub async fn all_image_risks(
+        &self,
+        req: &ImageRiskInfoListRequest,
+    ) -> Result<(Vec<ImageRisk>, bool), CloudError> {
+        all_pages(req, |r| async move {
+            let page = self.image_risks(&r).await?;
+            Ok((page.list, page.total_count))
+        })
+        .await
     }
 
     /// `CreateAssetImageRegistryScanTaskOneKey`: a launch, never retried.

@@ -22,8 +22,11 @@ from huaweicloudsdkhss.v5 import (
     CycleImageScanPolicyReqInfo,
     CycleImageScanPolicyReqInfoRegistryInfo,
     ListAssociateRegistriesRequest,
+    ListImageMalwareRequest,
+    ListImageRiskConfigsRequest,
     ListImageScanPolicyRequest,
     ListImageScanTaskRequest,
+    ListImageSensitiveRequest,
     ListImageVulnerabilitiesRequest,
     ListRegistryImagesRequest,
     ListRegistryRequest,
@@ -867,3 +870,123 @@ def test_image_vulnerabilities_match_the_image_and_page(hss):
 def test_image_vulnerabilities_refuse_a_page_below_ten(hss):
     image = swr_images(hss, scan_status="success").data_list[0]
     expect_hss_error(lambda: image_vulnerabilities(hss, image, limit=5), 400)
+
+
+SENSITIVE_SEVERITIES = {"critical", "high", "medium", "low"}
+BASELINE_SEVERITIES = {"Security", "Low", "Medium", "High"}
+BASELINE_STANDARDS = {"hw_standard", "cn_standard"}
+
+
+def image_malware(hss: HssHarness, image, **kwargs):
+    return hss.call(
+        "list_image_malware",
+        ListImageMalwareRequest(
+            image_id=image.image_id, image_type="private_image", namespace=image.namespace,
+            image_name=image.image_name, tag_name=image.image_version, **kwargs),
+    )
+
+
+def image_sensitive(hss: HssHarness, image, **kwargs):
+    # The tag is `image_version` here, not `tag_name` as for malware.
+    return hss.call(
+        "list_image_sensitive",
+        ListImageSensitiveRequest(
+            image_id=image.image_id, image_type="private_image", namespace=image.namespace,
+            image_name=image.image_name, image_version=image.image_version, **kwargs),
+    )
+
+
+def image_risk_configs(hss: HssHarness, image, **kwargs):
+    # No image_id path segment: the image is named in the query.
+    return hss.call(
+        "list_image_risk_configs",
+        ListImageRiskConfigsRequest(
+            image_type="private_image", image_id=image.image_id, namespace=image.namespace,
+            image_name=image.image_name, image_version=image.image_version, **kwargs),
+    )
+
+
+def test_image_malware_matches_the_image_and_filters(hss):
+    images = swr_images(hss, scan_status="success").data_list
+    image = max(images, key=lambda i: i.malicious_file_num or 0)
+    assert image.malicious_file_num, image
+    listed = image_malware(hss, image, limit=10, offset=0)
+    assert listed.total_num == image.malicious_file_num, (listed.total_num, image.malicious_file_num)
+    assert len(listed.data_list) == min(10, image.malicious_file_num)
+    for m in listed.data_list:
+        assert m.file_name and m.file_path and m.file_path.endswith("/" + m.file_name), m
+        assert m.size is not None and 0 <= m.size <= 65535, m
+        assert m.description and len(m.description) <= 256, m
+    first = listed.data_list[0].file_name
+    named = image_malware(hss, image, file_name=first[1:].upper())
+    assert named.total_num >= 1 and any(m.file_name == first for m in named.data_list)
+    assert image_malware(hss, image, file_name="no-such-file").total_num == 0
+    clean = min(images, key=lambda i: i.malicious_file_num or 0)
+    assert not clean.malicious_file_num
+    nothing = image_malware(hss, clean)
+    assert nothing.total_num == 0 and not nothing.data_list
+
+
+def test_image_sensitive_information_pages_and_filters(hss):
+    images = swr_images(hss, scan_status="success").data_list[:20]
+    found = [(image, image_sensitive(hss, image, limit=10)) for image in images]
+    for _, answer in found:
+        assert 0 <= answer.total_num <= 4 and len(answer.data_list) == answer.total_num, answer
+    image, listed = max(found, key=lambda pair: pair[1].total_num)
+    assert listed.total_num >= 2, "no scanned image among the first 20 has sensitive information"
+    for s in listed.data_list:
+        assert s.sensitive_info_id and s.name and s.file_path and s.content, s
+        assert s.severity in SENSITIVE_SEVERITIES, s
+        assert s.handle_status in {"unhandled", "handled"}, s
+        assert s.operate_accept in {"ignore", "do_not_ignore"}, s
+        assert isinstance(s.latest_scan_time, int), s
+        for text in (s.name, s.description, s.position, s.file_path, s.content):
+            assert text is None or len(text) <= 128, s
+    rest = image_sensitive(hss, image, limit=10, offset=1)
+    assert rest.total_num == listed.total_num and len(rest.data_list) == listed.total_num - 1
+    severity = listed.data_list[0].severity
+    same = image_sensitive(hss, image, severity=severity)
+    assert same.total_num == sum(1 for s in listed.data_list if s.severity == severity)
+    assert all(s.severity == severity for s in same.data_list)
+    unhandled = image_sensitive(hss, image, handle_status="unhandled")
+    assert unhandled.total_num == sum(1 for s in listed.data_list if s.handle_status == "unhandled")
+    path = listed.data_list[0].file_path
+    assert image_sensitive(hss, image, file_path=path).total_num >= 1
+
+
+def test_image_risk_configs_add_up_to_the_unsafe_settings(hss):
+    images = swr_images(hss, scan_status="success").data_list
+    image = max(images, key=lambda i: i.unsafe_setting_num or 0)
+    assert image.unsafe_setting_num, image
+    listed = image_risk_configs(hss, image, limit=10)
+    assert listed.total_num == len(listed.data_list) > 0, listed
+    # unsafe_setting_num counts failed checks over all the image's baselines.
+    assert sum(b.failed_rule_num for b in listed.data_list) == image.unsafe_setting_num
+    for b in listed.data_list:
+        assert b.check_name and b.check_type and b.check_type_desc, b
+        assert b.severity in BASELINE_SEVERITIES, b
+        assert b.standard in BASELINE_STANDARDS, b
+        assert 0 <= b.failed_rule_num <= b.check_rule_num, b
+        assert (b.severity == "Security") == (b.failed_rule_num == 0), b
+    hw = image_risk_configs(hss, image, standard="hw_standard")
+    assert 0 < hw.total_num < listed.total_num
+    assert all(b.standard == "hw_standard" for b in hw.data_list)
+    ssh = image_risk_configs(hss, image, check_name="SSH")
+    assert [b.check_name for b in ssh.data_list] == ["SSH"]
+    failing = [b for b in listed.data_list if b.failed_rule_num]
+    severity = failing[0].severity
+    same = image_risk_configs(hss, image, severity=severity)
+    assert same.total_num == sum(1 for b in listed.data_list if b.severity == severity)
+
+
+def test_malware_sensitive_and_risk_configs_of_an_unscanned_image_are_empty(hss):
+    image = swr_images(hss, scan_status="unscan").data_list[0]
+    assert image_malware(hss, image).total_num == 0
+    assert image_sensitive(hss, image).total_num == 0
+    assert image_risk_configs(hss, image).total_num == 0
+
+
+@pytest.mark.parametrize("call", [image_malware, image_sensitive, image_risk_configs])
+def test_image_findings_refuse_a_page_below_ten(hss, call):
+    image = swr_images(hss, scan_status="success").data_list[0]
+    expect_hss_error(lambda: call(hss, image, limit=5), 400)

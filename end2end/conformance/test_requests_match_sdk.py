@@ -55,6 +55,9 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "create_image_synchronize_task",
         "list_image_scan_policy",
         "list_image_vulnerabilities",
+        "list_image_malware",
+        "list_image_sensitive",
+        "list_image_risk_configs",
         "modify_image_scan_policy",
         "list_registry_images",
         "list_associate_registries",
@@ -69,6 +72,8 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "tcss DescribeAssetImageRegistryAssetStatus",
         "tcss DescribeImageRegistryNamespaceList",
         "tcss DescribeAssetImageRegistryVulList",
+        "tcss DescribeAssetImageRegistryVirusList",
+        "tcss DescribeAssetImageRegistryRiskInfoList",
     ]:
         assert seen[operation] > 0, f"the test run made no {operation} call: {summary}"
 

@@ -448,3 +448,84 @@ def test_image_vulnerabilities_of_an_unknown_image_are_refused(tcss):
         lambda: tcss.call("DescribeAssetImageRegistryVulList", {"Id": 999999}),
         "ResourceNotFound",
     )
+
+
+# Registry-image views grade with digits, "1" (low) to "4" (most severe).
+RISK_LEVELS = {"1", "2", "3", "4"}
+MD5 = re.compile(r"^[0-9a-f]{32}$")
+
+
+def test_image_viruses_match_the_count_and_filter_by_level(tcss):
+    images = registry_images(tcss, limit=100).List
+    image = max(images, key=lambda i: i.VirusCnt or 0)
+    assert image.VirusCnt, image
+    listed = tcss.call("DescribeAssetImageRegistryVirusList", {"Id": image.Id, "Limit": 100})
+    assert listed.TotalCount == image.VirusCnt
+    assert len(listed.List) == min(100, image.VirusCnt)
+    for v in listed.List:
+        assert v.RiskLevel in RISK_LEVELS, v
+        assert v.VirusName and v.Desc and v.Solution, v
+        assert v.FileName and v.Path and v.Path.endswith("/" + v.FileName), v
+        assert v.FileMd5 and MD5.match(v.FileMd5), v
+        assert isinstance(v.FileSize, int) and v.FileSize >= 0, v
+        assert v.LatestScanTime and DATETIME.match(v.LatestScanTime), v
+    level = listed.List[0].RiskLevel
+    # The filter Tencent's own example sends: RiskLevel, with "all" for any.
+    same = tcss.call(
+        "DescribeAssetImageRegistryVirusList",
+        {"Id": image.Id, "Limit": 100, "Filters": [{"Name": "RiskLevel", "Values": [level]}]},
+    )
+    assert same.TotalCount == sum(1 for v in listed.List if v.RiskLevel == level)
+    assert all(v.RiskLevel == level for v in same.List)
+    everything = tcss.call(
+        "DescribeAssetImageRegistryVirusList",
+        {"Id": image.Id, "Limit": 10, "Offset": 0,
+         "Filters": [{"Name": "RiskLevel", "Values": ["all"], "ExactMatch": False}]},
+    )
+    assert everything.TotalCount == image.VirusCnt
+    clean = min(images, key=lambda i: i.VirusCnt or 0)
+    assert not clean.VirusCnt
+    assert tcss.call("DescribeAssetImageRegistryVirusList", {"Id": clean.Id}).TotalCount == 0
+
+
+def test_image_risks_match_the_count_page_and_sort(tcss):
+    images = registry_images(tcss, limit=100).List
+    image = max(images, key=lambda i: i.RiskCnt or 0)
+    assert image.RiskCnt and image.RiskCnt > 1, image
+    listed = tcss.call("DescribeAssetImageRegistryRiskInfoList", {"Id": image.Id, "Limit": 100})
+    assert listed.TotalCount == image.RiskCnt
+    assert len(listed.List) == image.RiskCnt
+    for r in listed.List:
+        assert isinstance(r.Behavior, int) and isinstance(r.Type, int), r
+        assert r.Level in RISK_LEVELS, r
+        assert r.Desc and r.InstructionContent, r
+    # Tencent's own example: Level, Behavior and Type, each "all".
+    everything = tcss.call(
+        "DescribeAssetImageRegistryRiskInfoList",
+        {"Id": image.Id, "Offset": 0, "Limit": 10, "Filters": [
+            {"Name": name, "Values": ["all"], "ExactMatch": False}
+            for name in ("Level", "Behavior", "Type")]},
+    )
+    assert everything.TotalCount == image.RiskCnt
+    second = tcss.call("DescribeAssetImageRegistryRiskInfoList",
+                       {"Id": image.Id, "Limit": 1, "Offset": 1})
+    assert second.TotalCount == image.RiskCnt and len(second.List) == 1
+    worst_first = tcss.call(
+        "DescribeAssetImageRegistryRiskInfoList",
+        {"Id": image.Id, "Limit": 100, "By": "Level", "Order": "DESC"},
+    )
+    levels = [int(r.Level) for r in worst_first.List]
+    assert levels == sorted(levels, reverse=True), levels
+    level = listed.List[0].Level
+    same = tcss.call(
+        "DescribeAssetImageRegistryRiskInfoList",
+        {"Id": image.Id, "Filters": [{"Name": "Level", "Values": [level]}]},
+    )
+    assert same.TotalCount == sum(1 for r in listed.List if r.Level == level)
+
+
+@pytest.mark.parametrize(
+    "action", ["DescribeAssetImageRegistryVirusList", "DescribeAssetImageRegistryRiskInfoList"]
+)
+def test_image_viruses_and_risks_of_an_unknown_image_are_refused(tcss, action):
+    expect_tc_error(lambda: tcss.call(action, {"Id": 999999}), "ResourceNotFound")

@@ -106,6 +106,61 @@ test.describe('an image page', () => {
     await expect(page.locator('section.scan-card')).toBeVisible();
   });
 
+  test('the other findings, in tabs, on both clouds', async ({ page }, info) => {
+    await page.goto(`${EMBEDDED_URL}/images?account=sandbox-huawei&scan_status=success`);
+    await waitForApp(page, info);
+    await openImageWithVulnerabilities(page, 12, 'td.num');
+    await waitForApp(page, info);
+    const tabs = page.getByRole('navigation', { name: 'Findings' });
+    await expect(tabs.getByRole('link', { name: 'Vulnerabilities' })).toHaveAttribute('aria-current', 'page');
+    const rowsOrNone = page.locator('table.findings tbody tr').first().or(page.locator('p.empty'));
+
+    await tabs.getByRole('link', { name: 'Malicious files' }).click();
+    await waitForApp(page, info);
+    await expect(page).toHaveURL(/tab=malware/);
+    await expect(tabs.getByRole('link', { name: 'Malicious files' })).toHaveAttribute('aria-current', 'page');
+    await expect(rowsOrNone).toBeVisible();
+    await expect(page.locator('.freshness time')).toBeVisible();
+
+    // Secrets are never shown in full.
+    await tabs.getByRole('link', { name: 'Sensitive information' }).click();
+    await waitForApp(page, info);
+    await expect(page).toHaveURL(/tab=sensitive/);
+    await expect(page.getByText('Secrets are shown masked')).toBeVisible();
+    await expect(rowsOrNone).toBeVisible();
+    for (const detail of await page.locator('table.findings td.detail').allInnerTexts())
+      expect(detail).toMatch(/characters\)$/);
+
+    // Baselines: what failed, out of how many checks.
+    await tabs.getByRole('link', { name: 'Risky settings' }).click();
+    await waitForApp(page, info);
+    await expect(page).toHaveURL(/tab=settings/);
+    await expect(rowsOrNone).toBeVisible();
+    if (await page.locator('table.findings').count())
+      await expect(page.getByRole('columnheader', { name: 'Failed checks' })).toBeVisible();
+
+    // A TCSS image has no sensitive-information list; its malicious files,
+    // counted by severity, filter like the vulnerabilities.
+    await page.goto(`${EMBEDDED_URL}/images?account=sandbox-tencent&scan_status=SCANNED`);
+    await waitForApp(page, info);
+    await openImageWithVulnerabilities(page, 19, 'td.num');
+    await waitForApp(page, info);
+    await expect(tabs.getByRole('link', { name: 'Sensitive information' })).toHaveCount(0);
+    await tabs.getByRole('link', { name: 'Malicious files' }).click();
+    await waitForApp(page, info);
+    await expect(rowsOrNone).toBeVisible();
+    const summary = page.locator('.sev-summary .sev-count');
+    if (await summary.count()) {
+      const first = summary.first();
+      const n = Number(await first.locator('.n').innerText());
+      await first.click();
+      await waitForApp(page, info);
+      await expect(page).toHaveURL(/tab=malware.*severity=|severity=.*tab=malware/);
+      await expect(page.locator('table.findings tbody tr')).toHaveCount(Math.min(n, 50));
+    }
+    if (jsEnabled(info)) await page.screenshot({ path: path.join(SHOTS, 'image-tcss-malware-light-desktop.png'), fullPage: true });
+  });
+
   test('a link that names no image says so', async ({ page }, info) => {
     await page.goto(`${EMBEDDED_URL}/image?account=sandbox-tencent&cloud=tcss`);
     await waitForApp(page, info);

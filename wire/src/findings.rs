@@ -7,13 +7,17 @@ use serde::{Deserialize, Serialize};
 /// One severity scale for both clouds. Each cloud's own word is kept and
 /// shown too; this is what the console sorts, filters and counts by.
 ///
-/// | scale | HSS `repair_necessity` | TCSS `Level` |
-/// |---|---|---|
-/// | critical | (none) | `CRITICAL` |
-/// | high | `immediate_repair` | `HIGH` |
-/// | medium | `delay_repair` | `MEDIUM` |
-/// | low | `not_needed_repair` | `LOW` |
-/// | unknown | anything else | anything else |
+/// | scale | HSS `repair_necessity` | HSS `severity` | TCSS `Level` |
+/// |---|---|---|---|
+/// | critical | (none) | `critical` | `CRITICAL`, `4` |
+/// | high | `immediate_repair` | `high` | `HIGH`, `3` |
+/// | medium | `delay_repair` | `medium` | `MEDIUM`, `MIDDLE`, `2` |
+/// | low | `not_needed_repair` | `low` | `LOW`, `1` |
+/// | unknown | anything else | anything else | anything else |
+///
+/// TCSS's registry-image lists answer digits (`"4"` in Tencent's examples
+/// for a CVSS 9.8 CVE and for a worm), its vulnerability-centred lists
+/// words (with `MIDDLE`); the digits' order is inferred from the examples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -58,14 +62,26 @@ impl Severity {
         }
     }
 
-    /// TCSS's `Level` (case-insensitive: the answers are upper case, the
-    /// console's own examples sometimes not).
+    /// TCSS's `Level` / `RiskLevel`: a word in any case, or a digit.
     pub fn from_tcss(level: Option<&str>) -> Self {
         match level.map(str::to_ascii_uppercase).as_deref() {
-            Some("CRITICAL") => Self::Critical,
-            Some("HIGH") => Self::High,
-            Some("MEDIUM") => Self::Medium,
-            Some("LOW") => Self::Low,
+            Some("CRITICAL" | "4") => Self::Critical,
+            Some("HIGH" | "3") => Self::High,
+            Some("MEDIUM" | "MIDDLE" | "2") => Self::Medium,
+            Some("LOW" | "1") => Self::Low,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// HSS's `severity` words (sensitive information: `critical` …; baseline
+    /// checks: `High`, `Medium`, `Low`, and `Security` for a check with no
+    /// risk, which has no place on the scale).
+    pub fn from_hss_severity(severity: Option<&str>) -> Self {
+        match severity.map(str::to_ascii_lowercase).as_deref() {
+            Some("critical") => Self::Critical,
+            Some("high") => Self::High,
+            Some("medium") => Self::Medium,
+            Some("low") => Self::Low,
             _ => Self::Unknown,
         }
     }
@@ -95,6 +111,37 @@ pub struct Cached<T> {
 /// HSS's largest (200), ten of TCSS's (100). At HSS's 5 calls a minute,
 /// more would keep a viewer waiting minutes.
 pub const MAX_FINDINGS: usize = 1000;
+
+/// A request for one kind of an image's findings, as the findings cache
+/// reads it: the image's whole list is fetched once per scan (page by
+/// page, the filters the service applies upstream kept), then filtered
+/// and paged here as the service would have.
+pub trait ImageFindingsRequest: Clone {
+    type Item;
+    /// The largest page the service gives.
+    const MAX_PAGE: i64;
+    /// What the list is kept under beyond the account and image: its kind
+    /// and the filters applied upstream.
+    fn cache_kind(&self) -> String;
+    /// The image, as the cache names it.
+    fn cache_image(&self) -> String;
+    /// The request for one page of the whole list, from `offset`.
+    fn whole_list(&self, offset: i64) -> Self;
+    /// Whether a kept item passes this request's own filters.
+    fn matches(&self, item: &Self::Item) -> bool;
+    /// The caller's page: offset and limit.
+    fn window(&self) -> (Option<i64>, Option<i64>);
+}
+
+/// Whether `have` contains `want` in any case (no `want`: yes), the way
+/// the services match their "fuzzy" filters.
+pub fn contains_any_case(have: Option<&str>, want: Option<&str>) -> bool {
+    want.is_none_or(|w| {
+        have.unwrap_or("")
+            .to_lowercase()
+            .contains(&w.to_lowercase())
+    })
+}
 
 /// One vulnerability of an image, the same for both clouds: what the
 /// console's image page shows.
@@ -209,15 +256,7 @@ impl VulnerabilityFilter {
     /// A search of at most 128 characters; a page within the 1,000
     /// findings kept for an image.
     pub fn validate(&self) -> Result<(), crate::FieldError> {
-        crate::validate::str_len("filter.search", &self.search, 0, 128)?;
-        crate::validate::no_control_chars("filter.search", &self.search)?;
-        let pages = MAX_FINDINGS.div_ceil(VULNERABILITY_PAGE);
-        crate::validate::opt_range(
-            "filter.page",
-            Some(i64::try_from(self.page).unwrap_or(i64::MAX)),
-            0,
-            i64::try_from(pages).unwrap_or(i64::MAX),
-        )
+        validate_search_and_page(&self.search, self.page)
     }
 
     pub fn matches(&self, v: &Vulnerability) -> bool {
@@ -258,26 +297,244 @@ impl ImageVulnerabilityPage {
         fetched_at_ms: i64,
         complete: bool,
     ) -> Self {
-        let mut counts = [0; 5];
-        for v in &all {
-            counts[v.severity as usize] += 1;
-        }
+        let counts = count_by_severity(all.iter().map(|v| v.severity));
         all.retain(|v| filter.matches(v));
         sort_most_severe(&mut all);
         let matching = all.len();
-        let items = all
-            .into_iter()
-            .skip((filter.page.max(1) - 1) * VULNERABILITY_PAGE)
-            .take(VULNERABILITY_PAGE)
-            .collect();
         Self {
-            items,
+            items: page_of(all, filter.page),
             matching,
             counts,
             fetched_at_ms,
             complete,
         }
     }
+}
+
+/// The image page's tabs beyond vulnerabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingKind {
+    /// Malicious files: HSS `ListImageMalware`, TCSS
+    /// `DescribeAssetImageRegistryVirusList`.
+    Malware,
+    /// Secrets and other sensitive text: HSS `ListImageSensitive` (TCSS has
+    /// no registry-image list of it).
+    Sensitive,
+    /// Risky settings: HSS baseline checks (`ListImageRiskConfigs`), TCSS
+    /// risky build instructions (`DescribeAssetImageRegistryRiskInfoList`).
+    Settings,
+}
+
+impl FindingKind {
+    pub const ALL: [Self; 3] = [Self::Malware, Self::Sensitive, Self::Settings];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Malware => "malware",
+            Self::Sensitive => "sensitive",
+            Self::Settings => "settings",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
+    /// Whether the image's cloud has this kind of finding.
+    pub fn on(self, image: &ImageRef) -> bool {
+        !matches!((self, image), (Self::Sensitive, ImageRef::Tcss { .. }))
+    }
+}
+
+/// One finding other than a vulnerability, the same for both clouds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// The cloud's own word (empty when it gives none: HSS malware).
+    pub level: String,
+    /// What was found: the malware, the rule, the baseline.
+    pub title: String,
+    /// Where: a file path, or the build instruction at fault.
+    pub location: String,
+    /// What the cloud says about it (a secret only masked).
+    pub detail: String,
+    /// What to do, when the cloud says.
+    pub solution: String,
+}
+
+impl From<&crate::hss::ImageMalware> for Finding {
+    fn from(m: &crate::hss::ImageMalware) -> Self {
+        Self {
+            severity: Severity::Unknown,
+            level: String::new(),
+            title: text(m.file_name.as_ref()),
+            location: text(m.file_path.as_ref()),
+            detail: text(m.description.as_ref()),
+            solution: String::new(),
+        }
+    }
+}
+
+impl From<&crate::hss::ImageSensitiveInfo> for Finding {
+    fn from(s: &crate::hss::ImageSensitiveInfo) -> Self {
+        // `content` comes masked from the cache (the server masks before
+        // keeping it).
+        let content = s.content.clone();
+        Self {
+            severity: Severity::from_hss_severity(s.severity.as_deref()),
+            level: text(s.severity.as_ref()),
+            title: text(s.name.as_ref()),
+            location: text(s.file_path.as_ref()),
+            detail: [s.description.clone(), content]
+                .into_iter()
+                .flatten()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(": "),
+            solution: String::new(),
+        }
+    }
+}
+
+impl From<&crate::hss::ImageRiskConfig> for Finding {
+    fn from(c: &crate::hss::ImageRiskConfig) -> Self {
+        let failed = match (c.failed_rule_num, c.check_rule_num) {
+            (Some(failed), Some(all)) => format!("{failed}/{all}"),
+            _ => String::new(),
+        };
+        Self {
+            severity: Severity::from_hss_severity(c.severity.as_deref()),
+            level: text(c.severity.as_ref()),
+            title: text(c.check_name.as_ref()),
+            location: failed,
+            detail: text(c.check_type_desc.as_ref().or(c.check_type.as_ref())),
+            solution: String::new(),
+        }
+    }
+}
+
+impl From<&crate::tcss::ImageVirus> for Finding {
+    fn from(v: &crate::tcss::ImageVirus) -> Self {
+        Self {
+            severity: v.severity(),
+            level: text(v.risk_level.as_ref()),
+            title: text(v.virus_name.as_ref().or(v.file_name.as_ref())),
+            location: text(v.path.as_ref().or(v.file_name.as_ref())),
+            detail: text(v.desc.as_ref()),
+            solution: text(v.solution.as_ref()),
+        }
+    }
+}
+
+impl From<&crate::tcss::ImageRisk> for Finding {
+    fn from(r: &crate::tcss::ImageRisk) -> Self {
+        Self {
+            severity: r.severity(),
+            level: text(r.level.as_ref()),
+            title: text(r.desc.as_ref()),
+            location: text(r.instruction_content.as_ref()),
+            detail: String::new(),
+            solution: String::new(),
+        }
+    }
+}
+
+/// The image page's filters over one tab's findings.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FindingFilter {
+    pub severity: Option<Severity>,
+    /// Part of the title or location, any case.
+    pub search: String,
+    /// 1-based; 0 reads as 1.
+    pub page: usize,
+}
+
+impl FindingFilter {
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        validate_search_and_page(&self.search, self.page)
+    }
+
+    pub fn matches(&self, f: &Finding) -> bool {
+        let search = self.search.to_lowercase();
+        self.severity.is_none_or(|s| f.severity == s)
+            && (search.is_empty()
+                || [&f.title, &f.location]
+                    .iter()
+                    .any(|field| field.to_lowercase().contains(&search)))
+    }
+}
+
+/// One page of an image's findings of one kind, most severe first, with
+/// the counts the tab shows above it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageFindingsPage {
+    pub kind: FindingKind,
+    pub items: Vec<Finding>,
+    pub matching: usize,
+    /// How many the image has of each severity, in [`Severity::ALL`] order.
+    pub counts: [usize; 5],
+    pub fetched_at_ms: i64,
+    pub complete: bool,
+}
+
+impl ImageFindingsPage {
+    pub fn of(
+        kind: FindingKind,
+        mut all: Vec<Finding>,
+        filter: &FindingFilter,
+        fetched_at_ms: i64,
+        complete: bool,
+    ) -> Self {
+        let counts = count_by_severity(all.iter().map(|f| f.severity));
+        all.retain(|f| filter.matches(f));
+        all.sort_by(|a, b| {
+            a.severity
+                .cmp(&b.severity)
+                .then_with(|| a.title.cmp(&b.title))
+        });
+        let matching = all.len();
+        Self {
+            kind,
+            items: page_of(all, filter.page),
+            matching,
+            counts,
+            fetched_at_ms,
+            complete,
+        }
+    }
+}
+
+fn count_by_severity(severities: impl Iterator<Item = Severity>) -> [usize; 5] {
+    let mut counts = [0; 5];
+    for s in severities {
+        counts[s as usize] += 1;
+    }
+    counts
+}
+
+/// The 1-based `page` (0 reads as 1) of [`VULNERABILITY_PAGE`] items.
+fn page_of<T>(items: Vec<T>, page: usize) -> Vec<T> {
+    items
+        .into_iter()
+        .skip((page.max(1) - 1) * VULNERABILITY_PAGE)
+        .take(VULNERABILITY_PAGE)
+        .collect()
+}
+
+/// A search of at most 128 characters; a page within the 1,000 findings
+/// kept for an image.
+fn validate_search_and_page(search: &str, page: usize) -> Result<(), crate::FieldError> {
+    crate::validate::str_len("filter.search", search, 0, 128)?;
+    crate::validate::no_control_chars("filter.search", search)?;
+    let pages = MAX_FINDINGS.div_ceil(VULNERABILITY_PAGE);
+    crate::validate::opt_range(
+        "filter.page",
+        Some(i64::try_from(page).unwrap_or(i64::MAX)),
+        0,
+        i64::try_from(pages).unwrap_or(i64::MAX),
+    )
 }
 
 #[cfg(test)]
@@ -292,6 +549,14 @@ mod tests {
         assert_eq!(Severity::from_tcss(Some("CRITICAL")), Severity::Critical);
         assert_eq!(Severity::from_tcss(Some("medium")), Severity::Medium);
         assert_eq!(Severity::from_tcss(None), Severity::Unknown);
+        assert_eq!(Severity::from_tcss(Some("MIDDLE")), Severity::Medium);
+        assert_eq!(Severity::from_tcss(Some("4")), Severity::Critical);
+        assert_eq!(Severity::from_tcss(Some("1")), Severity::Low);
+        assert_eq!(Severity::from_hss_severity(Some("High")), Severity::High);
+        assert_eq!(
+            Severity::from_hss_severity(Some("Security")),
+            Severity::Unknown
+        );
         assert!(
             Severity::Critical < Severity::Low,
             "most severe sorts first"
@@ -350,6 +615,43 @@ mod tests {
             (1, [1, 1, 0, 0, 0]),
             "counts stay whole"
         );
+    }
+
+    #[test]
+    fn other_findings_read_the_same_on_both_clouds() {
+        let secret = crate::hss::ImageSensitiveInfo {
+            severity: Some("high".into()),
+            name: Some("AWS access key".into()),
+            file_path: Some("/app/.env".into()),
+            ..Default::default()
+        };
+        let f = Finding::from(&secret);
+        assert_eq!(f.severity, Severity::High);
+        let virus = crate::tcss::ImageVirus {
+            risk_level: Some("4".into()),
+            virus_name: Some("Mirai".into()),
+            path: Some("/usr/bin/.x".into()),
+            ..Default::default()
+        };
+        let baseline = crate::hss::ImageRiskConfig {
+            severity: Some("Security".into()),
+            check_name: Some("CentOS 7".into()),
+            check_rule_num: Some(12),
+            failed_rule_num: Some(0),
+            ..Default::default()
+        };
+        let all = vec![f, Finding::from(&virus), Finding::from(&baseline)];
+        let page = ImageFindingsPage::of(
+            FindingKind::Malware,
+            all,
+            &FindingFilter::default(),
+            0,
+            true,
+        );
+        assert_eq!(page.items[0].title, "Mirai", "most severe first");
+        assert_eq!(page.items[2].location, "0/12");
+        assert_eq!(page.counts, [1, 1, 0, 0, 1]);
+        assert!(!FindingKind::Sensitive.on(&ImageRef::Tcss { id: 1 }));
     }
 
     #[test]

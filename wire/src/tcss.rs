@@ -5,8 +5,10 @@ use crate::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
 mod findings;
+mod image_risks;
 mod registries;
 pub use findings::*;
+pub use image_risks::*;
 pub use registries::*;
 
 pub const VERSION: &str = "2020-11-01";

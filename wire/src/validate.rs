@@ -134,6 +134,9 @@ validated!(
     crate::hss::ImageVulnerabilitiesRequest,
     crate::hss::ListRegistryImagesRequest,
     crate::hss::ListAssociateRegistriesRequest,
+    crate::hss::ImageMalwareRequest,
+    crate::hss::ImageSensitiveRequest,
+    crate::hss::ImageRiskConfigsRequest,
     crate::tcss::UpdateTimingScanRequest,
     crate::tcss::DescribeRegistryImagesRequest,
     crate::tcss::CreateRegistryScanRequest,
@@ -144,4 +147,6 @@ validated!(
     crate::tcss::RegistrySyncStatusRequest,
     crate::tcss::DescribeNamespacesRequest,
     crate::tcss::ImageVulListRequest,
+    crate::tcss::ImageVirusListRequest,
+    crate::tcss::ImageRiskInfoListRequest,
 );

@@ -8,6 +8,7 @@ use crate::accounts::Provider;
 use crate::components::common::drawn_once::drawn_once;
 use crate::components::common::moment::Moment;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::findings::finding_list::FindingList;
 use crate::components::findings::query::ImagePage as PageQuery;
 use crate::components::findings::rescan::{Rescan, can_rescan};
 use crate::components::findings::vulnerabilities::VulnerabilityList;
@@ -16,26 +17,74 @@ use crate::error::AppError;
 use crate::format::url_encode;
 use crate::i18n::*;
 use crate::server_fns::accounts::page_account;
-use crate::server_fns::findings::ui_image_vulnerabilities;
+use crate::server_fns::findings::{ui_image_findings, ui_image_vulnerabilities};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use scanport_wire::findings::{ImageRef, ImageVulnerabilityPage};
+use scanport_wire::findings::{FindingKind, ImageFindingsPage, ImageRef, ImageVulnerabilityPage};
 use scanport_wire::portal::Role;
 
-async fn load(page: PageQuery) -> Result<ImageVulnerabilityPage, AppError> {
+/// What a tab shows.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+enum Found {
+    Vulnerabilities(ImageVulnerabilityPage),
+    Other(ImageFindingsPage),
+}
+
+async fn load(page: PageQuery) -> Result<Found, AppError> {
     let provider = match page.image {
         ImageRef::Hss { .. } => Provider::Huawei,
         ImageRef::Tcss { .. } => Provider::Tencent,
     };
     let account = page_account(Some(page.account.clone()), &[provider]).await?;
     let scanned = Some(page.facts.scanned.clone()).filter(|s| !s.is_empty());
-    ui_image_vulnerabilities(
-        account.id,
-        page.image.clone(),
-        scanned,
-        page.filters.clone(),
-    )
-    .await
+    match page.tab {
+        None => ui_image_vulnerabilities(
+            account.id,
+            page.image.clone(),
+            scanned,
+            page.filters.clone(),
+        )
+        .await
+        .map(Found::Vulnerabilities),
+        Some(kind) => ui_image_findings(
+            account.id,
+            page.image.clone(),
+            kind,
+            scanned,
+            page.finding_filter(),
+        )
+        .await
+        .map(Found::Other),
+    }
+}
+
+/// The tabs: vulnerabilities, then the kinds of finding the image's
+/// cloud lists. Plain links, so they work without JavaScript.
+fn tabs(i18n: I18n, page: &PageQuery) -> impl IntoView + use<> {
+    let tab = |kind: Option<FindingKind>, label: &'static str| {
+        let current = page.tab == kind;
+        view! {
+            <a href=page.tab_href(kind) class="tab" aria-current=current.then_some("page")>{label}</a>
+        }
+    };
+    let others = FindingKind::ALL
+        .into_iter()
+        .filter(|k| k.on(&page.image))
+        .map(|kind| {
+            let label = match kind {
+                FindingKind::Malware => t_string!(i18n, tab_malware),
+                FindingKind::Sensitive => t_string!(i18n, tab_sensitive),
+                FindingKind::Settings => t_string!(i18n, tab_settings),
+            };
+            tab(Some(kind), label)
+        })
+        .collect_view();
+    view! {
+        <nav class="tabs image-tabs" aria-label=move || t_string!(i18n, tabs_label)>
+            {tab(None, t_string!(i18n, tab_vulnerabilities))}
+            {others}
+        </nav>
+    }
 }
 
 /// When the image was last scanned: HSS says it in ms, TCSS as text.
@@ -93,19 +142,29 @@ pub fn ImagePage() -> impl IntoView {
                         {scanned_view(i18n, &facts.scanned)}
                     </p>
                 };
+                let tabs = tabs(i18n, &page);
                 match answer {
-                    Ok(Some(list)) => {
-                        let fetched = list.fetched_at_ms;
+                    Ok(Some(found)) => {
+                        let (fetched, list) = match found {
+                            Found::Vulnerabilities(list) => (
+                                list.fetched_at_ms,
+                                view! { <VulnerabilityList page found=list /> }.into_any(),
+                            ),
+                            Found::Other(list) => (
+                                list.fetched_at_ms,
+                                view! { <FindingList page found=list /> }.into_any(),
+                            ),
+                        };
                         view! {
                             {head}
-                            <h2>{t!(i18n, vul_heading)}</h2>
+                            {tabs}
                             <p class="freshness">{t!(i18n, vul_fetched)}" "<Moment ms=fetched /></p>
-                            <VulnerabilityList page found=list />
+                            {list}
                         }
                         .into_any()
                     }
                     Ok(None) => view! { {head} }.into_any(),
-                    Err(error) => view! { {head} <ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { {head} {tabs} <ErrorNotice error /> }.into_any(),
                 }
             }))}
         </Transition>

@@ -248,7 +248,7 @@ fn registry_view(
         <RegistryFilterForm filters=filters.clone() account=account.clone() registries chosen=chosen.clone() />
         {launch}
         {count}
-        <RegistryImageTable images=answer.data_list selectable=operator />
+        <RegistryImageTable images=answer.data_list account=account.clone() selectable=operator />
         {links}
     }
     .into_any()

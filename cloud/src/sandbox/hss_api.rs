@@ -64,6 +64,18 @@ pub(crate) fn routes(state: Arc<SandboxState>) -> Router {
             get(super::findings::hss_image_vulnerabilities),
         )
         .route(
+            "/v5/{project_id}/image/{image_id}/malwares",
+            get(super::findings::hss_image_malware),
+        )
+        .route(
+            "/v5/{project_id}/image/{image_id}/sensitive",
+            get(super::findings::hss_image_sensitive),
+        )
+        .route(
+            "/v5/{project_id}/image/baseline/risk-configs",
+            get(super::findings::hss_image_risk_configs),
+        )
+        .route(
             "/v5/{project_id}/image/scanner-policies",
             get(super::hss_policy::read).put(super::hss_policy::update),
         )

@@ -13,12 +13,14 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use scanport_wire::findings::ImageFindingsRequest;
 use scanport_wire::tcss::{
     AssetFilter, CreateRegistryScanRequest, DescribeNamespacesRequest, DescribeRegistriesRequest,
-    DescribeRegistryImagesRequest, FILTER_ALL, ImageInfo, ImageProgress, ImageVul,
-    ImageVulListRequest, NamespaceInfo, RegistryImage, RegistryScanStatusRequest,
-    RegistrySyncStatusRequest, SortOrder, StopRegistryScanRequest, SyncRegistryAssetsRequest,
-    TcssRegistry, TimingScanTask, UpdateTimingScanRequest, scan_status,
+    DescribeRegistryImagesRequest, FILTER_ALL, ImageInfo, ImageProgress, ImageRisk,
+    ImageRiskInfoListRequest, ImageVirus, ImageVirusListRequest, ImageVul, ImageVulListRequest,
+    NamespaceInfo, RegistryImage, RegistryScanStatusRequest, RegistrySyncStatusRequest, SortOrder,
+    StopRegistryScanRequest, SyncRegistryAssetsRequest, TcssRegistry, TimingScanTask,
+    UpdateTimingScanRequest, scan_status,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -234,6 +236,8 @@ async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: By
         "DescribeAssetImageRegistryAssetStatus" => registry_sync_status(&state, &body),
         "DescribeImageRegistryNamespaceList" => describe_namespaces(&state, &body),
         "DescribeAssetImageRegistryVulList" => describe_image_vuls(&state, &body),
+        "DescribeAssetImageRegistryVirusList" => describe_image_viruses(&state, &body),
+        "DescribeAssetImageRegistryRiskInfoList" => describe_image_risks(&state, &body),
         other => Err(tc_error(
             "InvalidAction",
             &format!("The action `{other}` is not supported by this sandbox."),
@@ -251,21 +255,59 @@ async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: By
 fn describe_image_vuls(state: &SandboxState, body: &[u8]) -> Answer {
     let req: ImageVulListRequest = parse(body, ImageVulListRequest::validate)?;
     let inv = inventory(state);
-    let Some(image) = inv.tcss_images.iter().find(|i| i.id == req.id) else {
-        return Err(tc_error(
-            "ResourceNotFound",
-            &format!("Id: no registry image {}", req.id),
-        ));
-    };
+    let image = registry_image(&inv, req.id)?;
     let matching: Vec<ImageVul> = super::findings::tcss_image_vulnerabilities(image)
         .into_iter()
         .filter(|v| req.matches(v))
         .collect();
-    let offset = usize::try_from(req.offset.unwrap_or(0)).unwrap_or(0);
-    let limit = usize::try_from(req.limit.unwrap_or(10)).unwrap_or(10);
+    let total = matching.len();
     Ok(json!({
-        "TotalCount": matching.len(),
-        "List": matching.into_iter().skip(offset).take(limit).collect::<Vec<_>>(),
+        "TotalCount": total,
+        "List": page(matching, req.offset, req.limit),
+    }))
+}
+
+/// The registry image with asset id `id`, or `ResourceNotFound`.
+fn registry_image(inv: &super::Inventory, id: i64) -> Result<&RegistryImage, Response> {
+    inv.tcss_images
+        .iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| tc_error("ResourceNotFound", &format!("Id: no registry image {id}")))
+}
+
+/// One registry image's malicious files, filtered (`RiskLevel` or
+/// `Level`, `Name`) and paged; an image never scanned has none.
+fn describe_image_viruses(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: ImageVirusListRequest = parse(body, ImageVirusListRequest::validate)?;
+    let inv = inventory(state);
+    let image = registry_image(&inv, req.id)?;
+    let matching: Vec<ImageVirus> = super::findings::tcss_image_viruses(image)
+        .into_iter()
+        .filter(|v| req.matches(v))
+        .collect();
+    let total = matching.len();
+    Ok(json!({
+        "List": page(matching, req.offset, req.limit),
+        "TotalCount": total,
+    }))
+}
+
+/// One registry image's risky build settings, filtered (`Level`,
+/// `Behavior`, `Type`, `Name`), sorted by `Level` when asked, and paged;
+/// an image never scanned has none.
+fn describe_image_risks(state: &SandboxState, body: &[u8]) -> Answer {
+    let req: ImageRiskInfoListRequest = parse(body, ImageRiskInfoListRequest::validate)?;
+    let inv = inventory(state);
+    let image = registry_image(&inv, req.id)?;
+    let mut matching: Vec<ImageRisk> = super::findings::tcss_image_risks(image)
+        .into_iter()
+        .filter(|r| req.matches(r))
+        .collect();
+    req.arrange(&mut matching);
+    let total = matching.len();
+    Ok(json!({
+        "List": page(matching, req.offset, req.limit),
+        "TotalCount": total,
     }))
 }
 

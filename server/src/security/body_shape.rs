@@ -16,7 +16,7 @@ const OBJECT_MEMBERS: [&str; 4] = ["request", "query", "image", "filter"];
 /// `request` and `query` is checked by their types, which refuse unknown
 /// fields.) An argument added to a server function goes here too; the API
 /// tests send every endpoint's arguments.
-const ARGUMENT_NAMES: [&str; 17] = [
+const ARGUMENT_NAMES: [&str; 18] = [
     "account",
     "request",
     "idempotency_key",
@@ -34,6 +34,7 @@ const ARGUMENT_NAMES: [&str; 17] = [
     "scanned_at",
     "image",
     "filter",
+    "kind",
 ];
 
 /// The field and the reason when `body` (a JSON API body) has an array

@@ -78,6 +78,11 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("hss/scan-policy", Need::Viewer, Call::Post, None),
     ep("hss/image-vulnerabilities", Need::Viewer, Call::Post, None),
     ep("tcss/image-vulnerabilities", Need::Viewer, Call::Post, None),
+    ep("hss/image-malware", Need::Viewer, Call::Post, None),
+    ep("hss/image-sensitive", Need::Viewer, Call::Post, None),
+    ep("hss/image-risk-configs", Need::Viewer, Call::Post, None),
+    ep("tcss/image-viruses", Need::Viewer, Call::Post, None),
+    ep("tcss/image-risks", Need::Viewer, Call::Post, None),
     ep("hss/registry-images", Need::Viewer, Call::Post, None),
     ep(
         "hss/image-sync-tasks/registries",
@@ -95,6 +100,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("live/tcss-scan", Need::Viewer, Call::Post, None),
     ep("ui/registries", Need::Viewer, Call::Post, None),
     ep("ui/image-vulnerabilities", Need::Viewer, Call::Post, None),
+    ep("ui/image-findings", Need::Viewer, Call::Post, None),
     ep("auth/me", Need::Viewer, Call::Post, None),
     ep(
         "events/tasks",
@@ -231,6 +237,16 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
             "image_id": "sha256:0123456789ab", "image_type": "private_image",
             "namespace": "payments", "image_name": "checkout", "tag_name": "v1"}}),
         "tcss/image-vulnerabilities" => json!({"account": TC, "request": {"Id": 3}}),
+        "hss/image-malware" => json!({"account": HW, "request": {
+            "image_id": "sha256:0123456789ab", "image_type": "private_image",
+            "namespace": "payments", "image_name": "checkout", "tag_name": "v1"}}),
+        "hss/image-sensitive" => json!({"account": HW, "request": {
+            "image_id": "sha256:0123456789ab", "image_type": "private_image",
+            "namespace": "payments", "image_name": "checkout", "image_version": "v1"}}),
+        "hss/image-risk-configs" => json!({"account": HW, "request": {
+            "image_id": "sha256:0123456789ab", "image_type": "private_image"}}),
+        "tcss/image-viruses" => json!({"account": TC, "request": {"Id": 3}}),
+        "tcss/image-risks" => json!({"account": TC, "request": {"Id": 3}}),
         "hss/registry-images" => json!({"account": HW, "request": {"image_type": "harbor"}}),
         "hss/image-sync-tasks/registries" => {
             json!({"account": HW, "request": {"task_id": ctx.sync_task}})
@@ -246,6 +262,9 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
         "live/tcss-scan" => json!({"account": TC}),
         "ui/registries" => json!({"account": HW}),
         "ui/image-vulnerabilities" => json!({"account": TC, "image": {"cloud": "tcss", "id": 3}}),
+        "ui/image-findings" => {
+            json!({"account": TC, "image": {"cloud": "tcss", "id": 3}, "kind": "malware"})
+        }
         "auth/me" => json!({}),
         "hss/batch-scan" => json!({"account": HW, "request": batch_scan_all("payments")}),
         "hss/scan-tasks" => json!({"account": HW, "request": {"image_info": [

@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 
 const UP_HSS_VULS: &str = "GET /v5/{project_id}/image/{image_id}/vulnerabilities";
 const UP_TC_VULS: &str = "tcss DescribeAssetImageRegistryVulList";
+const UP_HSS_MALWARE: &str = "GET /v5/{project_id}/image/{image_id}/malwares";
+const UP_TC_VIRUSES: &str = "tcss DescribeAssetImageRegistryVirusList";
 
 /// A scanned HSS image with vulnerabilities, from the image list.
 struct HssImage {
@@ -156,26 +158,29 @@ async fn a_second_look_at_an_hss_image_costs_the_cloud_nothing() {
     h.assert_no_secret_leaked();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tcss_image_lists_its_vulnerabilities_by_level_once() {
-    let h = Harness::start().await;
-    let viewer = h.session(VIEWER).await;
+/// The first TCSS registry image (of the sandbox's first 100) whose
+/// count `field` is at least `min`.
+async fn tcss_image(h: &Harness, auth: &Auth, field: &str, min: i64) -> Value {
     let images = h
         .call(
-            &viewer,
+            auth,
             "tcss/images",
             &json!({"account": TC, "request": {"Limit": 100}}),
         )
         .await
         .json();
-    let image = images["List"]
+    images["List"]
         .as_array()
-        .and_then(|l| {
-            l.iter()
-                .find(|i| i["HighLevelVulCnt"].as_i64().unwrap_or(0) > 1)
-        })
+        .and_then(|l| l.iter().find(|i| i[field].as_i64().unwrap_or(0) >= min))
         .cloned()
-        .unwrap_or_else(|| panic!("no image with high vulnerabilities: {images}"));
+        .unwrap_or_else(|| panic!("no image with {field} >= {min}: {images}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tcss_image_lists_its_vulnerabilities_by_level_once() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let image = tcss_image(&h, &viewer, "HighLevelVulCnt", 2).await;
     let id = image["Id"].as_i64().expect("Id");
     let scanned_at = image["ScanTime"].as_str().unwrap_or("").to_owned();
     let body =
@@ -269,22 +274,7 @@ async fn bad_findings_requests_name_the_field_and_reach_no_cloud() {
 async fn an_image_csv_holds_what_the_filters_match_and_costs_nothing_after_a_look() {
     let h = Harness::start().await;
     let viewer = h.session(VIEWER).await;
-    let images = h
-        .call(
-            &viewer,
-            "tcss/images",
-            &json!({"account": TC, "request": {"Limit": 100}}),
-        )
-        .await
-        .json();
-    let image = images["List"]
-        .as_array()
-        .and_then(|l| {
-            l.iter()
-                .find(|i| i["CriticalLevelVulCnt"].as_i64().unwrap_or(0) > 0)
-        })
-        .cloned()
-        .unwrap_or_else(|| panic!("no image with critical vulnerabilities: {images}"));
+    let image = tcss_image(&h, &viewer, "CriticalLevelVulCnt", 1).await;
     let id = image["Id"].as_i64().expect("Id");
     let scanned = image["ScanTime"].as_str().unwrap_or("").replace(' ', "%20");
     let base = format!(
@@ -334,4 +324,199 @@ async fn an_image_csv_holds_what_the_filters_match_and_costs_nothing_after_a_loo
     )
     .await
     .expect_error(400, "invalid_input");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_images_other_findings_match_its_counts_on_both_clouds() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+
+    // HSS: as many malicious files as the image list says, fetched once.
+    let images = h
+        .call(
+            &viewer,
+            "hss/images",
+            &json!({"account": HW, "request": {"image_type": "private_image",
+                "scan_status": "success", "limit": 200}}),
+        )
+        .await
+        .json();
+    let image = images["data_list"]
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .find(|i| i["malicious_file_num"].as_i64().unwrap_or(0) > 0)
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no image with malicious files: {images}"));
+    let scanned_at = image["latest_scan_time"].to_string();
+    let named = |tag_field: &str| {
+        json!({"image_id": image["image_id"], "image_type": "private_image",
+            "namespace": image["namespace"], "image_name": image["image_name"],
+            tag_field: image["image_version"], "limit": 200})
+    };
+    let body =
+        |request: Value| json!({"account": HW, "request": request, "scanned_at": scanned_at});
+    let before = h.upstream_calls(UP_HSS_MALWARE).await;
+    for _ in 0..2 {
+        let malware = h
+            .call(&viewer, "hss/image-malware", &body(named("tag_name")))
+            .await;
+        malware.expect_ok();
+        let malware = malware.json();
+        assert_eq!(
+            malware["total_num"], image["malicious_file_num"],
+            "{malware}"
+        );
+        assert!(
+            malware["data_list"][0]["file_path"].is_string(),
+            "{malware}"
+        );
+    }
+    assert_eq!(
+        h.upstream_calls(UP_HSS_MALWARE).await - before,
+        1,
+        "the second look came from the cache"
+    );
+
+    // Sensitive information comes masked; baselines answer.
+    let sensitive = h
+        .call(
+            &viewer,
+            "hss/image-sensitive",
+            &body(named("image_version")),
+        )
+        .await;
+    sensitive.expect_ok();
+    let sensitive = sensitive.json();
+    for item in sensitive["data_list"].as_array().expect("data_list") {
+        let content = item["content"].as_str().unwrap_or("");
+        assert!(content.ends_with(" characters)"), "masked: {item}");
+    }
+    let risks = h
+        .call(
+            &viewer,
+            "hss/image-risk-configs",
+            &body(named("image_version")),
+        )
+        .await;
+    risks.expect_ok();
+    assert!(
+        risks.json()["total_num"].as_i64().is_some(),
+        "{}",
+        risks.json()
+    );
+
+    // TCSS: viruses and risky settings as many as the image list says,
+    // through the public endpoints and the image page's one.
+    let image = tcss_image(&h, &viewer, "VirusCnt", 1).await;
+    let id = image["Id"].as_i64().expect("Id");
+    let scanned_at = image["ScanTime"].as_str().unwrap_or("").to_owned();
+    let before = h.upstream_calls(UP_TC_VIRUSES).await;
+    let viruses = h
+        .call(
+            &viewer,
+            "tcss/image-viruses",
+            &json!({"account": TC, "request": {"Id": id, "Limit": 100}, "scanned_at": scanned_at}),
+        )
+        .await;
+    viruses.expect_ok();
+    assert_eq!(
+        viruses.json()["TotalCount"],
+        image["VirusCnt"],
+        "{}",
+        viruses.json()
+    );
+    let page = h
+        .call(
+            &viewer,
+            "ui/image-findings",
+            &json!({"account": TC, "image": {"cloud": "tcss", "id": id}, "kind": "malware",
+                "scanned_at": scanned_at}),
+        )
+        .await;
+    page.expect_ok();
+    let page = page.json();
+    let counted: i64 = page["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .filter_map(Value::as_i64)
+        .sum();
+    assert_eq!(Some(counted), image["VirusCnt"].as_i64(), "{page}");
+    let severities: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|f| f["severity"].as_str())
+        .collect();
+    let order = ["critical", "high", "medium", "low", "unknown"];
+    let rank = |s: &&str| order.iter().position(|o| o == s);
+    assert!(
+        severities.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
+        "most severe first: {severities:?}"
+    );
+    assert_eq!(
+        h.upstream_calls(UP_TC_VIRUSES).await - before,
+        1,
+        "the image page read the cached list"
+    );
+    let risks = h
+        .call(
+            &viewer,
+            "tcss/image-risks",
+            &json!({"account": TC, "request": {"Id": id, "Limit": 100, "By": "Level", "Order": "DESC"}}),
+        )
+        .await;
+    risks.expect_ok();
+    assert_eq!(
+        risks.json()["TotalCount"],
+        image["RiskCnt"],
+        "{}",
+        risks.json()
+    );
+
+    // TCSS has no sensitive-information list: a clear refusal.
+    let none = h
+        .call(
+            &viewer,
+            "ui/image-findings",
+            &json!({"account": TC, "image": {"cloud": "tcss", "id": id}, "kind": "sensitive"}),
+        )
+        .await;
+    none.expect_error(400, "invalid_input");
+    h.assert_no_secret_leaked();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_party_registry_image_lists_as_many_vulnerabilities_as_its_row_says() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let list = h
+        .call(
+            &viewer,
+            "hss/registry-images",
+            &json!({"account": HW, "request": {"image_type": "harbor", "limit": 200}}),
+        )
+        .await;
+    list.expect_ok();
+    let list = list.json();
+    let image = list["data_list"]
+        .as_array()
+        .and_then(|l| l.iter().find(|i| i["vul_num"].as_i64().unwrap_or(0) > 0))
+        .cloned()
+        .unwrap_or_else(|| panic!("no Harbor image with vulnerabilities: {list}"));
+    let request = json!({"image_id": image["image_id"], "image_type": "harbor",
+        "namespace": image["namespace"], "image_name": image["image_name"],
+        "tag_name": image["image_version"]});
+    let vuls = h
+        .call(
+            &viewer,
+            "hss/image-vulnerabilities",
+            &hss_vuls(&request, &image["latest_scan_time"].to_string(), json!({})),
+        )
+        .await;
+    vuls.expect_ok();
+    let vuls = vuls.json();
+    assert_eq!(vuls["total_num"], image["vul_num"], "{vuls}");
 }

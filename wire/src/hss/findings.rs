@@ -4,7 +4,7 @@
 //! `ImageVulInfo`).
 
 use super::validate_enterprise_project_id;
-use crate::findings::Severity;
+use crate::findings::{ImageFindingsRequest, Severity, contains_any_case};
 use crate::macros::wire_enum;
 use crate::query::Query;
 use crate::validate::{FieldError, no_control_chars, opt_range, opt_str_len, str_len};
@@ -143,17 +143,10 @@ impl ImageVulnerabilitiesRequest {
 
     /// Whether a cached finding passes this request's own filters.
     pub fn matches(&self, v: &ImageVulnerability) -> bool {
-        let contains = |have: Option<&str>, want: Option<&str>| {
-            want.is_none_or(|w| {
-                have.unwrap_or("")
-                    .to_lowercase()
-                    .contains(&w.to_lowercase())
-            })
-        };
         self.repair_necessity
             .is_none_or(|r| v.repair_necessity.as_deref() == Some(r.as_str()))
-            && contains(v.vul_id.as_deref(), self.vul_id.as_deref())
-            && contains(v.app_name.as_deref(), self.app_name.as_deref())
+            && contains_any_case(v.vul_id.as_deref(), self.vul_id.as_deref())
+            && contains_any_case(v.app_name.as_deref(), self.app_name.as_deref())
     }
 
     pub fn query(&self) -> Vec<(String, String)> {
@@ -172,6 +165,27 @@ impl ImageVulnerabilitiesRequest {
             .opt("type", self.r#type)
             .opt("handle_status", self.handle_status)
             .into_pairs()
+    }
+}
+
+impl ImageFindingsRequest for ImageVulnerabilitiesRequest {
+    type Item = ImageVulnerability;
+    const MAX_PAGE: i64 = MAX_VULNERABILITY_PAGE;
+
+    fn cache_kind(&self) -> String {
+        Self::cache_kind(self)
+    }
+    fn cache_image(&self) -> String {
+        self.image_id.clone()
+    }
+    fn whole_list(&self, offset: i64) -> Self {
+        Self::whole_list(self, offset)
+    }
+    fn matches(&self, item: &ImageVulnerability) -> bool {
+        Self::matches(self, item)
+    }
+    fn window(&self) -> (Option<i64>, Option<i64>) {
+        (self.offset, self.limit)
     }
 }
 

@@ -2,6 +2,7 @@
 //! the service's snake_case names, and the documented limits.
 
 mod findings;
+mod image_findings;
 mod images;
 mod policy;
 mod registries;
@@ -10,6 +11,7 @@ mod scan;
 mod tasks;
 
 pub use findings::*;
+pub use image_findings::*;
 pub use images::*;
 pub use policy::*;
 pub use registries::*;

@@ -4,7 +4,7 @@
 //! `ComponentsInfo`).
 
 use super::{AssetFilter, ImageInfo};
-use crate::findings::Severity;
+use crate::findings::{ImageFindingsRequest, Severity};
 use crate::validate::{FieldError, opt_range};
 use serde::{Deserialize, Serialize};
 
@@ -94,6 +94,27 @@ impl ImageVulListRequest {
                 }),
             }
         })
+    }
+}
+
+impl ImageFindingsRequest for ImageVulListRequest {
+    type Item = ImageVul;
+    const MAX_PAGE: i64 = MAX_VUL_PAGE;
+
+    fn cache_kind(&self) -> String {
+        "tcss/vulnerabilities".to_owned()
+    }
+    fn cache_image(&self) -> String {
+        self.id.to_string()
+    }
+    fn whole_list(&self, offset: i64) -> Self {
+        Self::whole_list(self, offset)
+    }
+    fn matches(&self, item: &ImageVul) -> bool {
+        Self::matches(self, item)
+    }
+    fn window(&self) -> (Option<i64>, Option<i64>) {
+        (self.offset, self.limit)
     }
 }
 

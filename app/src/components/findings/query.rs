@@ -4,8 +4,8 @@
 
 use crate::format::url_encode;
 use leptos_router::params::ParamsMap;
-use scanport_wire::findings::{ImageRef, Severity};
-use scanport_wire::hss::{FindingsImageType, SwrImage};
+use scanport_wire::findings::{FindingKind, ImageRef, Severity};
+use scanport_wire::hss::{FindingsImageType, RegistryImageInfo, SwrImage};
 use scanport_wire::tcss::RegistryImage;
 
 /// Vulnerabilities a page shows.
@@ -34,6 +34,8 @@ pub struct ImagePage {
     pub account: String,
     pub image: ImageRef,
     pub facts: Facts,
+    /// The tab: `None` for vulnerabilities.
+    pub tab: Option<FindingKind>,
     pub filters: VulFilters,
 }
 
@@ -65,10 +67,13 @@ impl ImagePage {
             },
             _ => return None,
         };
+        // A tab the image's cloud does not have reads as the first tab.
+        let tab = FindingKind::parse(&text(q, "tab")).filter(|k| k.on(&image));
         Some(Self {
             account: text(q, "account"),
             image,
             facts,
+            tab,
             filters: VulFilters {
                 severity: Severity::parse(&text(q, "severity")),
                 fixable_only: matches!(text(q, "fix").as_str(), "1" | "on" | "true"),
@@ -114,9 +119,9 @@ impl ImagePage {
         pairs
     }
 
-    /// This image's page with `filters`.
+    /// This image's page, on this tab, with `filters`.
     pub fn href(&self, filters: &VulFilters) -> String {
-        let mut pairs = self.image_pairs();
+        let mut pairs = self.hidden_fields();
         if let Some(severity) = filters.severity {
             pairs.push(("severity", severity.as_str().to_owned()));
         }
@@ -134,16 +139,44 @@ impl ImagePage {
 
     /// The CSV download of what `filters` match (every page).
     pub fn csv_href(&self) -> String {
-        let page = self.href(&VulFilters {
+        let vulnerabilities = Self {
+            tab: None,
+            ..self.clone()
+        };
+        let page = vulnerabilities.href(&VulFilters {
             page: 1,
             ..self.filters.clone()
         });
         page.replacen("/image?", "/api/v1/export/image-vulnerabilities.csv?", 1)
     }
 
-    /// The hidden inputs that keep the image when the filter form is sent.
+    /// The hidden inputs that keep the image and tab when the filter form
+    /// is sent.
     pub fn hidden_fields(&self) -> Vec<(&'static str, String)> {
-        self.image_pairs()
+        let mut pairs = self.image_pairs();
+        if let Some(tab) = self.tab {
+            pairs.push(("tab", tab.as_str().to_owned()));
+        }
+        pairs
+    }
+
+    /// This image's `tab` (`None`: vulnerabilities), unfiltered.
+    pub fn tab_href(&self, tab: Option<FindingKind>) -> String {
+        Self {
+            tab,
+            ..self.clone()
+        }
+        .href(&VulFilters::default())
+    }
+
+    /// The filters the findings tabs take (the fix filter is the
+    /// vulnerabilities' own).
+    pub fn finding_filter(&self) -> scanport_wire::findings::FindingFilter {
+        scanport_wire::findings::FindingFilter {
+            severity: self.filters.severity,
+            search: self.filters.search.clone(),
+            page: self.filters.page,
+        }
     }
 }
 
@@ -155,33 +188,77 @@ fn href(pairs: &[(&str, String)]) -> String {
     format!("/image?{}", query.join("&"))
 }
 
-/// The page of an SWR image, when HSS lists findings for its kind (not
+/// What names an HSS image on its page, as an image list showed it.
+struct HssListed<'a> {
+    image_id: Option<&'a String>,
+    image_type: Option<&'a str>,
+    namespace: &'a str,
+    name: &'a str,
+    tag: &'a str,
+    registry: Option<&'a String>,
+    scanned_ms: Option<i64>,
+}
+
+/// The page of an HSS image, when HSS lists findings for its kind (not
 /// for local images) and it has an id.
-pub fn hss_image_href(account: &str, image: &SwrImage) -> Option<String> {
-    let image_type = FindingsImageType::parse(image.image_type.as_deref()?)?;
+fn hss_href(account: &str, listed: HssListed<'_>) -> Option<String> {
+    let image_type = FindingsImageType::parse(listed.image_type?)?;
     let page = ImagePage {
         account: account.to_owned(),
         image: ImageRef::Hss {
-            image_id: image.image_id.clone().filter(|i| !i.is_empty())?,
+            image_id: listed.image_id.filter(|i| !i.is_empty())?.clone(),
             image_type,
-            namespace: image.namespace.clone(),
-            image_name: image.image_name.clone(),
-            tag_name: image.image_version.clone(),
+            namespace: listed.namespace.to_owned(),
+            image_name: listed.name.to_owned(),
+            tag_name: listed.tag.to_owned(),
         },
         facts: Facts {
-            namespace: image.namespace.clone(),
-            name: image.image_name.clone(),
-            tag: image.image_version.clone(),
-            registry: image.instance_name.clone().unwrap_or_default(),
-            scanned: image
-                .latest_scan_time
+            namespace: listed.namespace.to_owned(),
+            name: listed.name.to_owned(),
+            tag: listed.tag.to_owned(),
+            registry: listed.registry.cloned().unwrap_or_default(),
+            scanned: listed
+                .scanned_ms
                 .filter(|t| *t > 0)
                 .map(|t| t.to_string())
                 .unwrap_or_default(),
         },
+        tab: None,
         filters: VulFilters::default(),
     };
     Some(page.href(&page.filters))
+}
+
+/// The page of an SWR image (see [`hss_href`]).
+pub fn hss_image_href(account: &str, image: &SwrImage) -> Option<String> {
+    hss_href(
+        account,
+        HssListed {
+            image_id: image.image_id.as_ref(),
+            image_type: image.image_type.as_deref(),
+            namespace: &image.namespace,
+            name: &image.image_name,
+            tag: &image.image_version,
+            registry: image.instance_name.as_ref(),
+            scanned_ms: image.latest_scan_time,
+        },
+    )
+}
+
+/// The page of a third-party registry's image (Harbor, JFrog, …).
+pub fn registry_image_href(account: &str, image: &RegistryImageInfo) -> Option<String> {
+    hss_href(
+        account,
+        HssListed {
+            image_id: image.image_id.as_ref(),
+            image_type: image.image_type.as_deref(),
+            namespace: &image.namespace,
+            name: &image.image_name,
+            tag: &image.image_version,
+            registry: image.registry_name.as_ref(),
+            scanned_ms: image.latest_scan_time,
+        },
+    )
 }
 
 /// The page of a TCSS registry image.
@@ -196,6 +273,7 @@ pub fn tcss_image_href(account: &str, image: &RegistryImage) -> String {
             registry: image.instance_name.clone().unwrap_or_default(),
             scanned: image.scan_time.clone().unwrap_or_default(),
         },
+        tab: None,
         filters: VulFilters::default(),
     };
     page.href(&page.filters)
@@ -255,6 +333,15 @@ mod tests {
         };
         let again = parse(&page.href(&page.filters)).expect("round trip");
         assert_eq!(again, page);
+        page.tab = Some(FindingKind::Malware);
+        let again = parse(&page.href(&page.filters)).expect("round trip");
+        assert_eq!(again, page);
+        let sensitive = parse(&page.tab_href(Some(FindingKind::Sensitive))).expect("parsed");
+        assert_eq!(sensitive.tab, None, "TCSS has no sensitive-information tab");
+        assert!(
+            !page.csv_href().contains("tab="),
+            "the CSV is the vulnerabilities'"
+        );
     }
 
     #[test]
@@ -273,6 +360,24 @@ mod tests {
         assert!(matches!(page.image, ImageRef::Hss { ref tag_name, .. } if tag_name == "v1"));
         image.image_type = Some("local_image".into());
         assert_eq!(hss_image_href("hw", &image), None);
+        let harbor = RegistryImageInfo {
+            namespace: "payments".into(),
+            image_name: "billing".into(),
+            image_version: "v1.0".into(),
+            image_id: Some("sha256:cd".into()),
+            image_type: Some("harbor".into()),
+            registry_name: Some("Harbor (corp)".into()),
+            ..RegistryImageInfo::default()
+        };
+        let page = parse(&registry_image_href("hw", &harbor).expect("linked")).expect("parsed");
+        assert!(matches!(
+            page.image,
+            ImageRef::Hss {
+                image_type: FindingsImageType::Harbor,
+                ..
+            }
+        ));
+        assert_eq!(page.facts.registry, "Harbor (corp)");
         assert_eq!(parse("/image?account=hw&cloud=tcss&id=0"), None);
     }
 }

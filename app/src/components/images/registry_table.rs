@@ -74,9 +74,22 @@ fn status_view(i18n: I18n, image: &RegistryImageInfo) -> impl IntoView + use<> {
     }
 }
 
+/// The image's name, a link to its findings where HSS lists them.
+fn image_link(account: &str, image: &RegistryImageInfo) -> AnyView {
+    let name = image.image_name.clone();
+    match crate::components::findings::query::registry_image_href(account, image) {
+        Some(href) => view! { <a href=href class="image-link">{name}</a> }.into_any(),
+        None => view! { <span>{name}</span> }.into_any(),
+    }
+}
+
 /// `selectable`: whether the caller may launch scans (operators).
 #[component]
-pub fn RegistryImageTable(images: Vec<RegistryImageInfo>, selectable: bool) -> impl IntoView {
+pub fn RegistryImageTable(
+    images: Vec<RegistryImageInfo>,
+    account: String,
+    selectable: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     if images.is_empty() {
         return view! {
@@ -96,7 +109,7 @@ pub fn RegistryImageTable(images: Vec<RegistryImageInfo>, selectable: bool) -> i
                 <tr data-image-id=image.id.map(|i| i.to_string())>
                     {checkbox}
                     <td>{image.namespace.clone()}</td>
-                    <td class="image-name">{image.image_name.clone()}</td>
+                    <td class="image-name">{image_link(&account, &image)}</td>
                     <td>
                         <code>{image.image_version.clone()}</code>
                         {(image.latest_version == Some(true)).then(|| view! { <span class="tag-latest">{t!(i18n, images_latest_badge)}</span> })}

@@ -15,15 +15,11 @@ pub async fn vulnerability_list(
     scanned_at: Option<&str>,
 ) -> Result<(Vec<scanport_wire::hss::ImageVulnerability>, bool, i64), AppError> {
     use scanport_cloud::hss::HssClient;
-    crate::ops::cached_list(
+    crate::ops::image_findings(
         state,
         account,
         request,
-        crate::ops::FindingsKey {
-            kind: &request.cache_kind(),
-            image: &request.image_id,
-            scanned_at,
-        },
+        scanned_at,
         async |c: &HssClient, r| c.all_image_vulnerabilities(r).await,
     )
     .await
@@ -41,15 +37,14 @@ pub async fn hss_image_vulnerabilities(
 ) -> Result<Cached<ImageVulnerabilities>, AppError> {
     crate::ops::authorize(&crate::endpoints::HSS_IMAGE_VULNERABILITIES)?;
     let state = crate::state::app_state()?;
-    let (all, complete, fetched_at_ms) =
-        vulnerability_list(&state, &account, &request, scanned_at.as_deref()).await?;
-    let matching: Vec<_> = all.into_iter().filter(|v| request.matches(v)).collect();
+    let list = vulnerability_list(&state, &account, &request, scanned_at.as_deref()).await?;
+    let page = crate::ops::findings_page(&request, list);
     Ok(Cached {
         answer: ImageVulnerabilities {
-            total_num: i64::try_from(matching.len()).unwrap_or(i64::MAX),
-            data_list: crate::ops::page(matching, request.offset, request.limit, 10),
+            total_num: page.total,
+            data_list: page.items,
         },
-        fetched_at_ms,
-        complete,
+        fetched_at_ms: page.fetched_at_ms,
+        complete: page.complete,
     })
 }

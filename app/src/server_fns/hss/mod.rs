@@ -3,6 +3,7 @@
 //! upstream response.
 
 mod findings;
+mod image_findings;
 mod launch;
 mod policy;
 mod read;
@@ -10,6 +11,7 @@ mod registry_images;
 mod sync;
 
 pub use findings::*;
+pub use image_findings::*;
 pub use launch::*;
 pub use policy::*;
 pub use read::*;
