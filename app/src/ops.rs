@@ -295,13 +295,23 @@ where
         db,
         NewEntry {
             actor: &m.caller.name,
-            via: m.caller.via_label(),
+            via: &m.caller.via_label(),
             action: m.action,
             account: Some(m.account),
             request: Some(request_json),
         },
     )
-    .await?;
+    .await;
+    let audit_id = match audit_id {
+        Ok(id) => id,
+        Err(err) => {
+            // Nothing was sent: the key is free for a retry.
+            if let Some(key) = &key {
+                idempotency::release(db, &m.caller.user_id, key).await?;
+            }
+            return Err(err.into());
+        }
+    };
 
     let result = call().await;
 
@@ -313,7 +323,10 @@ where
             err.request_id().map(str::to_owned),
         ),
     };
-    audit::finish(
+    // The cloud has answered: a failure to record it must not turn a
+    // launch that happened into an error (a retry would launch again).
+    // The row stays pending and is closed as interrupted later.
+    if let Err(err) = audit::finish(
         db,
         &audit_id,
         outcome,
@@ -322,11 +335,18 @@ where
             upstream_request_id: request_id.as_deref(),
         },
     )
-    .await?;
+    .await
+    {
+        tracing::error!(error = %err, audit_id, action = m.action, "cannot finish an audit row");
+    }
 
     let result = result.map(|(answer, _)| answer);
-    if let Some(key) = &key {
-        remember(m.state, &m.caller.user_id, key, &result).await?;
+    if let Some(key) = &key
+        && let Err(err) = remember(m.state, &m.caller.user_id, key, &result).await
+    {
+        // Same reason: the answer stands; a retry with this key is told
+        // the first request has not finished, never launched twice.
+        tracing::error!(error = %err, action = m.action, "cannot store an idempotent answer");
     }
     result
 }

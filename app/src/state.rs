@@ -99,6 +99,8 @@ pub struct Portal {
     /// process, so open live streams re-check their caller at once when
     /// it moves and need no database read per event otherwise.
     pub revocations: Arc<std::sync::atomic::AtomicU64>,
+    /// Days a new API token lives unless its creator says otherwise.
+    pub token_expiry_days: u32,
 }
 
 impl Portal {

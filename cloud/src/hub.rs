@@ -85,18 +85,30 @@ pub trait Source: Send + Sync + 'static {
 #[derive(Debug)]
 pub struct Published<S> {
     pub snapshot: S,
-    /// `event: NAME`, then the snapshot's JSON on one `data:` line.
+    /// `event: NAME`, its `id:`, the `retry:` hint, then the snapshot's
+    /// JSON on one `data:` line.
     pub event: bytes::Bytes,
 }
+
+/// The `retry:` hint of every event: how long a browser whose stream
+/// broke waits before it reconnects (its default is up to the browser).
+pub const RECONNECT_MS: u32 = 3000;
+
+/// Event ids, unique in this process: a client or proxy can tell events
+/// apart (a reconnect always gets the current snapshot first, so a
+/// `Last-Event-ID` needs no replay).
+static NEXT_EVENT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl<S: Serialize> Published<S> {
     pub fn new(name: &str, snapshot: S) -> Self {
         // A snapshot is plain data; its JSON cannot fail. Compact JSON
         // has no newline, so one `data:` line carries all of it.
         let json = serde_json::to_vec(&snapshot).unwrap_or_default();
-        let mut event = Vec::with_capacity(json.len() + name.len() + 16);
+        let id = NEXT_EVENT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut event = Vec::with_capacity(json.len() + name.len() + 48);
         event.extend_from_slice(b"event: ");
         event.extend_from_slice(name.as_bytes());
+        event.extend_from_slice(format!("\nid: {id}\nretry: {RECONNECT_MS}").as_bytes());
         event.extend_from_slice(b"\ndata: ");
         event.extend_from_slice(&json);
         event.extend_from_slice(b"\n\n");
@@ -414,10 +426,22 @@ mod tests {
             ..TaskSnapshot::default()
         };
         let published = Published::new("tasks", snapshot.clone());
+        let next = Published::new("tasks", snapshot.clone());
         let text = std::str::from_utf8(&published.event).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "event: tasks");
+        let id = |line: &str| {
+            line.strip_prefix("id: ")
+                .and_then(|n| n.parse::<u64>().ok())
+        };
+        let next_id = std::str::from_utf8(&next.event)
+            .ok()
+            .and_then(|t| t.lines().nth(1).and_then(id));
+        assert!(id(lines[1]) < next_id, "ids grow: {text}");
+        assert_eq!(lines[2], format!("retry: {RECONNECT_MS}"));
         let data = text
-            .strip_prefix("event: tasks\ndata: ")
-            .and_then(|rest| rest.strip_suffix("\n\n"))
+            .split_once("\ndata: ")
+            .and_then(|(_, rest)| rest.strip_suffix("\n\n"))
             .expect("one event, one data line");
         assert!(!data.contains('\n'), "{data}");
         let back: TaskSnapshot = serde_json::from_str(data).expect("the snapshot's JSON");

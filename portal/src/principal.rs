@@ -20,10 +20,13 @@ pub enum Via {
 }
 
 impl Principal {
-    pub fn via_label(&self) -> &'static str {
-        match self.via {
-            Via::Session { .. } => "session",
-            Via::Token { .. } => "token",
+    /// How the call came, for the audit log: `session`, or `token:<id>`
+    /// so a row names the very token (and a leaked one's calls can be
+    /// found and its revocation shown to have worked).
+    pub fn via_label(&self) -> String {
+        match &self.via {
+            Via::Session { .. } => "session".to_owned(),
+            Via::Token { id } => format!("token:{id}"),
         }
     }
 

@@ -521,7 +521,10 @@ async fn sessions_authenticate_with_current_role(t: &Target) {
             id_hash: sha256_hex(&a)
         }
     );
-    assert_eq!((p.via_label(), p.me().name.as_str()), ("session", "gina"));
+    assert_eq!(
+        (p.via_label().as_str(), p.me().name.as_str()),
+        ("session", "gina")
+    );
     let again = sessions::authenticate(db, &a, policy()).await;
     assert_eq!(again.expect("auth"), Some(p), "keeps working");
 }
@@ -686,7 +689,11 @@ async fn tokens_create_and_authenticate(t: &Target) {
             id: info.id.clone()
         }
     );
-    assert_eq!(p.via_label(), "token");
+    assert_eq!(
+        p.via_label(),
+        format!("token:{}", info.id),
+        "names the token"
+    );
 
     let listed = tokens::list(db).await.expect("list");
     let ids: Vec<&str> = listed.iter().map(|i| i.id.as_str()).collect();

@@ -37,9 +37,13 @@ pub enum TokenCommand {
         user: String,
         #[arg(long, default_value = "")]
         label: String,
-        /// Days until it expires (default: never).
-        #[arg(long)]
+        /// Days until it expires (default: the config's
+        /// `auth.token_expiry_days`, 90 unless set).
+        #[arg(long, conflicts_with = "no_expiry")]
         expires_days: Option<u32>,
+        /// A token that never expires (a deliberate choice, audited).
+        #[arg(long)]
+        no_expiry: bool,
     },
     /// List tokens (never the tokens themselves).
     List,
@@ -172,7 +176,10 @@ pub async fn run_token(config: &Config, command: TokenCommand) -> Result<(), Cli
             user,
             label,
             expires_days,
+            no_expiry,
         } => {
+            let expires_days =
+                (!no_expiry).then(|| expires_days.unwrap_or(config.auth.token_expiry_days));
             let (info, token) = tokens::create(&db, &user, &label, expires_days)
                 .await
                 .map_err(storage)?;
@@ -240,5 +247,71 @@ mod tests {
         }
         let root = users::list(&db).await.expect("list");
         assert!(root[0].role == Role::Admin && !root[0].disabled, "{root:?}");
+    }
+
+    /// A CLI token lives `auth.token_expiry_days` unless asked otherwise;
+    /// `--no-expiry` is the only way to a token that never expires.
+    #[tokio::test]
+    async fn cli_tokens_expire_by_default_and_never_only_when_asked() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config {
+            data_dir: dir.path().join("data"),
+            ..Config::default()
+        };
+        config.auth.token_expiry_days = 7;
+        let db = crate::portal::open_db(&config).await.expect("open");
+        users::add(&db, "bot", "bot-Pass-long-42", Role::Operator)
+            .await
+            .expect("add");
+        for (expires_days, no_expiry) in [(None, false), (Some(30), false), (None, true)] {
+            let command = TokenCommand::Create {
+                user: "bot".into(),
+                label: format!("{expires_days:?} {no_expiry}"),
+                expires_days,
+                no_expiry,
+            };
+            run_token(&config, command).await.expect("create");
+        }
+        let listed = tokens::list(&db).await.expect("list");
+        let days = |label: &str| {
+            listed.iter().find(|t| t.label == label).map(|t| {
+                t.expires_at_ms
+                    .map(|at| (at - t.created_at_ms) / 86_400_000)
+            })
+        };
+        assert_eq!(days("None false"), Some(Some(7)), "the config's default");
+        assert_eq!(days("Some(30) false"), Some(Some(30)));
+        assert_eq!(days("None true"), Some(None), "never, as asked");
+        let audit = audit::list(&db, &scanport_portal::AuditQuery::default())
+            .await
+            .expect("audit")
+            .0;
+        let created: Vec<&str> = audit
+            .iter()
+            .filter(|e| e.action == "admin/tokens/create")
+            .filter_map(|e| e.request.as_deref())
+            .collect();
+        assert_eq!(created.len(), 3, "{audit:?}");
+        assert!(
+            listed
+                .iter()
+                .all(|t| created.iter().any(|r| r.contains(&t.id))),
+            "each creation row names its token: {created:?}"
+        );
+        use clap::Parser;
+        assert!(
+            crate::cli::Cli::try_parse_from([
+                "scanport",
+                "token",
+                "create",
+                "--user",
+                "bot",
+                "--expires-days",
+                "3",
+                "--no-expiry"
+            ])
+            .is_err(),
+            "a figure and --no-expiry together are refused"
+        );
     }
 }

@@ -209,6 +209,10 @@ pub struct AuthConfig {
     /// many more may wait; beyond that the answer is 503 `Retry-After`.
     pub hashing_concurrency: usize,
     pub hashing_queue: usize,
+    /// Days a new API token lives unless created with another figure or
+    /// with no expiry at all (`--no-expiry`, `"no_expiry": true`): a
+    /// forgotten script's token does not work for ever.
+    pub token_expiry_days: u32,
 }
 
 impl Default for AuthConfig {
@@ -221,6 +225,7 @@ impl Default for AuthConfig {
             login_attempts_per_name_anywhere: 30,
             hashing_concurrency: 4,
             hashing_queue: 32,
+            token_expiry_days: 90,
         }
     }
 }
@@ -567,6 +572,13 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "auth.hashing_concurrency must be at least 1".into(),
             ));
+        }
+        let max_days = scanport_portal::tokens::MAX_EXPIRY_DAYS;
+        if !(1..=max_days).contains(&self.auth.token_expiry_days) {
+            return Err(ConfigError::Invalid(format!(
+                "auth.token_expiry_days must be 1 to {max_days} (a token without expiry is \
+                 asked for when it is created)"
+            )));
         }
         if self.web.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid(

@@ -117,6 +117,9 @@ fn event_stream(
         [
             (header::CONTENT_TYPE, "text/event-stream"),
             (header::CACHE_CONTROL, "no-cache"),
+            // nginx would otherwise buffer the stream and deliver
+            // snapshots late, in batches.
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
         ],
         Body::from_stream(stream),
     )

@@ -11,6 +11,7 @@ pub mod audit_export;
 pub mod cli;
 pub mod config;
 pub mod credentials;
+pub mod detach;
 pub mod events;
 pub mod findings_export;
 pub mod portal;

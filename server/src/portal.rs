@@ -207,5 +207,6 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
         },
         setup_token: Arc::new(Mutex::new(setup_token)),
         revocations: Arc::default(),
+        token_expiry_days: config.auth.token_expiry_days,
     })
 }

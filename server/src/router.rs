@@ -129,6 +129,7 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
     // Router::layer wraps everything added before it: the last layer here
     // is the first a request meets.
     pages_and_api
+        .layer(from_fn(crate::detach::run_changes_to_their_end))
         .layer(from_fn(api_errors::fit_status))
         .layer(from_fn_with_state(state.clone(), gate::require_sign_in))
         .layer(from_fn_with_state(state.clone(), identity::identify))

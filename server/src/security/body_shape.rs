@@ -16,7 +16,7 @@ const OBJECT_MEMBERS: [&str; 4] = ["request", "query", "image", "filter"];
 /// `request` and `query` is checked by their types, which refuse unknown
 /// fields.) An argument added to a server function goes here too; the API
 /// tests send every endpoint's arguments.
-const ARGUMENT_NAMES: [&str; 18] = [
+const ARGUMENT_NAMES: [&str; 19] = [
     "account",
     "request",
     "idempotency_key",
@@ -26,6 +26,7 @@ const ARGUMENT_NAMES: [&str; 18] = [
     "user",
     "label",
     "expires_days",
+    "no_expiry",
     "name",
     "password",
     "role",

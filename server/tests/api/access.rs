@@ -1151,6 +1151,24 @@ async fn api_tokens_are_shown_once_and_revoked_at_once() {
         .call(&admin, "admin/audit", &json!({"query": {"limit": 100}}))
         .await;
     audit.expect_ok();
+    // The creation row names the token made; the token's own calls name
+    // it too, so what a token did can be traced to who made it.
+    let entries = audit.json()["entries"].clone();
+    let row = |action: &str| {
+        entries
+            .as_array()
+            .and_then(|l| l.iter().find(|e| e["action"] == action))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {action} row: {entries}"))
+    };
+    let created_row = row("admin/tokens/create");
+    assert!(
+        created_row["request"]
+            .as_str()
+            .is_some_and(|r| r.contains(&id)),
+        "{created_row}"
+    );
+    assert_eq!(row("hss/batch-scan")["via"], json!(format!("token:{id}")));
     let csv = h.get(&admin, "/api/v1/admin/audit.csv").await;
     csv.expect_ok();
     for reply in [&listing, &audit, &csv] {
@@ -1190,6 +1208,61 @@ async fn api_tokens_are_shown_once_and_revoked_at_once() {
         .expect("still listed");
     assert_eq!(revoked["revoked"], json!(true));
     h.assert_no_secret_leaked();
+}
+
+/// 6c'. A token made without an expiry lives the console's default (90
+/// days); one that never expires is asked for by name, and not with a
+/// figure beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_expire_after_the_default_unless_asked_never_to() {
+    let h = Harness::start().await;
+    let admin = h.session(ADMIN).await;
+    let create = |extra: Value| {
+        let mut body = json!({"user": OPERATOR, "label": "bot"});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        body
+    };
+    let lifetime_days = |reply: &Reply| {
+        let info = &reply.json()["info"];
+        info["expires_at_ms"]
+            .as_i64()
+            .map(|at| (at - info["created_at_ms"].as_i64().expect("created")) / 86_400_000)
+    };
+    let default = h
+        .call(&admin, "admin/tokens/create", &create(json!({})))
+        .await;
+    default.expect_ok();
+    assert_eq!(lifetime_days(&default), Some(90), "{default:?}");
+    let never = h
+        .call(
+            &admin,
+            "admin/tokens/create",
+            &create(json!({"no_expiry": true})),
+        )
+        .await;
+    never.expect_ok();
+    assert_eq!(lifetime_days(&never), None, "{never:?}");
+    let tokens_before = h.call(&admin, "admin/tokens", &json!({})).await.json();
+    let refused = h
+        .call(
+            &admin,
+            "admin/tokens/create",
+            &create(json!({"no_expiry": true, "expires_days": 5})),
+        )
+        .await;
+    refused.expect_error(400, "invalid_input");
+    assert_eq!(
+        refused.field().as_deref(),
+        Some("expires_days"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        h.call(&admin, "admin/tokens", &json!({})).await.json(),
+        tokens_before,
+        "a refused request made no token"
+    );
 }
 
 /// 6d. An event stream opened before its user was disabled stops

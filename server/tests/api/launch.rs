@@ -30,6 +30,59 @@ async fn audit_rows(h: &Harness, action: &str) -> Vec<scanport_portal::AuditEntr
     .0
 }
 
+/// 4'. A client that hangs up mid-launch: the launch, once claimed, runs
+/// to its end. Its audit row is finished (not left pending, then
+/// "interrupted") and its key holds the answer, so the retry replays it
+/// instead of waiting 24 h or launching twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_hangs_up_mid_launch_does_not_cut_the_launch_short() {
+    let h = Harness::start().await;
+    let (_, token) = h.token(OPERATOR).await;
+    let body = launch(batch_scan_all("payments"));
+    let send = || {
+        token.apply(
+            h.request(Method::POST, "/api/v1/hss/batch-scan")
+                .header("Idempotency-Key", "hang-up-0001")
+                .json(&body),
+        )
+    };
+    let calls = h.upstream_calls(UP_BATCH_SCAN).await;
+    h.set_faults(json!({"latency_ms": 1500})).await;
+    let gave_up = send().timeout(Duration::from_millis(300)).send().await;
+    assert!(
+        gave_up.as_ref().is_err_and(reqwest::Error::is_timeout),
+        "the client gave up first: {gave_up:?}"
+    );
+    h.set_faults(json!({})).await;
+
+    // The launch goes on without its client and is recorded.
+    let mut rows = Vec::new();
+    for _ in 0..50 {
+        rows = audit_rows(&h, "hss/batch-scan").await;
+        if rows.iter().any(|r| r.outcome != Outcome::Pending) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0].outcome,
+        Outcome::Ok,
+        "finished, not pending: {rows:?}"
+    );
+    assert_eq!(h.upstream_calls(UP_BATCH_SCAN).await, calls + 1);
+
+    // The retry gets the stored answer; the cloud is not asked again.
+    let retry = h.send("the retry", send()).await;
+    retry.expect_ok();
+    assert_eq!(
+        h.upstream_calls(UP_BATCH_SCAN).await,
+        calls + 1,
+        "launched once"
+    );
+    assert_eq!(audit_rows(&h, "hss/batch-scan").await.len(), 1);
+}
+
 /// 4. The same `Idempotency-Key` twice: one upstream call, the same answer
 /// twice; the key with another request: 409 `conflict`. Keys belong to a
 /// user, whichever credential they use.
@@ -250,7 +303,7 @@ async fn concurrent_submissions_with_one_key_reach_the_cloud_once() {
 async fn every_launch_leaves_an_audit_row() {
     let h = Harness::start().await;
     let session = h.session(OPERATOR).await;
-    let (_, token) = h.token(OPERATOR).await;
+    let (token_info, token) = h.token(OPERATOR).await;
     let admin = h.session(ADMIN).await;
 
     let ok_request = batch_scan_all("payments");
@@ -335,7 +388,12 @@ async fn every_launch_leaves_an_audit_row() {
     let row = find("tcss/sync", Outcome::Ok);
     assert_eq!(
         (row.actor.as_str(), row.via.as_str(), row.account.as_deref()),
-        (OPERATOR, "token", Some(TC))
+        (
+            OPERATOR,
+            format!("token:{}", token_info.id).as_str(),
+            Some(TC)
+        ),
+        "the row names the very token"
     );
     assert_eq!(
         row.upstream_request_id.as_deref(),
@@ -343,7 +401,10 @@ async fn every_launch_leaves_an_audit_row() {
     );
 
     let row = find("hss/batch-scan", Outcome::Failed);
-    assert_eq!((row.actor.as_str(), row.via.as_str()), (OPERATOR, "token"));
+    assert_eq!(
+        (row.actor.as_str(), row.via.as_str()),
+        (OPERATOR, format!("token:{}", token_info.id).as_str())
+    );
     let sent: Value = serde_json::from_str(row.request.as_deref().unwrap_or("null")).expect("JSON");
     assert_eq!(sent, failed_request);
     assert!(
@@ -1178,5 +1239,17 @@ async fn a_tcss_scan_is_followed_live_by_every_viewer_with_one_poll() {
         )
         .await;
     assert!(hss.body.starts_with("event: tasks\n"), "{}", hss.body);
+    // Ready for a proxy in front: not buffered by nginx, each event with
+    // an id, and a reconnect hint for the browser.
+    assert_eq!(hss.header("x-accel-buffering"), Some("no"));
+    let lines: Vec<&str> = hss.body.lines().collect();
+    assert!(
+        lines.iter().any(|l| l
+            .strip_prefix("id: ")
+            .is_some_and(|n| n.parse::<u64>().is_ok())),
+        "{}",
+        hss.body
+    );
+    assert!(lines.contains(&"retry: 3000"), "{}", hss.body);
     h.assert_no_secret_leaked();
 }

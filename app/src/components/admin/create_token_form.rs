@@ -26,7 +26,8 @@ fn field(err: &AppError) -> &str {
     }
 }
 
-/// `Ok(None)` for empty (never expires), the days, or why not (in `locale`).
+/// `Ok(None)` for empty (the console's default), the days, or why not (in
+/// `locale`).
 fn parse_days(locale: Locale, text: &str) -> Result<Option<u32>, String> {
     let text = text.trim();
     if text.is_empty() {
@@ -99,6 +100,7 @@ pub fn CreateTokenForm(
                     user: chosen,
                     label: text,
                     expires_days,
+                    no_expiry: false,
                 });
             }
         }

@@ -24,7 +24,7 @@ async fn record_change(
         &state.portal.db,
         NewEntry {
             actor: &caller.name,
-            via: caller.via_label(),
+            via: &caller.via_label(),
             action,
             account: None,
             request: Some(request.to_string()),

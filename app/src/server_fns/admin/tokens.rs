@@ -19,19 +19,35 @@ pub async fn list_tokens() -> Result<Vec<TokenInfo>, AppError> {
     Ok(scanport_portal::tokens::list(&state.portal.db).await?)
 }
 
-/// `admin/tokens/create`: a token acting as `user` (admin).
+/// `admin/tokens/create`: a token acting as `user` (admin). It expires
+/// after `expires_days`, by default the console's `auth.token_expiry_days`,
+/// or never with `no_expiry`.
 #[server(prefix = "/api/v1", endpoint = "admin/tokens/create", input = Json)]
 pub async fn create_token(
     user: String,
     label: String,
     #[server(default)] expires_days: Option<u32>,
+    #[server(default)] no_expiry: bool,
 ) -> Result<NewToken, AppError> {
     let endpoint = &crate::endpoints::ADMIN_TOKENS_CREATE;
     let caller = crate::ops::caller_for(endpoint)?;
     let state = crate::state::app_state()?;
+    let lifetime = match (expires_days, no_expiry) {
+        (Some(_), true) => {
+            return Err(AppError::invalid(
+                "expires_days",
+                "cannot be given with no_expiry: true",
+            ));
+        }
+        (days, false) => Some(days.unwrap_or(state.portal.token_expiry_days)),
+        (None, true) => None,
+    };
     let created =
-        scanport_portal::tokens::create(&state.portal.db, &user, label.trim(), expires_days).await;
-    let request = serde_json::json!({ "user": user, "label": label, "expires_days": expires_days });
+        scanport_portal::tokens::create(&state.portal.db, &user, label.trim(), lifetime).await;
+    // The row names the token made, so its later calls (`token:<id>`)
+    // lead back to who made it.
+    let request = serde_json::json!({ "user": user, "label": label, "expires_days": lifetime,
+        "id": created.as_ref().ok().map(|(info, _)| info.id.clone()) });
     let outcome = match &created {
         Ok(_) => Ok(()),
         Err(e) => Err(scanport_portal::PortalError::Conflict(e.to_string())),
