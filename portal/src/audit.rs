@@ -42,8 +42,27 @@ pub async fn record(
     insert(db, entry, outcome, finish).await
 }
 
+/// Writes the `ok` row of a change inside the change's own transaction,
+/// so the change and its row commit together or not at all.
+pub async fn record_ok_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entry: &NewEntry<'_>,
+) -> Result<(), PortalError> {
+    insert_with(&mut **tx, entry.clone(), Outcome::Ok, Finish::default()).await?;
+    Ok(())
+}
+
 async fn insert(
     db: &Db,
+    entry: NewEntry<'_>,
+    outcome: Outcome,
+    finish: Finish<'_>,
+) -> Result<String, PortalError> {
+    insert_with(db.pool(), entry, outcome, finish).await
+}
+
+async fn insert_with<'c>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
     entry: NewEntry<'_>,
     outcome: Outcome,
     finish: Finish<'_>,
@@ -66,7 +85,7 @@ async fn insert(
     .bind(finish.detail)
     .bind(finish.upstream_request_id)
     .bind((outcome != Outcome::Pending).then_some(now))
-    .execute(db.pool())
+    .execute(executor)
     .await?;
     Ok(id)
 }

@@ -1,6 +1,7 @@
 //! API tokens for scripts: `Authorization: Bearer spt_…`, acting with
 //! their user's current role. Shown once at creation, stored hashed.
 
+use crate::audit::{self, NewEntry};
 use crate::users::parse_role;
 use crate::{Db, PortalError, Principal, TokenInfo, Via, now_ms, secret, users};
 use sqlx::Row;
@@ -14,12 +15,15 @@ pub const LABEL_MAX_CHARS: usize = 100;
 const TOUCH_EVERY_MS: i64 = 60_000;
 
 /// Creates a token for `user_name`; returns its listing and the token
-/// itself, which is not stored and cannot be shown again.
+/// itself, which is not stored and cannot be shown again. With `audit`,
+/// its `ok` row commits with the token, and its request (a JSON object)
+/// gains the new token's `id`.
 pub async fn create(
     db: &Db,
     user_name: &str,
     label: &str,
     expires_days: Option<u32>,
+    audit: Option<&NewEntry<'_>>,
 ) -> Result<(TokenInfo, String), PortalError> {
     if label.chars().count() > LABEL_MAX_CHARS {
         return Err(PortalError::invalid(
@@ -40,6 +44,7 @@ pub async fn create(
     let id = secret::new_id();
     let created_at = now_ms();
     let expires_at = expires_days.map(|d| created_at + i64::from(d) * 86_400_000);
+    let mut tx = db.pool().begin().await?;
     sqlx::query(
         "INSERT INTO api_tokens (id, token_hash, user_id, label, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -50,8 +55,24 @@ pub async fn create(
     .bind(label)
     .bind(created_at)
     .bind(expires_at)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
+    if let Some(entry) = audit {
+        let mut request: serde_json::Value = entry
+            .request
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok())
+            .unwrap_or_else(|| serde_json::json!({}));
+        if let Some(fields) = request.as_object_mut() {
+            fields.insert("id".to_owned(), serde_json::Value::String(id.clone()));
+        }
+        let entry = NewEntry {
+            request: Some(request.to_string()),
+            ..entry.clone()
+        };
+        audit::record_ok_in(&mut tx, &entry).await?;
+    }
+    tx.commit().await?;
     Ok((
         TokenInfo {
             id,
@@ -145,17 +166,23 @@ pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, PortalError> {
         .collect()
 }
 
-/// Revokes a token at once. Revoking twice is not an error.
-pub async fn revoke(db: &Db, id: &str) -> Result<(), PortalError> {
+/// Revokes a token at once. Revoking twice is not an error. With
+/// `audit`, its `ok` row commits with the revocation.
+pub async fn revoke(db: &Db, id: &str, audit: Option<&NewEntry<'_>>) -> Result<(), PortalError> {
+    let mut tx = db.pool().begin().await?;
     let done =
         sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
             .bind(now_ms())
             .bind(id)
-            .execute(db.pool())
+            .execute(&mut *tx)
             .await?;
     if done.rows_affected() == 0 {
         return Err(PortalError::NotFound(format!("token {id:?}")));
     }
+    if let Some(entry) = audit {
+        audit::record_ok_in(&mut tx, entry).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Users and their passwords (argon2id with the crate's default
 //! parameters: 19 MiB, 2 passes).
 
+use crate::audit::{self, NewEntry};
 use crate::{Db, PortalError, UserInfo, now_ms, secret};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -91,11 +92,19 @@ async fn password_matches(password: &str, hash: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-pub async fn add(db: &Db, name: &str, password: &str, role: Role) -> Result<UserInfo, PortalError> {
+/// Adds a user; with `audit`, its `ok` row commits with the user.
+pub async fn add(
+    db: &Db,
+    name: &str,
+    password: &str,
+    role: Role,
+    audit: Option<&NewEntry<'_>>,
+) -> Result<UserInfo, PortalError> {
     validate_name(name)?;
     validate_password(password)?;
     let hash = hash_password(password).await?;
     let created_at = now_ms();
+    let mut tx = db.pool().begin().await?;
     let result = sqlx::query(
         "INSERT INTO users (id, name, password_hash, role, disabled, created_at) \
          VALUES ($1, $2, $3, $4, 0, $5)",
@@ -105,15 +114,21 @@ pub async fn add(db: &Db, name: &str, password: &str, role: Role) -> Result<User
     .bind(hash)
     .bind(role.as_str())
     .bind(created_at)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await;
     match result {
-        Ok(_) => Ok(UserInfo {
-            name: name.to_owned(),
-            role,
-            disabled: false,
-            created_at_ms: created_at,
-        }),
+        Ok(_) => {
+            if let Some(entry) = audit {
+                audit::record_ok_in(&mut tx, entry).await?;
+            }
+            tx.commit().await?;
+            Ok(UserInfo {
+                name: name.to_owned(),
+                role,
+                disabled: false,
+                created_at_ms: created_at,
+            })
+        }
         Err(e) if PortalError::is_unique_violation(&e) => Err(PortalError::Conflict(format!(
             "a user named {name:?} already exists"
         ))),
@@ -195,7 +210,13 @@ async fn is_last_active_admin(
 }
 
 /// Refused with Conflict when it would demote the last active admin.
-pub async fn set_role(db: &Db, name: &str, role: Role) -> Result<(), PortalError> {
+/// With `audit`, its `ok` row commits with the change.
+pub async fn set_role(
+    db: &Db,
+    name: &str,
+    role: Role,
+    audit: Option<&NewEntry<'_>>,
+) -> Result<(), PortalError> {
     let mut tx = db.pool().begin().await?;
     lock_admins(db, &mut tx).await?;
     if role != Role::Admin && is_last_active_admin(&mut tx, name).await? {
@@ -209,14 +230,23 @@ pub async fn set_role(db: &Db, name: &str, role: Role) -> Result<(), PortalError
     if done.rows_affected() == 0 {
         return Err(PortalError::NotFound(format!("user {name:?}")));
     }
+    if let Some(entry) = audit {
+        audit::record_ok_in(&mut tx, entry).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
 
 /// Disabling also ends the user's sessions at once; their tokens stop
 /// working because every check reads `disabled`. Refused with Conflict
-/// for the last active admin.
-pub async fn set_disabled(db: &Db, name: &str, disabled: bool) -> Result<(), PortalError> {
+/// for the last active admin. With `audit`, its `ok` row commits with the
+/// change.
+pub async fn set_disabled(
+    db: &Db,
+    name: &str,
+    disabled: bool,
+    audit: Option<&NewEntry<'_>>,
+) -> Result<(), PortalError> {
     let id = id_of(db, name).await?;
     let mut tx = db.pool().begin().await?;
     lock_admins(db, &mut tx).await?;
@@ -233,6 +263,9 @@ pub async fn set_disabled(db: &Db, name: &str, disabled: bool) -> Result<(), Por
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+    }
+    if let Some(entry) = audit {
+        audit::record_ok_in(&mut tx, entry).await?;
     }
     tx.commit().await?;
     Ok(())

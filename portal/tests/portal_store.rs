@@ -202,7 +202,7 @@ fn policy_ms() -> (i64, i64) {
 
 /// Adds a user with [`PASSWORD`] and returns their id.
 async fn user(db: &Db, name: &str, role: Role) -> String {
-    users::add(db, name, PASSWORD, role)
+    users::add(db, name, PASSWORD, role, None)
         .await
         .expect("add user");
     users::id_of(db, name).await.expect("id_of")
@@ -230,7 +230,9 @@ async fn new_session(db: &Db, user_id: &str) -> String {
 }
 
 async fn new_token(db: &Db, user: &str, label: &str, days: Option<u32>) -> (String, String) {
-    let (info, raw) = tokens::create(db, user, label, days).await.expect("token");
+    let (info, raw) = tokens::create(db, user, label, days, None)
+        .await
+        .expect("token");
     (info.id, raw)
 }
 
@@ -283,7 +285,7 @@ fn assert_not_found<T: std::fmt::Debug>(result: Result<T, PortalError>) {
 
 async fn users_add_and_verify(t: &Target) {
     let db = &t.db;
-    let info = users::add(db, "alice", PASSWORD, Role::Operator).await;
+    let info = users::add(db, "alice", PASSWORD, Role::Operator, None).await;
     let info = info.expect("add");
     assert_eq!(info.name, "alice");
     assert_eq!((info.role, info.disabled), (Role::Operator, false));
@@ -308,7 +310,7 @@ async fn users_add_and_verify(t: &Target) {
 async fn users_duplicate_name_conflicts(t: &Target) {
     let db = &t.db;
     user(db, "bob", Role::Viewer).await;
-    let again = users::add(db, "bob", "another password", Role::Admin).await;
+    let again = users::add(db, "bob", "another password", Role::Admin, None).await;
     assert!(matches!(again, Err(PortalError::Conflict(_))), "{again:?}");
     assert_eq!(users::count(db).await.expect("count"), 1);
     // The first bob is untouched.
@@ -318,7 +320,8 @@ async fn users_duplicate_name_conflicts(t: &Target) {
 
 async fn users_name_and_password_rules(t: &Target) {
     let db = &t.db;
-    let add = async |name: &str, password: &str| users::add(db, name, password, Role::Viewer).await;
+    let add =
+        async |name: &str, password: &str| users::add(db, name, password, Role::Viewer, None).await;
     // Refused before any hashing or writing.
     assert_invalid(add("p7", &"x".repeat(7)).await, "password");
     assert_invalid(add("p129", &"x".repeat(129)).await, "password");
@@ -359,15 +362,15 @@ async fn users_role_change_applies_to_next_request(t: &Target) {
         (s.role, k.expect("auth").expect("token live").role)
     };
     assert_eq!(roles().await, (Role::Viewer, Role::Viewer));
-    users::set_role(db, "carol", Role::Admin)
+    users::set_role(db, "carol", Role::Admin, None)
         .await
         .expect("role");
     assert_eq!(roles().await, (Role::Admin, Role::Admin));
-    users::set_role(db, "carol", Role::Operator)
+    users::set_role(db, "carol", Role::Operator, None)
         .await
         .expect("role");
     assert_eq!(roles().await, (Role::Operator, Role::Operator));
-    assert_not_found(users::set_role(db, "nobody", Role::Admin).await);
+    assert_not_found(users::set_role(db, "nobody", Role::Admin, None).await);
 }
 
 async fn users_disable_ends_sessions_and_tokens(t: &Target) {
@@ -380,7 +383,7 @@ async fn users_disable_ends_sessions_and_tokens(t: &Target) {
     let (_, token) = new_token(db, "dave", "ci", None).await;
     assert!(token_ok(db, &token).await);
 
-    users::set_disabled(db, "dave", true)
+    users::set_disabled(db, "dave", true, None)
         .await
         .expect("disable");
     assert!(!session_ok(db, &s1).await && !session_ok(db, &s2).await);
@@ -393,13 +396,13 @@ async fn users_disable_ends_sessions_and_tokens(t: &Target) {
 
     // Enabling again: sign-in and the token work (by design the token
     // was only refused, not revoked); the old sessions stay ended.
-    users::set_disabled(db, "dave", false)
+    users::set_disabled(db, "dave", false, None)
         .await
         .expect("enable");
     assert!(password_ok(db, "dave", PASSWORD).await);
     assert!(token_ok(db, &token).await);
     assert!(!session_ok(db, &s1).await);
-    assert_not_found(users::set_disabled(db, "nobody", true).await);
+    assert_not_found(users::set_disabled(db, "nobody", true, None).await);
 }
 
 fn assert_last_admin<T: std::fmt::Debug>(result: Result<T, PortalError>) {
@@ -417,27 +420,27 @@ async fn users_last_active_admin_stays(t: &Target) {
     let db = &t.db;
     user(db, "ada", Role::Admin).await;
     user(db, "bob", Role::Viewer).await;
-    assert_last_admin(users::set_role(db, "ada", Role::Operator).await);
-    assert_last_admin(users::set_disabled(db, "ada", true).await);
+    assert_last_admin(users::set_role(db, "ada", Role::Operator, None).await);
+    assert_last_admin(users::set_disabled(db, "ada", true, None).await);
     // A second admin, disabled, does not count.
     user(db, "cy", Role::Admin).await;
-    users::set_disabled(db, "cy", true)
+    users::set_disabled(db, "cy", true, None)
         .await
         .expect("disable cy");
-    assert_last_admin(users::set_role(db, "ada", Role::Viewer).await);
+    assert_last_admin(users::set_role(db, "ada", Role::Viewer, None).await);
     // Enabled, it does: now ada may go, and then cy is the last.
-    users::set_disabled(db, "cy", false)
+    users::set_disabled(db, "cy", false, None)
         .await
         .expect("enable cy");
-    users::set_role(db, "ada", Role::Viewer)
+    users::set_role(db, "ada", Role::Viewer, None)
         .await
         .expect("demote ada");
-    assert_last_admin(users::set_disabled(db, "cy", true).await);
+    assert_last_admin(users::set_disabled(db, "cy", true, None).await);
     // Harmless changes still work: admin to admin, others, enabling.
-    users::set_role(db, "cy", Role::Admin)
+    users::set_role(db, "cy", Role::Admin, None)
         .await
         .expect("same role");
-    users::set_disabled(db, "bob", true)
+    users::set_disabled(db, "bob", true, None)
         .await
         .expect("disable bob");
     let admins: Vec<_> = users::list(db)
@@ -657,7 +660,7 @@ async fn sessions_purge_expired(t: &Target) {
 async fn tokens_create_and_authenticate(t: &Target) {
     let db = &t.db;
     let id = user(db, "mia", Role::Operator).await;
-    let made = tokens::create(db, "mia", "nightly sync", None).await;
+    let made = tokens::create(db, "mia", "nightly sync", None, None).await;
     let (info, raw) = made.expect("token");
     let hex_part = raw.strip_prefix("spt_").expect("spt_ prefix");
     assert_eq!(hex_part.len(), 64, "{raw}");
@@ -673,7 +676,7 @@ async fn tokens_create_and_authenticate(t: &Target) {
     assert_eq!((info.expires_at_ms, info.last_used_at_ms), (None, None));
     assert!(!info.revoked);
 
-    let (dated, _) = tokens::create(db, "mia", "", Some(30))
+    let (dated, _) = tokens::create(db, "mia", "", Some(30), None)
         .await
         .expect("token");
     let thirty_days = 30 * 86_400_000;
@@ -707,16 +710,16 @@ async fn tokens_revoke(t: &Target) {
     user(db, "noah", Role::Operator).await;
     let (old, raw) = new_token(db, "noah", "old", None).await;
     let (_, other) = new_token(db, "noah", "new", None).await;
-    tokens::revoke(db, &old).await.expect("revoke");
+    tokens::revoke(db, &old, None).await.expect("revoke");
     assert!(!token_ok(db, &raw).await);
     assert!(token_ok(db, &other).await, "the user's other token works");
     let listed = tokens::list(db).await.expect("list");
     assert!(listed.iter().any(|i| i.id == old && i.revoked));
     assert!(listed.iter().any(|i| i.label == "new" && !i.revoked));
-    tokens::revoke(db, &old)
+    tokens::revoke(db, &old, None)
         .await
         .expect("revoking twice is fine");
-    assert_not_found(tokens::revoke(db, "no-such-token").await);
+    assert_not_found(tokens::revoke(db, "no-such-token", None).await);
 }
 
 async fn tokens_expiry(t: &Target) {
@@ -734,11 +737,11 @@ async fn tokens_input_rules(t: &Target) {
     let db = &t.db;
     user(db, "pete", Role::Viewer).await;
     let create =
-        async |label: &str, days: Option<u32>| tokens::create(db, "pete", label, days).await;
+        async |label: &str, days: Option<u32>| tokens::create(db, "pete", label, days, None).await;
     assert_invalid(create("", Some(0)).await, "expires_days");
     assert_invalid(create("", Some(3651)).await, "expires_days");
     assert_invalid(create(&"l".repeat(101), None).await, "label");
-    assert_not_found(tokens::create(db, "nobody", "", None).await);
+    assert_not_found(tokens::create(db, "nobody", "", None, None).await);
     assert!(
         tokens::list(db).await.expect("list").is_empty(),
         "none written"

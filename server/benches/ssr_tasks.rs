@@ -169,10 +169,10 @@ async fn console() -> (axum::Router, String, tempfile::TempDir) {
         ..Config::default()
     };
     let db = scanport::portal::open_db(&config).await.expect("database");
-    users::add(&db, "vera", "correct-horse-battery-1", Role::Viewer)
+    users::add(&db, "vera", "correct-horse-battery-1", Role::Viewer, None)
         .await
         .expect("add user");
-    let (_, token) = tokens::create(&db, "vera", "bench", Some(1))
+    let (_, token) = tokens::create(&db, "vera", "bench", Some(1), None)
         .await
         .expect("create token");
     let portal = scanport::portal::start(&config, db).await.expect("portal");

@@ -62,22 +62,40 @@ fn storage(err: PortalError) -> CliError {
     CliError::Usage(err.to_string())
 }
 
-async fn record(db: &Db, action: &str, request: serde_json::Value) -> Result<(), CliError> {
-    let actor = actor();
-    audit::record(
-        db,
-        NewEntry {
-            actor: &actor,
-            via: "cli",
+/// The audit row of a CLI change: the store writes it in the change's own
+/// transaction, so both commit or neither.
+struct CliRow {
+    actor: String,
+    action: &'static str,
+    request: String,
+}
+
+impl CliRow {
+    fn new(action: &'static str, request: serde_json::Value) -> Self {
+        Self {
+            actor: actor(),
             action,
+            request: request.to_string(),
+        }
+    }
+
+    fn entry(&self) -> NewEntry<'_> {
+        NewEntry {
+            actor: &self.actor,
+            via: "cli",
+            action: self.action,
             account: None,
-            request: Some(request.to_string()),
-        },
-        Outcome::Ok,
-        Finish::default(),
-    )
-    .await
-    .map_err(storage)?;
+            request: Some(self.request.clone()),
+        }
+    }
+}
+
+/// A row written on its own, for a change the store has no audited form of.
+async fn record(db: &Db, action: &'static str, request: serde_json::Value) -> Result<(), CliError> {
+    let row = CliRow::new(action, request);
+    audit::record(db, row.entry(), Outcome::Ok, Finish::default())
+        .await
+        .map_err(storage)?;
     Ok(())
 }
 
@@ -102,44 +120,37 @@ pub async fn run_user(config: &Config, command: UserCommand) -> Result<(), CliEr
         UserCommand::Add { name, role } => {
             users::validate_name(&name).map_err(storage)?;
             let password = read_password()?;
-            users::add(&db, &name, &password, role)
-                .await
-                .map_err(storage)?;
-            record(
-                &db,
+            let row = CliRow::new(
                 "admin/users/add",
                 serde_json::json!({"name": name, "role": role}),
-            )
-            .await?;
+            );
+            users::add(&db, &name, &password, role, Some(&row.entry()))
+                .await
+                .map_err(storage)?;
             println!("added {name} ({role})");
         }
         UserCommand::SetRole { name, role } => {
-            users::set_role(&db, &name, role).await.map_err(storage)?;
-            record(
-                &db,
+            let row = CliRow::new(
                 "admin/users/role",
                 serde_json::json!({"name": name, "role": role}),
-            )
-            .await?;
+            );
+            users::set_role(&db, &name, role, Some(&row.entry()))
+                .await
+                .map_err(storage)?;
             println!("{name} is now {role}");
         }
         UserCommand::Disable { name } => {
-            users::set_disabled(&db, &name, true)
+            let row = CliRow::new("admin/users/disable", serde_json::json!({"name": name}));
+            users::set_disabled(&db, &name, true, Some(&row.entry()))
                 .await
                 .map_err(storage)?;
-            record(
-                &db,
-                "admin/users/disable",
-                serde_json::json!({"name": name}),
-            )
-            .await?;
             println!("disabled {name}; their sessions have ended");
         }
         UserCommand::Enable { name } => {
-            users::set_disabled(&db, &name, false)
+            let row = CliRow::new("admin/users/enable", serde_json::json!({"name": name}));
+            users::set_disabled(&db, &name, false, Some(&row.entry()))
                 .await
                 .map_err(storage)?;
-            record(&db, "admin/users/enable", serde_json::json!({"name": name})).await?;
             println!("enabled {name}");
         }
         UserCommand::Passwd { name } => {
@@ -180,15 +191,15 @@ pub async fn run_token(config: &Config, command: TokenCommand) -> Result<(), Cli
         } => {
             let expires_days =
                 (!no_expiry).then(|| expires_days.unwrap_or(config.auth.token_expiry_days));
-            let (info, token) = tokens::create(&db, &user, &label, expires_days)
-                .await
-                .map_err(storage)?;
-            record(
-                &db,
+            // The store adds the new token's id to the row.
+            let row = CliRow::new(
                 "admin/tokens/create",
-                serde_json::json!({"user": user, "label": label, "expires_days": expires_days, "id": info.id}),
-            )
-            .await?;
+                serde_json::json!({"user": user, "label": label, "expires_days": expires_days}),
+            );
+            let (info, token) =
+                tokens::create(&db, &user, &label, expires_days, Some(&row.entry()))
+                    .await
+                    .map_err(storage)?;
             eprintln!("token {} for {user}; shown once, store it now:", info.id);
             println!("{token}");
         }
@@ -204,8 +215,10 @@ pub async fn run_token(config: &Config, command: TokenCommand) -> Result<(), Cli
             }
         }
         TokenCommand::Revoke { id } => {
-            tokens::revoke(&db, &id).await.map_err(storage)?;
-            record(&db, "admin/tokens/revoke", serde_json::json!({"id": id})).await?;
+            let row = CliRow::new("admin/tokens/revoke", serde_json::json!({"id": id}));
+            tokens::revoke(&db, &id, Some(&row.entry()))
+                .await
+                .map_err(storage)?;
             println!("revoked {id}");
         }
     }
@@ -226,7 +239,7 @@ mod tests {
             ..Config::default()
         };
         let db = crate::portal::open_db(&config).await.expect("open");
-        users::add(&db, "root", "first-admin-Pass-42", Role::Admin)
+        users::add(&db, "root", "first-admin-Pass-42", Role::Admin, None)
             .await
             .expect("add");
         for command in [
@@ -260,7 +273,7 @@ mod tests {
         };
         config.auth.token_expiry_days = 7;
         let db = crate::portal::open_db(&config).await.expect("open");
-        users::add(&db, "bot", "bot-Pass-long-42", Role::Operator)
+        users::add(&db, "bot", "bot-Pass-long-42", Role::Operator, None)
             .await
             .expect("add");
         for (expires_days, no_expiry) in [(None, false), (Some(30), false), (None, true)] {

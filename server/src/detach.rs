@@ -11,6 +11,7 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use scanport_app::endpoints::{self, Kind};
+use tracing::Instrument;
 
 /// Whether `request` calls a catalogued change endpoint.
 fn is_change(request: &Request) -> bool {
@@ -29,7 +30,8 @@ pub async fn run_changes_to_their_end(request: Request, next: Next) -> Response 
     if !is_change(&request) {
         return next.run(request).await;
     }
-    match tokio::spawn(next.run(request)).await {
+    // The task keeps the request's span, so its log lines keep its id.
+    match tokio::spawn(next.run(request).in_current_span()).await {
         Ok(response) => response,
         Err(err) => {
             tracing::error!(error = %err, "a change endpoint's task failed");

@@ -16,6 +16,7 @@ pub mod events;
 pub mod findings_export;
 pub mod portal;
 pub mod preferences;
+pub mod request_log;
 pub mod router;
 pub mod security;
 pub mod shutdown;

@@ -161,6 +161,7 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             },
             headers::add_security_headers,
         ))
+        .layer(from_fn(crate::request_log::trace_requests))
 }
 
 /// The browser bundle, precompressed; cached for good when its names are

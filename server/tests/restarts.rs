@@ -86,10 +86,10 @@ impl Site {
             .create(&data)
             .expect("data dir");
         let db = Db::connect(&Db::sqlite_url(&data)).await.expect("open db");
-        users::add(&db, "ops", "restart-password-1", Role::Operator)
+        users::add(&db, "ops", "restart-password-1", Role::Operator, None)
             .await
             .expect("add user");
-        let (_, token) = tokens::create(&db, "ops", "restarts", None)
+        let (_, token) = tokens::create(&db, "ops", "restarts", None, None)
             .await
             .expect("token");
         db.pool().close().await;

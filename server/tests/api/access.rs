@@ -330,7 +330,7 @@ fn mutation_delta(
 async fn every_endpoint_refuses_callers_without_a_live_identity() {
     let h = Harness::start().await;
     let (revoked, revoked_auth) = h.token(OPERATOR).await;
-    scanport_portal::tokens::revoke(&h.db, &revoked.id)
+    scanport_portal::tokens::revoke(&h.db, &revoked.id, None)
         .await
         .expect("revoke");
     let (expired, expired_auth) = h.token(OPERATOR).await;
@@ -1262,6 +1262,54 @@ async fn api_tokens_expire_after_the_default_unless_asked_never_to() {
         h.call(&admin, "admin/tokens", &json!({})).await.json(),
         tokens_before,
         "a refused request made no token"
+    );
+}
+
+/// 6c''. An admin change and its audit row commit together: when the
+/// row cannot be written, the change does not happen either (no unaudited
+/// role change, no token nobody can trace).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_change_whose_audit_row_fails_does_not_happen() {
+    let h = Harness::start().await;
+    let admin = h.session(ADMIN).await;
+    sqlx::query(
+        "CREATE TRIGGER audit_unavailable BEFORE INSERT ON audit_log \
+         WHEN NEW.action IN ('admin/users/role', 'admin/tokens/create') \
+         BEGIN SELECT RAISE(ABORT, 'the audit log is unavailable'); END",
+    )
+    .execute(h.db.pool())
+    .await
+    .expect("trigger");
+    let tokens_before = h.call(&admin, "admin/tokens", &json!({})).await.json();
+
+    let role = h
+        .call(
+            &admin,
+            "admin/users/role",
+            &json!({"name": VIEWER, "role": "operator"}),
+        )
+        .await;
+    let token = h
+        .call(
+            &admin,
+            "admin/tokens/create",
+            &json!({"user": OPERATOR, "label": "untraceable"}),
+        )
+        .await;
+    for reply in [&role, &token] {
+        assert!(reply.status.is_server_error(), "{reply:?}");
+    }
+    let users = h.call(&admin, "admin/users", &json!({})).await.json();
+    let viewer = users
+        .as_array()
+        .and_then(|l| l.iter().find(|u| u["name"] == VIEWER))
+        .cloned()
+        .expect("the viewer");
+    assert_eq!(viewer["role"], json!("viewer"), "the role did not change");
+    assert_eq!(
+        h.call(&admin, "admin/tokens", &json!({})).await.json(),
+        tokens_before,
+        "no token was made"
     );
 }
 

@@ -382,7 +382,7 @@ impl Harness {
             (SPARE, Role::Viewer),
         ];
         for (name, role) in roles.into_iter().filter(|_| options.users) {
-            users::add(&db, name, PASSWORD, role)
+            users::add(&db, name, PASSWORD, role, None)
                 .await
                 .expect("add user");
         }
@@ -637,7 +637,7 @@ impl Harness {
 
     /// A new API token of `name`.
     pub async fn token(&self, name: &str) -> (TokenInfo, Auth) {
-        let (info, raw) = tokens::create(&self.db, name, "integration test", Some(30))
+        let (info, raw) = tokens::create(&self.db, name, "integration test", Some(30), None)
             .await
             .expect("create token");
         (info, Auth::Bearer(raw))

@@ -239,3 +239,44 @@ async fn a_client_that_waits_before_sending_gets_its_413_soon() {
         );
     }
 }
+
+/// Issue 22: every answer, errors included, names its request id (the
+/// one in its log lines): a proxy's plain `X-Request-Id` is kept, anything
+/// else replaced by a new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_its_request_id() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let read = json!({"account": HW, "request": {"type": "image_scan"}});
+    let fresh = [
+        h.get(&viewer, "/api/v1/accounts").await,
+        h.call(&Auth::Anonymous, "hss/tasks", &read).await,
+        h.call(&viewer, "hss/tasks", &json!({"account": HW, "typo": 1}))
+            .await,
+        h.get(&viewer, "/").await,
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for reply in &fresh {
+        let id = reply.header("x-request-id").unwrap_or_default().to_owned();
+        assert!(
+            id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{}: {id:?}",
+            reply.what
+        );
+        seen.insert(id);
+    }
+    assert_eq!(seen.len(), fresh.len(), "one id per request");
+
+    let with = |id: &str| {
+        viewer.apply(
+            h.request(Method::POST, "/api/v1/hss/tasks")
+                .header("x-request-id", id)
+                .json(&read),
+        )
+    };
+    let kept = h.send("a proxy's id", with("lb-7f3c.1")).await;
+    assert_eq!(kept.header("x-request-id"), Some("lb-7f3c.1"));
+    let replaced = h.send("an id with a quote", with("x\"y")).await;
+    let id = replaced.header("x-request-id").unwrap_or_default();
+    assert!(id.len() == 16 && !id.contains('"'), "{id:?}");
+}

@@ -601,7 +601,7 @@ async fn many_names_from_one_address_throttle_every_name() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_errors_never_reveal_whether_a_name_exists() {
     let h = Harness::start().await;
-    users::set_disabled(&h.db, SPARE, true)
+    users::set_disabled(&h.db, SPARE, true, None)
         .await
         .expect("disable");
     let long = "x".repeat(users::PASSWORD_MAX_CHARS + 1);
@@ -1152,7 +1152,7 @@ async fn setup_is_gone_once_any_user_exists() {
     let h = Harness::start_with(empty_console()).await;
     let token = h.setup_token().expect("a setup token at first start");
     expect_redirect(&h.get(&Auth::Anonymous, "/").await, "/setup");
-    users::add(&h.db, ROOT, ROOT_PASSWORD, Role::Admin)
+    users::add(&h.db, ROOT, ROOT_PASSWORD, Role::Admin, None)
         .await
         .expect("add, as `scanport user add` does");
     let late = h

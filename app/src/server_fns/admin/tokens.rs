@@ -42,17 +42,22 @@ pub async fn create_token(
         (days, false) => Some(days.unwrap_or(state.portal.token_expiry_days)),
         (None, true) => None,
     };
-    let created =
-        scanport_portal::tokens::create(&state.portal.db, &user, label.trim(), lifetime).await;
-    // The row names the token made, so its later calls (`token:<id>`)
-    // lead back to who made it.
-    let request = serde_json::json!({ "user": user, "label": label, "expires_days": lifetime,
-        "id": created.as_ref().ok().map(|(info, _)| info.id.clone()) });
-    let outcome = match &created {
-        Ok(_) => Ok(()),
-        Err(e) => Err(scanport_portal::PortalError::Conflict(e.to_string())),
-    };
-    super::record_change(&state, &caller, endpoint.path, request, &outcome).await?;
+    // The store adds the new token's `id` to the row, so its later calls
+    // (`token:<id>`) lead back to who made it.
+    let row = super::ChangeRow::new(
+        &caller,
+        endpoint.path,
+        serde_json::json!({ "user": user, "label": label, "expires_days": lifetime }),
+    );
+    let created = scanport_portal::tokens::create(
+        &state.portal.db,
+        &user,
+        label.trim(),
+        lifetime,
+        Some(&row.entry()),
+    )
+    .await;
+    row.record_if_failed(&state, &created).await?;
     let (info, token) = created?;
     Ok(NewToken { token, info })
 }
@@ -63,11 +68,11 @@ pub async fn revoke_token(id: String) -> Result<(), AppError> {
     let endpoint = &crate::endpoints::ADMIN_TOKENS_REVOKE;
     let caller = crate::ops::caller_for(endpoint)?;
     let state = crate::state::app_state()?;
-    let done = scanport_portal::tokens::revoke(&state.portal.db, &id).await;
+    let row = super::ChangeRow::new(&caller, endpoint.path, serde_json::json!({ "id": id }));
+    let done = scanport_portal::tokens::revoke(&state.portal.db, &id, Some(&row.entry())).await;
     if done.is_ok() {
         state.portal.note_revocation();
     }
-    let request = serde_json::json!({ "id": id });
-    super::record_change(&state, &caller, endpoint.path, request, &done).await?;
+    row.record_if_failed(&state, &done).await?;
     Ok(done?)
 }

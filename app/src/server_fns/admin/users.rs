@@ -18,10 +18,15 @@ pub async fn add_user(name: String, password: String, role: Role) -> Result<User
     let caller = crate::ops::caller_for(endpoint)?;
     let state = crate::state::app_state()?;
     let name = name.trim().to_owned();
-    let added = scanport_portal::users::add(&state.portal.db, &name, &password, role).await;
-    let request = serde_json::json!({ "name": name, "role": role });
-    let outcome = added.as_ref().map(|_| ()).map_err(clone_error);
-    super::record_change(&state, &caller, endpoint.path, request, &outcome).await?;
+    let row = super::ChangeRow::new(
+        &caller,
+        endpoint.path,
+        serde_json::json!({ "name": name, "role": role }),
+    );
+    let added =
+        scanport_portal::users::add(&state.portal.db, &name, &password, role, Some(&row.entry()))
+            .await;
+    row.record_if_failed(&state, &added).await?;
     Ok(added?)
 }
 
@@ -32,9 +37,14 @@ pub async fn set_user_role(name: String, role: Role) -> Result<(), AppError> {
     let endpoint = &crate::endpoints::ADMIN_USERS_ROLE;
     let caller = crate::ops::caller_for(endpoint)?;
     let state = crate::state::app_state()?;
-    let done = scanport_portal::users::set_role(&state.portal.db, &name, role).await;
-    let request = serde_json::json!({ "name": name, "role": role });
-    super::record_change(&state, &caller, endpoint.path, request, &done).await?;
+    let row = super::ChangeRow::new(
+        &caller,
+        endpoint.path,
+        serde_json::json!({ "name": name, "role": role }),
+    );
+    let done =
+        scanport_portal::users::set_role(&state.portal.db, &name, role, Some(&row.entry())).await;
+    row.record_if_failed(&state, &done).await?;
     Ok(done?)
 }
 
@@ -48,32 +58,23 @@ pub async fn set_user_disabled(name: String, disabled: bool) -> Result<(), AppEr
         return Err(AppError::invalid("name", "you cannot disable yourself"));
     }
     let state = crate::state::app_state()?;
-    let done = scanport_portal::users::set_disabled(&state.portal.db, &name, disabled).await;
-    if disabled && done.is_ok() {
-        state.portal.note_revocation();
-    }
-    let request = serde_json::json!({ "name": name, "disabled": disabled });
     // Enabling is the same endpoint, audited under its own name.
     let action = if disabled {
         endpoint.path
     } else {
         "admin/users/enable"
     };
-    super::record_change(&state, &caller, action, request, &done).await?;
-    Ok(done?)
-}
-
-/// Keeps the error's meaning for the audit row while the original goes
-/// back to the caller.
-#[cfg(feature = "ssr")]
-fn clone_error(err: &scanport_portal::PortalError) -> scanport_portal::PortalError {
-    use scanport_portal::PortalError as E;
-    match err {
-        E::Invalid { field, message } => E::Invalid {
-            field: field.clone(),
-            message: message.clone(),
-        },
-        E::NotFound(what) => E::NotFound(what.clone()),
-        other => E::Conflict(other.to_string()),
+    let row = super::ChangeRow::new(
+        &caller,
+        action,
+        serde_json::json!({ "name": name, "disabled": disabled }),
+    );
+    let done =
+        scanport_portal::users::set_disabled(&state.portal.db, &name, disabled, Some(&row.entry()))
+            .await;
+    if disabled && done.is_ok() {
+        state.portal.note_revocation();
     }
+    row.record_if_failed(&state, &done).await?;
+    Ok(done?)
 }
