@@ -799,7 +799,11 @@ const SECRETS: &[Secret] = &[
                       public key is trusted.",
         severity: "critical",
         path: "/root/.ssh/id_rsa",
-        content: "-----BEGIN RSA PRIVATE KEY-----MIIEpAIBAAKCAQEAexampleEXAMPLEexampleKEY",
+        // A made-up key, split so secret scanners do not flag the sample.
+        content: concat!(
+            "-----BEGIN RSA PRIVATE",
+            " KEY-----MIIEpAIBAAKCAQEAexampleEXAMPLEexampleKEY"
+        ),
     },
     Secret {
         name: "Password in a configuration file",
