@@ -123,6 +123,10 @@ start_console() {
   wait_http "http://127.0.0.1:$port/readyz"
 }
 
+# What the sandboxes the benches start want in X-Sandbox-Token on their
+# /__sandbox/* controls (the fan-out bench reads their call counts).
+export SCANPORT_SANDBOX_CONTROL_TOKEN=${SCANPORT_SANDBOX_CONTROL_TOKEN:-bench-control-token}
+
 # start_sandbox NAME PORT: the standalone sandbox, no rate limits.
 start_sandbox() {
   need_free_port "$2"

@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
-import { CANARY, DATA_DIR, PORTS, SERVER_BIN, SITE_ROOT, USERS, authState } from './fixtures/env';
+import { CANARY, DATA_DIR, FAULTS_SANDBOX_TOKEN, PORTS, SERVER_BIN, SITE_ROOT, USERS, authState } from './fixtures/env';
 
 // Every console starts with a fresh database and one user of each role.
 const consoleEnv = {
@@ -102,6 +102,7 @@ export default defineConfig({
         ...consoleEnv,
         SCANPORT_LISTEN: `127.0.0.1:${PORTS.faults}`,
         SCANPORT_SANDBOX__LISTEN: `127.0.0.1:${PORTS.faultsSandbox}`,
+        SCANPORT_SANDBOX_CONTROL_TOKEN: FAULTS_SANDBOX_TOKEN,
         SCANPORT_SANDBOX__RATE_LIMITS: 'false',
         SCANPORT_LIVE__BUSY_SECS: '1',
         SCANPORT_HTTP__TIMEOUT_SECS: '2',

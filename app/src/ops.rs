@@ -70,7 +70,17 @@ where
     request.validate()?;
     let state = crate::state::app_state()?;
     let client = C::of(&state, account)?;
-    Ok(call(client, request).await?)
+    Ok(as_caller(call(client, request)).await?)
+}
+
+/// Runs `work` with its cloud calls counted against the signed-in
+/// caller's fair share of the account's call budget (see
+/// [`scanport_cloud::budget`]); without a caller, against the shared one.
+pub async fn as_caller<F: Future>(work: F) -> F::Output {
+    match crate::auth::caller() {
+        Some(caller) => scanport_cloud::budget::on_behalf_of(&caller.user_id, work).await,
+        None => work.await,
+    }
 }
 
 /// How long findings fetched without knowing the image's scan time are
@@ -128,7 +138,7 @@ where
     {
         return Ok((list.items, list.complete, hit.fetched_at_ms));
     }
-    let (items, complete) = fetch(client, request).await?;
+    let (items, complete) = as_caller(fetch(client, request)).await?;
     let list = CachedList { items, complete };
     let body = serde_json::to_string(&list).map_err(|e| AppError::Internal {
         message: format!("cannot encode findings: {e}"),
@@ -313,7 +323,7 @@ where
         }
     };
 
-    let result = call().await;
+    let result = scanport_cloud::budget::on_behalf_of(&m.caller.user_id, call()).await;
 
     let (outcome, detail, request_id) = match &result {
         Ok((_, request_id)) => (Outcome::Ok, None, request_id.clone()),

@@ -1,33 +1,87 @@
 //! Client-side call budgets per account and API, so that Scanport never
 //! sends a call the service would throttle (HSS: 5 calls per minute per user
-//! per API; TCSS: 20 per second per action).
+//! per API; TCSS: 20 per second per action), shared fairly.
+//!
+//! Every account's calls go out under one AK, so the cloud sees one caller
+//! however many people use the console. Within that one budget:
+//! - calls are evenly spaced (at most one every `period / calls`), so no
+//!   window of the service's length ever holds more than `calls`;
+//! - the live hub's share is reserved: on an API the hub polls, people's
+//!   calls together take at most what is left after half the budget;
+//! - no one person takes more than half of what people may take, so a user
+//!   looping reads is refused (`rate_limited`, for themself) while others'
+//!   pages keep working.
+//!
+//! Who is calling travels with the task ([`on_behalf_of`], [`as_hub`]); a
+//! call made for nobody in particular counts as one shared person.
 
 use crate::error::CloudError;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::num::NonZeroU32;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::time::Instant;
 
-/// One limiter per API name, created on first use.
+/// Who a call is made for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Caller {
+    /// The live hub's polling: its share is reserved.
+    Hub,
+    /// A person (or their token), by user id.
+    User(Arc<str>),
+}
+
+tokio::task_local! {
+    static CALLER: Caller;
+}
+
+/// Runs `work` with its cloud calls counted against `user_id`'s share.
+pub async fn on_behalf_of<F: Future>(user_id: &str, work: F) -> F::Output {
+    CALLER.scope(Caller::User(user_id.into()), work).await
+}
+
+/// Runs `work` with its cloud calls counted as the live hub's.
+pub async fn as_hub<F: Future>(work: F) -> F::Output {
+    CALLER.scope(Caller::Hub, work).await
+}
+
+/// The share key of calls made outside any scope (the CLI, background
+/// work that is not the hub's): they count as one person together.
+const UNATTRIBUTED: &str = "-";
+
+fn current_caller() -> Caller {
+    CALLER
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| Caller::User(UNATTRIBUTED.into()))
+}
+
+/// One API's recent calls.
+#[derive(Debug)]
+struct ApiState {
+    /// The next call may not start before this (even spacing).
+    next_slot: Instant,
+    /// People's calls within the last period, oldest first.
+    people: VecDeque<(Instant, Arc<str>)>,
+    /// Whether the hub polls this API (its share is then reserved).
+    polled_by_hub: bool,
+}
+
+/// One account's budget: one state per API name, created on first use.
+#[derive(Debug)]
 pub struct RateBudget {
-    quota: Quota,
-    limiters: Mutex<HashMap<&'static str, std::sync::Arc<DefaultDirectRateLimiter>>>,
+    calls: u32,
+    period: Duration,
+    apis: Mutex<HashMap<&'static str, ApiState>>,
 }
 
 impl RateBudget {
-    /// `calls` per `period`, evenly spaced: at most one call every
-    /// `period / calls`, so no window of length `period` ever holds more
-    /// than `calls`, whatever the service's window alignment.
+    /// `calls` per `period`.
     pub fn new(calls: NonZeroU32, period: Duration) -> Self {
-        let interval = period / calls.get();
-        let quota = Quota::with_period(interval)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::MIN);
         Self {
-            quota,
-            limiters: Mutex::new(HashMap::new()),
+            calls: calls.get(),
+            period,
+            apis: Mutex::new(HashMap::new()),
         }
     }
 
@@ -47,81 +101,215 @@ impl RateBudget {
         )
     }
 
-    fn limiter(&self, api: &'static str) -> std::sync::Arc<DefaultDirectRateLimiter> {
-        let mut map = self
-            .limiters
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.entry(api)
-            .or_insert_with(|| std::sync::Arc::new(RateLimiter::direct(self.quota)))
-            .clone()
+    fn interval(&self) -> Duration {
+        self.period / self.calls
     }
 
-    /// Takes one call from the budget of `api`, waiting if the call can
-    /// still start before `deadline`; otherwise fails at once with the time
+    /// What people may take together per period on an API: everything,
+    /// or what is left after the hub's half when the hub polls it.
+    fn people_pool(&self, polled_by_hub: bool) -> usize {
+        let calls = self.calls as usize;
+        if polled_by_hub {
+            calls - calls / 2
+        } else {
+            calls
+        }
+    }
+
+    /// What one person may take per period: half the pool, rounded up.
+    fn personal_share(pool: usize) -> usize {
+        pool.div_ceil(2).max(1)
+    }
+
+    /// Takes one call of `api` for the current caller, waiting up to
+    /// `max_wait` for it to fit; otherwise fails at once with the time
     /// after which a retry would be accepted.
-    pub async fn acquire(&self, api: &'static str, deadline: Instant) -> Result<(), CloudError> {
-        let limiter = self.limiter(api);
+    pub async fn acquire(&self, api: &'static str, max_wait: Duration) -> Result<(), CloudError> {
+        let caller = current_caller();
+        let deadline = Instant::now() + max_wait;
         loop {
-            let wait = match limiter.check() {
-                Ok(()) => return Ok(()),
-                Err(not_until) => not_until.wait_time_from(DefaultClock::default().now()),
+            let now = Instant::now();
+            let start = self.try_take(api, &caller, now);
+            let Err(start) = start else {
+                return Ok(());
             };
-            if Instant::now() + wait > deadline {
+            if start > deadline {
                 return Err(CloudError::RateLimited {
-                    retry_after: wait,
+                    retry_after: start - now,
                     upstream_code: None,
                     request_id: None,
                 });
             }
-            tokio::time::sleep(wait).await;
+            // Someone else may take the slot meanwhile: look again then.
+            tokio::time::sleep_until(start).await;
         }
     }
+
+    /// Takes the call now if it fits, else answers when it could start.
+    fn try_take(&self, api: &'static str, caller: &Caller, now: Instant) -> Result<(), Instant> {
+        let mut apis = self.apis.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = apis.entry(api).or_insert_with(|| ApiState {
+            next_slot: now,
+            people: VecDeque::new(),
+            polled_by_hub: false,
+        });
+        while state
+            .people
+            .front()
+            .is_some_and(|(at, _)| *at + self.period <= now)
+        {
+            state.people.pop_front();
+        }
+        let mut start = state.next_slot.max(now);
+        match caller {
+            Caller::Hub => state.polled_by_hub = true,
+            Caller::User(who) => {
+                let pool = self.people_pool(state.polled_by_hub);
+                // The pool frees when its oldest surplus call ages out.
+                if let Some(freed) = nth_newest(state.people.iter().map(|(at, _)| *at), pool) {
+                    start = start.max(freed + self.period);
+                }
+                let share = Self::personal_share(pool);
+                let mine = state
+                    .people
+                    .iter()
+                    .filter(|(_, w)| w == who)
+                    .map(|(at, _)| *at);
+                if let Some(freed) = nth_newest(mine, share) {
+                    start = start.max(freed + self.period);
+                }
+            }
+        }
+        if start > now {
+            return Err(start);
+        }
+        state.next_slot = now + self.interval();
+        if let Caller::User(who) = caller {
+            state.people.push_back((now, Arc::clone(who)));
+        }
+        Ok(())
+    }
+}
+
+/// The `n`th newest of `times` (oldest first), counting from 1, if there
+/// are that many: the call whose ageing out makes room for one more.
+fn nth_newest(times: impl DoubleEndedIterator<Item = Instant>, n: usize) -> Option<Instant> {
+    times.rev().nth(n.checked_sub(1)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[tokio::test]
+    fn per_minute(calls: u32) -> RateBudget {
+        RateBudget::new(
+            NonZeroU32::new(calls).unwrap_or(NonZeroU32::MIN),
+            Duration::from_secs(60),
+        )
+    }
+
+    /// How long `acquire` takes for `who`, or the retry time it refused with.
+    async fn take(budget: &RateBudget, api: &'static str, who: &str) -> Result<Duration, Duration> {
+        let started = Instant::now();
+        let result = on_behalf_of(who, budget.acquire(api, Duration::from_secs(20))).await;
+        match result {
+            Ok(()) => Ok(started.elapsed()),
+            Err(CloudError::RateLimited { retry_after, .. }) => Err(retry_after),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn second_call_inside_the_interval_fails_fast_when_it_cannot_wait() {
         let budget = RateBudget::huawei_default();
-        let soon = Instant::now() + Duration::from_secs(1);
-        budget
-            .acquire("list_tasks", soon)
-            .await
-            .expect("first call fits");
-        let err = budget.acquire("list_tasks", soon).await.unwrap_err();
-        match err {
+        let soon = Duration::from_secs(1);
+        budget.acquire("list_tasks", soon).await.expect("first");
+        match budget.acquire("list_tasks", soon).await.unwrap_err() {
             CloudError::RateLimited {
                 retry_after,
                 upstream_code: None,
                 ..
-            } => {
-                assert!(retry_after > Duration::from_secs(10), "{retry_after:?}");
-            }
+            } => assert!(retry_after > Duration::from_secs(10), "{retry_after:?}"),
             other => panic!("expected a local rate limit, got {other:?}"),
         }
         // Another API has its own budget.
-        budget
-            .acquire("list_images", soon)
-            .await
-            .expect("separate budget");
+        budget.acquire("list_images", soon).await.expect("separate");
     }
 
-    #[tokio::test]
-    async fn a_call_waits_when_it_can_start_before_its_deadline() {
-        let budget = RateBudget::new(
-            NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
-            Duration::from_secs(1),
-        );
+    #[tokio::test(start_paused = true)]
+    async fn calls_are_evenly_spaced() {
+        let budget = per_minute(1200); // one every 50 ms
         let start = Instant::now();
-        let deadline = start + Duration::from_secs(2);
-        budget.acquire("x", deadline).await.expect("first");
-        budget
-            .acquire("x", deadline)
+        for _ in 0..3 {
+            budget
+                .acquire("x", Duration::from_secs(2))
+                .await
+                .expect("fits");
+        }
+        assert_eq!(start.elapsed(), Duration::from_millis(100));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_looping_user_is_refused_for_themself_and_others_still_get_calls() {
+        // 12 a minute, one every 5 s; no hub on this API: people share
+        // all 12, one person at most 6.
+        let budget = per_minute(12);
+        for call in 0..6 {
+            take(&budget, "list_images", "looper")
+                .await
+                .unwrap_or_else(|retry| panic!("call {call} refused ({retry:?})"));
+        }
+        let retry = take(&budget, "list_images", "looper")
             .await
-            .expect("second waits ~50ms");
-        assert!(start.elapsed() >= Duration::from_millis(40));
+            .expect_err("the looper's seventh call in a minute");
+        // Their first call ages out a minute after it was made (t = 0);
+        // the sixth was at t = 25 s.
+        assert_eq!(retry, Duration::from_secs(35));
+        let waited = take(&budget, "list_images", "someone-else")
+            .await
+            .expect("another user still gets a call");
+        assert!(waited <= Duration::from_secs(5), "{waited:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_hub_keeps_its_half_of_an_api_it_polls() {
+        // 6 a minute (one every 10 s); the hub polls: people get 3 in all,
+        // one person 2.
+        let budget = per_minute(6);
+        as_hub(budget.acquire("list_tasks", Duration::from_secs(1)))
+            .await
+            .expect("hub");
+        take(&budget, "list_tasks", "a").await.expect("a 1");
+        take(&budget, "list_tasks", "a").await.expect("a 2");
+        assert!(
+            take(&budget, "list_tasks", "a").await.is_err(),
+            "a's share is 2"
+        );
+        take(&budget, "list_tasks", "b").await.expect("b 1");
+        assert!(
+            take(&budget, "list_tasks", "c").await.is_err(),
+            "people's pool of 3 is used up"
+        );
+        // The hub is never held back by people's pool, only by spacing.
+        let started = Instant::now();
+        as_hub(budget.acquire("list_tasks", Duration::from_secs(20)))
+            .await
+            .expect("the hub polls on");
+        assert!(started.elapsed() <= Duration::from_secs(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn calls_outside_any_scope_share_one_personal_share() {
+        let budget = per_minute(600);
+        for _ in 0..300 {
+            budget
+                .acquire("x", Duration::from_secs(1))
+                .await
+                .expect("fits");
+        }
+        assert!(budget.acquire("x", Duration::from_secs(1)).await.is_err());
+        take(&budget, "x", "someone")
+            .await
+            .expect("a named user still fits");
     }
 }

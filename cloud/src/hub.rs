@@ -261,9 +261,7 @@ impl<S: Source> Hub<S> {
     }
 
     async fn refresh(&self, state: &FeedState<S>) {
-        let result = self
-            .source
-            .fetch(state.feed)
+        let result = crate::budget::as_hub(self.source.fetch(state.feed))
             .await
             .map_err(|err| match err {
                 // The refusal that paused the account: say so from now on.

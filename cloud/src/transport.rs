@@ -77,11 +77,7 @@ impl Call<'_> {
         loop {
             attempt += 1;
             let started = Instant::now();
-            if let Err(budget_err) = self
-                .budget
-                .acquire(self.api, started + self.settings.timeout)
-                .await
-            {
+            if let Err(budget_err) = self.budget.acquire(self.api, self.settings.timeout).await {
                 // A retry that cannot fit the budget reports what actually
                 // went wrong, not the budget.
                 return Err(last_error.unwrap_or(budget_err));

@@ -466,7 +466,8 @@ async fn syncs_create_sync_tasks_and_registries_list_every_kind() {
 
 /// The request log's targets of the HSS calls so far, oldest first.
 async fn hss_targets(endpoint: &str) -> Vec<(String, String)> {
-    let log: Vec<serde_json::Value> = reqwest::get(format!("{endpoint}/__sandbox/requests"))
+    let log: Vec<serde_json::Value> = support::control(reqwest::Method::GET, endpoint, "requests")
+        .send()
         .await
         .expect("request log")
         .json()
@@ -988,10 +989,54 @@ async fn tcss_documented_nulls_some_of_the_time_follow_the_seed() {
     assert_ne!(first, pattern(2).await, "another seed, other answers");
 }
 
+/// The sandbox's controls answer only those who send its control token.
+#[tokio::test]
+async fn the_sandbox_controls_need_its_control_token() {
+    let endpoint = support::spawn_sandbox(SandboxConfig::new(vec![], vec![])).await;
+    let http = reqwest::Client::new();
+    for (method, control) in [
+        (reqwest::Method::GET, "stats"),
+        (reqwest::Method::GET, "requests"),
+        (reqwest::Method::GET, "faults"),
+        (reqwest::Method::PUT, "faults"),
+    ] {
+        let url = format!("{endpoint}/__sandbox/{control}");
+        let bare = http
+            .request(method.clone(), &url)
+            .json(&serde_json::json!({}));
+        let wrong = http
+            .request(method.clone(), &url)
+            .header(scanport_cloud::sandbox::CONTROL_HEADER, "guess")
+            .json(&serde_json::json!({}));
+        for attempt in [bare, wrong] {
+            let answer = attempt.send().await.expect("answer");
+            assert_eq!(
+                answer.status(),
+                reqwest::StatusCode::UNAUTHORIZED,
+                "{method} {control}"
+            );
+        }
+        let right = support::control(method.clone(), &endpoint, control)
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .expect("answer");
+        assert!(
+            right.status().is_success(),
+            "{method} {control}: {}",
+            right.status()
+        );
+    }
+    // Two sandboxes made without a token get different random ones.
+    assert_ne!(
+        SandboxConfig::new(vec![], vec![]).control_token,
+        SandboxConfig::new(vec![], vec![]).control_token
+    );
+}
+
 /// Switches the sandbox's faults through its admin endpoint.
 async fn set_faults(endpoint: &str, faults: serde_json::Value) {
-    let answer = reqwest::Client::new()
-        .put(format!("{endpoint}/__sandbox/faults"))
+    let answer = support::control(reqwest::Method::PUT, endpoint, "faults")
         .json(&faults)
         .send()
         .await
@@ -1070,7 +1115,8 @@ async fn fault_switches_produce_each_failure_and_clear() {
     set_faults(&endpoint, serde_json::json!({})).await;
     client.list_tasks(&req).await.expect("recovered");
     let stats: std::collections::BTreeMap<String, u64> =
-        reqwest::get(format!("{endpoint}/__sandbox/stats"))
+        support::control(reqwest::Method::GET, &endpoint, "stats")
+            .send()
             .await
             .expect("stats")
             .json()
@@ -1164,7 +1210,8 @@ async fn bursts_skewed_clocks_and_the_request_log() {
         .await
         .expect("the clock agrees again");
 
-    let log: Vec<serde_json::Value> = reqwest::get(format!("{endpoint}/__sandbox/requests"))
+    let log: Vec<serde_json::Value> = support::control(reqwest::Method::GET, &endpoint, "requests")
+        .send()
         .await
         .expect("request log")
         .json()

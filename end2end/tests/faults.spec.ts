@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { DATA_DIR, FAULTS_SANDBOX_URL, FAULTS_URL, PORTS, SERVER_BIN, SITE_ROOT, USERS } from '../fixtures/env';
+import { DATA_DIR, FAULTS_SANDBOX_TOKEN, FAULTS_SANDBOX_URL, FAULTS_URL, PORTS, SERVER_BIN, SITE_ROOT, USERS } from '../fixtures/env';
 import { jsEnabled, waitForApp } from '../fixtures/hydration';
 
 // The Tasks page while the cloud fails, on a console of its own whose
@@ -15,7 +15,7 @@ test.use({ storageState: { cookies: [], origins: [] } });
 async function setFaults(faults: Record<string, unknown>) {
   const response = await fetch(`${FAULTS_SANDBOX_URL}/__sandbox/faults`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-sandbox-token': FAULTS_SANDBOX_TOKEN },
     body: JSON.stringify(faults),
   });
   expect(response.ok).toBe(true);

@@ -20,6 +20,15 @@ const PAGES = [
   { name: 'tcss-registries', path: '/registries?account=sandbox-tencent', ready: 'table' },
   // The launch console's fast sandbox, after a three-image scan with one failure.
   { name: 'tcss-tasks', path: '/tasks/tcss?account=sandbox-tencent', ready: 'section.scan-card', base: LAUNCH_URL, scan: [3, 17, 5] },
+  // A sync task's registries: its id has a random suffix, so it is reached
+  // through its row's link.
+  {
+    name: 'sync-task',
+    path: '/tasks?type=image_sync&account=sandbox-huawei',
+    link: 'Registries of Automatic registry sync #12',
+    ready: 'table.sync-registries',
+    base: LAUNCH_URL,
+  },
   { name: 'admin', path: '/admin', ready: 'h1', role: 'admin' as const },
   { name: 'login', path: '/login', ready: 'form', signedOut: true },
 ];
@@ -74,11 +83,16 @@ test.describe('screenshots', () => {
       const { context, page } = await open(browser, p.signedOut ? null : (p.role ?? 'operator'));
       try {
         if (p.scan) await scanAndWait(page, p.scan);
+        let target = p.path;
+        if (p.link) {
+          await page.goto(`${p.base ?? EMBEDDED_URL}${p.path}`);
+          target = (await page.getByRole('link', { name: p.link }).getAttribute('href')) ?? p.path;
+        }
         for (const size of SIZES) {
           await page.setViewportSize({ width: size.width, height: size.height });
           for (const scheme of SCHEMES) {
             await page.emulateMedia({ colorScheme: scheme });
-            await page.goto(`${p.base ?? EMBEDDED_URL}${p.path}`);
+            await page.goto(`${p.base ?? EMBEDDED_URL}${target}`);
             await settle(page);
             await expect(page.locator(p.ready).first()).toBeVisible();
             const overflow = await page.evaluate(

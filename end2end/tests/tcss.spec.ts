@@ -59,12 +59,22 @@ test.describe('a TCSS account', () => {
     await expect(page).toHaveURL(/account=sandbox-tencent/);
     await expect(page).toHaveURL(/risky=1/);
     await expect(table.locator('tbody tr').first()).toBeVisible();
+    // Tencent's "must fix" mark (HasNeedFixVul) is shown on exactly the
+    // images the sandbox gives critical vulnerabilities.
+    const critical = table.locator('tbody tr').filter({ has: page.locator('.sev.critical') });
+    expect(await critical.count()).toBeGreaterThan(0);
+    await expect(table.locator('.must-fix')).toHaveCount(await critical.count());
+    await expect(critical.first().locator('.must-fix')).toHaveText('must fix');
   });
 
   test('two selected images: confirm, then watch the registry scan finish without reloading', async ({ page }, info) => {
     test.skip(!jsEnabled(info), 'launching needs the hydrated app');
     await page.goto(`${LAUNCH_URL}/images?account=${TC}&scan_status=SCANNED`);
     await waitForApp(page, info);
+    // Tencent's scan of everything cannot narrow by scan status: with that
+    // filter set there is no "Scan all N matching" that would scan more.
+    await expect(page.getByRole('button', { name: /^Scan all/ })).toHaveCount(0);
+    await expect(page.locator('.scan-all-off')).toContainText('“Scan all” is off');
     const boxes = page.locator('table.tcss-images tbody input[type=checkbox]');
     const picked: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -39,6 +39,11 @@ impl HashingGate {
         }
     }
 
+    /// How many are hashing or waiting now.
+    pub fn inside(&self) -> usize {
+        self.inside.load(Ordering::SeqCst)
+    }
+
     /// Waits for a turn, or `None` at once when the queue is full.
     pub async fn enter(&self) -> Option<HashingPass<'_>> {
         if self.inside.fetch_add(1, Ordering::SeqCst) >= self.capacity {

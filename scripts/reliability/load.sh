@@ -52,6 +52,8 @@ need=$((STREAMS + CONNECTIONS + 200))
 export SCANPORT_DATA_DIR="$WORK/data"
 export SCANPORT_LISTEN="127.0.0.1:$PORT"
 export SCANPORT_SANDBOX__RATE_LIMITS=false
+# The embedded sandbox's /__sandbox/* controls want this in X-Sandbox-Token.
+export SCANPORT_SANDBOX_CONTROL_TOKEN=load-test-control-token
 export SCANPORT_LOG=info
 export NO_COLOR=1
 
@@ -72,7 +74,7 @@ SANDBOX="$(grep -oE 'endpoint=http://[0-9.:]+' "$WORK/server.log" | head -1 | cu
 
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$SERVER_PID/status"; }
 hub_calls() {
-  curl -sf "$SANDBOX/__sandbox/stats" |
+  curl -sf -H "X-Sandbox-Token: $SCANPORT_SANDBOX_CONTROL_TOKEN" "$SANDBOX/__sandbox/stats" |
     python3 -c 'import json,sys; print(json.load(sys.stdin).get("GET /v5/{project_id}/image/tasks", 0))'
 }
 RSS_START="$(rss_mb)"
@@ -107,7 +109,7 @@ RSS_END="$(rss_mb)"
 wait "$HOLD_PID"
 HOLD_PID=""
 STREAM_JSON="$(tail -1 "$WORK/streams.out")"
-STATS="$(curl -sf "$SANDBOX/__sandbox/stats")"
+STATS="$(curl -sf -H "X-Sandbox-Token: $SCANPORT_SANDBOX_CONTROL_TOKEN" "$SANDBOX/__sandbox/stats")"
 
 python3 - "$WORK/reads.out" "$WORK/launches.out" "$STREAM_JSON" "$STATS" <<PY
 import json, sys

@@ -84,6 +84,10 @@ fn rss_kib(pid: u32) -> u64 {
 async fn upstream_polls(http: &reqwest::Client, sandbox: &str) -> u64 {
     let stats: BTreeMap<String, serde_json::Value> = http
         .get(format!("{sandbox}/__sandbox/stats"))
+        .header(
+            scanport_cloud::sandbox::CONTROL_HEADER,
+            env(scanport_cloud::sandbox::CONTROL_TOKEN_ENV),
+        )
         .send()
         .await
         .expect("sandbox stats")

@@ -40,10 +40,15 @@ struct SandboxArgs {
     /// Where it listens: a loopback address unless `--public`.
     #[arg(long, default_value = "127.0.0.1:8600")]
     listen: SocketAddr,
-    /// Allow a non-loopback `--listen`. Its `/__sandbox/*` controls need no
-    /// sign-in: anyone who reaches it can switch faults and read its logs.
+    /// Allow a non-loopback `--listen`. Its `/__sandbox/*` controls need
+    /// only the control token: anyone who has it can switch faults and
+    /// read its logs.
     #[arg(long)]
     public: bool,
+    /// What its `/__sandbox/*` controls need in the `X-Sandbox-Token`
+    /// header (printed at start; random when not given).
+    #[arg(long, env = "SCANPORT_SANDBOX_CONTROL_TOKEN", hide_env_values = true)]
+    control_token: Option<String>,
     #[arg(
         long,
         env = "SANDBOX_HUAWEI_AK",
@@ -130,7 +135,8 @@ fn check_sandbox_listen(listen: SocketAddr, public: bool) -> Result<(), CliError
     }
     Err(CliError::Usage(format!(
         "--listen {listen} is not a loopback address: the sandbox's /__sandbox/* controls \
-         need no sign-in, so it listens on 127.0.0.1 unless you also pass --public"
+         need no sign-in (only its control token), so it listens on 127.0.0.1 unless you \
+         also pass --public"
     )))
 }
 
@@ -167,9 +173,17 @@ async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
     };
     config.pace = std::time::Duration::from_millis(args.pace_ms);
     config.null_percent = args.null_percent;
+    if let Some(token) = args.control_token.filter(|t| !t.is_empty()) {
+        config.control_token = token;
+    }
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let running = sandbox::spawn(listener, config)?;
-    tracing::info!(endpoint = %running.endpoint(), "sandbox listening");
+    tracing::info!(
+        endpoint = %running.endpoint(),
+        control_header = sandbox::CONTROL_HEADER,
+        control_token = %running.control_token,
+        "sandbox listening"
+    );
     tokio::signal::ctrl_c().await?;
     Ok(())
 }

@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 
 const AK: &str = "RESTARTTESTAK0001";
 const SK: &str = "restart-test-sk-not-a-real-secret";
+/// What the sandbox's `/__sandbox/*` controls need.
+const CONTROL_TOKEN: &str = "restart-test-control-token";
 const ACCOUNT: &str = "hw-restart";
 const UP_BATCH_SCAN: &str = "POST /v5/{project_id}/image/batch-scan";
 const UP_IMAGES: &str = "GET /v5/{project_id}/image/swr-repository";
@@ -47,6 +49,7 @@ impl Site {
             vec![],
         );
         sandbox_config.rate_limits = false;
+        sandbox_config.control_token = CONTROL_TOKEN.to_owned();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind sandbox");
@@ -113,6 +116,7 @@ impl Site {
     async fn set_faults(&self, faults: Value) {
         self.http
             .put(format!("{}/__sandbox/faults", self.sandbox))
+            .header(sandbox::CONTROL_HEADER, CONTROL_TOKEN)
             .json(&faults)
             .send()
             .await
@@ -124,6 +128,7 @@ impl Site {
         let stats: Value = self
             .http
             .get(format!("{}/__sandbox/stats", self.sandbox))
+            .header(sandbox::CONTROL_HEADER, CONTROL_TOKEN)
             .send()
             .await
             .expect("stats")

@@ -128,7 +128,15 @@ fn paging(
 
 /// The launcher for operators, once the page is interactive.
 #[component]
-fn Launch(matching: i64, texts: LaunchTexts, launch: Launcher, follow: String) -> impl IntoView {
+fn Launch(
+    matching: i64,
+    texts: LaunchTexts,
+    launch: Launcher,
+    follow: String,
+    /// No "scan all matching" (the filters cannot go with it).
+    #[prop(optional)]
+    selected_only: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = expect_context::<crate::components::common::moment::Hydrated>().0;
     view! {
@@ -137,7 +145,7 @@ fn Launch(matching: i64, texts: LaunchTexts, launch: Launcher, follow: String) -
             when=move || hydrated.get()
             fallback=move || view! { <p class="hint">{t!(i18n, images_needs_js)}</p> }
         >
-            <LaunchBar matching texts launch=launch.clone() follow=follow.clone() />
+            <LaunchBar matching texts launch=launch.clone() follow=follow.clone() selected_only />
         </Show>
     }
 }
@@ -284,7 +292,13 @@ fn tcss_view(
             crate::components::layout::TCSS_TASKS,
             crate::format::url_encode(&account)
         );
-        view! { <Launch matching=total texts launch follow /> }
+        // The one-key scan of everything cannot narrow by name, tag, status
+        // or risk: with those set it would scan more than the list shows.
+        let selected_only = filters.has_list_only_filters();
+        view! {
+            <Launch matching=total texts launch follow selected_only />
+            {selected_only.then(|| view! { <p class="hint scan-all-off">{t!(i18n, images_tcss_scan_all_off)}</p> })}
+        }
     });
     let (count, links) = paging(filters.page, answer.list.len(), total, &|page| {
         filters.href_for_page(&account, page)

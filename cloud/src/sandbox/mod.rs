@@ -82,6 +82,30 @@ pub struct SandboxConfig {
     /// that share of TCSS answers send the members Tencent documents as
     /// "may return null" as `null`.
     pub null_percent: u8,
+    /// What a `/__sandbox/*` control request must send in
+    /// [`CONTROL_HEADER`]: a fresh random one unless the caller sets it.
+    pub control_token: String,
+}
+
+/// The header that carries [`SandboxConfig::control_token`].
+pub const CONTROL_HEADER: &str = "x-sandbox-token";
+
+/// The variable that sets the control token of a sandbox the console or
+/// `scanport sandbox` starts (tests and scripts that drive its faults).
+pub const CONTROL_TOKEN_ENV: &str = "SCANPORT_SANDBOX_CONTROL_TOKEN";
+
+/// The control token from [`CONTROL_TOKEN_ENV`], else a fresh random one.
+pub fn control_token_from_env() -> String {
+    std::env::var(CONTROL_TOKEN_ENV)
+        .ok()
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(random_control_token)
+}
+
+/// A fresh control token: 32 hex digits.
+pub fn random_control_token() -> String {
+    let bytes: [u8; 16] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl SandboxConfig {
@@ -94,6 +118,7 @@ impl SandboxConfig {
             lockout: Lockout::default(),
             pace: Duration::from_secs(3),
             null_percent: 0,
+            control_token: random_control_token(),
         }
     }
 }
@@ -145,7 +170,9 @@ pub fn router(config: SandboxConfig) -> Router {
         null_draws: Mutex::new(StdRng::seed_from_u64(config.seed)),
         config,
     });
-    // Test-only controls, never behind the services' authentication.
+    // Test-only controls, never behind the services' authentication but
+    // behind the control token: whoever reaches the port must also know it.
+    let token: Arc<str> = state.config.control_token.as_str().into();
     let admin = Router::new()
         .route(
             "/__sandbox/faults",
@@ -153,7 +180,10 @@ pub fn router(config: SandboxConfig) -> Router {
         )
         .route("/__sandbox/stats", get(faults::get_stats))
         .route("/__sandbox/requests", get(request_log::get_requests))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        .layer(middleware::from_fn(move |request, next| {
+            require_control_token(Arc::clone(&token), request, next)
+        }));
     hss_api::routes(state.clone())
         .merge(tcss_api::routes(state.clone()))
         // The gateway's body limit, not axum's default of 2 MB.
@@ -163,10 +193,37 @@ pub fn router(config: SandboxConfig) -> Router {
         .merge(admin)
 }
 
+/// Refuses a control request without the token (401, saying where the
+/// token is).
+async fn require_control_token(
+    token: Arc<str>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let sent = request
+        .headers()
+        .get(CONTROL_HEADER)
+        .and_then(|v| v.to_str().ok());
+    if sent == Some(&*token) {
+        return next.run(request).await;
+    }
+    (
+        axum::http::StatusCode::UNAUTHORIZED,
+        format!(
+            "the sandbox's controls need the {CONTROL_HEADER} header with the control token \
+             it printed at its start"
+        ),
+    )
+        .into_response()
+}
+
 /// A running sandbox.
 #[derive(Debug)]
 pub struct RunningSandbox {
     pub addr: SocketAddr,
+    /// What its `/__sandbox/*` controls need in [`CONTROL_HEADER`].
+    pub control_token: String,
 }
 
 impl RunningSandbox {
@@ -179,11 +236,15 @@ impl RunningSandbox {
 /// Serves the sandbox on `listener` in a background task.
 pub fn spawn(listener: TcpListener, config: SandboxConfig) -> std::io::Result<RunningSandbox> {
     let addr = listener.local_addr()?;
+    let control_token = config.control_token.clone();
     let app = router(config).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         if let Err(err) = axum::serve(listener, app).await {
             tracing::error!(%err, "sandbox stopped");
         }
     });
-    Ok(RunningSandbox { addr })
+    Ok(RunningSandbox {
+        addr,
+        control_token,
+    })
 }

@@ -32,10 +32,21 @@ pub fn generous() -> Arc<RateBudget> {
     budget(6000)
 }
 
+/// The control token of every sandbox [`spawn_sandbox`] starts.
+pub const CONTROL_TOKEN: &str = "cloud-tests-control-token";
+
+/// A request to one of the sandbox's `/__sandbox/*` controls, with its token.
+pub fn control(method: reqwest::Method, endpoint: &str, control: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, format!("{endpoint}/__sandbox/{control}"))
+        .header(sandbox::CONTROL_HEADER, CONTROL_TOKEN)
+}
+
 /// Starts the sandbox on a free loopback port, scans pacing 40 ms an image
 /// so tasks finish within a test; answers its endpoint.
 pub async fn spawn_sandbox(mut config: SandboxConfig) -> String {
     config.pace = Duration::from_millis(40);
+    config.control_token = CONTROL_TOKEN.to_owned();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

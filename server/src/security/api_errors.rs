@@ -39,6 +39,16 @@ pub async fn fit_status(req: Request, next: Next) -> Response {
             axum::http::header::CONTENT_TYPE,
             axum::http::HeaderValue::from_static("application/json"),
         );
+        // Scripts and proxies honour the header, not our body's field.
+        if let AppError::RateLimited {
+            retry_after_secs, ..
+        }
+        | AppError::TooManyAttempts { retry_after_secs } = &err
+        {
+            parts
+                .headers
+                .insert(axum::http::header::RETRY_AFTER, (*retry_after_secs).into());
+        }
         if let (AppError::InvalidInput { field, message }, Some(sent)) = (&mut err, &sent)
             && field == "request"
             && let Some(named) = super::field_path::field_of(sent, message)

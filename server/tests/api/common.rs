@@ -185,6 +185,8 @@ pub struct Options {
     pub trusted_proxies: Vec<String>,
     /// `auth.hashing_concurrency` and `auth.hashing_queue`.
     pub hashing: Option<(usize, usize)>,
+    /// `max_calls_per_minute` of the [`HW`] account (else unlimited).
+    pub hw_calls_per_minute: Option<u32>,
 }
 
 impl Default for Options {
@@ -199,6 +201,7 @@ impl Default for Options {
             hw_enterprise_project_id: None,
             trusted_proxies: Vec::new(),
             hashing: None,
+            hw_calls_per_minute: None,
         }
     }
 }
@@ -207,6 +210,8 @@ pub struct Harness {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub sandbox: String,
+    /// What the sandbox's `/__sandbox/*` controls need.
+    pub sandbox_token: String,
     /// The closed port the `*-down` accounts point at (with
     /// [`Options::fault_accounts`]); a test may start an upstream there.
     pub down_addr: Option<SocketAddr>,
@@ -316,9 +321,8 @@ impl Harness {
         let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind sandbox");
-        let sandbox = sandbox::spawn(sandbox_listener, sandbox_config)
-            .expect("spawn sandbox")
-            .endpoint();
+        let running = sandbox::spawn(sandbox_listener, sandbox_config).expect("spawn sandbox");
+        let sandbox = running.endpoint();
 
         // The credentials, owner-only files.
         let hw_creds = dir.path().join("hw-credentials.toml");
@@ -345,6 +349,9 @@ impl Harness {
             ..Config::default()
         };
         config.accounts[0].enterprise_project_id = options.hw_enterprise_project_id.clone();
+        if let Some(calls) = options.hw_calls_per_minute {
+            config.accounts[0].max_calls_per_minute = Some(calls);
+        }
         config.web.max_body_bytes = MAX_BODY_BYTES;
         config.http.timeout_secs = options.http_timeout_secs.unwrap_or(10.0);
         let mut down_addr = None;
@@ -420,6 +427,7 @@ impl Harness {
         Self {
             base: format!("http://{addr}"),
             sandbox,
+            sandbox_token: running.control_token,
             down_addr,
             db,
             portal,
@@ -643,9 +651,17 @@ impl Harness {
         (info, Auth::Bearer(raw))
     }
 
+    /// A request to one of the sandbox's `/__sandbox/*` controls.
+    pub fn sandbox_control(&self, method: Method, control: &str) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .request(method, format!("{}/__sandbox/{control}", self.sandbox))
+            .header(sandbox::CONTROL_HEADER, &self.sandbox_token)
+    }
+
     /// Calls per upstream API so far.
     pub async fn upstream(&self) -> BTreeMap<String, u64> {
-        reqwest::get(format!("{}/__sandbox/stats", self.sandbox))
+        self.sandbox_control(Method::GET, "stats")
+            .send()
             .await
             .expect("sandbox stats")
             .json()
@@ -655,7 +671,9 @@ impl Harness {
 
     /// The calls the sandbox received, oldest first (its latest 2000).
     pub async fn upstream_requests(&self) -> Vec<Value> {
-        let response = reqwest::get(format!("{}/__sandbox/requests", self.sandbox))
+        let response = self
+            .sandbox_control(Method::GET, "requests")
+            .send()
             .await
             .expect("sandbox request log");
         let status = response.status();
@@ -681,8 +699,8 @@ impl Harness {
 
     /// Switches the sandbox's faults (`{}` for none).
     pub async fn set_faults(&self, faults: Value) {
-        let response = reqwest::Client::new()
-            .put(format!("{}/__sandbox/faults", self.sandbox))
+        let response = self
+            .sandbox_control(Method::PUT, "faults")
             .json(&faults)
             .send()
             .await

@@ -829,3 +829,40 @@ async fn the_task_monitor_pauses_after_two_refusals_and_resumes_on_retry() {
     }
     h.assert_no_secret_leaked();
 }
+
+/// Tencent documents many answer members as "may return null". With the
+/// sandbox sending every documented `null`, a TCSS account's pages still
+/// render their content, with no error notice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tcss_account_whose_answers_carry_documented_nulls_still_shows_its_pages() {
+    let h = Harness::start().await;
+    h.set_faults(json!({"null_percent": 100})).await;
+    let viewer = h.session(VIEWER).await;
+    for (path, content) in [
+        (format!("/images?account={TC}"), "tcss-images"),
+        (format!("/schedule?account={TC}"), "schedule"),
+        (format!("/registries?account={TC}"), "<table"),
+        // Its live snapshot, decoded and shown with its time.
+        (format!("/tasks/tcss?account={TC}"), "class=\"freshness\""),
+    ] {
+        let page = h.get(&viewer, &path).await;
+        page.expect_ok();
+        assert!(!page.body.contains("notice error"), "{path}: {}", page.body);
+        assert!(
+            page.body.contains(content),
+            "{path} lacks {content}: {}",
+            page.body
+        );
+    }
+    // The API answers decode too.
+    h.call(&viewer, "tcss/timing-scan", &json!({"account": TC}))
+        .await
+        .expect_ok();
+    h.call(
+        &viewer,
+        "tcss/images",
+        &json!({"account": TC, "request": {}}),
+    )
+    .await
+    .expect_ok();
+}

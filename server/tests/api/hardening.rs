@@ -280,3 +280,43 @@ async fn every_answer_carries_its_request_id() {
     let id = replaced.header("x-request-id").unwrap_or_default();
     assert!(id.len() == 16 && !id.contains('"'), "{id:?}");
 }
+
+/// A viewer looping reads of an account spends only their own share of
+/// its call budget: they are refused (`rate_limited`, with `Retry-After`)
+/// while another user's reads of the same API still go through, and the
+/// cloud never sees more than the budget.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_looping_reads_is_refused_for_themself_while_others_keep_working() {
+    const UP_IMAGES: &str = "GET /v5/{project_id}/image/swr-repository";
+    // 12 calls a minute, one every 5 s; the hub does not poll this API,
+    // so people share all 12 and one person gets at most half.
+    let h = Harness::start_with(Options {
+        hw_calls_per_minute: Some(12),
+        quiet_hub: true,
+        ..Options::default()
+    })
+    .await;
+    let looper = h.session(VIEWER).await;
+    let other = h.session(SPARE).await;
+    let read = json!({"account": HW, "request": {"image_type": "private_image"}});
+    let before = h.upstream_calls(UP_IMAGES).await;
+    for _ in 0..6 {
+        h.call(&looper, "hss/images", &read).await.expect_ok();
+    }
+    let refused = h.call(&looper, "hss/images", &read).await;
+    refused.expect_error(429, "rate_limited");
+    let retry: u64 = refused
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((20..=60).contains(&retry), "retry after {retry} s");
+    // The other user's read waits at most one spacing interval.
+    let started = std::time::Instant::now();
+    h.call(&other, "hss/images", &read).await.expect_ok();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(h.upstream_calls(UP_IMAGES).await - before, 7);
+}

@@ -1066,14 +1066,14 @@ async fn a_tcss_scan_stops_and_the_stop_is_audited() {
     scan.expect_ok();
     let task = scan.json()["TaskID"].as_i64().expect("a TaskID");
     let stops = h.upstream_calls(UP_TC_STOP).await;
-    let stop = h
-        .call(
-            &token,
-            "tcss/scan/stop",
-            &json!({"account": TC, "request": {"TaskID": task}}),
-        )
-        .await;
+    let keyed = json!({"account": TC, "request": {"TaskID": task}, "idempotency_key": "stop-1"});
+    let stop = h.call(&token, "tcss/scan/stop", &keyed).await;
     stop.expect_ok();
+    assert_eq!(h.upstream_calls(UP_TC_STOP).await, stops + 1);
+    // A retry with the same key gets the same answer and stops nothing.
+    let replay = h.call(&token, "tcss/scan/stop", &keyed).await;
+    replay.expect_ok();
+    assert_eq!(replay.json(), stop.json());
     assert_eq!(h.upstream_calls(UP_TC_STOP).await, stops + 1);
     let request_id = stop.json()["RequestId"]
         .as_str()

@@ -1212,3 +1212,64 @@ async fn the_last_active_admin_stays() {
         .expect_error(409, "conflict");
     h.assert_no_secret_leaked();
 }
+
+/// 5f. A flood of 1,000 sign-ins (200 in flight at a time, wrong
+/// passwords, the shipped hashing bounds: 4 hashing, 32 waiting) never
+/// holds more than the bounds; the rest are refused at once with 503 and
+/// `Retry-After`. Run with `--nocapture` for the figures
+/// (docs/RELIABILITY.md, Security).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_1000_sign_ins_stays_within_the_hashing_bounds() {
+    use futures::StreamExt;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let h = Harness::start().await;
+    let gate = h.portal.hashing.clone();
+    let (running, peak) = (
+        std::sync::Arc::new(AtomicBool::new(true)),
+        std::sync::Arc::new(AtomicUsize::new(0)),
+    );
+    let sampler = {
+        let (running, peak, gate) = (running.clone(), peak.clone(), gate.clone());
+        tokio::spawn(async move {
+            while running.load(Ordering::SeqCst) {
+                peak.fetch_max(gate.inside(), Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        })
+    };
+    let started = std::time::Instant::now();
+    let hr = &h;
+    let replies: Vec<Reply> = futures::stream::iter(0..1000)
+        .map(|i| async move {
+            let name = format!("flood-{i}");
+            login_form(hr, &name, "wrong-password-for-a-flood", "/", &[]).await
+        })
+        .buffer_unordered(200)
+        .collect()
+        .await;
+    let took = started.elapsed();
+    running.store(false, Ordering::SeqCst);
+    sampler.await.expect("sampler");
+    let mut by_status = std::collections::BTreeMap::new();
+    for reply in &replies {
+        *by_status.entry(reply.status.as_u16()).or_insert(0usize) += 1;
+        if reply.status == StatusCode::SERVICE_UNAVAILABLE {
+            assert_eq!(reply.header("retry-after"), Some("5"), "{reply:?}");
+            expect_no_cookie(reply);
+        } else {
+            assert!(!reply.status.is_server_error(), "{reply:?}");
+        }
+    }
+    let peak = peak.load(Ordering::SeqCst);
+    eprintln!(
+        "sign-in flood: 1000 attempts in {took:?}; answers by status {by_status:?}; \
+         peak hashing + waiting {peak} (bound 36)"
+    );
+    assert!(peak <= 36, "the gate held {peak}");
+    assert!(
+        by_status.get(&503).copied().unwrap_or(0) > 0,
+        "{by_status:?}"
+    );
+    assert_eq!(gate.inside(), 0, "every place came back");
+    h.assert_no_secret_leaked();
+}

@@ -95,7 +95,9 @@ impl ImageMalwareRequest {
 }
 
 /// What names an image that is not a CI/CD one: namespace, name and tag
-/// (the service documents them as required then; lengths as the SDK says).
+/// (the service documents them as required then). The SDK allows 0..65535
+/// characters; we take at most 256: no registry names an image or a tag
+/// longer, and they are part of the findings cache's key.
 fn validate_image_names(
     image_type: FindingsImageType,
     namespace: Option<&str>,

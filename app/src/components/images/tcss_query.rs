@@ -113,7 +113,7 @@ impl TcssImageFilters {
     }
 
     /// The filters a scan of everything keeps, in words, for the
-    /// confirmation (and which it cannot keep).
+    /// confirmation (offered only without [`Self::has_list_only_filters`]).
     pub fn describe(&self, i18n: I18n) -> String {
         let mut parts = Vec::new();
         if !self.namespace.is_empty() {
@@ -122,18 +122,13 @@ impl TcssImageFilters {
         if self.latest_only {
             parts.push(t_string!(i18n, images_desc_latest).to_owned());
         }
-        let mut text = if parts.is_empty() {
+        if parts.is_empty() {
             let kind = t_string!(i18n, image_type_registry_short);
             t_string!(i18n, images_desc_none, kind).to_string()
         } else {
             let list = parts.join(t_string!(i18n, list_separator));
             t_string!(i18n, images_desc_filters, list).to_string()
-        };
-        if self.has_list_only_filters() {
-            text.push(' ');
-            text.push_str(t_string!(i18n, images_desc_tcss_not_applied));
         }
-        text
     }
 
     /// This view's URL with another page number.

@@ -55,10 +55,19 @@ fn vulnerabilities_view(i18n: I18n, image: &RegistryImage) -> impl IntoView + us
         })
         .collect_view();
     let class = if total > 0 { "num risk" } else { "num" };
+    // Tencent's own "must fix" mark (HasNeedFixVul).
+    let must_fix = (image.has_need_fix_vul == Some(true)).then(|| {
+        view! {
+            <span class="must-fix" title=t_string!(i18n, images_must_fix_title)>
+                {t!(i18n, images_must_fix)}
+            </span>
+        }
+    });
     view! {
         <td class=class>
             {move || crate::format::number(i18n.get_locale(), total)}
             <span class="sev-split">{split}</span>
+            {must_fix}
         </td>
     }
 }

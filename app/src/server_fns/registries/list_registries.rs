@@ -14,5 +14,5 @@ pub async fn list_registries(account: Option<String>) -> Result<ListRegistriesRe
         limit: Some(200),
         ..ListRegistriesRequest::default()
     };
-    Ok(client.list_registries(&request).await?)
+    Ok(crate::ops::as_caller(client.list_registries(&request)).await?)
 }

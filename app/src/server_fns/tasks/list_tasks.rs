@@ -72,7 +72,7 @@ pub async fn read_tasks(
     let query = query
         .cloned()
         .unwrap_or_else(|| ListTasksRequest::new(list));
-    let answer = state.hss(account)?.list_tasks(&query).await?;
+    let answer = crate::ops::as_caller(state.hss(account)?.list_tasks(&query)).await?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));

@@ -21,7 +21,8 @@ pub async fn tcss_timing_scan(
         ));
     }
     let state = crate::state::app_state()?;
-    Ok(state.tcss(Some(&account))?.describe_timing_scan().await?)
+    let client = state.tcss(Some(&account))?;
+    Ok(crate::ops::as_caller(client.describe_timing_scan()).await?)
 }
 
 /// `tcss/timing-scan/update`: change the schedule (operator).
