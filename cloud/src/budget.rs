@@ -127,6 +127,7 @@ impl RateBudget {
     pub async fn acquire(&self, api: &'static str, max_wait: Duration) -> Result<(), CloudError> {
         let caller = current_caller();
         let deadline = Instant::now() + max_wait;
+        let mut waited = false;
         loop {
             let now = Instant::now();
             let start = self.try_take(api, &caller, now);
@@ -134,11 +135,16 @@ impl RateBudget {
                 return Ok(());
             };
             if start > deadline {
+                crate::telemetry::budget_refusal(api, caller == Caller::Hub);
                 return Err(CloudError::RateLimited {
                     retry_after: start - now,
                     upstream_code: None,
                     request_id: None,
                 });
+            }
+            if !waited {
+                crate::telemetry::budget_wait(api);
+                waited = true;
             }
             // Someone else may take the slot meanwhile: look again then.
             tokio::time::sleep_until(start).await;

@@ -522,6 +522,7 @@ impl HssClient {
         let answer = Call {
             settings: &self.settings,
             budget: &self.budget,
+            provider: "huawei",
             api,
             read,
             guard: &self.guard,

@@ -54,6 +54,8 @@ pub trait Snapshot: Serialize + Clone + Send + Sync + 'static {
     /// look again.
     fn stamp(&mut self, fetched_at_ms: Option<i64>, next_refresh_ms: i64);
     fn set_error(&mut self, error: Option<String>);
+    /// When the upstream last answered (ms since the epoch; 0: never).
+    fn fetched_at_ms(&self) -> i64;
 }
 
 /// What a hub polls for one account.
@@ -225,6 +227,19 @@ impl<S: Source> Hub<S> {
         first.ok().and_then(Result::ok).and_then(|s| s.clone())
     }
 
+    /// Each feed's name and when its upstream last answered (ms since the
+    /// epoch), for feeds that have ever answered; reading this does not
+    /// count as interest (the metrics scrape must not keep polling alive).
+    pub fn last_answers(&self) -> Vec<(&'static str, i64)> {
+        self.feeds
+            .iter()
+            .filter_map(|state| {
+                let at = state.tx.borrow().as_ref()?.fetched_at_ms();
+                (at > 0).then(|| (S::name(state.feed), at))
+            })
+            .collect()
+    }
+
     /// Refreshes a feed as soon as the budget allows (after a launch, a
     /// sync or a stop).
     pub fn refresh_soon(&self, feed: S::Feed) {
@@ -322,6 +337,9 @@ impl Snapshot for TaskSnapshot {
         }
         self.next_refresh_ms = next_refresh_ms;
     }
+    fn fetched_at_ms(&self) -> i64 {
+        self.fetched_at_ms
+    }
     fn set_error(&mut self, error: Option<String>) {
         self.error = error;
     }
@@ -372,6 +390,9 @@ impl Snapshot for TcssScanSnapshot {
             self.fetched_at_ms = at;
         }
         self.next_refresh_ms = next_refresh_ms;
+    }
+    fn fetched_at_ms(&self) -> i64 {
+        self.fetched_at_ms
     }
     fn set_error(&mut self, error: Option<String>) {
         self.error = error;

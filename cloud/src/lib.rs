@@ -20,6 +20,7 @@ pub mod pause;
 pub mod sandbox;
 pub mod signing;
 pub mod tcss;
+pub mod telemetry;
 mod transport;
 
 pub use credentials::{HuaweiCredentials, TencentCredentials};

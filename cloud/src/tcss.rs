@@ -299,6 +299,7 @@ impl TcssClient {
         let answer = Call {
             settings: &self.settings,
             budget: &self.budget,
+            provider: "tencent",
             api: action,
             read,
             guard: &self.guard,

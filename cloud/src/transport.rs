@@ -50,6 +50,8 @@ pub(crate) struct RawAnswer {
 pub(crate) struct Call<'a> {
     pub settings: &'a HttpSettings,
     pub budget: &'a RateBudget,
+    /// `huawei` or `tencent`, for the metrics.
+    pub provider: &'static str,
     /// Budget key: one per upstream API.
     pub api: &'static str,
     /// Reads are retried; launches, syncs, stops and updates never are.
@@ -85,11 +87,22 @@ impl Call<'_> {
             // The wait the service asked for, in `Retry-After`, if any.
             let (result, asked) = match self.send(build()).await {
                 Ok(answer) => {
+                    crate::telemetry::upstream_call(self.provider, self.api, &Ok(answer.status));
                     let asked = retry_after(&answer.headers);
                     (check(&answer, started.elapsed()).map(|()| answer), asked)
                 }
-                Err(err) => (Err(err), None),
+                Err(err) => {
+                    crate::telemetry::upstream_call(self.provider, self.api, &Err(&err));
+                    (Err(err), None)
+                }
             };
+            if let Err(CloudError::RateLimited {
+                upstream_code: Some(_),
+                ..
+            }) = &result
+            {
+                crate::telemetry::upstream_throttled(self.provider, self.api);
+            }
             self.guard.observe(&result);
             match result {
                 Err(err) if attempt < max_attempts && err.is_retryable() => {

@@ -109,6 +109,20 @@ pub enum CliError {
     Usage(String),
 }
 
+impl Cli {
+    /// How logs are written: the config's `log.format` for the commands
+    /// that read a config (text if it cannot be read: the command reports
+    /// why), text for the sandbox.
+    pub fn log_format(&self) -> crate::config::LogFormat {
+        match self.command {
+            Some(Command::Sandbox(_)) => crate::config::LogFormat::Text,
+            _ => Config::load(self.config.as_deref())
+                .map(|c| c.log.format)
+                .unwrap_or_default(),
+        }
+    }
+}
+
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

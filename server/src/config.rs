@@ -31,6 +31,7 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     pub web: WebConfig,
     pub auth: AuthConfig,
+    pub log: LogConfig,
     pub accounts: Vec<AccountConfig>,
 }
 
@@ -46,6 +47,7 @@ impl Default for Config {
             database_url: None,
             web: WebConfig::default(),
             auth: AuthConfig::default(),
+            log: LogConfig::default(),
             accounts: Vec::new(),
         }
     }
@@ -128,6 +130,23 @@ impl Default for SandboxConfig {
     }
 }
 
+/// How the server writes its logs (what it writes: `SCANPORT_LOG`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+}
+
+/// One line of text per event, or one JSON object per line (for log
+/// shippers: every field, the request id included, is a key).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
 /// How often the shared task snapshots are refreshed. The call budget
 /// always has the last word: HSS allows 5 list calls a minute per user.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -172,6 +191,9 @@ pub struct WebConfig {
     /// bare name or address allows any port, `name:port` that port only.
     /// The listen address is always allowed.
     pub allowed_hosts: Vec<String>,
+    /// Addresses (CIDRs or single addresses) that may read `/metrics`
+    /// without an admin's token, e.g. the Prometheus server's.
+    pub metrics_allow: Vec<String>,
 }
 
 impl Default for WebConfig {
@@ -186,6 +208,7 @@ impl Default for WebConfig {
                 "localhost".to_owned(),
                 "[::1]".to_owned(),
             ],
+            metrics_allow: Vec::new(),
         }
     }
 }
@@ -259,21 +282,12 @@ impl WebConfig {
     /// `trusted_proxies` parsed; a bare address counts as a single host.
     /// `Err` with the first entry that is neither.
     pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, String> {
-        self.trusted_proxies
-            .iter()
-            .map(|entry| {
-                let entry = entry.trim();
-                entry
-                    .parse::<ipnet::IpNet>()
-                    .or_else(|_| {
-                        entry.parse::<std::net::IpAddr>().map(|ip| {
-                            let bits = if ip.is_ipv4() { 32 } else { 128 };
-                            ipnet::IpNet::new(ip, bits).expect("a full-length prefix")
-                        })
-                    })
-                    .map_err(|_| entry.to_owned())
-            })
-            .collect()
+        parse_nets(&self.trusted_proxies)
+    }
+
+    /// `metrics_allow` parsed, as [`Self::trusted_proxy_nets`].
+    pub fn metrics_allow_nets(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        parse_nets(&self.metrics_allow)
     }
 
     /// Whether the console is served over HTTPS.
@@ -282,6 +296,26 @@ impl WebConfig {
             .as_deref()
             .is_some_and(|o| o.starts_with("https://"))
     }
+}
+
+/// CIDRs or bare addresses (a single host); `Err` with the first entry
+/// that is neither.
+fn parse_nets(entries: &[String]) -> Result<Vec<ipnet::IpNet>, String> {
+    entries
+        .iter()
+        .map(|entry| {
+            let entry = entry.trim();
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| {
+                    entry.parse::<std::net::IpAddr>().map(|ip| {
+                        let bits = if ip.is_ipv4() { 32 } else { 128 };
+                        ipnet::IpNet::new(ip, bits).expect("a full-length prefix")
+                    })
+                })
+                .map_err(|_| entry.to_owned())
+        })
+        .collect()
 }
 
 /// `provider = "huawei" | "tencent"`: the same type the API answers with.
@@ -330,7 +364,7 @@ pub struct AccountConfig {
 }
 
 /// Top-level keys that `SCANPORT_*` variables may set.
-const ENV_KEYS: [&str; 9] = [
+const ENV_KEYS: [&str; 10] = [
     "listen",
     "site_root",
     "http",
@@ -340,6 +374,7 @@ const ENV_KEYS: [&str; 9] = [
     "database_url",
     "web",
     "auth",
+    "log",
 ];
 
 /// Keys that hold a secret; refused inside the TOML with a clear message.
@@ -560,6 +595,11 @@ impl Config {
                 "web.trusted_proxies: {bad:?} is not a CIDR such as 10.0.0.0/8 or ::1/128"
             )));
         }
+        if let Err(bad) = self.web.metrics_allow_nets() {
+            return Err(ConfigError::Invalid(format!(
+                "web.metrics_allow: {bad:?} is not a CIDR such as 10.0.0.0/8 or an address"
+            )));
+        }
         if !matches!(
             self.web.forwarded_header.as_str(),
             "x-forwarded-for" | "forwarded"
@@ -765,6 +805,22 @@ mod tests {
             "[[accounts]]\nid = \"prod-hw\"\nprovider = \"huawei\"\nregion = \"r\"\n\
              project_id = \"p\"\nendpoint = \"{endpoint}\"\n"
         )
+    }
+
+    #[test]
+    fn log_format_is_text_or_json_and_metrics_allow_is_checked() {
+        assert_eq!(Config::default().log.format, LogFormat::Text);
+        let json = Config::parse("[log]\nformat = \"json\"\n").expect("json");
+        assert_eq!(json.log.format, LogFormat::Json);
+        let err = Config::parse("[log]\nformat = \"xml\"\n").unwrap_err().to_string();
+        assert!(err.contains("xml") || err.contains("format"), "{err}");
+        let allow = Config::parse("[web]\nmetrics_allow = [\"10.1.0.0/16\", \"::1\"]\n")
+            .expect("CIDRs and addresses");
+        assert_eq!(allow.web.metrics_allow_nets().map(|n| n.len()), Ok(2));
+        let err = Config::parse("[web]\nmetrics_allow = [\"prometheus\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("web.metrics_allow") && err.contains("prometheus"), "{err}");
     }
 
     #[test]

@@ -107,12 +107,19 @@ fn event_stream(
     events: impl Stream<Item = Result<Bytes, Infallible>> + Send + 'static,
     stopping: Option<Shutdown>,
 ) -> Response {
-    let stream = events.take_until(async move {
-        match stopping {
-            Some(shutdown) => shutdown.wait().await,
-            None => std::future::pending().await,
-        }
-    });
+    // Counted as open for as long as the body lives.
+    let open = crate::metrics::OpenStream::new();
+    let stream = events
+        .take_until(async move {
+            match stopping {
+                Some(shutdown) => shutdown.wait().await,
+                None => std::future::pending().await,
+            }
+        })
+        .map(move |event| {
+            let _still_open = &open;
+            event
+        });
     (
         [
             (header::CONTENT_TYPE, "text/event-stream"),

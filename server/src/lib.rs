@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod detach;
 pub mod events;
 pub mod findings_export;
+pub mod metrics;
 pub mod portal;
 pub mod preferences;
 pub mod request_log;

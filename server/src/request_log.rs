@@ -47,7 +47,9 @@ pub async fn trace_requests(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
     let status = response.status().as_u16();
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let took = started.elapsed();
+    crate::metrics::http_request(&path, status, took);
+    let ms = took.as_secs_f64() * 1000.0;
     span.in_scope(|| {
         // Health checks come every few seconds from a load balancer: kept
         // out of the access log unless debugging.

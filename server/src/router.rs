@@ -55,6 +55,8 @@ pub struct WebPolicy {
     pub rfc7239: bool,
     /// The `Host` names answered (all, with a public origin).
     pub allowed_hosts: host::AllowedHosts,
+    /// Addresses that may read `/metrics` without an admin's token.
+    pub metrics_allow: Vec<ipnet::IpNet>,
 }
 
 impl WebPolicy {
@@ -71,6 +73,7 @@ impl WebPolicy {
                 &config.web.allowed_hosts,
                 config.listen,
             ),
+            metrics_allow: config.web.metrics_allow_nets().unwrap_or_default(),
         }
     }
 }
@@ -78,8 +81,11 @@ impl WebPolicy {
 /// The whole application router.
 pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router {
     let routes = generate_route_list(App);
+    // Installed before the first request, so nothing goes uncounted.
+    crate::metrics::handle();
     let pages_and_api = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(crate::metrics::serve_metrics))
         .route("/readyz", get(ready))
         .route("/login", post(crate::sign_in::login))
         .route("/logout", post(crate::sign_in::logout))
@@ -141,6 +147,9 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             client_addr::resolve,
         ))
         .layer(Extension(state))
+        .layer(Extension(crate::metrics::MetricsAccess {
+            allow: Arc::new(policy.metrics_allow),
+        }))
         .layer(from_fn_with_state(
             origin::OwnOrigin(Arc::new(policy.public_origin)),
             origin::same_origin_only,

@@ -111,6 +111,7 @@ pub async fn login(
     // No name that long exists: refuse before the throttle keeps it in
     // memory or argon2 spends time on it. Same answer as a wrong password.
     if name.chars().count() > users::NAME_MAX_CHARS {
+        crate::metrics::sign_in("refused");
         return back_to_login("credentials", &next);
     }
     if let Err(throttled) = state.portal.throttle.check(name, addr) {
@@ -124,6 +125,7 @@ pub async fn login(
             )
             .await;
         }
+        crate::metrics::sign_in("throttled");
         return back_to_login("throttled", &next);
     }
     // A password longer than allowed cannot be right; do not spend argon2
@@ -132,6 +134,7 @@ pub async fn login(
         Ok(None)
     } else {
         let Some(_pass) = state.portal.hashing.enter().await else {
+            crate::metrics::sign_in("busy");
             return busy();
         };
         users::verify(&state.portal.db, name, &form.password).await
@@ -139,6 +142,7 @@ pub async fn login(
     match verified {
         Ok(Some(user)) => {
             state.portal.throttle.succeeded(name, addr);
+            crate::metrics::sign_in("ok");
             audit_sign_in(&state, &user.name, Outcome::Ok, None).await;
             // The browser's previous session ends: one browser, one
             // session (a shared machine's last user is signed out).
@@ -154,6 +158,7 @@ pub async fn login(
         }
         Ok(None) => {
             state.portal.throttle.failed(name, addr);
+            crate::metrics::sign_in("refused");
             audit_sign_in(
                 &state,
                 &typed_name(name),
@@ -164,6 +169,7 @@ pub async fn login(
             back_to_login("credentials", &next)
         }
         Err(err) => {
+            crate::metrics::sign_in("error");
             tracing::error!(error = %err, "sign-in failed");
             back_to_login("unavailable", &next)
         }

@@ -439,3 +439,60 @@ async fn sigterm_finishes_requests_in_flight_and_ends_live_streams() {
         signalled.elapsed()
     );
 }
+
+/// With `log.format = "json"` every log line is one JSON object, and a
+/// request's access line carries its request id in its span.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_are_one_object_per_line_with_the_request_id() {
+    let site = Site::new().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scanport"))
+        .arg("--config")
+        .arg(&site.config)
+        .arg("serve")
+        .env("SCANPORT_LOG", "info")
+        .env("SCANPORT_LOG__FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start scanport");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let next_line = || rx.recv_timeout(Duration::from_secs(30)).expect("a log line");
+    let object = |line: &str| -> Value {
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("not one JSON object ({e}): {line}"))
+    };
+    let base = loop {
+        let line = next_line();
+        let message = object(&line)["fields"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if let Some(at) = message.find("http://") {
+            break message[at..].split_whitespace().next().unwrap_or_default().to_owned();
+        }
+    };
+    let answer = site
+        .http
+        .get(format!("{base}/login"))
+        .header("X-Request-Id", "json-log-check-1")
+        .send()
+        .await
+        .expect("the sign-in page");
+    assert!(answer.status().is_success());
+    let access = loop {
+        let line = object(&next_line());
+        if line["target"] == "scanport::access" {
+            break line;
+        }
+    };
+    assert_eq!(access["span"]["id"], "json-log-check-1", "{access}");
+    assert_eq!(access["fields"]["path"], "/login", "{access}");
+    assert_eq!(access["fields"]["status"], 200, "{access}");
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+}

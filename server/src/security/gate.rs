@@ -16,6 +16,8 @@ fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/login" | "/logout" | "/setup" | "/preferences" | "/healthz" | "/readyz"
+        // It checks its own readers: an admin's token or an allowed address.
+        | "/metrics"
     ) || path.starts_with("/pkg/")
         || path
             .strip_prefix("/api/v1/")

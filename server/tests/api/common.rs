@@ -187,6 +187,8 @@ pub struct Options {
     pub hashing: Option<(usize, usize)>,
     /// `max_calls_per_minute` of the [`HW`] account (else unlimited).
     pub hw_calls_per_minute: Option<u32>,
+    /// `web.metrics_allow`.
+    pub metrics_allow: Vec<String>,
 }
 
 impl Default for Options {
@@ -202,6 +204,7 @@ impl Default for Options {
             trusted_proxies: Vec::new(),
             hashing: None,
             hw_calls_per_minute: None,
+            metrics_allow: Vec::new(),
         }
     }
 }
@@ -371,6 +374,7 @@ impl Harness {
             config.auth.login_attempts_per_name_anywhere = 1000;
         }
         config.web.trusted_proxies = options.trusted_proxies.clone();
+        config.web.metrics_allow = options.metrics_allow.clone();
         if let Some((concurrency, queue)) = options.hashing {
             config.auth.hashing_concurrency = concurrency;
             config.auth.hashing_queue = queue;

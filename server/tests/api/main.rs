@@ -12,6 +12,8 @@
 //!   malformed, refused keys, clock skew) and the live stream under faults.
 //! - `findings`: an image's findings, served from the findings cache.
 //! - `launch`: idempotency, the audit log, input checks, body limits.
+//! - `metrics`: `/metrics` names every measure, for admins and allowed
+//!   addresses only.
 //! - `registry_images`: HSS registry images and a sync task's registries:
 //!   filters, a chosen Harbor image scanned, checks.
 //! - `scan_policy`: the HSS scan policy: roles, audit, idempotency, checks.
@@ -28,6 +30,7 @@ mod faults;
 mod findings;
 mod hardening;
 mod hostile;
+mod metrics;
 mod launch;
 mod registry_images;
 mod scan_policy;
