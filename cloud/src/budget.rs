@@ -2,15 +2,20 @@
 //! sends a call the service would throttle (HSS: 5 calls per minute per user
 //! per API; TCSS: 20 per second per action), shared fairly.
 //!
-//! Every account's calls go out under one AK, so the cloud sees one caller
+//! Every account's calls go out under one key, so the cloud sees one caller
 //! however many people use the console. Within that one budget:
 //! - calls are evenly spaced (at most one every `period / calls`), so no
 //!   window of the service's length ever holds more than `calls`;
 //! - the live hub's share is reserved: on an API the hub polls, people's
 //!   calls together take at most what is left after half the budget;
-//! - no one person takes more than half of what people may take, so a user
-//!   looping reads is refused (`rate_limited`, for themself) while others'
-//!   pages keep working.
+//! - when people compete, what they may take is split evenly: while
+//!   someone else waits for a call, a person who has already had their
+//!   equal part of the period (what people may take ÷ the people who
+//!   called in it or wait) is refused, and the waiting one gets the next
+//!   slot. One person alone (or people taking turns) may take it all. So a
+//!   user looping reads is refused (`rate_limited`, for themself) as soon
+//!   as someone else needs a call, and that someone waits about one
+//!   spacing.
 //!
 //! Who is calling travels with the task ([`on_behalf_of`], [`as_hub`]); a
 //! call made for nobody in particular counts as one shared person.
@@ -19,7 +24,7 @@ use crate::error::CloudError;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -46,8 +51,8 @@ pub async fn as_hub<F: Future>(work: F) -> F::Output {
     CALLER.scope(Caller::Hub, work).await
 }
 
-/// The share key of calls made outside any scope (the CLI, background
-/// work that is not the hub's): they count as one person together.
+/// The share key of calls made outside any scope (the CLI, exports, work
+/// that is not the hub's): they count as one person together.
 const UNATTRIBUTED: &str = "-";
 
 fn current_caller() -> Caller {
@@ -63,8 +68,51 @@ struct ApiState {
     next_slot: Instant,
     /// People's calls within the last period, oldest first.
     people: VecDeque<(Instant, Arc<str>)>,
+    /// How many of those each person made.
+    made: HashMap<Arc<str>, usize>,
+    /// People waiting for a call now, and how many calls each.
+    waiting: HashMap<Arc<str>, usize>,
     /// Whether the hub polls this API (its share is then reserved).
     polled_by_hub: bool,
+}
+
+impl ApiState {
+    fn new(now: Instant) -> Self {
+        Self {
+            next_slot: now,
+            people: VecDeque::new(),
+            made: HashMap::new(),
+            waiting: HashMap::new(),
+            polled_by_hub: false,
+        }
+    }
+
+    /// Forgets calls older than `period`.
+    fn age(&mut self, now: Instant, period: Duration) {
+        while let Some((at, who)) = self.people.front() {
+            if *at + period > now {
+                break;
+            }
+            if let Some(n) = self.made.get_mut(who) {
+                *n -= 1;
+                if *n == 0 {
+                    self.made.remove(who);
+                }
+            }
+            self.people.pop_front();
+        }
+    }
+
+    /// People who called in the period or wait now, `who` included.
+    fn active(&self, who: &Arc<str>) -> usize {
+        let waiting_only = self
+            .waiting
+            .keys()
+            .filter(|w| !self.made.contains_key(*w))
+            .count();
+        let asker = usize::from(!self.made.contains_key(who) && !self.waiting.contains_key(who));
+        self.made.len() + waiting_only + asker
+    }
 }
 
 /// One account's budget: one state per API name, created on first use.
@@ -105,6 +153,10 @@ impl RateBudget {
         self.period / self.calls
     }
 
+    fn lock(&self) -> MutexGuard<'_, HashMap<&'static str, ApiState>> {
+        self.apis.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// What people may take together per period on an API: everything,
     /// or what is left after the hub's half when the hub polls it.
     fn people_pool(&self, polled_by_hub: bool) -> usize {
@@ -116,22 +168,16 @@ impl RateBudget {
         }
     }
 
-    /// What one person may take per period: half the pool, rounded up.
-    fn personal_share(pool: usize) -> usize {
-        pool.div_ceil(2).max(1)
-    }
-
     /// Takes one call of `api` for the current caller, waiting up to
     /// `max_wait` for it to fit; otherwise fails at once with the time
     /// after which a retry would be accepted.
     pub async fn acquire(&self, api: &'static str, max_wait: Duration) -> Result<(), CloudError> {
         let caller = current_caller();
         let deadline = Instant::now() + max_wait;
-        let mut waited = false;
+        let mut waiting: Option<Waiting<'_>> = None;
         loop {
             let now = Instant::now();
-            let start = self.try_take(api, &caller, now);
-            let Err(start) = start else {
+            let Err(start) = self.try_take(api, &caller, now) else {
                 return Ok(());
             };
             if start > deadline {
@@ -142,9 +188,14 @@ impl RateBudget {
                     request_id: None,
                 });
             }
-            if !waited {
+            if waiting.is_none() {
                 crate::telemetry::budget_wait(api);
-                waited = true;
+                // A person waiting counts as active: the others' shares
+                // shrink at once, so a looping caller cannot take the slot
+                // this one waits for.
+                if let Caller::User(who) = &caller {
+                    waiting = Some(Waiting::enter(self, api, Arc::clone(who)));
+                }
             }
             // Someone else may take the slot meanwhile: look again then.
             tokio::time::sleep_until(start).await;
@@ -153,19 +204,9 @@ impl RateBudget {
 
     /// Takes the call now if it fits, else answers when it could start.
     fn try_take(&self, api: &'static str, caller: &Caller, now: Instant) -> Result<(), Instant> {
-        let mut apis = self.apis.lock().unwrap_or_else(PoisonError::into_inner);
-        let state = apis.entry(api).or_insert_with(|| ApiState {
-            next_slot: now,
-            people: VecDeque::new(),
-            polled_by_hub: false,
-        });
-        while state
-            .people
-            .front()
-            .is_some_and(|(at, _)| *at + self.period <= now)
-        {
-            state.people.pop_front();
-        }
+        let mut apis = self.lock();
+        let state = apis.entry(api).or_insert_with(|| ApiState::new(now));
+        state.age(now, self.period);
         let mut start = state.next_slot.max(now);
         match caller {
             Caller::Hub => state.polled_by_hub = true,
@@ -175,14 +216,23 @@ impl RateBudget {
                 if let Some(freed) = nth_newest(state.people.iter().map(|(at, _)| *at), pool) {
                     start = start.max(freed + self.period);
                 }
-                let share = Self::personal_share(pool);
-                let mine = state
-                    .people
-                    .iter()
-                    .filter(|(_, w)| w == who)
-                    .map(|(at, _)| *at);
-                if let Some(freed) = nth_newest(mine, share) {
-                    start = start.max(freed + self.period);
+                // Split only while someone else waits: people taking turns
+                // (one page view after another) each may use it all.
+                let someone_else_waits = state.waiting.keys().any(|w| w != who);
+                let share = if someone_else_waits {
+                    (pool / state.active(who)).max(1)
+                } else {
+                    pool
+                };
+                if state.made.get(who).copied().unwrap_or(0) >= share {
+                    let mine = state
+                        .people
+                        .iter()
+                        .filter(|(_, w)| w == who)
+                        .map(|(at, _)| *at);
+                    if let Some(freed) = nth_newest(mine, share) {
+                        start = start.max(freed + self.period);
+                    }
                 }
             }
         }
@@ -192,8 +242,39 @@ impl RateBudget {
         state.next_slot = now + self.interval();
         if let Caller::User(who) = caller {
             state.people.push_back((now, Arc::clone(who)));
+            *state.made.entry(Arc::clone(who)).or_insert(0) += 1;
         }
         Ok(())
+    }
+}
+
+/// A person counted as waiting for an API until dropped (also when the
+/// waiting call is cancelled).
+struct Waiting<'b> {
+    budget: &'b RateBudget,
+    api: &'static str,
+    who: Arc<str>,
+}
+
+impl<'b> Waiting<'b> {
+    fn enter(budget: &'b RateBudget, api: &'static str, who: Arc<str>) -> Self {
+        if let Some(state) = budget.lock().get_mut(api) {
+            *state.waiting.entry(Arc::clone(&who)).or_insert(0) += 1;
+        }
+        Self { budget, api, who }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        if let Some(state) = self.budget.lock().get_mut(self.api)
+            && let Some(n) = state.waiting.get_mut(&self.who)
+        {
+            *n -= 1;
+            if *n == 0 {
+                state.waiting.remove(&self.who);
+            }
+        }
     }
 }
 
@@ -214,10 +295,11 @@ mod tests {
         )
     }
 
-    /// How long `acquire` takes for `who`, or the retry time it refused with.
+    /// How long `acquire` takes for `who` (waiting up to 10 s), or the
+    /// retry time it refused with.
     async fn take(budget: &RateBudget, api: &'static str, who: &str) -> Result<Duration, Duration> {
         let started = Instant::now();
-        let result = on_behalf_of(who, budget.acquire(api, Duration::from_secs(20))).await;
+        let result = on_behalf_of(who, budget.acquire(api, Duration::from_secs(10))).await;
         match result {
             Ok(()) => Ok(started.elapsed()),
             Err(CloudError::RateLimited { retry_after, .. }) => Err(retry_after),
@@ -256,46 +338,62 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_looping_user_is_refused_for_themself_and_others_still_get_calls() {
-        // 12 a minute, one every 5 s; no hub on this API: people share
-        // all 12, one person at most 6.
+    async fn a_lone_user_may_take_everything_people_may() {
+        // 12 a minute, one every 5 s, no hub on this API: all 12 are
+        // people's, and one person alone gets them all (waiting the
+        // spacing), the 13th only when the first ages out.
         let budget = per_minute(12);
-        for call in 0..6 {
-            take(&budget, "list_images", "looper")
+        for call in 0..12 {
+            take(&budget, "list_images", "alone")
                 .await
                 .unwrap_or_else(|retry| panic!("call {call} refused ({retry:?})"));
         }
+        // t = 55 s; the first call (t = 0) ages out at 60 s.
+        let waited = take(&budget, "list_images", "alone").await.expect("13th");
+        assert_eq!(waited, Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_looping_user_is_refused_for_themself_once_another_needs_a_call() {
+        // 12 a minute, one every 5 s: the looper takes 6 alone (t = 0..25 s).
+        let budget = Arc::new(per_minute(12));
+        for _ in 0..6 {
+            take(&budget, "list_images", "looper").await.expect("alone");
+        }
+        // Someone else starts waiting for a call (slot at t = 30 s) while
+        // the looper asks again: with two people each gets 6 a minute, so
+        // the looper's 7th is refused and the other's goes through.
+        let other = tokio::spawn({
+            let budget = Arc::clone(&budget);
+            async move { take(&budget, "list_images", "other").await }
+        });
+        tokio::task::yield_now().await;
         let retry = take(&budget, "list_images", "looper")
             .await
-            .expect_err("the looper's seventh call in a minute");
-        // Their first call ages out a minute after it was made (t = 0);
-        // the sixth was at t = 25 s.
+            .expect_err("the looper's 7th call while another waits");
+        // Their first call (t = 0) ages out at t = 60 s.
         assert_eq!(retry, Duration::from_secs(35));
-        let waited = take(&budget, "list_images", "someone-else")
-            .await
-            .expect("another user still gets a call");
+        let waited = other.await.expect("joined").expect("the other gets a call");
         assert!(waited <= Duration::from_secs(5), "{waited:?}");
+        // And keeps getting them while the looper has used their half.
+        take(&budget, "list_images", "other").await.expect("again");
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_hub_keeps_its_half_of_an_api_it_polls() {
-        // 6 a minute (one every 10 s); the hub polls: people get 3 in all,
-        // one person 2.
+        // 6 a minute (one every 10 s); the hub polls: people get 3 in all.
         let budget = per_minute(6);
         as_hub(budget.acquire("list_tasks", Duration::from_secs(1)))
             .await
             .expect("hub");
         take(&budget, "list_tasks", "a").await.expect("a 1");
         take(&budget, "list_tasks", "a").await.expect("a 2");
-        assert!(
-            take(&budget, "list_tasks", "a").await.is_err(),
-            "a's share is 2"
-        );
         take(&budget, "list_tasks", "b").await.expect("b 1");
         assert!(
             take(&budget, "list_tasks", "c").await.is_err(),
             "people's pool of 3 is used up"
         );
+        assert!(take(&budget, "list_tasks", "a").await.is_err(), "so is a's");
         // The hub is never held back by people's pool, only by spacing.
         let started = Instant::now();
         as_hub(budget.acquire("list_tasks", Duration::from_secs(20)))
@@ -305,17 +403,22 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn calls_outside_any_scope_share_one_personal_share() {
-        let budget = per_minute(600);
+    async fn calls_outside_any_scope_count_as_one_person() {
+        let budget = Arc::new(per_minute(600));
         for _ in 0..300 {
             budget
                 .acquire("x", Duration::from_secs(1))
                 .await
                 .expect("fits");
         }
+        // Someone waits for the next slot: the unattributed calls, one
+        // person with 300 of the 600, have had their half.
+        let someone = tokio::spawn({
+            let budget = Arc::clone(&budget);
+            async move { take(&budget, "x", "someone").await }
+        });
+        tokio::task::yield_now().await;
         assert!(budget.acquire("x", Duration::from_secs(1)).await.is_err());
-        take(&budget, "x", "someone")
-            .await
-            .expect("a named user still fits");
+        someone.await.expect("joined").expect("a named user fits");
     }
 }
