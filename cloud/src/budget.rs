@@ -174,7 +174,9 @@ impl RateBudget {
     pub async fn acquire(&self, api: &'static str, max_wait: Duration) -> Result<(), CloudError> {
         let caller = current_caller();
         let deadline = Instant::now() + max_wait;
-        let mut waiting: Option<Waiting<'_>> = None;
+        // Held (not read) while this person waits: dropping it leaves the queue.
+        let mut _waiting: Option<Waiting<'_>> = None;
+        let mut waited = false;
         loop {
             let now = Instant::now();
             let Err(start) = self.try_take(api, &caller, now) else {
@@ -188,13 +190,14 @@ impl RateBudget {
                     request_id: None,
                 });
             }
-            if waiting.is_none() {
+            if !waited {
+                waited = true;
                 crate::telemetry::budget_wait(api);
                 // A person waiting counts as active: the others' shares
                 // shrink at once, so a looping caller cannot take the slot
                 // this one waits for.
                 if let Caller::User(who) = &caller {
-                    waiting = Some(Waiting::enter(self, api, Arc::clone(who)));
+                    _waiting = Some(Waiting::enter(self, api, Arc::clone(who)));
                 }
             }
             // Someone else may take the slot meanwhile: look again then.

@@ -812,7 +812,9 @@ mod tests {
         assert_eq!(Config::default().log.format, LogFormat::Text);
         let json = Config::parse("[log]\nformat = \"json\"\n").expect("json");
         assert_eq!(json.log.format, LogFormat::Json);
-        let err = Config::parse("[log]\nformat = \"xml\"\n").unwrap_err().to_string();
+        let err = Config::parse("[log]\nformat = \"xml\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("xml") || err.contains("format"), "{err}");
         let allow = Config::parse("[web]\nmetrics_allow = [\"10.1.0.0/16\", \"::1\"]\n")
             .expect("CIDRs and addresses");
@@ -820,7 +822,10 @@ mod tests {
         let err = Config::parse("[web]\nmetrics_allow = [\"prometheus\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("web.metrics_allow") && err.contains("prometheus"), "{err}");
+        assert!(
+            err.contains("web.metrics_allow") && err.contains("prometheus"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -108,7 +108,7 @@ fn event_stream(
     stopping: Option<Shutdown>,
 ) -> Response {
     // Counted as open for as long as the body lives.
-    let open = crate::metrics::OpenStream::new();
+    let open = crate::metrics::OpenStream::count();
     let stream = events
         .take_until(async move {
             match stopping {

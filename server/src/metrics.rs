@@ -109,8 +109,7 @@ fn record_snapshot_ages(state: &AppState) {
 /// One answered request.
 pub fn http_request(path: &str, status: u16, took: Duration) {
     let route = route_label(path);
-    metrics::counter!(HTTP_REQUESTS, "route" => route, "status" => status.to_string())
-        .increment(1);
+    metrics::counter!(HTTP_REQUESTS, "route" => route, "status" => status.to_string()).increment(1);
     metrics::histogram!(HTTP_DURATION, "route" => route).record(took.as_secs_f64());
 }
 
@@ -126,7 +125,7 @@ pub fn sign_in(outcome: &'static str) {
 pub struct OpenStream(());
 
 impl OpenStream {
-    pub fn new() -> Self {
+    pub fn count() -> Self {
         metrics::gauge!(LIVE_STREAMS).increment(1.0);
         Self(())
     }
@@ -157,7 +156,14 @@ fn route_label(path: &str) -> &'static str {
         "/api/v1/export/failed-images.csv",
         "/api/v1/export/image-vulnerabilities.csv",
     ];
-    const PAGES: &[&str] = &["/tasks", "/images", "/image", "/registries", "/schedule", "/admin"];
+    const PAGES: &[&str] = &[
+        "/tasks",
+        "/images",
+        "/image",
+        "/registries",
+        "/schedule",
+        "/admin",
+    ];
     if let Some(fixed) = FIXED.iter().find(|f| **f == path) {
         return fixed;
     }

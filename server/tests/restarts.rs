@@ -462,7 +462,10 @@ async fn json_logs_are_one_object_per_line_with_the_request_id() {
             let _ = tx.send(line);
         }
     });
-    let next_line = || rx.recv_timeout(Duration::from_secs(30)).expect("a log line");
+    let next_line = || {
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("a log line")
+    };
     let object = |line: &str| -> Value {
         serde_json::from_str(line).unwrap_or_else(|e| panic!("not one JSON object ({e}): {line}"))
     };
@@ -473,7 +476,11 @@ async fn json_logs_are_one_object_per_line_with_the_request_id() {
             .unwrap_or_default()
             .to_owned();
         if let Some(at) = message.find("http://") {
-            break message[at..].split_whitespace().next().unwrap_or_default().to_owned();
+            break message[at..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
         }
     };
     let answer = site

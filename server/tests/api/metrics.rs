@@ -47,12 +47,19 @@ async fn metrics_name_every_measure_for_admins_and_allowed_addresses_only() {
     // A refused sign-in, and a live stream held open while the page is read.
     h.post_form(
         "/login",
-        &[("name", VIEWER), ("password", "not-the-password"), ("next", "/")],
+        &[
+            ("name", VIEWER),
+            ("password", "not-the-password"),
+            ("next", "/"),
+        ],
         &[],
     )
     .await;
     let mut stream = h
-        .raw_stream(&viewer, &format!("/api/v1/events/tasks?account={HW}&type=image_scan"))
+        .raw_stream(
+            &viewer,
+            &format!("/api/v1/events/tasks?account={HW}&type=image_scan"),
+        )
         .await;
     h.next_event(&mut stream, Duration::from_secs(10))
         .await
@@ -61,7 +68,8 @@ async fn metrics_name_every_measure_for_admins_and_allowed_addresses_only() {
     let page = h.get(&admin, "/metrics").await;
     page.expect_ok();
     assert!(
-        page.header("content-type").is_some_and(|t| t.starts_with("text/plain")),
+        page.header("content-type")
+            .is_some_and(|t| t.starts_with("text/plain")),
         "{:?}",
         page.header("content-type")
     );
@@ -69,17 +77,36 @@ async fn metrics_name_every_measure_for_admins_and_allowed_addresses_only() {
     let ok_reads = sample(
         text,
         "scanport_upstream_calls_total",
-        &[r#"provider="huawei""#, r#"api="list_images""#, r#"outcome="200""#],
+        &[
+            r#"provider="huawei""#,
+            r#"api="list_images""#,
+            r#"outcome="200""#,
+        ],
     );
     assert!(ok_reads.is_some_and(|n| n >= 1.0), "{text}");
     for (name, labels) in [
-        ("scanport_upstream_throttled_total", &[r#"provider="huawei""#][..]),
+        (
+            "scanport_upstream_throttled_total",
+            &[r#"provider="huawei""#][..],
+        ),
         ("scanport_budget_waits_total", &[r#"api="list_images""#][..]),
-        ("scanport_budget_refusals_total", &[r#"caller="person""#][..]),
-        ("scanport_http_requests_total", &[r#"route="hss/images""#, r#"status="429""#][..]),
-        ("scanport_http_request_duration_seconds_bucket", &[r#"route="hss/images""#][..]),
+        (
+            "scanport_budget_refusals_total",
+            &[r#"caller="person""#][..],
+        ),
+        (
+            "scanport_http_requests_total",
+            &[r#"route="hss/images""#, r#"status="429""#][..],
+        ),
+        (
+            "scanport_http_request_duration_seconds_bucket",
+            &[r#"route="hss/images""#][..],
+        ),
         ("scanport_sign_ins_total", &[r#"outcome="refused""#][..]),
-        ("scanport_snapshot_age_seconds", &[&format!(r#"account="{HW}""#), r#"feed="image_scan""#][..]),
+        (
+            "scanport_snapshot_age_seconds",
+            &[&format!(r#"account="{HW}""#), r#"feed="image_scan""#][..],
+        ),
     ] {
         assert!(
             sample(text, name, labels).is_some_and(|n| n >= 0.0),
@@ -93,8 +120,14 @@ async fn metrics_name_every_measure_for_admins_and_allowed_addresses_only() {
     drop(stream);
 
     // Nobody else: 401 without a caller, 403 for a viewer.
-    assert_eq!(h.get(&Auth::Anonymous, "/metrics").await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(h.get(&viewer, "/metrics").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        h.get(&Auth::Anonymous, "/metrics").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        h.get(&viewer, "/metrics").await.status,
+        StatusCode::FORBIDDEN
+    );
     h.assert_no_secret_leaked();
 }
 
@@ -109,5 +142,9 @@ async fn an_allowed_address_reads_the_metrics_without_a_token() {
     .await;
     let page = h.get(&Auth::Anonymous, "/metrics").await;
     page.expect_ok();
-    assert!(page.body.contains("scanport_http_requests_total"), "{}", page.body);
+    assert!(
+        page.body.contains("scanport_http_requests_total"),
+        "{}",
+        page.body
+    );
 }
