@@ -461,9 +461,11 @@ impl Config {
         let env = Env::prefixed("SCANPORT_")
             .filter(|key| {
                 let key = key.as_str().to_ascii_lowercase();
+                // `SCANPORT_LOG` itself is the log filter (see main.rs);
+                // only `SCANPORT_LOG__FORMAT` and the like are settings.
                 ENV_KEYS
                     .iter()
-                    .any(|k| key == *k || key.starts_with(&format!("{k}__")))
+                    .any(|k| (key == *k && *k != "log") || key.starts_with(&format!("{k}__")))
             })
             .split("__");
         figment = figment.merge(env);
@@ -750,9 +752,12 @@ mod tests {
             jail.set_env("SCANPORT_HTTP__TIMEOUT_SECS", "7.5");
             jail.set_env("SCANPORT_LOG", "debug");
             jail.set_env("SCANPORT_SHARED_DIR", "/elsewhere");
+            jail.set_env("SCANPORT_LOG__FORMAT", "json");
             let config = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(config.listen.port(), 4101);
             assert!((config.http.timeout_secs - 7.5).abs() < f64::EPSILON);
+            // SCANPORT_LOG is the log filter; SCANPORT_LOG__FORMAT a setting.
+            assert_eq!(config.log.format, LogFormat::Json);
             Ok(())
         });
     }
