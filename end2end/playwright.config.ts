@@ -54,9 +54,11 @@ export default defineConfig({
   webServer: [
     {
       // A standalone sandbox that only accepts the canary credentials.
-      // Slow enough (12 s an image) that its running scan is still running
-      // when the task tests come, minutes into the suite.
-      command: `${SERVER_BIN} sandbox --listen 127.0.0.1:${PORTS.sandbox} --no-rate-limits --pace-ms 12000`,
+      // Slow enough (20 s an image) that its running scan is still running
+      // when the task tests come, minutes into the suite (at 12 s it had
+      // ended before the no-JS pass of an 11-minute suite); a step still
+      // comes well within the 40 s the "moves forward" test waits.
+      command: `${SERVER_BIN} sandbox --listen 127.0.0.1:${PORTS.sandbox} --no-rate-limits --pace-ms 20000`,
       env: { SANDBOX_HUAWEI_AK: CANARY.ak, SANDBOX_HUAWEI_SK: CANARY.sk, SCANPORT_LOG: 'warn' },
       url: `http://127.0.0.1:${PORTS.sandbox}/v5/p/image/tasks`,
       ignoreHTTPSErrors: true,
