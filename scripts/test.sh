@@ -43,6 +43,9 @@ build_release
 step "size check: first-load JS + WASM, brotli (bench/size.sh)"
 bench/size.sh --check
 
+step "package: the release tarball runs from any directory and backs up (scripts/package.sh)"
+scripts/package.sh --no-build --check
+
 step "conformance: the official Python SDKs (HSS, TCSS) against the sandbox, and every request recorded above against their models"
 python3 -m pytest -q end2end/conformance
 unset SCANPORT_SANDBOX_RECORD

@@ -127,6 +127,17 @@ pub async fn close_interrupted(db: &Db, older_than_ms: i64) -> Result<u64, Porta
     Ok(done.rows_affected())
 }
 
+/// Deletes finished rows that occurred before `before_ms` (`audit.keep_days`);
+/// answers how many went. A `pending` row stays whatever its age: its
+/// launch may still be in flight, and [`close_interrupted`] finishes it.
+pub async fn prune(db: &Db, before_ms: i64) -> Result<u64, PortalError> {
+    let done = sqlx::query("DELETE FROM audit_log WHERE occurred_at < $1 AND outcome <> 'pending'")
+        .bind(before_ms)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// One page of entries, newest first, and the total matching.
 pub async fn list(db: &Db, query: &AuditQuery) -> Result<(Vec<AuditEntry>, i64), PortalError> {
     let mut conditions = Vec::new();

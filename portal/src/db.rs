@@ -82,6 +82,43 @@ impl Db {
         self.backend
     }
 
+    /// Writes a consistent copy of a SQLite database to `file` while the
+    /// server keeps running (`VACUUM INTO`: a snapshot, compacted). The
+    /// file must not exist yet; it is created readable by its owner only,
+    /// since it holds password and token hashes. PostgreSQL has its own
+    /// tools (`pg_dump`); asking this of it is an error that says so.
+    pub async fn backup_to(&self, file: &Path) -> Result<(), PortalError> {
+        if self.backend == Backend::Postgres {
+            return Err(PortalError::invalid(
+                "database_url",
+                "is PostgreSQL: back it up with pg_dump (see README, Deploying)",
+            ));
+        }
+        // VACUUM INTO accepts an empty file: create it first, so that an
+        // existing file is refused and the copy is never world-readable.
+        let mut create = std::fs::OpenOptions::new();
+        create.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
+        create.open(file).map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                "exists already; a backup never overwrites".to_owned()
+            } else {
+                format!("cannot be created: {e}")
+            };
+            PortalError::invalid("file", format!("{} {why}", file.display()))
+        })?;
+        let copied = sqlx::query("VACUUM INTO $1")
+            .bind(file.display().to_string())
+            .execute(&self.pool)
+            .await;
+        if let Err(err) = copied {
+            let _ = std::fs::remove_file(file);
+            return Err(err.into());
+        }
+        Ok(())
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

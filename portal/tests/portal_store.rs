@@ -176,6 +176,8 @@ on_each_backend!(
     audit_begin_then_finish,
     audit_filters_pages_and_order,
     audit_close_interrupted_only_old_pending,
+    audit_prune_drops_only_old_finished_rows,
+    backup_copies_sqlite_and_points_postgres_at_pg_dump,
     idempotency_lifecycle,
     idempotency_key_rules,
     idempotency_users_are_independent,
@@ -1024,6 +1026,89 @@ async fn audit_close_interrupted_only_old_pending(t: &Target) {
         audit::close_interrupted(db, 300_000).await.expect("close"),
         0
     );
+}
+
+async fn audit_prune_drops_only_old_finished_rows(t: &Target) {
+    let db = &t.db;
+    let old_ok = audit::record(
+        db,
+        entry("alice", "sync", None),
+        Outcome::Ok,
+        Finish::default(),
+    )
+    .await
+    .expect("write");
+    let old_failed = audit::record(
+        db,
+        entry("alice", "sync", None),
+        Outcome::Failed,
+        Finish::default(),
+    )
+    .await
+    .expect("write");
+    let old_pending = audit::begin(db, entry("bob", "scan.launch", None))
+        .await
+        .expect("write");
+    let recent = audit::record(
+        db,
+        entry("carol", "sync", None),
+        Outcome::Ok,
+        Finish::default(),
+    )
+    .await
+    .expect("write");
+    let forty_days_ago = now_ms() - 40 * 86_400_000;
+    for id in [&old_ok, &old_failed, &old_pending] {
+        set_i64(db, "audit_log", "occurred_at", forty_days_ago, "id", id).await;
+    }
+
+    let thirty_days_ago = now_ms() - 30 * 86_400_000;
+    assert_eq!(audit::prune(db, thirty_days_ago).await.expect("prune"), 2);
+    let (rows, total) = all(db, AuditQuery::default()).await;
+    let mut left: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    left.sort_unstable();
+    let mut kept = vec![old_pending.as_str(), recent.as_str()];
+    kept.sort_unstable();
+    assert_eq!(
+        (left, total),
+        (kept, 2),
+        "the in-flight row and the recent one stay"
+    );
+    assert_eq!(audit::prune(db, thirty_days_ago).await.expect("prune"), 0);
+}
+
+async fn backup_copies_sqlite_and_points_postgres_at_pg_dump(t: &Target) {
+    let db = &t.db;
+    user(db, "alice", Role::Operator).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("backup.db");
+    match db.backend() {
+        scanport_portal::db::Backend::Postgres => {
+            let err = db
+                .backup_to(&file)
+                .await
+                .expect_err("PostgreSQL has pg_dump");
+            assert!(err.to_string().contains("pg_dump"), "{err}");
+            assert!(!file.exists());
+        }
+        scanport_portal::db::Backend::Sqlite => {
+            db.backup_to(&file).await.expect("backup");
+            // The copy is a database of its own, with the user in it.
+            let copy = Db::connect(&format!("sqlite://{}", file.display()))
+                .await
+                .expect("open the backup");
+            let names: Vec<String> = users::list(&copy)
+                .await
+                .expect("users of the backup")
+                .into_iter()
+                .map(|u| u.name)
+                .collect();
+            assert_eq!(names, ["alice"]);
+            copy.pool().close().await;
+            let err = db.backup_to(&file).await.expect_err("never overwrites");
+            assert!(err.to_string().contains("exists already"), "{err}");
+        }
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! `scanport user …` and `scanport token …`: user and token management
-//! from the server's shell, against the configured database. Every change
-//! is audited with the actor `cli:<os user>`.
+//! `scanport user …`, `scanport token …` and `scanport backup`: user and
+//! token management and backups from the server's shell, against the
+//! configured database. Every change, and every backup, is audited with
+//! the actor `cli:<os user>`.
 
 use crate::cli::CliError;
 use crate::config::Config;
@@ -222,6 +223,21 @@ pub async fn run_token(config: &Config, command: TokenCommand) -> Result<(), Cli
             println!("revoked {id}");
         }
     }
+    Ok(())
+}
+
+/// `scanport backup FILE`: a snapshot of the SQLite database, audited.
+pub async fn run_backup(config: &Config, file: &std::path::Path) -> Result<(), CliError> {
+    let db = crate::portal::open_db(config).await?;
+    db.backup_to(file).await.map_err(storage)?;
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    record(
+        &db,
+        "admin/backup",
+        serde_json::json!({ "file": file.display().to_string() }),
+    )
+    .await?;
+    println!("backed up to {} ({bytes} bytes)", file.display());
     Ok(())
 }
 

@@ -33,6 +33,10 @@ enum Command {
     /// Manage API tokens for scripts.
     #[command(subcommand)]
     Token(crate::admin_cli::TokenCommand),
+    /// Copy the SQLite database to FILE while the console runs (a
+    /// consistent snapshot; FILE must not exist). For PostgreSQL use
+    /// pg_dump.
+    Backup { file: PathBuf },
 }
 
 #[derive(Debug, clap::Args)]
@@ -137,6 +141,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Token(command) => {
             let config = Config::load(cli.config.as_deref())?;
             crate::admin_cli::run_token(&config, command).await
+        }
+        Command::Backup { file } => {
+            let config = Config::load(cli.config.as_deref())?;
+            crate::admin_cli::run_backup(&config, &file).await
         }
     }
 }

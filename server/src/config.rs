@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     /// Where the console listens.
     pub listen: SocketAddr,
-    /// The built site (JS, WASM, CSS), as cargo-leptos writes it.
+    /// The built site (JS, WASM, CSS), as cargo-leptos writes it (default:
+    /// `site/` beside the binary if there, else `target/site`).
     pub site_root: PathBuf,
     pub http: HttpConfig,
     pub sandbox: SandboxConfig,
@@ -32,6 +33,7 @@ pub struct Config {
     pub web: WebConfig,
     pub auth: AuthConfig,
     pub log: LogConfig,
+    pub audit: AuditConfig,
     pub accounts: Vec<AccountConfig>,
 }
 
@@ -39,7 +41,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
-            site_root: PathBuf::from("target/site"),
+            site_root: default_site_root(),
             http: HttpConfig::default(),
             sandbox: SandboxConfig::default(),
             live: LiveConfig::default(),
@@ -48,9 +50,21 @@ impl Default for Config {
             web: WebConfig::default(),
             auth: AuthConfig::default(),
             log: LogConfig::default(),
+            audit: AuditConfig::default(),
             accounts: Vec::new(),
         }
     }
+}
+
+/// The built site: `site/` beside the binary when there is one (a
+/// release package, which so runs from any directory), else where
+/// cargo-leptos writes it in a source checkout.
+fn default_site_root() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("site")))
+        .filter(|site| site.join("pkg").is_dir())
+        .unwrap_or_else(|| PathBuf::from("target/site"))
 }
 
 /// A setting that may hold a password (`database_url`): printed as
@@ -146,6 +160,18 @@ pub enum LogFormat {
     Text,
     Json,
 }
+
+/// The audit log's retention.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// Days a finished audit row is kept; unset keeps every row. Pruned
+    /// at start and every few minutes.
+    pub keep_days: Option<u32>,
+}
+
+/// The longest `audit.keep_days`: a century.
+pub const MAX_AUDIT_KEEP_DAYS: u32 = 36_500;
 
 /// How often the shared task snapshots are refreshed. The call budget
 /// always has the last word: HSS allows 5 list calls a minute per user.
@@ -364,7 +390,7 @@ pub struct AccountConfig {
 }
 
 /// Top-level keys that `SCANPORT_*` variables may set.
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 11] = [
     "listen",
     "site_root",
     "http",
@@ -375,6 +401,7 @@ const ENV_KEYS: [&str; 10] = [
     "web",
     "auth",
     "log",
+    "audit",
 ];
 
 /// Keys that hold a secret; refused inside the TOML with a clear message.
@@ -622,6 +649,14 @@ impl Config {
                  asked for when it is created)"
             )));
         }
+        if let Some(days) = self.audit.keep_days
+            && !(1..=MAX_AUDIT_KEEP_DAYS).contains(&days)
+        {
+            return Err(ConfigError::Invalid(format!(
+                "audit.keep_days must be 1 to {MAX_AUDIT_KEEP_DAYS} (leave it out to keep \
+                 every row)"
+            )));
+        }
         if self.web.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid(
                 "web.max_body_bytes must be at least 1024".into(),
@@ -831,6 +866,37 @@ mod tests {
             err.contains("web.metrics_allow") && err.contains("prometheus"),
             "{err}"
         );
+    }
+
+    /// What `scripts/package.sh` ships as the example must be a config
+    /// the server takes.
+    #[test]
+    fn the_packaged_example_config_parses() {
+        let config = Config::parse(include_str!("../../deploy/scanport.example.toml"))
+            .expect("deploy/scanport.example.toml parses");
+        assert_eq!(config.accounts.len(), 2);
+        assert_eq!(config.log.format, LogFormat::Json);
+        assert!(config.web.is_https());
+        assert!(config.accounts.iter().all(|a| a.credentials_file.is_some()));
+    }
+
+    #[test]
+    fn audit_keep_days_is_unset_or_1_to_a_century() {
+        assert_eq!(Config::default().audit.keep_days, None, "keeps every row");
+        let year = Config::parse("[audit]\nkeep_days = 365\n").expect("a year");
+        assert_eq!(year.audit.keep_days, Some(365));
+        for bad in ["0", "36501"] {
+            let err = Config::parse(&format!("[audit]\nkeep_days = {bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("audit.keep_days"), "{bad}: {err}");
+        }
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("SCANPORT_AUDIT__KEEP_DAYS", "30");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.audit.keep_days, Some(30));
+            Ok(())
+        });
     }
 
     #[test]

@@ -138,6 +138,17 @@ fn longest_call_ms(config: &Config) -> i64 {
     i64::try_from(ms).unwrap_or(i64::MAX).max(60_000)
 }
 
+/// Deletes finished audit rows older than `audit.keep_days`, if set.
+async fn prune_audit(db: &Db, keep_days: Option<u32>) {
+    let Some(days) = keep_days else { return };
+    let before = scanport_portal::now_ms() - i64::from(days) * 86_400_000;
+    match audit::prune(db, before).await {
+        Ok(0) => {}
+        Ok(pruned) => tracing::info!(pruned, keep_days = days, "old audit rows deleted"),
+        Err(err) => tracing::warn!(error = %err, "cannot prune the audit log"),
+    }
+}
+
 /// The portal for serving: closes audit rows a previous crash left
 /// pending, prints the setup token when there is no user yet, and purges
 /// expired sessions every few minutes.
@@ -176,13 +187,16 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
         config.auth.login_attempts_per_name_anywhere,
     ));
     let stale_ms = longest_call_ms(config);
+    let keep_days = config.audit.keep_days;
     tokio::spawn({
         let db = db.clone();
         let throttle = throttle.clone();
         async move {
+            // The first tick is at once: a start prunes too.
             let mut every = tokio::time::interval(Duration::from_secs(300));
             loop {
                 every.tick().await;
+                prune_audit(&db, keep_days).await;
                 if let Err(err) = sessions::purge_expired(&db, policy).await {
                     tracing::warn!(error = %err, "cannot purge expired sessions");
                 }
