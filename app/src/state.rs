@@ -95,10 +95,9 @@ pub struct Portal {
     pub cookie: SessionCookie,
     /// Printed to the log at first start; creates the first admin once.
     pub setup_token: Arc<Mutex<Option<String>>>,
-    /// Counts sign-outs, disabled users and revoked tokens in this
-    /// process, so open live streams re-check their caller at once when
-    /// it moves and need no database read per event otherwise.
-    pub revocations: Arc<std::sync::atomic::AtomicU64>,
+    /// Sign-outs, disabled users and revoked tokens in this process:
+    /// open live streams check their caller again at once when it moves.
+    pub revocations: scanport_portal::revocations::Revocations,
     /// Days a new API token lives unless its creator says otherwise.
     pub token_expiry_days: u32,
 }
@@ -106,12 +105,7 @@ pub struct Portal {
 impl Portal {
     /// Someone may have lost access: open streams check again.
     pub fn note_revocation(&self) {
-        self.revocations
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    pub fn revocation_count(&self) -> u64 {
-        self.revocations.load(std::sync::atomic::Ordering::SeqCst)
+        self.revocations.note();
     }
 }
 

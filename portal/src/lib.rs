@@ -12,6 +12,7 @@ pub mod findings;
 pub mod hashing;
 pub mod idempotency;
 pub mod principal;
+pub mod revocations;
 mod secret;
 pub mod sessions;
 pub mod throttle;

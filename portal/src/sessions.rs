@@ -113,10 +113,13 @@ pub async fn is_live(db: &Db, id_hash: &str, policy: SessionPolicy) -> Result<bo
 }
 
 pub async fn end_by_hash(db: &Db, id_hash: &str) -> Result<(), PortalError> {
+    let mut tx = db.pool().begin().await?;
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
+    crate::revocations::announce(&mut *tx, db.backend()).await?;
+    tx.commit().await?;
     Ok(())
 }
 

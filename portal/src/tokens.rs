@@ -179,6 +179,7 @@ pub async fn revoke(db: &Db, id: &str, audit: Option<&NewEntry<'_>>) -> Result<(
     if done.rows_affected() == 0 {
         return Err(PortalError::NotFound(format!("token {id:?}")));
     }
+    crate::revocations::announce(&mut *tx, db.backend()).await?;
     if let Some(entry) = audit {
         audit::record_ok_in(&mut tx, entry).await?;
     }

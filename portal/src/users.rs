@@ -263,6 +263,7 @@ pub async fn set_disabled(
             .bind(&id)
             .execute(&mut *tx)
             .await?;
+        crate::revocations::announce(&mut *tx, db.backend()).await?;
     }
     if let Some(entry) = audit {
         audit::record_ok_in(&mut tx, entry).await?;
@@ -328,6 +329,7 @@ pub async fn set_password(db: &Db, name: &str, password: &str) -> Result<(), Por
         .bind(&id)
         .execute(&mut *tx)
         .await?;
+    crate::revocations::announce(&mut *tx, db.backend()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -135,9 +135,9 @@ fn event_stream(
 
 /// Who holds a stream open. A stream outlives the request that opened it,
 /// so the caller is checked again while it runs: signing out, disabling
-/// the user or revoking the token here ends it before its next event
-/// (see `Portal::note_revocation`); done by another process (the admin
-/// CLI, another replica), within [`RECHECK`].
+/// the user or revoking the token here ends it at once (see
+/// `Portal::note_revocation`); done by another process (the admin CLI,
+/// another replica), within [`RECHECK`].
 struct Watcher {
     state: AppState,
     caller: Principal,
@@ -178,8 +178,8 @@ struct Following<S: Source> {
     /// The current snapshot is still to be sent (it goes first).
     first: bool,
     next_check: Instant,
-    /// The portal's revocation count at the last check.
-    revocations: u64,
+    /// Moves at each revocation in this process.
+    revoked: scanport_portal::revocations::Watch,
     /// Something went out since the last check (else a keep-alive does).
     sent: bool,
 }
@@ -194,9 +194,9 @@ fn snapshots<S: Source>(
     rx: tokio::sync::watch::Receiver<Shared<S::Snapshot>>,
     watcher: Watcher,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> + use<S> {
-    let revocations = watcher.state.portal.revocation_count();
+    let revoked = watcher.state.portal.revocations.watch();
     let following = Following {
-        revocations,
+        revoked,
         hub,
         rx,
         watcher,
@@ -207,7 +207,7 @@ fn snapshots<S: Source>(
     stream::unfold(following, |mut f| async move {
         loop {
             if Instant::now() >= f.next_check {
-                f.revocations = f.watcher.state.portal.revocation_count();
+                f.revoked.mark_unchanged();
                 if !f.watcher.still_allowed().await {
                     return None;
                 }
@@ -219,20 +219,30 @@ fn snapshots<S: Source>(
                 }
             }
             if !f.first || f.rx.borrow().is_none() {
-                match tokio::time::timeout_at(f.next_check, f.rx.changed()).await {
-                    Ok(Ok(())) => {}
+                let woke = tokio::time::timeout_at(f.next_check, async {
+                    // Either closes only when the server goes away.
+                    tokio::select! {
+                        changed = f.rx.changed() => changed.map(|()| Wake::Snapshot),
+                        changed = f.revoked.changed() => changed.map(|()| Wake::Revocation),
+                    }
+                })
+                .await;
+                match woke {
+                    Ok(Ok(Wake::Snapshot)) => {}
+                    Ok(Ok(Wake::Revocation)) => {
+                        // Someone lost access: if it is this caller, the
+                        // stream ends now, not at its next check.
+                        f.revoked.mark_unchanged();
+                        if !f.watcher.still_allowed().await {
+                            return None;
+                        }
+                        continue;
+                    }
                     Ok(Err(_)) => return None,
                     Err(_) => continue,
                 }
             }
             f.first = false;
-            let revocations = f.watcher.state.portal.revocation_count();
-            if revocations != f.revocations {
-                f.revocations = revocations;
-                if !f.watcher.still_allowed().await {
-                    return None;
-                }
-            }
             let published = f.rx.borrow_and_update().clone();
             if let Some(published) = published {
                 f.sent = true;
@@ -240,4 +250,10 @@ fn snapshots<S: Source>(
             }
         }
     })
+}
+
+/// What woke a waiting stream.
+enum Wake {
+    Snapshot,
+    Revocation,
 }

@@ -208,6 +208,12 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
             }
         }
     });
+    // Replicas on one PostgreSQL hear each other's revocations (and the
+    // CLI's), so a revoked caller's stream ends on every replica at once.
+    let revocations = scanport_portal::revocations::Revocations::default();
+    if let Some(url) = &config.database_url {
+        revocations.follow_postgres(&db, url.expose().to_owned());
+    }
     Ok(Portal {
         db,
         sessions: policy,
@@ -220,7 +226,7 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
             secure: config.web.is_https(),
         },
         setup_token: Arc::new(Mutex::new(setup_token)),
-        revocations: Arc::default(),
+        revocations,
         token_expiry_days: config.auth.token_expiry_days,
     })
 }

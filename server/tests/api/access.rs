@@ -1358,6 +1358,81 @@ async fn an_open_event_stream_stops_when_its_user_is_disabled() {
     h.assert_no_secret_leaked();
 }
 
+/// Whether `stream` ends (the server closes it) within `wait`; keep-alive
+/// comments and events before the end do not count.
+async fn ends_within(stream: &mut reqwest::Response, wait: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.chunk()).await {
+            Ok(Ok(Some(_))) => continue,
+            Ok(Ok(None) | Err(_)) => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+/// A revoked token's open stream ends within two seconds even when the
+/// task list has no news to send (the hub is quiet), and a sign-out ends
+/// that session's stream the same way; other callers' streams stay open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revocation_ends_that_callers_open_stream_within_two_seconds() {
+    let h = Harness::start_with(Options {
+        quiet_hub: true,
+        ..Options::default()
+    })
+    .await;
+    let admin = h.session(ADMIN).await;
+    let (info, token) = h.token(VIEWER).await;
+    let signing_out = h.session(OPERATOR).await;
+    let bystander = h.session(VIEWER).await;
+    let path = format!("/api/v1/events/tasks?account={HW}&type=image_scan");
+    let mut streams = Vec::new();
+    for auth in [&token, &signing_out, &bystander] {
+        let mut stream = h.raw_stream(auth, &path).await;
+        assert_eq!(stream.status(), StatusCode::OK);
+        assert!(
+            h.next_event(&mut stream, Duration::from_secs(20))
+                .await
+                .is_some(),
+            "the first snapshot"
+        );
+        streams.push(stream);
+    }
+    let [by_token, by_session, by_bystander] = &mut streams[..] else {
+        unreachable!()
+    };
+
+    h.call(&admin, "admin/tokens/revoke", &json!({"id": info.id}))
+        .await
+        .expect_ok();
+    let revoked_at = std::time::Instant::now();
+    assert!(
+        ends_within(by_token, Duration::from_secs(2)).await,
+        "the revoked token's stream is still open 2 s later"
+    );
+    eprintln!(
+        "revoked token's stream ended {} ms after the revocation",
+        revoked_at.elapsed().as_millis()
+    );
+
+    let logout = h
+        .send(
+            "POST /logout",
+            signing_out.apply(h.request(Method::POST, "/logout")),
+        )
+        .await;
+    assert_eq!(logout.status, StatusCode::SEE_OTHER, "{logout:?}");
+    assert!(
+        ends_within(by_session, Duration::from_secs(2)).await,
+        "the signed-out session's stream is still open 2 s later"
+    );
+    assert!(
+        !ends_within(by_bystander, Duration::from_secs(1)).await,
+        "another viewer's stream ended too"
+    );
+    h.assert_no_secret_leaked();
+}
+
 /// An unknown `/api/…` path is an API answer too: JSON 404, not the
 /// console's HTML page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
