@@ -689,6 +689,22 @@ impl Harness {
         })
     }
 
+    /// Waits (up to 5 s) until the sandbox gets no call for 300 ms: what
+    /// the server does on its own after a request (a refresh) is done.
+    pub async fn wait_for_quiet_upstream(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let mut last = self.upstream().await;
+        while tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let now = self.upstream().await;
+            if now == last {
+                return;
+            }
+            last = now;
+        }
+        panic!("the sandbox kept getting calls for 5 s: {last:?}");
+    }
+
     pub async fn upstream_calls(&self, api: &str) -> u64 {
         self.upstream().await.get(api).copied().unwrap_or(0)
     }

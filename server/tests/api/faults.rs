@@ -446,6 +446,9 @@ async fn a_short_burst_is_absorbed_by_read_retries_only() {
         );
     }
     for probe in PROBES.iter().filter(|p| !p.read) {
+        // A launch, even a failed one, has the hub refresh its list; that
+        // call would take the failure meant for this probe.
+        h.wait_for_quiet_upstream().await;
         h.set_faults(json!({"fail_next": 1})).await;
         let before = h.upstream_calls(probe.api()).await;
         let account = if probe.provider == Provider::Huawei {
