@@ -12,6 +12,10 @@
 
 #![cfg(unix)]
 
+#[path = "support/streams.rs"]
+mod streams;
+use streams::ends_within;
+
 use reqwest::StatusCode;
 use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig};
 use scanport_portal::{Db, Role, tokens, users};
@@ -557,19 +561,6 @@ impl TestPostgres {
         conn.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str())
             .await
             .expect("DROP DATABASE");
-    }
-}
-
-/// Whether `stream` ends within `wait` (keep-alives and events before the
-/// end do not count).
-async fn ends_within(stream: &mut reqwest::Response, wait: Duration) -> bool {
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        match tokio::time::timeout_at(deadline, stream.chunk()).await {
-            Ok(Ok(Some(_))) => continue,
-            Ok(Ok(None) | Err(_)) => return true,
-            Err(_) => return false,
-        }
     }
 }
 

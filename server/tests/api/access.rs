@@ -5,6 +5,7 @@
 //! carries the security headers. No response ever contains a credential.
 
 use crate::common::*;
+use crate::streams::ends_within;
 use reqwest::header;
 use reqwest::{Method, StatusCode};
 use scanport_portal::{AuditQuery, Role, users};
@@ -1356,19 +1357,6 @@ async fn an_open_event_stream_stops_when_its_user_is_disabled() {
         "a disabled user still receives the task list: {after:?}"
     );
     h.assert_no_secret_leaked();
-}
-
-/// Whether `stream` ends (the server closes it) within `wait`; keep-alive
-/// comments and events before the end do not count.
-async fn ends_within(stream: &mut reqwest::Response, wait: Duration) -> bool {
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        match tokio::time::timeout_at(deadline, stream.chunk()).await {
-            Ok(Ok(Some(_))) => continue,
-            Ok(Ok(None) | Err(_)) => return true,
-            Err(_) => return false,
-        }
-    }
 }
 
 /// A revoked token's open stream ends within two seconds even when the

@@ -36,3 +36,6 @@ mod registry_images;
 mod scan_policy;
 mod sign_in;
 mod tcss_registries;
+// Shared with the `restarts` binary.
+#[path = "../support/streams.rs"]
+mod streams;
