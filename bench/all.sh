@@ -39,6 +39,7 @@ run signing bench/signing.sh
 run ssr bench/ssr.sh
 run proxy bench/proxy.sh
 run fanout bench/fanout.sh
+run replicas bench/replicas.sh
 run startup bench/startup.sh
 run size bench/size.sh
 # It waits for the end-to-end lock; do not let it hold up the rest.
@@ -77,10 +78,14 @@ excerpt() {
 }
 
 s=${SUMMARY[signing]:-}; p=${SUMMARY[proxy]:-}; f=${SUMMARY[fanout]:-}
-r=${SUMMARY[ssr]:-}; u=${SUMMARY[startup]:-}
+r=${SUMMARY[ssr]:-}; u=${SUMMARY[startup]:-}; m=${SUMMARY[replicas]:-}
 z=${SUMMARY[size]:-}; l=${SUMMARY[lighthouse]:-}
 polls_1=$(field "$f" polls_1); polls_n=$(field "$f" polls_n)
 polls_gap=""
+replica_gap=""
+if [ -n "$(field "$m" calls_1)" ] && [ -n "$(field "$m" calls_3)" ]; then
+  replica_gap=$(calc "$(field "$m" calls_3) - $(field "$m" calls_1)")
+fi
 if [ -n "$polls_1" ] && [ -n "$polls_n" ]; then polls_gap=$(calc "$polls_n - $polls_1"); fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 {
@@ -106,6 +111,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   row "Live fan-out: polls/min with N streams minus with 1 (one poll per window is the resolution)" "0" "$polls_gap" "60 / ${WINDOW:-30}"
   row "Live fan-out: server memory per stream (KB)" "≤ 20 KB" "$(field "$f" kb_per_stream)" 20
   row "Live fan-out: p99 delivery after the poll, worst poll (ms)" "≤ 250 ms" "$(field "$f" p99_ms)" 250
+  row "Replicas: upstream task-list calls/min, 200 viewers on 3 replicas minus on 1 (one call per 10 s window is the resolution)" "≤ 0" "$replica_gap" 6
   row "Start-up to first 200 on /readyz, fresh data dir (ms, median of 5)" "≤ 1000 ms" "$(field "$u" median_ms)" 1000
   row "First load of the Tasks page, JS + WASM (bytes brotli; lazy route chunks not counted)" "≤ 122,880" "$(field "$z" first_load_br)" 122880
   row "Lighthouse performance, desktop preset" "≥ 95" "$(field "$l" performance)" 95 at-least
@@ -128,6 +134,10 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
   echo
   echo "## Live fan-out (\`bench/fanout.sh\`)"
   excerpt fanout 30
+  echo
+  echo "## Replicas (\`bench/replicas.sh\`)"
+  echo "200 viewers on one replica, then on three sharing one PostgreSQL; the cloud's task-list calls a minute."
+  excerpt replicas 8
   echo
   echo "## Start-up (\`bench/startup.sh\`)"
   echo "Peer: Debian nginx, start to first 200."

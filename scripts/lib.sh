@@ -11,11 +11,34 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
 BINARYEN_VERSION=132.0.0       # Debian's binaryen is too old for this wasm-opt use
 PLAYWRIGHT_VERSION=1.65.1
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Each step says how long the script has run and the disk left, so a slow
+# step or a filling disk shows in the log.
+step() {
+  printf '\n\033[1m==> %s\033[0m (at %dm%02ds, %s free)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)) \
+    "$(df -h --output=avail "$ROOT" 2>/dev/null | tail -1 | tr -d ' ')"
+}
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# rust-toolchain.toml pins a release. When the machine's stable toolchain is
+# that release, it is registered under the pinned name too (a link, as
+# `rustup toolchain link` refuses release names), so nothing is downloaded
+# again; any other machine gets the release from rustup as usual.
+ensure_pinned_toolchain() {
+  local want host stable
+  want=$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$ROOT/rust-toolchain.toml")
+  host=$(cd / && rustc -vV | sed -n 's/^host: //p')
+  local home="${RUSTUP_HOME:-$HOME/.rustup}/toolchains"
+  if [ -e "$home/$want-$host" ]; then return; fi
+  stable=$(cd / && rustc +stable --version 2>/dev/null || true)
+  if [[ "$stable" == "rustc $want "* ]]; then
+    step "registering the installed stable Rust as $want (rust-toolchain.toml)"
+    ln -s "$home/stable-$host" "$home/$want-$host"
+  fi
+}
+
 ensure_build_tools() {
+  ensure_pinned_toolchain
   # The patched framework crate the workspace's [patch.crates-io] points at.
   "$ROOT/scripts/patch-tachys.sh"
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -64,9 +64,7 @@ pub fn now_ms() -> i64 {
     }
     #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
     {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        scanport_wire::clock::now_ms()
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {

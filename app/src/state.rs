@@ -3,8 +3,9 @@
 use crate::accounts::{AccountInfo, Provider};
 use crate::error::AppError;
 use scanport_cloud::hss::HssClient;
-use scanport_cloud::hub::{HssTasks, Pace, TaskHub, TcssScanHub, TcssScans};
+use scanport_cloud::hub::{HssTasks, Pace, SharedFeeds, TaskHub, TcssScanHub, TcssScans};
 use scanport_cloud::pause::KeyGuard;
+use scanport_cloud::read_cache::ReadCache;
 use scanport_cloud::tcss::TcssClient;
 use scanport_portal::Db;
 use scanport_portal::sessions::SessionPolicy;
@@ -33,6 +34,13 @@ impl AccountClient {
             Self::Tencent(client) => client.guard(),
         }
     }
+
+    pub fn read_cache(&self) -> &ReadCache {
+        match self {
+            Self::Huawei(client) => client.read_cache(),
+            Self::Tencent(client) => client.read_cache(),
+        }
+    }
 }
 
 impl Account {
@@ -57,17 +65,28 @@ pub struct Hubs {
 impl Hubs {
     /// Starts a hub per account (each idle until someone reads it).
     pub fn start(accounts: &[Account], pace: Pace) -> Self {
+        Self::start_shared(accounts, pace, |_| None)
+    }
+
+    /// Like [`Hubs::start`]; an account for which `shared` gives feeds
+    /// shares them with the other replicas.
+    pub fn start_shared(
+        accounts: &[Account],
+        pace: Pace,
+        shared: impl Fn(&Account) -> Option<Arc<dyn SharedFeeds>>,
+    ) -> Self {
         let mut hubs = Self::default();
         for account in accounts {
             let id = account.info.id.clone();
+            let feeds = shared(account);
             match &account.client {
                 AccountClient::Huawei(client) => {
-                    hubs.hss
-                        .insert(id, TaskHub::start(HssTasks(client.clone()), pace));
+                    let hub = TaskHub::start_shared(HssTasks(client.clone()), pace, feeds);
+                    hubs.hss.insert(id, hub);
                 }
                 AccountClient::Tencent(client) => {
-                    hubs.tcss
-                        .insert(id, TcssScanHub::start(TcssScans(client.clone()), pace));
+                    let hub = TcssScanHub::start_shared(TcssScans(client.clone()), pace, feeds);
+                    hubs.tcss.insert(id, hub);
                 }
             }
         }
@@ -95,9 +114,12 @@ pub struct Portal {
     pub cookie: SessionCookie,
     /// Printed to the log at first start; creates the first admin once.
     pub setup_token: Arc<Mutex<Option<String>>>,
-    /// Sign-outs, disabled users and revoked tokens in this process:
+    /// Sign-outs, disabled users, revoked tokens, new passwords and changed
+    /// roles in this process:
     /// open live streams check their caller again at once when it moves.
     pub revocations: scanport_portal::revocations::Revocations,
+    /// Who each recent credential belongs to, forgotten at every revocation.
+    pub principals: Arc<scanport_portal::principals::Principals>,
     /// Days a new API token lives unless its creator says otherwise.
     pub token_expiry_days: u32,
 }

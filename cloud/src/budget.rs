@@ -19,11 +19,18 @@
 //!
 //! Who is calling travels with the task ([`on_behalf_of`], [`as_hub`]); a
 //! call made for nobody in particular counts as one shared person.
+//!
+//! Replicas sharing one account also share its spacing: with
+//! [`RateBudget::shared_with`], every call that passes the local checks
+//! then reserves its slot in a store all replicas see ([`SharedSlots`],
+//! PostgreSQL in the server), so together they never send more than the
+//! service allows. Fairness between people stays per replica.
 
 use crate::error::CloudError;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::num::NonZeroU32;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -115,12 +122,29 @@ impl ApiState {
     }
 }
 
+/// Call slots kept where every replica sees them.
+pub trait SharedSlots: Send + Sync + std::fmt::Debug {
+    /// Reserves the next slot of `api`, `interval` after the last one any
+    /// replica reserved, if it starts within `max_wait`: `Ok(how long until
+    /// it starts)`, else `Err(how long until one may be free)`. A store
+    /// that cannot answer refuses (`Err`): an unsure replica holds back
+    /// rather than risk the service's limit.
+    fn reserve(
+        &self,
+        api: &'static str,
+        interval: Duration,
+        max_wait: Duration,
+    ) -> Pin<Box<dyn Future<Output = Result<Duration, Duration>> + Send + '_>>;
+}
+
 /// One account's budget: one state per API name, created on first use.
 #[derive(Debug)]
 pub struct RateBudget {
     calls: u32,
     period: Duration,
     apis: Mutex<HashMap<&'static str, ApiState>>,
+    /// The spacing shared with other replicas, if any.
+    shared: Option<Arc<dyn SharedSlots>>,
 }
 
 impl RateBudget {
@@ -130,7 +154,16 @@ impl RateBudget {
             calls: calls.get(),
             period,
             apis: Mutex::new(HashMap::new()),
+            shared: None,
         }
+    }
+
+    /// Also keeps the spacing in `slots`, which other replicas of the same
+    /// account use too.
+    #[must_use]
+    pub fn shared_with(mut self, slots: Arc<dyn SharedSlots>) -> Self {
+        self.shared = Some(slots);
+        self
     }
 
     /// HSS default: 5 calls per minute per API.
@@ -180,15 +213,10 @@ impl RateBudget {
         loop {
             let now = Instant::now();
             let Err(start) = self.try_take(api, &caller, now) else {
-                return Ok(());
+                return self.take_shared(api, &caller, deadline).await;
             };
             if start > deadline {
-                crate::telemetry::budget_refusal(api, caller == Caller::Hub);
-                return Err(CloudError::RateLimited {
-                    retry_after: start - now,
-                    upstream_code: None,
-                    request_id: None,
-                });
+                return Err(refusal(api, &caller, start - now));
             }
             if !waited {
                 waited = true;
@@ -202,6 +230,29 @@ impl RateBudget {
             }
             // Someone else may take the slot meanwhile: look again then.
             tokio::time::sleep_until(start).await;
+        }
+    }
+
+    /// After the local checks: the slot other replicas see, waited for.
+    async fn take_shared(
+        &self,
+        api: &'static str,
+        caller: &Caller,
+        deadline: Instant,
+    ) -> Result<(), CloudError> {
+        let Some(shared) = &self.shared else {
+            return Ok(());
+        };
+        let max_wait = deadline.saturating_duration_since(Instant::now());
+        match shared.reserve(api, self.interval(), max_wait).await {
+            Ok(wait) => {
+                if !wait.is_zero() {
+                    crate::telemetry::budget_wait(api);
+                    tokio::time::sleep(wait).await;
+                }
+                Ok(())
+            }
+            Err(retry_after) => Err(refusal(api, caller, retry_after)),
         }
     }
 
@@ -248,6 +299,16 @@ impl RateBudget {
             *state.made.entry(Arc::clone(who)).or_insert(0) += 1;
         }
         Ok(())
+    }
+}
+
+/// A call the budget will not send, counted.
+fn refusal(api: &'static str, caller: &Caller, retry_after: Duration) -> CloudError {
+    crate::telemetry::budget_refusal(api, *caller == Caller::Hub);
+    CloudError::RateLimited {
+        retry_after,
+        upstream_code: None,
+        request_id: None,
     }
 }
 
@@ -403,6 +464,63 @@ mod tests {
             .await
             .expect("the hub polls on");
         assert!(started.elapsed() <= Duration::from_secs(10));
+    }
+
+    /// Slots another replica takes too: one every `interval` from a
+    /// shared clock, refusing past `max_wait`.
+    #[derive(Debug, Default)]
+    struct OtherReplica {
+        next: Mutex<Option<Instant>>,
+    }
+
+    impl SharedSlots for OtherReplica {
+        fn reserve(
+            &self,
+            _api: &'static str,
+            interval: Duration,
+            max_wait: Duration,
+        ) -> Pin<Box<dyn Future<Output = Result<Duration, Duration>> + Send + '_>> {
+            let now = Instant::now();
+            let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
+            let start = next.map_or(now, |n| n.max(now));
+            let answer = if start - now > max_wait {
+                Err(start - now)
+            } else {
+                *next = Some(start + interval);
+                Ok(start - now)
+            };
+            Box::pin(std::future::ready(answer))
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn replicas_sharing_slots_keep_one_spacing_between_them() {
+        // 1200 a minute: one every 50 ms, whichever replica calls.
+        let slots: Arc<dyn SharedSlots> = Arc::new(OtherReplica::default());
+        let replicas = [
+            per_minute(1200).shared_with(Arc::clone(&slots)),
+            per_minute(1200).shared_with(Arc::clone(&slots)),
+        ];
+        let start = Instant::now();
+        for (i, replica) in replicas.iter().cycle().take(4).enumerate() {
+            replica
+                .acquire("x", Duration::from_secs(1))
+                .await
+                .unwrap_or_else(|e| panic!("call {i}: {e:?}"));
+        }
+        // Alone, each replica would have let its first two go at once.
+        assert_eq!(start.elapsed(), Duration::from_millis(150));
+        // A call that cannot wait for the shared slot is refused.
+        slots
+            .reserve("x", Duration::from_secs(5), Duration::from_secs(1))
+            .await
+            .expect("the other replica takes a long slot");
+        match replicas[0].acquire("x", Duration::from_millis(10)).await {
+            Err(CloudError::RateLimited { retry_after, .. }) => {
+                assert!(retry_after > Duration::from_secs(4), "{retry_after:?}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,6 +6,7 @@ use crate::credentials::HuaweiCredentials;
 use crate::error::CloudError;
 use crate::findings::all_pages;
 use crate::pause::KeyGuard;
+use crate::read_cache::{self, ReadCache};
 use crate::signing::huawei;
 use crate::transport::{Call, HttpSettings, RawAnswer, clock_offset, retry_after};
 use reqwest::Method;
@@ -33,6 +34,14 @@ pub fn default_endpoint(region: &str) -> String {
 /// HSS refuses an `X-Sdk-Date` more than 15 minutes off.
 const MAX_CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
 
+/// HSS for the read cache. Live reads, never cached: the task lists the
+/// hub polls and a sync task's registries.
+static UPSTREAM: read_cache::Upstream = read_cache::Upstream {
+    provider: "huawei",
+    live_reads: &["list_tasks", "list_associate_registries"],
+    fingerprint: read_cache::hash_bytes,
+};
+
 /// One HSS account's client. Cheap to clone; the HTTP pool and the budget
 /// are shared.
 #[derive(Clone)]
@@ -48,6 +57,8 @@ pub struct HssClient {
     enterprise_project_id: Option<String>,
     credentials: HuaweiCredentials,
     guard: Arc<KeyGuard>,
+    /// Recent read answers (see [`ReadCache`]).
+    cache: Arc<ReadCache>,
 }
 
 impl std::fmt::Debug for HssClient {
@@ -101,6 +112,7 @@ impl HssClient {
             enterprise_project_id: None,
             credentials,
             guard: Arc::default(),
+            cache: Arc::new(ReadCache::new(settings.read_cache, &UPSTREAM)),
         })
     }
 
@@ -129,6 +141,11 @@ impl HssClient {
     /// cloud refused its key, and the operator's retry.
     pub fn guard(&self) -> &KeyGuard {
         &self.guard
+    }
+
+    /// The account's read cache (other replicas' changes empty it).
+    pub fn read_cache(&self) -> &ReadCache {
+        &self.cache
     }
 
     /// `GET /v5/{project_id}/image/tasks`: scan or sync tasks.
@@ -519,16 +536,20 @@ impl HssClient {
             }
             request
         };
-        let answer = Call {
+        let call = Call {
             settings: &self.settings,
             budget: &self.budget,
-            provider: "huawei",
+            provider: UPSTREAM.provider,
             api,
             read,
             guard: &self.guard,
-        }
-        .run(build, check_answer)
-        .await?;
+        };
+        let answer = self
+            .cache
+            .call(api, read, url.as_str().as_bytes(), || {
+                call.run(build, check_answer)
+            })
+            .await?;
         parse_body(&answer)
     }
 }

@@ -4,6 +4,11 @@
 //! TCSS account's current registry scan), refreshes it as often as the
 //! budget allows while something runs and rarely when idle, and hands the
 //! same snapshot to every reader and every live stream.
+//!
+//! Replicas of one deployment share each feed ([`SharedFeeds`]): whichever
+//! finds a refresh due first asks the cloud and publishes the snapshot,
+//! and the others show it, so the cloud sees one poller however many
+//! replicas there are.
 
 use crate::error::CloudError;
 use crate::hss::HssClient;
@@ -13,7 +18,10 @@ use scanport_wire::hss::{ListTasksRequest, TaskListType};
 use scanport_wire::live::{TaskSnapshot, TcssScanSnapshot};
 use scanport_wire::tcss::RegistryScanStatusRequest;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Notify, watch};
@@ -32,6 +40,12 @@ pub struct Pace {
     pub after_error: Duration,
     /// With nobody reading for this long, the hub stops polling.
     pub interest: Duration,
+    /// Shared with other replicas: how often to look for their snapshots
+    /// (and whether a refresh has come due).
+    pub follow: Duration,
+    /// Shared: how long one replica's refresh may hold the feed before
+    /// another may take it (a replica that died mid-refresh).
+    pub turn_hold: Duration,
 }
 
 impl Default for Pace {
@@ -41,13 +55,48 @@ impl Default for Pace {
             idle: Duration::from_secs(120),
             after_error: Duration::from_secs(15),
             interest: Duration::from_secs(600),
+            follow: Duration::from_secs(1),
+            turn_hold: Duration::from_secs(60),
         }
     }
 }
 
+/// Whose refresh of a shared feed it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Turn {
+    /// This replica's: it asks the cloud and publishes.
+    Mine,
+    /// Another's, or none is due: what others published since the one
+    /// this replica last saw, if anything (sequence number, JSON), and how
+    /// long until the next refresh is due (zero: due, but held).
+    Theirs(Option<(i64, String)>, Duration),
+}
+
+/// A boxed future, for the object-safe [`SharedFeeds`].
+pub type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send + 'a>>;
+
+/// One account's feeds as every replica sees them (PostgreSQL in the
+/// server), by feed name.
+pub trait SharedFeeds: Send + Sync + std::fmt::Debug + 'static {
+    /// Takes the feed's refresh if it is due or wanted and nobody holds
+    /// it, for at most `hold`; otherwise what others published after
+    /// sequence number `seen`.
+    fn take_turn(&self, feed: &'static str, seen: i64, hold: Duration) -> Pending<'_, Turn>;
+    /// Publishes this replica's refresh; the next is due `next_in` from
+    /// now. Its sequence number, or `None` if the turn had passed on.
+    fn publish(
+        &self,
+        feed: &'static str,
+        json: String,
+        next_in: Duration,
+    ) -> Pending<'_, Option<i64>>;
+    /// Asks for a refresh as soon as possible, by whichever replica.
+    fn want_refresh(&self, feed: &'static str) -> Pending<'_, ()>;
+}
+
 /// What a feed publishes: its answer, how fresh it is, and the error of
 /// the last refresh when that failed.
-pub trait Snapshot: Serialize + Clone + Send + Sync + 'static {
+pub trait Snapshot: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// Whether something in it still runs (the hub then looks sooner).
     fn busy(&self) -> bool;
     /// Sets when the upstream answered (on success) and when the hub will
@@ -135,6 +184,8 @@ struct FeedState<S: Source> {
     feed: S::Feed,
     tx: watch::Sender<Shared<S::Snapshot>>,
     due: Mutex<Instant>,
+    /// Shared feeds: the newest publication shown here.
+    seen: AtomicI64,
 }
 
 /// The hub of one account.
@@ -144,6 +195,7 @@ pub struct Hub<S: Source> {
     feeds: Vec<FeedState<S>>,
     wake: Notify,
     last_interest: Mutex<Option<Instant>>,
+    shared: Option<Arc<dyn SharedFeeds>>,
 }
 
 /// An HSS account's hub: its scan and sync task lists.
@@ -170,6 +222,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl<S: Source> Hub<S> {
     /// Creates the hub and starts its polling loop (idle until read).
     pub fn start(source: S, pace: Pace) -> Arc<Self> {
+        Self::start_shared(source, pace, None)
+    }
+
+    /// Like [`Hub::start`], sharing the feeds with other replicas through
+    /// `shared` when given.
+    pub fn start_shared(source: S, pace: Pace, shared: Option<Arc<dyn SharedFeeds>>) -> Arc<Self> {
         let now = Instant::now();
         let hub = Arc::new(Self {
             source,
@@ -180,10 +238,12 @@ impl<S: Source> Hub<S> {
                     feed,
                     tx: watch::channel(None).0,
                     due: Mutex::new(now),
+                    seen: AtomicI64::new(0),
                 })
                 .collect(),
             wake: Notify::new(),
             last_interest: Mutex::new(None),
+            shared,
         });
         tokio::spawn(Arc::clone(&hub).run());
         hub
@@ -243,6 +303,16 @@ impl<S: Source> Hub<S> {
     /// Refreshes a feed as soon as the budget allows (after a launch, a
     /// sync or a stop).
     pub fn refresh_soon(&self, feed: S::Feed) {
+        if let Some(shared) = &self.shared {
+            // Whichever replica's turn it is then: maybe one already
+            // refreshing, which must not count as this refresh.
+            let shared = Arc::clone(shared);
+            tokio::spawn(async move {
+                if let Err(err) = shared.want_refresh(S::name(feed)).await {
+                    tracing::warn!(feed = S::name(feed), error = %err, "cannot ask the other replicas for a refresh");
+                }
+            });
+        }
         *lock(&self.state(feed).due) = Instant::now();
         self.touch();
         self.wake.notify_one();
@@ -271,11 +341,78 @@ impl<S: Source> Hub<S> {
                 }
                 continue;
             }
-            self.refresh(state).await;
+            match &self.shared {
+                None => {
+                    self.refresh(state).await;
+                }
+                Some(shared) => self.take_turn(shared.as_ref(), state).await,
+            }
         }
     }
 
-    async fn refresh(&self, state: &FeedState<S>) {
+    /// A shared feed at its due time: refresh and publish it if it is this
+    /// replica's turn, else show what another published. Either way look
+    /// again after `follow`, so others' refreshes show within it.
+    async fn take_turn(&self, shared: &dyn SharedFeeds, state: &FeedState<S>) {
+        let name = S::name(state.feed);
+        let seen = state.seen.load(Ordering::SeqCst);
+        let turn = shared.take_turn(name, seen, self.pace.turn_hold).await;
+        let follow = Instant::now() + self.pace.follow;
+        match turn {
+            Ok(Turn::Mine) => {
+                let wait = self.refresh(state).await;
+                let json = state
+                    .tx
+                    .borrow()
+                    .as_ref()
+                    .and_then(|p| serde_json::to_string(&p.snapshot).ok());
+                if let Some(json) = json {
+                    match shared.publish(name, json, wait).await {
+                        Ok(Some(seq)) => state.seen.store(seq, Ordering::SeqCst),
+                        Ok(None) => {}
+                        Err(err) => {
+                            tracing::warn!(feed = name, error = %err, "cannot publish the live snapshot to the other replicas");
+                        }
+                    }
+                }
+                let mut due = lock(&state.due);
+                *due = (*due).min(Instant::now() + self.pace.follow);
+            }
+            Ok(Turn::Theirs(newer, due_in)) => {
+                if let Some((seq, json)) = newer {
+                    match serde_json::from_str::<S::Snapshot>(&json) {
+                        Ok(snapshot) => {
+                            state.seen.store(seq, Ordering::SeqCst);
+                            state
+                                .tx
+                                .send_replace(Some(Arc::new(Published::new(S::EVENT, snapshot))));
+                        }
+                        Err(err) => {
+                            tracing::warn!(feed = name, error = %err, "another replica's live snapshot does not read");
+                        }
+                    }
+                }
+                // Look again when the next refresh is due, so that one of
+                // the replicas takes it on time, and at least every
+                // `follow` for what others publish.
+                *lock(&state.due) = if due_in.is_zero() {
+                    follow
+                } else {
+                    Instant::now() + due_in.min(self.pace.follow)
+                };
+            }
+            Err(err) => {
+                // Alone until the database answers again: the budget still
+                // holds calls back when it cannot reserve a shared slot.
+                tracing::warn!(feed = name, error = %err, "cannot reach the other replicas; refreshing alone");
+                self.refresh(state).await;
+            }
+        }
+    }
+
+    /// Asks the cloud for a feed and publishes the answer (or the error,
+    /// over the last good answer) here; answers how long until the next.
+    async fn refresh(&self, state: &FeedState<S>) -> Duration {
         let result = crate::budget::as_hub(self.source.fetch(state.feed))
             .await
             .map_err(|err| match err {
@@ -321,6 +458,7 @@ impl<S: Source> Hub<S> {
         state
             .tx
             .send_replace(Some(Arc::new(Published::new(S::EVENT, snapshot))));
+        wait
     }
 }
 

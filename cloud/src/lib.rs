@@ -17,6 +17,7 @@ pub mod findings;
 pub mod hss;
 pub mod hub;
 pub mod pause;
+pub mod read_cache;
 pub mod sandbox;
 pub mod signing;
 pub mod tcss;

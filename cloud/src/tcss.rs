@@ -6,6 +6,7 @@ use crate::credentials::TencentCredentials;
 use crate::error::CloudError;
 use crate::findings::all_pages;
 use crate::pause::KeyGuard;
+use crate::read_cache::{self, ReadCache};
 use crate::signing::tencent;
 use crate::transport::{Call, HttpSettings, RawAnswer};
 use scanport_wire::tcss::{
@@ -29,6 +30,29 @@ pub fn default_endpoint() -> String {
     format!("https://{DEFAULT_HOST}")
 }
 
+/// TCSS for the read cache. Live reads, never cached: the scan and sync
+/// progress the hub and the Registries page poll.
+static UPSTREAM: read_cache::Upstream = read_cache::Upstream {
+    provider: "tencent",
+    live_reads: &[
+        "DescribeAssetImageRegistryScanStatusOneKey",
+        "DescribeAssetImageRegistryAssetStatus",
+    ],
+    fingerprint,
+};
+
+/// An answer less its `Response.RequestId`, which differs every time: what
+/// tells the read cache whether a live read moved.
+fn fingerprint(body: &[u8]) -> u64 {
+    let Ok(mut answer) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return read_cache::hash_bytes(body);
+    };
+    if let Some(response) = answer.get_mut("Response").and_then(|r| r.as_object_mut()) {
+        response.remove("RequestId");
+    }
+    read_cache::hash_bytes(answer.to_string().as_bytes())
+}
+
 /// One TCSS account's client. Cheap to clone.
 #[derive(Clone)]
 pub struct TcssClient {
@@ -40,6 +64,8 @@ pub struct TcssClient {
     region: String,
     credentials: TencentCredentials,
     guard: Arc<KeyGuard>,
+    /// Recent read answers (see [`ReadCache`]).
+    cache: Arc<ReadCache>,
 }
 
 impl std::fmt::Debug for TcssClient {
@@ -83,6 +109,7 @@ impl TcssClient {
             region: region.to_owned(),
             credentials,
             guard: Arc::default(),
+            cache: Arc::new(ReadCache::new(settings.read_cache, &UPSTREAM)),
         })
     }
 
@@ -90,6 +117,11 @@ impl TcssClient {
     /// cloud refused its key, and the operator's retry.
     pub fn guard(&self) -> &KeyGuard {
         &self.guard
+    }
+
+    /// The account's read cache (other replicas' changes empty it).
+    pub fn read_cache(&self) -> &ReadCache {
+        &self.cache
     }
 
     /// `DescribeImageRegistryTimingScanTask`: the registry scan schedule.
@@ -296,16 +328,18 @@ impl TcssClient {
             }
             request
         };
-        let answer = Call {
+        let call = Call {
             settings: &self.settings,
             budget: &self.budget,
-            provider: "tencent",
+            provider: UPSTREAM.provider,
             api: action,
             read,
             guard: &self.guard,
-        }
-        .run(build, check_answer)
-        .await?;
+        };
+        let answer = self
+            .cache
+            .call(action, read, &body, || call.run(build, check_answer))
+            .await?;
         crate::decode::decode_answer::<Envelope<Resp>>(&answer.body)
             .map(|e| e.response)
             .map_err(|e| CloudError::Unavailable {
@@ -375,4 +409,18 @@ fn check_answer(answer: &RawAnswer, _elapsed: Duration) -> Result<(), CloudError
             request_id,
         },
     })
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::fingerprint;
+
+    #[test]
+    fn a_live_answer_moves_with_its_content_not_its_request_id() {
+        let a = br#"{"Response":{"Status":"doing","RequestId":"r-1"}}"#;
+        let b = br#"{"Response":{"Status":"doing","RequestId":"r-2"}}"#;
+        let c = br#"{"Response":{"Status":"done","RequestId":"r-3"}}"#;
+        assert_eq!(fingerprint(a), fingerprint(b));
+        assert_ne!(fingerprint(b), fingerprint(c));
+    }
 }

@@ -10,6 +10,9 @@ pub const UPSTREAM_CALLS: &str = "scanport_upstream_calls_total";
 /// Answers in which the cloud itself throttled a call (429 or its
 /// throttling code), by provider and API.
 pub const UPSTREAM_THROTTLED: &str = "scanport_upstream_throttled_total";
+/// Reads answered from the short read cache (nothing sent), by provider
+/// and API.
+pub const READ_CACHE_HITS: &str = "scanport_read_cache_hits_total";
 /// Calls that waited for the client-side budget, by API.
 pub const BUDGET_WAITS: &str = "scanport_budget_waits_total";
 /// Calls the client-side budget refused (nothing sent), by API and who
@@ -45,4 +48,9 @@ pub(crate) fn budget_wait(api: &'static str) {
 pub(crate) fn budget_refusal(api: &'static str, hub: bool) {
     let caller = if hub { "hub" } else { "person" };
     metrics::counter!(BUDGET_REFUSALS, "api" => api, "caller" => caller).increment(1);
+}
+
+/// A read was answered from the cache.
+pub(crate) fn read_cache_hit(provider: &'static str, api: &'static str) {
+    metrics::counter!(READ_CACHE_HITS, "provider" => provider, "api" => api).increment(1);
 }

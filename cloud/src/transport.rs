@@ -16,6 +16,8 @@ pub struct HttpSettings {
     pub timeout: Duration,
     /// Extra attempts for reads after 429, 5xx or a connection error.
     pub read_retries: u32,
+    /// How long a read's answer may be reused (zero: never).
+    pub read_cache: Duration,
 }
 
 impl Default for HttpSettings {
@@ -24,6 +26,7 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(20),
             read_retries: 2,
+            read_cache: Duration::ZERO,
         }
     }
 }

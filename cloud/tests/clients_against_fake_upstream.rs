@@ -649,6 +649,7 @@ async fn hss_slow_answer_times_out_within_the_timeout() {
             connect_timeout: Duration::from_secs(2),
             timeout,
             read_retries: 0,
+            ..HttpSettings::default()
         },
         generous(),
     );
@@ -683,6 +684,7 @@ async fn hss_hanging_connection_times_out() {
             connect_timeout: Duration::from_secs(2),
             timeout,
             read_retries: 0,
+            ..HttpSettings::default()
         },
         generous(),
     );
@@ -707,6 +709,7 @@ async fn hss_connection_refused_is_unavailable_quickly() {
             connect_timeout: Duration::from_secs(2),
             timeout: Duration::from_secs(5),
             read_retries: 0,
+            ..HttpSettings::default()
         },
         generous(),
     );

@@ -1051,6 +1051,7 @@ async fn fault_switches_produce_each_failure_and_clear() {
         connect_timeout: Duration::from_secs(1),
         timeout: Duration::from_millis(600),
         read_retries: 0,
+        ..HttpSettings::default()
     };
     let client = HssClient::new(
         &endpoint,

@@ -46,10 +46,14 @@ impl HashingGate {
 
     /// Waits for a turn, or `None` at once when the queue is full.
     pub async fn enter(&self) -> Option<HashingPass<'_>> {
-        if self.inside.fetch_add(1, Ordering::SeqCst) >= self.capacity {
-            self.inside.fetch_sub(1, Ordering::SeqCst);
-            return None;
-        }
+        // Take a place only if one is free, so the count never steps past
+        // the bound, not even for the instant a refused caller would need to
+        // give it back.
+        self.inside
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |inside| {
+                (inside < self.capacity).then_some(inside + 1)
+            })
+            .ok()?;
         // Counted from here: a dropped future gives its place back.
         let guard = Leave(self);
         let permit = self.permits.clone().acquire_owned().await.ok()?;

@@ -6,12 +6,16 @@
 //! `Any` driver: every query uses `$n` placeholders, which both accept.
 
 pub mod audit;
+pub mod call_slots;
 pub mod db;
 mod error;
 pub mod findings;
 pub mod hashing;
 pub mod idempotency;
+pub mod live_feeds;
+pub mod notify;
 pub mod principal;
+pub mod principals;
 pub mod revocations;
 mod secret;
 pub mod sessions;
@@ -25,9 +29,4 @@ pub use principal::{Principal, Via};
 pub use scanport_wire::portal::{AuditEntry, AuditQuery, Me, Outcome, Role, TokenInfo, UserInfo};
 
 /// Milliseconds since the Unix epoch, the portal's one time format.
-pub fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-}
+pub use scanport_wire::clock::now_ms;

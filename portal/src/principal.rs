@@ -6,7 +6,8 @@ use scanport_wire::portal::{Me, Role};
 pub struct Principal {
     pub user_id: String,
     pub name: String,
-    /// Read from the database on this request, never from the cookie.
+    /// Read from the database (or the caller cache that every role change
+    /// empties, `principals`), never from the cookie.
     pub role: Role,
     pub via: Via,
 }

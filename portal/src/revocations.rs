@@ -12,7 +12,6 @@
 use crate::db::Backend;
 use crate::{Db, PortalError};
 use sqlx::Executor;
-use std::time::Duration;
 use tokio::sync::watch;
 
 /// The PostgreSQL notification channel of revocations.
@@ -67,39 +66,16 @@ impl Revocations {
 
     /// Notes every revocation another replica (or the CLI) announces on
     /// `db`, for as long as the process runs; nothing on SQLite. A lost
-    /// connection counts as a revocation (one may have been missed while
-    /// it was down) and is made again.
+    /// connection is made again, and then counts as a revocation (one may
+    /// have been missed while it was down).
     pub fn follow_postgres(&self, db: &Db, url: String) {
         if db.backend() != Backend::Postgres {
             return;
         }
         let this = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match this.listen(&url).await {
-                    Ok(()) => {}
-                    Err(err) => tracing::warn!(error = %err, "revocation listener: reconnecting"),
-                }
-                this.note();
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        });
-    }
-
-    /// Listens until the connection fails.
-    async fn listen(&self, url: &str) -> Result<(), sqlx::Error> {
-        let mut listener = sqlx::postgres::PgListener::connect(url).await?;
-        listener.listen(CHANNEL).await?;
-        tracing::info!("following other replicas' revocations (PostgreSQL LISTEN {CHANNEL})");
-        // Any made before the listener was up count now.
-        self.note();
-        loop {
-            // `None`: the connection dropped and was made again.
-            if listener.try_recv().await?.is_none() {
-                return Ok(());
-            }
-            self.note();
-        }
+        // A (re)connection counts as a revocation too: one may have been
+        // announced while no listener was up.
+        crate::notify::follow(url, CHANNEL, "revocations", move |_| this.note());
     }
 }
 

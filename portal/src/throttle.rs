@@ -7,8 +7,14 @@
 //!   failures, so the rightful user, elsewhere, still signs in.
 //!
 //! IPv6 addresses count per /64 (one host usually holds a whole /64).
-//! In memory: each replica throttles on its own.
+//! In memory for one process; replicas sharing PostgreSQL keep the counts
+//! there ([`LoginThrottle::shared`]), so a guesser gains nothing by
+//! spreading attempts over replicas.
 
+use crate::call_slots::{NOW_MS, from_millis, millis};
+use crate::db::Backend;
+use crate::{Db, PortalError};
+use sqlx::Row;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
@@ -31,6 +37,17 @@ enum Key {
     Name(String),
 }
 
+impl Key {
+    /// The key's row in `login_failures`.
+    fn stored(&self) -> String {
+        match self {
+            Self::NameAddr(name, addr) => format!("na|{name}|{addr}"),
+            Self::Addr(addr) => format!("a|{addr}"),
+            Self::Name(name) => format!("n|{name}"),
+        }
+    }
+}
+
 /// Failures a minute for one kind of key.
 #[derive(Debug, Clone, Copy)]
 struct Limit {
@@ -49,8 +66,13 @@ impl Limit {
 
     /// How long until the next attempt is allowed, if it is not now.
     fn wait(self, bucket: &Bucket, now: Instant) -> Option<Duration> {
-        let allowed_from = bucket.tat.checked_sub(WINDOW - self.interval)?;
-        (allowed_from > now).then(|| allowed_from - now)
+        self.wait_ahead(bucket.tat.saturating_duration_since(now))
+    }
+
+    /// The same, from how far ahead of now the key's `tat` is.
+    fn wait_ahead(self, ahead: Duration) -> Option<Duration> {
+        let wait = ahead.checked_sub(WINDOW - self.interval)?;
+        (!wait.is_zero()).then_some(wait)
     }
 }
 
@@ -70,6 +92,8 @@ pub struct LoginThrottle {
     addr: Limit,
     name: Limit,
     buckets: Mutex<HashMap<Key, Bucket>>,
+    /// Where the counts live when replicas share them.
+    shared: Option<Db>,
 }
 
 impl Default for LoginThrottle {
@@ -102,16 +126,151 @@ impl LoginThrottle {
             addr: Limit::per_minute(per_address),
             name: Limit::per_minute(per_name),
             buckets: Mutex::default(),
+            shared: None,
+        }
+    }
+
+    /// Keeps the counts in `db` when it is PostgreSQL (replicas share
+    /// it); a SQLite file has one process, which keeps them in memory.
+    #[must_use]
+    pub fn shared(mut self, db: &Db) -> Self {
+        self.shared = (db.backend() == Backend::Postgres).then(|| db.clone());
+        self
+    }
+
+    /// The keys an attempt is counted under, each with its limit.
+    fn counted(&self, name: &str, addr: Option<IpAddr>) -> Vec<(Key, Limit)> {
+        let (name, addr) = Self::keys(name, addr);
+        let mut keys = Vec::with_capacity(3);
+        if let Some(addr) = addr {
+            keys.push((Key::NameAddr(name.clone(), addr), self.name_addr));
+            keys.push((Key::Addr(addr), self.addr));
+        }
+        keys.push((Key::Name(name), self.name));
+        keys
+    }
+
+    /// Whether an attempt may go on to the password check. Counts nothing.
+    /// A shared store that cannot answer lets the attempt on (the password
+    /// check needs the same database and fails then).
+    pub async fn check(&self, name: &str, addr: Option<IpAddr>) -> Result<(), Throttled> {
+        let Some(db) = &self.shared else {
+            return self.check_at(name, addr, Instant::now());
+        };
+        self.check_shared(db, name, addr)
+            .await
+            .unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "cannot read the shared sign-in throttle");
+                Ok(())
+            })
+    }
+
+    async fn check_shared(
+        &self,
+        db: &Db,
+        name: &str,
+        addr: Option<IpAddr>,
+    ) -> Result<Result<(), Throttled>, PortalError> {
+        let keys = self.counted(name, addr);
+        let stored: Vec<String> = keys.iter().map(|(k, _)| k.stored()).collect();
+        let rows = sqlx::query(&format!(
+            "SELECT key, GREATEST(tat - {NOW_MS}, 0) AS ahead FROM login_failures \
+             WHERE key IN ($1, $2, $3)"
+        ))
+        .bind(&stored[0])
+        .bind(stored.get(1).unwrap_or(&stored[0]))
+        .bind(stored.get(2).unwrap_or(&stored[0]))
+        .fetch_all(db.pool())
+        .await?;
+        let mut ahead = HashMap::new();
+        for row in rows {
+            let key: String = row.try_get("key")?;
+            ahead.insert(key, from_millis(row.try_get("ahead")?));
+        }
+        let ahead_of = |key: &Key| ahead.get(&key.stored()).copied().unwrap_or_default();
+        // As in memory: the name-wide limit stops only an address that
+        // failed lately (or an unknown one).
+        let clean = keys
+            .iter()
+            .any(|(k, _)| matches!(k, Key::Addr(_)) && ahead_of(k).is_zero());
+        for (key, limit) in &keys {
+            if matches!(key, Key::Name(_)) && clean {
+                continue;
+            }
+            if let Some(wait) = limit.wait_ahead(ahead_of(key)) {
+                let noted =
+                    sqlx::query("UPDATE login_failures SET noted = 1 WHERE key = $1 AND noted = 0")
+                        .bind(key.stored())
+                        .execute(db.pool())
+                        .await?;
+                return Ok(Err(Throttled {
+                    wait,
+                    first_of_burst: noted.rows_affected() == 1,
+                }));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Counts a failed sign-in against every key.
+    pub async fn failed(&self, name: &str, addr: Option<IpAddr>) {
+        let Some(db) = &self.shared else {
+            return self.failed_at(name, addr, Instant::now());
+        };
+        for (key, limit) in self.counted(name, addr) {
+            let counted = sqlx::query(&format!(
+                "INSERT INTO login_failures AS f (key, tat, noted) VALUES ($1, {NOW_MS} + $2, 0) \
+                 ON CONFLICT (key) DO UPDATE \
+                 SET tat = GREATEST(f.tat, {NOW_MS}) + $2, noted = 0"
+            ))
+            .bind(key.stored())
+            .bind(millis(limit.interval))
+            .execute(db.pool())
+            .await;
+            if let Err(err) = counted {
+                tracing::warn!(error = %err, "cannot count a failed sign-in in the shared throttle");
+            }
+        }
+    }
+
+    /// The right password: the name's failures from this address are
+    /// forgiven (not the address's nor the name's elsewhere).
+    pub async fn succeeded(&self, name: &str, addr: Option<IpAddr>) {
+        let Some(db) = &self.shared else {
+            return self.succeeded_here(name, addr);
+        };
+        let Some((key, _)) = self
+            .counted(name, addr)
+            .into_iter()
+            .find(|(k, _)| matches!(k, Key::NameAddr(..)))
+        else {
+            return;
+        };
+        let forgiven = sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key.stored())
+            .execute(db.pool())
+            .await;
+        if let Err(err) = forgiven {
+            tracing::warn!(error = %err, "cannot forgive failures in the shared throttle");
+        }
+    }
+
+    /// Forgets keys whose failures have all run out (bounded memory and
+    /// table).
+    pub async fn shrink(&self) {
+        let Some(db) = &self.shared else {
+            return self.shrink_here();
+        };
+        let gone = sqlx::query(&format!("DELETE FROM login_failures WHERE tat <= {NOW_MS}"))
+            .execute(db.pool())
+            .await;
+        if let Err(err) = gone {
+            tracing::warn!(error = %err, "cannot prune the shared sign-in throttle");
         }
     }
 
     fn keys(name: &str, addr: Option<IpAddr>) -> (String, Option<IpAddr>) {
         (name.to_lowercase(), addr.map(throttle_key))
-    }
-
-    /// Whether an attempt may go on to the password check. Counts nothing.
-    pub fn check(&self, name: &str, addr: Option<IpAddr>) -> Result<(), Throttled> {
-        self.check_at(name, addr, Instant::now())
     }
 
     fn check_at(&self, name: &str, addr: Option<IpAddr>, now: Instant) -> Result<(), Throttled> {
@@ -145,11 +304,6 @@ impl LoginThrottle {
         Ok(())
     }
 
-    /// Counts a failed sign-in against every key.
-    pub fn failed(&self, name: &str, addr: Option<IpAddr>) {
-        self.failed_at(name, addr, Instant::now());
-    }
-
     fn failed_at(&self, name: &str, addr: Option<IpAddr>, now: Instant) {
         let (name, addr) = Self::keys(name, addr);
         let Ok(mut buckets) = self.buckets.lock() else {
@@ -172,17 +326,14 @@ impl LoginThrottle {
         count(Key::Name(name), self.name);
     }
 
-    /// The right password: the name's failures from this address are
-    /// forgiven (not the address's nor the name's elsewhere).
-    pub fn succeeded(&self, name: &str, addr: Option<IpAddr>) {
+    fn succeeded_here(&self, name: &str, addr: Option<IpAddr>) {
         let (name, addr) = Self::keys(name, addr);
         if let (Some(addr), Ok(mut buckets)) = (addr, self.buckets.lock()) {
             buckets.remove(&Key::NameAddr(name, addr));
         }
     }
 
-    /// Forgets keys whose failures have all run out (bounded memory).
-    pub fn shrink(&self) {
+    fn shrink_here(&self) {
         let now = Instant::now();
         if let Ok(mut buckets) = self.buckets.lock() {
             buckets.retain(|_, b| b.tat > now);

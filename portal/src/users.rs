@@ -230,6 +230,8 @@ pub async fn set_role(
     if done.rows_affected() == 0 {
         return Err(PortalError::NotFound(format!("user {name:?}")));
     }
+    // Replicas forget who this user was (their role is cached briefly).
+    crate::revocations::announce(&mut *tx, db.backend()).await?;
     if let Some(entry) = audit {
         audit::record_ok_in(&mut tx, entry).await?;
     }

@@ -19,13 +19,14 @@
 //! caller-chosen tiny `SessionPolicy`.
 
 use scanport_portal::audit::{self, Finish, NewEntry};
-use scanport_portal::findings;
 use scanport_portal::idempotency::{self, Claim};
+use scanport_portal::live_feeds::{self, Turn};
 use scanport_portal::sessions::{self, SessionPolicy};
 use scanport_portal::throttle::LoginThrottle;
 use scanport_portal::{
     AuditEntry, AuditQuery, Db, Outcome, PortalError, Role, Via, now_ms, tokens, users,
 };
+use scanport_portal::{call_slots, findings};
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, Executor, Row};
 use std::io::Write;
@@ -185,6 +186,11 @@ on_each_backend!(
     idempotency_concurrent_claims,
     migrations_run_twice,
     findings_follow_the_scan_time,
+    call_slots_keep_replicas_apart,
+    live_feeds_one_refresh_at_a_time,
+    throttle_limits_each_name,
+    throttle_limits_each_address,
+    throttle_shared_by_replicas,
 );
 
 // ---- small helpers ----
@@ -1382,61 +1388,73 @@ fn ip(s: &str) -> IpAddr {
 }
 
 /// Only failures count; strictly per name and address.
-#[test]
-fn throttle_limits_each_name() {
-    let throttle = LoginThrottle::default();
+async fn throttle_limits_each_name(t: &Target) {
+    let throttle = LoginThrottle::default().shared(&t.db);
     let addr = Some(ip("192.0.2.1"));
     for i in 0..5 {
-        assert!(throttle.check("alice", addr).is_ok(), "attempt {i}");
-        throttle.failed("alice", addr);
+        assert!(throttle.check("alice", addr).await.is_ok(), "attempt {i}");
+        throttle.failed("alice", addr).await;
     }
-    let refused = throttle.check("alice", addr).expect_err("6th attempt");
+    let refused = throttle
+        .check("alice", addr)
+        .await
+        .expect_err("6th attempt");
     assert!(
         refused.wait > Duration::ZERO && refused.wait <= Duration::from_secs(60),
         "{refused:?}"
     );
     // The same name in other letters, from there: still alice.
-    assert!(throttle.check("ALICE", addr).is_err());
+    assert!(throttle.check("ALICE", addr).await.is_err());
     // From an address with no failures: a stranger cannot lock alice out.
-    assert!(throttle.check("Alice", Some(ip("198.51.100.7"))).is_ok());
+    assert!(
+        throttle
+            .check("Alice", Some(ip("198.51.100.7")))
+            .await
+            .is_ok()
+    );
     // Another name is unaffected.
-    assert!(throttle.check("bob", addr).is_ok());
-    assert!(throttle.check("bob", None).is_ok());
+    assert!(throttle.check("bob", addr).await.is_ok());
+    assert!(throttle.check("bob", None).await.is_ok());
     // Checking counts nothing.
     for _ in 0..50 {
-        assert!(throttle.check("carol", addr).is_ok());
+        assert!(throttle.check("carol", addr).await.is_ok());
     }
-    throttle.shrink();
+    throttle.shrink().await;
     assert!(
-        throttle.check("alice", addr).is_err(),
+        throttle.check("alice", addr).await.is_err(),
         "shrink keeps live limits"
     );
 }
 
-#[test]
-fn throttle_limits_each_address() {
-    let throttle = LoginThrottle::default();
+async fn throttle_limits_each_address(t: &Target) {
+    let throttle = LoginThrottle::default().shared(&t.db);
     let addr = Some(ip("203.0.113.9"));
     for i in 0..20 {
         let name = format!("user{i}");
-        assert!(throttle.check(&name, addr).is_ok(), "attempt {i}");
-        throttle.failed(&name, addr);
+        assert!(throttle.check(&name, addr).await.is_ok(), "attempt {i}");
+        throttle.failed(&name, addr).await;
     }
     let refused = throttle
         .check("fresh-name", addr)
+        .await
         .expect_err("21st from one address");
     assert!(refused.wait > Duration::ZERO);
     let v6 = Some(ip("2001:db8::1"));
-    assert!(throttle.check("fresh-name", v6).is_ok(), "another address");
     assert!(
-        throttle.check("other-name", None).is_ok(),
+        throttle.check("fresh-name", v6).await.is_ok(),
+        "another address"
+    );
+    assert!(
+        throttle.check("other-name", None).await.is_ok(),
         "no address known"
     );
 
-    let tight = LoginThrottle::new(100, 2, 100);
-    tight.failed("a", addr);
-    tight.failed("b", addr);
-    assert!(tight.check("c", addr).is_err());
+    let tight = LoginThrottle::new(100, 2, 100).shared(&t.db);
+    let elsewhere = Some(ip("203.0.113.10"));
+    tight.failed("a", elsewhere).await;
+    assert!(tight.check("c", elsewhere).await.is_ok());
+    tight.failed("b", elsewhere).await;
+    assert!(tight.check("c", elsewhere).await.is_err());
 }
 
 #[tokio::test]
@@ -1526,4 +1544,168 @@ async fn findings_follow_the_scan_time(t: &Target) {
             .expect("get")
             .is_some()
     );
+}
+
+// ---- call slots shared by replicas ----
+
+async fn call_slots_keep_replicas_apart(t: &Target) {
+    if !call_slots::supported(&t.db) {
+        // One process on a SQLite file: its budget stays in memory.
+        assert!(t.pg.is_none());
+        return;
+    }
+    let interval = Duration::from_millis(100);
+    // Eight callers at once, as from several replicas: each gets its own
+    // slot, 100 ms after the one before, by the database's clock.
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let db = t.db.clone();
+            tokio::spawn(async move {
+                call_slots::reserve(&db, "acct", "list", interval, Duration::from_secs(10)).await
+            })
+        })
+        .collect();
+    let mut waits = Vec::new();
+    for task in tasks {
+        let wait = task.await.expect("join").expect("reserve");
+        waits.push(wait.expect("a slot within 10 s"));
+    }
+    waits.sort();
+    assert!(waits[0] < interval, "the first goes at once: {waits:?}");
+    assert!(
+        waits[7] >= Duration::from_millis(500),
+        "the eighth waits its turn: {waits:?}"
+    );
+    // One that cannot wait is refused, told when the next slot is free,
+    // and takes nothing.
+    let refused = call_slots::reserve(&t.db, "acct", "list", interval, Duration::ZERO)
+        .await
+        .expect("reserve");
+    let free_in = refused.expect_err("no slot free now");
+    assert!(free_in >= Duration::from_millis(500), "{free_in:?}");
+    let again = call_slots::reserve(&t.db, "acct", "list", interval, Duration::ZERO)
+        .await
+        .expect("reserve")
+        .expect_err("still none");
+    assert!(
+        again <= free_in,
+        "a refusal took no slot: {again:?} > {free_in:?}"
+    );
+    // Another API, or another account, has its own spacing.
+    for (account, api) in [("acct", "other"), ("elsewhere", "list")] {
+        let wait = call_slots::reserve(&t.db, account, api, interval, Duration::ZERO)
+            .await
+            .expect("reserve")
+            .expect("free");
+        assert!(wait.is_zero(), "{account} {api}: {wait:?}");
+    }
+}
+
+async fn live_feeds_one_refresh_at_a_time(t: &Target) {
+    if !call_slots::supported(&t.db) {
+        return;
+    }
+    let db = &t.db;
+    let minute = Duration::from_secs(60);
+    // Whose turn, and what is newer (without when the next is due).
+    let turn = |holder: &'static str, seen: i64, hold: Duration| {
+        let db = db.clone();
+        async move {
+            match live_feeds::take_turn(&db, "acct", "image_scan", holder, seen, hold)
+                .await
+                .expect("take a turn")
+            {
+                Turn::Mine => Turn::Mine,
+                Turn::Theirs(newer, _) => Turn::Theirs(newer, Duration::ZERO),
+            }
+        }
+    };
+    let publish = |holder: &'static str, body: &'static str, next_in: Duration| {
+        let db = db.clone();
+        async move {
+            live_feeds::publish(&db, "acct", "image_scan", holder, body, next_in)
+                .await
+                .expect("publish")
+        }
+    };
+    // The first replica to look refreshes; the other waits for its answer.
+    assert_eq!(turn("a", 0, minute).await, Turn::Mine);
+    assert_eq!(
+        turn("b", 0, minute).await,
+        Turn::Theirs(None, Duration::ZERO)
+    );
+    assert_eq!(publish("a", "{\"n\":1}", minute).await, Some(1));
+    assert_eq!(
+        turn("b", 0, minute).await,
+        Turn::Theirs(Some((1, "{\"n\":1}".to_owned())), Duration::ZERO)
+    );
+    // Nothing due for a minute, nothing new: nobody asks the cloud, and
+    // each knows when to look again.
+    match live_feeds::take_turn(db, "acct", "image_scan", "b", 1, minute)
+        .await
+        .expect("take a turn")
+    {
+        Turn::Theirs(None, due_in) => assert!(
+            due_in > Duration::from_secs(50) && due_in <= minute,
+            "{due_in:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        turn("a", 1, minute).await,
+        Turn::Theirs(None, Duration::ZERO)
+    );
+    // A launch on any replica makes it due at once.
+    live_feeds::want_refresh(db, "acct", "image_scan")
+        .await
+        .expect("want");
+    assert_eq!(turn("b", 1, minute).await, Turn::Mine);
+    assert_eq!(
+        turn("a", 1, minute).await,
+        Turn::Theirs(None, Duration::ZERO)
+    );
+    // Only the holder publishes.
+    assert_eq!(publish("a", "{\"n\":0}", minute).await, None);
+    assert_eq!(publish("b", "{\"n\":2}", Duration::ZERO).await, Some(2));
+    // A replica that dies holding its turn loses it when the hold ends.
+    assert_eq!(turn("a", 2, Duration::ZERO).await, Turn::Mine);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(turn("b", 2, minute).await, Turn::Mine);
+    assert_eq!(publish("a", "{\"n\":0}", minute).await, None, "fenced off");
+    // A refresh wanted while one runs is served by the next, not by it.
+    live_feeds::want_refresh(db, "acct", "image_scan")
+        .await
+        .expect("want");
+    assert_eq!(publish("b", "{\"n\":3}", minute).await, Some(3));
+    assert_eq!(turn("a", 3, minute).await, Turn::Mine);
+}
+
+/// Replicas on one PostgreSQL count failures together: a guesser who
+/// spreads attempts over two replicas is stopped as soon as on one.
+async fn throttle_shared_by_replicas(t: &Target) {
+    if !call_slots::supported(&t.db) {
+        return;
+    }
+    let other = Db::connect(&t.url).await.expect("a second replica's pool");
+    let replicas = [
+        LoginThrottle::default().shared(&t.db),
+        LoginThrottle::default().shared(&other),
+    ];
+    let addr = Some(ip("192.0.2.44"));
+    for i in 0..5 {
+        let replica = &replicas[i % 2];
+        assert!(replica.check("dave", addr).await.is_ok(), "attempt {i}");
+        replica.failed("dave", addr).await;
+    }
+    let first = replicas[0]
+        .check("dave", addr)
+        .await
+        .expect_err("the 6th, on either replica");
+    assert!(first.first_of_burst, "{first:?}");
+    let again = replicas[1].check("dave", addr).await.expect_err("refused");
+    assert!(!again.first_of_burst, "one audit row per burst: {again:?}");
+    // The right password on one replica forgives that name there, on both.
+    replicas[1].succeeded("dave", addr).await;
+    assert!(replicas[0].check("dave", addr).await.is_ok());
+    other.pool().close().await;
 }

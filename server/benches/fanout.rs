@@ -18,10 +18,11 @@
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use memchr::memmem;
+use scanport_wire::clock::now_ms;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc};
 
 /// The sandbox's name for the call the hub makes.
@@ -62,13 +63,6 @@ impl Settings {
             window: Duration::from_secs(number("FANOUT_WINDOW_SECS", 30)),
         }
     }
-}
-
-fn now_ms() -> i64 {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Resident memory of a process, in KiB.

@@ -176,7 +176,9 @@ async fn console() -> (axum::Router, String, tempfile::TempDir) {
         .await
         .expect("create token");
     let portal = scanport::portal::start(&config, db).await.expect("portal");
-    let accounts = scanport::accounts::build(&config).await.expect("accounts");
+    let accounts = scanport::accounts::build(&config, &portal.db)
+        .await
+        .expect("accounts");
     // One poll fills the snapshot; the next is an hour away.
     let pace = Pace {
         busy: Duration::from_secs(3600),

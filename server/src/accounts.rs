@@ -3,6 +3,7 @@
 
 use crate::config::{Config, ConfigError, ProviderName};
 use crate::credentials::{self, Credentials};
+use crate::replicas;
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use scanport_app::accounts::{AccountInfo, Provider};
@@ -12,6 +13,7 @@ use scanport_cloud::hss::{self, HssClient};
 use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
 use scanport_cloud::tcss::{self, TcssClient};
 use scanport_cloud::{HttpSettings, HuaweiCredentials, TencentCredentials};
+use scanport_portal::Db;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,13 +23,16 @@ pub fn http_settings(config: &Config) -> HttpSettings {
         connect_timeout: Duration::from_secs_f64(config.http.connect_timeout_secs),
         timeout: Duration::from_secs_f64(config.http.timeout_secs),
         read_retries: config.http.read_retries,
+        read_cache: Duration::from_secs_f64(config.http.read_cache_secs),
     }
 }
 
 /// Builds every configured account's client. When the embedded sandbox
 /// runs (`sandbox.enabled`, by default only with no account configured),
 /// starts it on a loopback port and returns demo accounts pointed at it.
-pub async fn build(config: &Config) -> Result<Vec<Account>, ConfigError> {
+/// Configured accounts keep their call spacing in `db` when replicas
+/// share it (PostgreSQL); each replica's embedded sandbox is its own.
+pub async fn build(config: &Config, db: &Db) -> Result<Vec<Account>, ConfigError> {
     let settings = http_settings(config);
     let http = scanport_cloud::http_client(&settings)
         .map_err(|e| ConfigError::Invalid(format!("cannot build the HTTP client: {e}")))?;
@@ -59,9 +64,10 @@ pub async fn build(config: &Config) -> Result<Vec<Account>, ConfigError> {
                         creds,
                         http.clone(),
                         settings,
-                        Arc::new(budget(
-                            account.max_calls_per_minute,
-                            RateBudget::huawei_default,
+                        Arc::new(replicas::share(
+                            budget(account.max_calls_per_minute, RateBudget::huawei_default),
+                            db,
+                            &account.id,
                         )),
                     )
                     .and_then(|c| {
@@ -82,9 +88,10 @@ pub async fn build(config: &Config) -> Result<Vec<Account>, ConfigError> {
                         creds,
                         http.clone(),
                         settings,
-                        Arc::new(budget(
-                            account.max_calls_per_minute,
-                            RateBudget::tencent_default,
+                        Arc::new(replicas::share(
+                            budget(account.max_calls_per_minute, RateBudget::tencent_default),
+                            db,
+                            &account.id,
                         )),
                     )
                     .map_err(bad)?,

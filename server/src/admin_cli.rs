@@ -18,9 +18,13 @@ pub enum UserCommand {
         #[arg(long)]
         role: Role,
     },
-    /// Change a user's role (takes effect on their next request).
+    /// Change a user's role (on PostgreSQL, from their next request; on
+    /// SQLite, within 5 s of it, as a running console remembers callers
+    /// that long).
     SetRole { name: String, role: Role },
-    /// Disable a user: their sessions end at once, their tokens stop working.
+    /// Disable a user: their sessions end and their tokens stop working (at
+    /// once on PostgreSQL; within 5 s on SQLite, as a running console
+    /// remembers callers that long).
     Disable { name: String },
     /// Enable a disabled user again.
     Enable { name: String },
@@ -48,7 +52,8 @@ pub enum TokenCommand {
     },
     /// List tokens (never the tokens themselves).
     List,
-    /// Revoke a token by id; it stops working at once.
+    /// Revoke a token by id; it stops working at once on PostgreSQL, within
+    /// 5 s on SQLite (a running console remembers callers that long).
     Revoke { id: String },
 }
 

@@ -97,6 +97,10 @@ pub struct HttpConfig {
     pub connect_timeout_secs: f64,
     pub timeout_secs: f64,
     pub read_retries: u32,
+    /// How long a read's answer (an image list, a policy) is reused for
+    /// the same question; 0 turns the cache off. Changes made through the
+    /// console empty it at once.
+    pub read_cache_secs: f64,
 }
 
 impl Default for HttpConfig {
@@ -105,6 +109,7 @@ impl Default for HttpConfig {
             connect_timeout_secs: 5.0,
             timeout_secs: 20.0,
             read_retries: 2,
+            read_cache_secs: 20.0,
         }
     }
 }
@@ -672,6 +677,12 @@ impl Config {
                 "http timeouts must be more than 0 and at most {MAX_SECS} seconds"
             )));
         }
+        let cache = self.http.read_cache_secs;
+        if !(cache == 0.0 || seconds_ok(cache)) {
+            return Err(ConfigError::Invalid(format!(
+                "http.read_cache_secs must be 0 (off) or more than 0 and at most {MAX_SECS} seconds"
+            )));
+        }
         Ok(())
     }
 }
@@ -825,10 +836,13 @@ mod tests {
             "[live]\nidle_secs = 86401\n",
             "[auth]\nidle_minutes = 18446744073709551615\n",
             "[auth]\nabsolute_hours = 8761\n",
+            "[http]\nread_cache_secs = -1\n",
+            "[http]\nread_cache_secs = nan\n",
         ] {
             assert!(Config::parse(text).is_err(), "{text}");
         }
         assert!(Config::parse("[http]\ntimeout_secs = 86400\n").is_ok());
+        assert!(Config::parse("[http]\nread_cache_secs = 0\n").is_ok());
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod findings_export;
 pub mod metrics;
 pub mod portal;
 pub mod preferences;
+pub mod replicas;
 pub mod request_log;
 pub mod router;
 pub mod security;

@@ -13,7 +13,7 @@ use scanport_app::auth::ClientAddr;
 use scanport_app::state::AppState;
 use scanport_portal::{Principal, Role};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// HTTP requests by route and status.
 pub const HTTP_REQUESTS: &str = "scanport_http_requests_total";
@@ -87,9 +87,7 @@ pub async fn serve_metrics(
 
 /// Each account feed's age, as of this scrape.
 fn record_snapshot_ages(state: &AppState) {
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let now_ms = scanport_wire::clock::now_ms();
     let hss = state
         .hubs
         .hss

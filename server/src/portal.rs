@@ -181,11 +181,15 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
     } else {
         None
     };
-    let throttle = Arc::new(LoginThrottle::new(
-        config.auth.login_attempts_per_name,
-        config.auth.login_attempts_per_address,
-        config.auth.login_attempts_per_name_anywhere,
-    ));
+    // Replicas on one PostgreSQL count failed sign-ins together.
+    let throttle = Arc::new(
+        LoginThrottle::new(
+            config.auth.login_attempts_per_name,
+            config.auth.login_attempts_per_address,
+            config.auth.login_attempts_per_name_anywhere,
+        )
+        .shared(&db),
+    );
     let stale_ms = longest_call_ms(config);
     let keep_days = config.audit.keep_days;
     tokio::spawn({
@@ -200,7 +204,7 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
                 if let Err(err) = sessions::purge_expired(&db, policy).await {
                     tracing::warn!(error = %err, "cannot purge expired sessions");
                 }
-                throttle.shrink();
+                throttle.shrink().await;
                 // A replica that crashed leaves rows no start will close.
                 if let Err(err) = audit::close_interrupted(&db, stale_ms).await {
                     tracing::warn!(error = %err, "cannot close interrupted audit rows");
@@ -226,6 +230,9 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
             secure: config.web.is_https(),
         },
         setup_token: Arc::new(Mutex::new(setup_token)),
+        principals: Arc::new(scanport_portal::principals::Principals::new(
+            revocations.clone(),
+        )),
         revocations,
         token_expiry_days: config.auth.token_expiry_days,
     })

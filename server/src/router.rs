@@ -216,10 +216,18 @@ pub fn live_pace(config: &Config) -> Pace {
 pub async fn serve(config: Config) -> Result<(), CliError> {
     let db = crate::portal::open_db(&config).await?;
     let portal = crate::portal::start(&config, db).await?;
-    let accounts = crate::accounts::build(&config).await?;
-    let hubs = Hubs::start(&accounts, live_pace(&config));
+    let accounts = crate::accounts::build(&config, &portal.db).await?;
+    let hubs = Hubs::start_shared(
+        &accounts,
+        live_pace(&config),
+        crate::replicas::feeds_for(&portal.db),
+    );
+    let accounts = Arc::new(accounts);
+    if let Some(url) = &config.database_url {
+        crate::replicas::share_read_caches(&portal.db, url.expose(), &accounts);
+    }
     let state = AppState {
-        accounts: Arc::new(accounts),
+        accounts,
         hubs: Arc::new(hubs),
         portal,
     };

@@ -114,7 +114,7 @@ pub async fn login(
         crate::metrics::sign_in("refused");
         return back_to_login("credentials", &next);
     }
-    if let Err(throttled) = state.portal.throttle.check(name, addr) {
+    if let Err(throttled) = state.portal.throttle.check(name, addr).await {
         // One row per burst: a flood of refused attempts is one event.
         if throttled.first_of_burst {
             audit_sign_in(
@@ -141,7 +141,7 @@ pub async fn login(
     };
     match verified {
         Ok(Some(user)) => {
-            state.portal.throttle.succeeded(name, addr);
+            state.portal.throttle.succeeded(name, addr).await;
             crate::metrics::sign_in("ok");
             audit_sign_in(&state, &user.name, Outcome::Ok, None).await;
             // The browser's previous session ends: one browser, one
@@ -157,7 +157,7 @@ pub async fn login(
             start_session(&state, &user.id, &next).await
         }
         Ok(None) => {
-            state.portal.throttle.failed(name, addr);
+            state.portal.throttle.failed(name, addr).await;
             crate::metrics::sign_in("refused");
             audit_sign_in(
                 &state,

@@ -17,7 +17,7 @@ mod streams;
 use streams::ends_within;
 
 use reqwest::StatusCode;
-use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig};
+use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
 use scanport_portal::{Db, Role, tokens, users};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -32,6 +32,11 @@ const CONTROL_TOKEN: &str = "restart-test-control-token";
 const ACCOUNT: &str = "hw-restart";
 const UP_BATCH_SCAN: &str = "POST /v5/{project_id}/image/batch-scan";
 const UP_IMAGES: &str = "GET /v5/{project_id}/image/swr-repository";
+const UP_TASKS: &str = "GET /v5/{project_id}/image/tasks";
+const TC_ACCOUNT: &str = "tc-replicas";
+const TC_SECRET_ID: &str = "RESTARTTESTSECRETID0001";
+const TC_SECRET_KEY: &str = "restart-test-secret-key-not-real";
+const UP_TC_IMAGES: &str = "tcss DescribeAssetImageRegistryList";
 
 /// A sandbox, a data dir and a config file; servers come and go on them.
 struct Site {
@@ -43,16 +48,34 @@ struct Site {
 }
 
 impl Site {
+    /// A Huawei account whose calls nothing limits.
     async fn new() -> Self {
+        Self::build(false).await
+    }
+
+    /// Also a Tencent account ([`TC_ACCOUNT`]) under TCSS's limit (20
+    /// calls a second per action), which the sandbox enforces as the
+    /// service does. Its budget is 12 a second, so a call sent up to two
+    /// thirds of a second late (a busy CI machine) still fits the
+    /// service's window. No read cache, so every read
+    /// is a call.
+    async fn with_tencent_limits() -> Self {
+        Self::build(true).await
+    }
+
+    async fn build(tencent_limits: bool) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut sandbox_config = SandboxConfig::new(
             vec![HuaweiKey {
                 ak: AK.into(),
                 sk: SK.into(),
             }],
-            vec![],
+            vec![TencentKey {
+                secret_id: TC_SECRET_ID.into(),
+                secret_key: TC_SECRET_KEY.into(),
+            }],
         );
-        sandbox_config.rate_limits = false;
+        sandbox_config.rate_limits = tencent_limits;
         sandbox_config.control_token = CONTROL_TOKEN.to_owned();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -63,29 +86,38 @@ impl Site {
 
         let creds = dir.path().join("hw.toml");
         std::fs::write(&creds, format!("ak = \"{AK}\"\nsk = \"{SK}\"\n")).expect("creds");
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600))
-                .expect("chmod 600");
-        }
+        owner_only(&creds);
         let data = dir.path().join("data");
         let config = dir.path().join("scanport.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:0\"\n\
-                 data_dir = {data:?}\n\
-                 site_root = {site:?}\n\
-                 [http]\ntimeout_secs = 30\n\
-                 [live]\nbusy_secs = 1\nidle_secs = 2\n\
-                 [[accounts]]\nid = \"{ACCOUNT}\"\nprovider = \"huawei\"\n\
-                 region = \"ap-southeast-1\"\nproject_id = \"proj-restart\"\n\
-                 endpoint = \"{sandbox}\"\ncredentials_file = {creds:?}\n\
-                 max_calls_per_minute = 60000\n",
-                site = dir.path().join("site"),
-            ),
-        )
-        .expect("config");
+        let mut toml = format!(
+            "listen = \"127.0.0.1:0\"\n\
+             data_dir = {data:?}\n\
+             site_root = {site:?}\n\
+             [http]\ntimeout_secs = 30\nread_cache_secs = {read_cache}\n\
+             [live]\nbusy_secs = 1\nidle_secs = 2\n\
+             [[accounts]]\nid = \"{ACCOUNT}\"\nprovider = \"huawei\"\n\
+             region = \"ap-southeast-1\"\nproject_id = \"proj-restart\"\n\
+             endpoint = \"{sandbox}\"\ncredentials_file = {creds:?}\n\
+             max_calls_per_minute = 60000\n",
+            site = dir.path().join("site"),
+            read_cache = if tencent_limits { 0 } else { 20 },
+        );
+        if tencent_limits {
+            let tc_creds = dir.path().join("tc.toml");
+            std::fs::write(
+                &tc_creds,
+                format!("secret_id = \"{TC_SECRET_ID}\"\nsecret_key = \"{TC_SECRET_KEY}\"\n"),
+            )
+            .expect("tencent creds");
+            owner_only(&tc_creds);
+            toml.push_str(&format!(
+                "[[accounts]]\nid = \"{TC_ACCOUNT}\"\nprovider = \"tencent\"\n\
+                 region = \"ap-guangzhou\"\nendpoint = \"{sandbox}\"\n\
+                 credentials_file = {tc_creds:?}\n\
+                 max_calls_per_minute = 720\n"
+            ));
+        }
+        std::fs::write(&config, toml).expect("config");
 
         // An operator and its token, written before any server runs.
         // Owner-only, as Scanport requires of a data dir it did not create.
@@ -152,15 +184,32 @@ impl Site {
     }
 
     fn launch(&self, base: &str, namespace: &str, key: &str) -> reqwest::RequestBuilder {
+        self.launch_as(&self.token, base, namespace, key)
+    }
+
+    /// A scan of `namespace`'s private images, launched with `token`.
+    fn launch_as(
+        &self,
+        token: &str,
+        base: &str,
+        namespace: &str,
+        key: &str,
+    ) -> reqwest::RequestBuilder {
         self.http
             .post(format!("{base}/api/v1/hss/batch-scan"))
-            .bearer_auth(&self.token)
+            .bearer_auth(token)
             .header("Idempotency-Key", key)
             .json(&json!({
                 "account": ACCOUNT,
                 "request": {"image_type": "private_image", "operate_all": true, "namespace": namespace}
             }))
     }
+}
+
+/// Credentials files must be readable by their owner only.
+fn owner_only(file: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
 }
 
 /// A running `scanport` child.
@@ -511,6 +560,11 @@ async fn json_logs_are_one_object_per_line_with_the_request_id() {
     server.kill_9();
 }
 
+/// Held by each test that runs several replicas: they are the heaviest
+/// here (up to three servers and 200 streams), and their timings mean
+/// something only when they do not run beside each other.
+static REPLICA_TESTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// A fresh PostgreSQL database on the test cluster
 /// (`SCANPORT_TEST_POSTGRES_URL`, which scripts/test.sh sets), dropped
 /// when the test passes; `None`, after saying so, when no cluster is set.
@@ -530,7 +584,13 @@ impl TestPostgres {
             return None;
         };
         use sqlx::{Connection, Executor};
-        let name = format!("scanport_replicas_{}", std::process::id());
+        // Unique per test: the tests of this binary run at once.
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let name = format!(
+            "scanport_replicas_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
         let mut conn = sqlx::PgConnection::connect(&admin)
             .await
             .expect("the test PostgreSQL answers");
@@ -569,6 +629,7 @@ impl TestPostgres {
 /// other within 2 s, though nothing else happens there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revocation_reaches_the_other_replicas_streams_within_two_seconds() {
+    let _alone = REPLICA_TESTS.lock().await;
     let Some(pg) = TestPostgres::create().await else {
         return;
     };
@@ -656,5 +717,368 @@ async fn a_revocation_reaches_the_other_replicas_streams_within_two_seconds() {
     drop(streams);
     first.kill_9();
     second.kill_9();
+    pg.drop_database().await;
+}
+
+/// Two replicas on one PostgreSQL database share each account's call
+/// spacing: 30 image-list reads on each at once, 60 calls of one TCSS
+/// action, go out at the account's 12 a second in all, so none is refused
+/// by the service's 20 a second (which the sandbox applies as TCSS does)
+/// and every reader gets the list. Alone, each replica would send its 30
+/// within 2.5 s and the two together would draw refusals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_together_stay_inside_the_clouds_call_limit() {
+    let _alone = REPLICA_TESTS.lock().await;
+    let Some(pg) = TestPostgres::create().await else {
+        return;
+    };
+    let site = Site::with_tencent_limits().await;
+    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
+    users::add(&db, "reader", "replica-password-3", Role::Viewer, None)
+        .await
+        .expect("add viewer");
+    let (_, token) = tokens::create(&db, "reader", "limits", None, None)
+        .await
+        .expect("viewer token");
+    db.pool().close().await;
+    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let replicas = [
+        Server::start_with(&site, &env),
+        Server::start_with(&site, &env),
+    ];
+    let before = site.upstream_calls(UP_TC_IMAGES).await;
+    let started = Instant::now();
+    let reads = replicas.iter().flat_map(|replica| {
+        (0..30).map(|i| {
+            site.http
+                .post(format!("{}/api/v1/tcss/images", replica.base))
+                .bearer_auth(&token)
+                .json(&json!({"account": TC_ACCOUNT, "request": {"Limit": 10, "Offset": i}}))
+                .send()
+        })
+    });
+    let answers = futures::future::join_all(reads).await;
+    let took = started.elapsed();
+    for answer in answers {
+        let answer = answer.expect("an answer");
+        let status = answer.status();
+        let body = answer.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let calls = site.upstream_calls(UP_TC_IMAGES).await - before;
+    eprintln!("60 reads on two replicas: {calls} upstream calls in {took:?}");
+    // Exactly one call each: none refused and retried.
+    assert_eq!(
+        calls, 60,
+        "the cloud refused some calls, which were sent again"
+    );
+    // 60 calls, one every 83.3 ms, need 4.9 s.
+    assert!(took >= Duration::from_millis(4850), "{took:?}");
+    for replica in replicas {
+        replica.kill_9();
+    }
+    pg.drop_database().await;
+}
+
+/// One snapshot as a live stream delivered it.
+#[derive(Debug, Clone, Copy)]
+struct Delivered {
+    /// Which stream.
+    stream: usize,
+    arrived: Instant,
+    /// How long after the upstream answered it arrived (wall clock, ms).
+    lag_ms: i64,
+    fetched_at_ms: i64,
+    tasks: i64,
+    failed: bool,
+}
+
+/// Every snapshot the watched streams delivered, in order of arrival.
+type Deliveries = std::sync::Arc<std::sync::Mutex<Vec<Delivered>>>;
+
+/// Opens `count` image-scan streams on `replica`, numbered from `first`,
+/// recording each snapshot they deliver until they end or are aborted.
+async fn watch_tasks(
+    site: &Site,
+    replica: &Server,
+    token: &str,
+    first: usize,
+    count: usize,
+    seen: &Deliveries,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut watchers = Vec::with_capacity(count);
+    for stream_no in first..first + count {
+        let mut stream = site
+            .http
+            .get(format!(
+                "{}/api/v1/events/tasks?account={ACCOUNT}&type=image_scan",
+                replica.base
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("open the stream");
+        assert_eq!(stream.status(), StatusCode::OK);
+        let seen = std::sync::Arc::clone(seen);
+        watchers.push(tokio::spawn(async move {
+            let mut buffer = String::new();
+            while let Ok(Some(chunk)) = stream.chunk().await {
+                buffer.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buffer.find("\n\n") {
+                    let event: String = buffer.drain(..end + 2).collect();
+                    let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) else {
+                        continue;
+                    };
+                    let snapshot: Value = serde_json::from_str(data).expect("a snapshot");
+                    let fetched_at_ms = snapshot["fetched_at_ms"].as_i64().unwrap_or(0);
+                    if fetched_at_ms == 0 {
+                        continue;
+                    }
+                    seen.lock().expect("seen").push(Delivered {
+                        stream: stream_no,
+                        arrived: Instant::now(),
+                        lag_ms: scanport_wire::clock::now_ms() - fetched_at_ms,
+                        fetched_at_ms,
+                        tasks: snapshot["answer"]["total_num"].as_i64().unwrap_or(0),
+                        failed: !snapshot["error"].is_null(),
+                    });
+                }
+            }
+        }));
+    }
+    watchers
+}
+
+/// Task-list calls the upstream receives over `window`.
+async fn task_list_calls_over(site: &Site, window: Duration) -> u64 {
+    let before = site.upstream_calls(UP_TASKS).await;
+    tokio::time::sleep(window).await;
+    site.upstream_calls(UP_TASKS).await - before
+}
+
+/// Replicas on one PostgreSQL database, 200 viewers watching the scan
+/// tasks: with three replicas the cloud is asked for the task lists as
+/// often as with one; every viewer gets each snapshot within 2 s of the
+/// cloud's answer, and none shows an error; a launch on one replica shows
+/// on another's streams within seconds; and when a replica is killed, the
+/// viewers of the others keep getting fresh answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_poll_the_task_lists_as_one_and_show_the_same_progress() {
+    let _alone = REPLICA_TESTS.lock().await;
+    let Some(pg) = TestPostgres::create().await else {
+        return;
+    };
+    let site = Site::new().await;
+    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
+    users::add(&db, "watcher", "replica-password-4", Role::Viewer, None)
+        .await
+        .expect("add viewer");
+    users::add(&db, "launcher", "replica-password-5", Role::Operator, None)
+        .await
+        .expect("add operator");
+    let (_, viewer) = tokens::create(&db, "watcher", "feeds", None, None)
+        .await
+        .expect("viewer token");
+    let (_, operator) = tokens::create(&db, "launcher", "feeds", None, None)
+        .await
+        .expect("operator token");
+    db.pool().close().await;
+    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let seen: Deliveries = Deliveries::default();
+    let window = Duration::from_secs(10);
+
+    // One replica, 100 viewers: the site's idle pace is a refresh every
+    // 2 s per list, two lists.
+    let a = Server::start_with(&site, &env);
+    let mut watchers = watch_tasks(&site, &a, &viewer, 0, 100, &seen).await;
+    let alone = task_list_calls_over(&site, window).await;
+
+    // Two more replicas, 50 viewers each: 200 in all.
+    let (b, c) = (
+        Server::start_with(&site, &env),
+        Server::start_with(&site, &env),
+    );
+    watchers.extend(watch_tasks(&site, &b, &viewer, 100, 50, &seen).await);
+    let on_c = watch_tasks(&site, &c, &viewer, 150, 50, &seen).await;
+    let three = task_list_calls_over(&site, window).await;
+    let per_minute = |calls: u64| calls as f64 * 60.0 / window.as_secs_f64();
+    eprintln!(
+        "task-list calls a minute, 200 viewers: one replica {:.0}, three replicas {:.0}",
+        per_minute(alone),
+        per_minute(three)
+    );
+    assert!(
+        three <= alone + alone / 4 + 1,
+        "three replicas made {three} calls in {window:?}, one made {alone}"
+    );
+    {
+        let seen = seen.lock().expect("seen");
+        let mut first_of = std::collections::HashSet::new();
+        // A stream's first snapshot is the one current when it opened.
+        let later: Vec<&Delivered> = seen.iter().filter(|d| !first_of.insert(d.stream)).collect();
+        let worst = later.iter().map(|d| d.lag_ms).max().unwrap_or(0);
+        eprintln!(
+            "{} snapshots delivered after the first of each stream; the slowest arrived {worst} ms after the cloud's answer",
+            later.len()
+        );
+        assert_eq!(first_of.len(), 200, "every viewer got snapshots");
+        assert!(
+            worst <= 2000,
+            "a snapshot arrived {worst} ms after the poll"
+        );
+        assert!(
+            seen.iter().all(|d| !d.failed),
+            "a snapshot carried an error"
+        );
+        // The viewers of the three replicas saw the very same answers.
+        let answers_of = |streams: std::ops::Range<usize>| -> std::collections::BTreeSet<i64> {
+            later
+                .iter()
+                .filter(|d| streams.contains(&d.stream))
+                .map(|d| d.fetched_at_ms)
+                .collect()
+        };
+        let (on_a, on_b) = (answers_of(0..100), answers_of(100..150));
+        assert!(
+            on_a.intersection(&on_b).count() >= 3,
+            "A showed {on_a:?}, B showed {on_b:?}"
+        );
+    }
+
+    // A launch on B shows on C's streams.
+    let tasks_before = seen.lock().expect("seen").last().map_or(0, |d| d.tasks);
+    let launched = site
+        .launch_as(&operator, &b.base, "payments", "replica-feeds-1")
+        .send()
+        .await
+        .expect("launch");
+    let status = launched.status();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        launched.text().await.unwrap_or_default()
+    );
+    let at = Instant::now();
+    let shown = loop {
+        let shown = seen
+            .lock()
+            .expect("seen")
+            .iter()
+            .find(|d| d.stream >= 150 && d.arrived > at && d.tasks > tasks_before)
+            .map(|d| d.arrived - at);
+        if let Some(shown) = shown {
+            break shown;
+        }
+        assert!(
+            at.elapsed() < Duration::from_secs(5),
+            "the launch on B never showed on C"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    eprintln!("launched on B, shown on C after {} ms", shown.as_millis());
+
+    // Kill A and B, whichever was polling: C's viewers keep getting fresh
+    // answers.
+    a.kill_9();
+    b.kill_9();
+    for watcher in watchers {
+        watcher.abort();
+    }
+    let killed = Instant::now();
+    let fresh = loop {
+        let fresh = seen
+            .lock()
+            .expect("seen")
+            .iter()
+            .find(|d| d.stream >= 150 && d.arrived > killed + Duration::from_millis(100))
+            .map(|d| d.arrived - killed);
+        if let Some(fresh) = fresh {
+            break fresh;
+        }
+        assert!(
+            killed.elapsed() < Duration::from_secs(20),
+            "C's viewers saw no fresh answer within 20 s of the others' death"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    eprintln!(
+        "A and B killed, C's viewers got a fresh answer after {} ms",
+        fresh.as_millis()
+    );
+    for watcher in on_c {
+        watcher.abort();
+    }
+    c.kill_9();
+    pg.drop_database().await;
+}
+
+/// Two replicas on one PostgreSQL database, each with its read cache: a
+/// launch on one empties the other's cache too, so a viewer there sees
+/// the list as the cloud has it now, not as it was before the launch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_one_replica_empties_the_others_read_cache() {
+    let _alone = REPLICA_TESTS.lock().await;
+    let Some(pg) = TestPostgres::create().await else {
+        return;
+    };
+    let site = Site::new().await;
+    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
+    users::add(&db, "launcher", "replica-password-6", Role::Operator, None)
+        .await
+        .expect("add operator");
+    let (_, token) = tokens::create(&db, "launcher", "reads", None, None)
+        .await
+        .expect("operator token");
+    db.pool().close().await;
+    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let (a, b) = (
+        Server::start_with(&site, &env),
+        Server::start_with(&site, &env),
+    );
+    while !b
+        .next_log_line()
+        .contains("following other replicas' changes")
+    {}
+    let read = || async {
+        let answer = site
+            .http
+            .post(format!("{}/api/v1/hss/images", b.base))
+            .bearer_auth(&token)
+            .json(&json!({"account": ACCOUNT, "request": {"image_type": "private_image"}}))
+            .send()
+            .await
+            .expect("read");
+        assert_eq!(answer.status(), StatusCode::OK);
+    };
+    read().await;
+    let cached = site.upstream_calls(UP_IMAGES).await;
+    read().await;
+    assert_eq!(
+        site.upstream_calls(UP_IMAGES).await,
+        cached,
+        "a reread within 20 s comes from B's cache"
+    );
+    let launched = site
+        .launch_as(&token, &a.base, "payments", "replica-reads-1")
+        .send()
+        .await
+        .expect("launch");
+    assert_eq!(launched.status(), StatusCode::OK);
+    // Word travels by NOTIFY; B's next read after it asks the cloud.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        read().await;
+        if site.upstream_calls(UP_IMAGES).await > cached {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "B still answers from its cache 2 s after A's launch"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    a.kill_9();
+    b.kill_9();
     pg.drop_database().await;
 }

@@ -7,6 +7,8 @@
 mod macros;
 
 pub mod accounts;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod clock;
 pub mod findings;
 pub mod hss;
 pub mod live;

@@ -16,6 +16,7 @@ pub fn settings(read_retries: u32) -> HttpSettings {
         connect_timeout: Duration::from_secs(2),
         timeout: Duration::from_secs(5),
         read_retries,
+        ..HttpSettings::default()
     }
 }
 

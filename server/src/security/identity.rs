@@ -1,7 +1,9 @@
 //! Who is calling: the bearer token, else the session cookie, each looked
-//! up in the database on this request (so a changed role or a disabled
-//! user counts at once). The caller, if any, and the client's address go
-//! into the request's extensions for the gate and the server functions.
+//! up in the database, or in the few-second cache of callers that every
+//! revocation empties (so a changed role, a disabled user or a revoked
+//! token counts at once; `portal::principals`). The caller, if any, and the
+//! client's address go into the request's extensions for the gate and the
+//! server functions.
 
 use super::refuse;
 use axum::extract::{ConnectInfo, Request, State};
@@ -46,10 +48,20 @@ async fn caller(
 ) -> Result<Option<Principal>, scanport_portal::PortalError> {
     let portal = &state.portal;
     if let Some(token) = bearer {
-        return tokens::authenticate(&portal.db, token).await;
+        return portal
+            .principals
+            .get(token, || tokens::authenticate(&portal.db, token))
+            .await;
     }
     match cookie {
-        Some(id) => sessions::authenticate(&portal.db, id, portal.sessions).await,
+        Some(id) => {
+            portal
+                .principals
+                .get(id, || {
+                    sessions::authenticate(&portal.db, id, portal.sessions)
+                })
+                .await
+        }
         None => Ok(None),
     }
 }

@@ -50,6 +50,7 @@ pub const PASSWORD: &str = "correct-horse-battery-1";
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The sandbox's names for the upstream APIs (see its `/__sandbox/stats`).
+pub const UP_IMAGES: &str = "GET /v5/{project_id}/image/swr-repository";
 pub const UP_BATCH_SCAN: &str = "POST /v5/{project_id}/image/batch-scan";
 pub const UP_SCAN_TASKS: &str = "POST /v5/{project_id}/image/image-scan/tasks";
 pub const UP_STOP: &str = "PUT /v5/{project_id}/image/image-scan/tasks/{task_id}/stop";
@@ -189,6 +190,9 @@ pub struct Options {
     pub hw_calls_per_minute: Option<u32>,
     /// `web.metrics_allow`.
     pub metrics_allow: Vec<String>,
+    /// `http.read_cache_secs`. Off unless set: most tests count the
+    /// upstream calls their reads make.
+    pub read_cache_secs: Option<f64>,
 }
 
 impl Default for Options {
@@ -205,6 +209,7 @@ impl Default for Options {
             hashing: None,
             hw_calls_per_minute: None,
             metrics_allow: Vec::new(),
+            read_cache_secs: None,
         }
     }
 }
@@ -357,6 +362,7 @@ impl Harness {
         }
         config.web.max_body_bytes = MAX_BODY_BYTES;
         config.http.timeout_secs = options.http_timeout_secs.unwrap_or(10.0);
+        config.http.read_cache_secs = options.read_cache_secs.unwrap_or(0.0);
         let mut down_addr = None;
         if options.fault_accounts {
             let (accounts, closed) = fault_accounts(dir.path(), &sandbox, &hw_creds, &tc_creds);
@@ -400,7 +406,7 @@ impl Harness {
         let portal = scanport::portal::start(&config, db.clone())
             .await
             .expect("start the portal");
-        let accounts = scanport::accounts::build(&config)
+        let accounts = scanport::accounts::build(&config, &portal.db)
             .await
             .expect("build the accounts");
         let hubs = Hubs::start(&accounts, scanport::router::live_pace(&config));

@@ -287,7 +287,6 @@ async fn every_answer_carries_its_request_id() {
 /// same API goes through, and the cloud never sees more than the budget.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_viewer_looping_reads_is_refused_for_themself_while_others_keep_working() {
-    const UP_IMAGES: &str = "GET /v5/{project_id}/image/swr-repository";
     // 12 calls a minute, one every 5 s; the hub does not poll this API,
     // so people share all 12: one person alone may take them all, two
     // get 6 each.
@@ -326,4 +325,108 @@ async fn a_viewer_looping_reads_is_refused_for_themself_while_others_keep_workin
     // 26 s before they asked again.
     assert!((20..=40).contains(&retry), "retry after {retry} s");
     assert_eq!(h.upstream_calls(UP_IMAGES).await - before, 7);
+}
+
+/// A list read again within `http.read_cache_secs` is answered from
+/// memory: no cloud call and no budget slot (on this account, a call every
+/// 2 s; ten calls would take 20 s). Another question is another call; a
+/// launch through the console empties the cache, so the next read shows
+/// what it changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reread_list_costs_the_cloud_nothing_until_a_launch_changes_it() {
+    let h = Harness::start_with(Options {
+        read_cache_secs: Some(60.0),
+        hw_calls_per_minute: Some(30),
+        quiet_hub: true,
+        ..Options::default()
+    })
+    .await;
+    let viewer = h.session(VIEWER).await;
+    let operator = h.session(OPERATOR).await;
+    let read = json!({"account": HW, "request": {"image_type": "private_image"}});
+    let before = h.upstream_calls(UP_IMAGES).await;
+    let first = h.call(&viewer, "hss/images", &read).await;
+    first.expect_ok();
+    let started = std::time::Instant::now();
+    for _ in 0..10 {
+        let again = h.call(&viewer, "hss/images", &read).await;
+        again.expect_ok();
+        assert_eq!(again.json(), first.json(), "the same answer");
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "cached reads wait for no budget slot: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(h.upstream_calls(UP_IMAGES).await, before + 1);
+    let (_, admin) = h.token(ADMIN).await;
+    let metrics = h.get(&admin, "/metrics").await;
+    let hits = crate::metrics::sample(
+        &metrics.body,
+        "scanport_read_cache_hits_total",
+        &[r#"provider="huawei""#, r#"api="list_images""#],
+    );
+    assert!(hits.is_some_and(|n| n >= 10.0), "{}", metrics.body);
+
+    let other = json!({"account": HW, "request": {"image_type": "private_image", "limit": 20}});
+    h.call(&viewer, "hss/images", &other).await.expect_ok();
+    assert_eq!(
+        h.upstream_calls(UP_IMAGES).await,
+        before + 2,
+        "another question"
+    );
+
+    let launch = json!({"account": HW, "request": batch_scan_all("payments")});
+    h.call(&operator, "hss/batch-scan", &launch)
+        .await
+        .expect_ok();
+    let after = h.call(&viewer, "hss/images", &read).await;
+    after.expect_ok();
+    assert_eq!(
+        h.upstream_calls(UP_IMAGES).await,
+        before + 3,
+        "the launch emptied the cache"
+    );
+    assert_ne!(
+        after.json(),
+        first.json(),
+        "the launched images show as scanning"
+    );
+}
+
+/// The same on Tencent: the schedule read again comes from the cache; an
+/// edit through the console empties it, so the next read shows the edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reread_tcss_schedule_is_cached_until_it_is_edited() {
+    const UP_TC_SCHEDULE: &str = "tcss DescribeImageRegistryTimingScanTask";
+    let h = Harness::start_with(Options {
+        read_cache_secs: Some(60.0),
+        quiet_hub: true,
+        ..Options::default()
+    })
+    .await;
+    let operator = h.session(OPERATOR).await;
+    let read = json!({"account": TC, "request": {}});
+    let before = h.upstream_calls(UP_TC_SCHEDULE).await;
+    for _ in 0..3 {
+        h.call(&operator, "tcss/timing-scan", &read)
+            .await
+            .expect_ok();
+    }
+    assert_eq!(h.upstream_calls(UP_TC_SCHEDULE).await, before + 1);
+
+    let edit = json!({"account": TC, "request": {
+        "ScanPeriod": 3, "Enable": true, "ScanTime": "04:30:00", "ScanType": ["CVE"]
+    }});
+    h.call(&operator, "tcss/timing-scan/update", &edit)
+        .await
+        .expect_ok();
+    let after = h.call(&operator, "tcss/timing-scan", &read).await;
+    after.expect_ok();
+    assert_eq!(h.upstream_calls(UP_TC_SCHEDULE).await, before + 2);
+    assert!(
+        after.body.contains("04:30:00"),
+        "the edit shows: {}",
+        after.body
+    );
 }

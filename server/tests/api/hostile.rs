@@ -829,7 +829,6 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
         "\u{0}",
     ];
     const TASKS: &str = "GET /v5/{project_id}/image/tasks";
-    const IMAGES: &str = "GET /v5/{project_id}/image/swr-repository";
     const REGISTRY_IMAGES: &str = "GET /v5/{project_id}/image/registries/images";
     const SYNC_REGISTRIES: &str =
         "GET /v5/{project_id}/image/image-sync/tasks/{task_id}/registries";
@@ -983,7 +982,7 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
                 ),
                 (
                     "hss/images",
-                    IMAGES,
+                    UP_IMAGES,
                     json!({"account": HW, "request": {"image_type": "private_image", "namespace": trick}}),
                     Carrier::Query("namespace"),
                 ),
@@ -1044,7 +1043,7 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
                 let path = target.split('?').next().unwrap_or_default();
                 let expected_path = match api {
                     TASKS => "/v5/proj-test-0001/image/tasks",
-                    IMAGES => "/v5/proj-test-0001/image/swr-repository",
+                    UP_IMAGES => "/v5/proj-test-0001/image/swr-repository",
                     REGISTRY_IMAGES => "/v5/proj-test-0001/image/registries/images",
                     UP_BATCH_SCAN => "/v5/proj-test-0001/image/batch-scan",
                     _ => "/v5/proj-test-0001/image/image-sync/tasks",

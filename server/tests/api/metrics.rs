@@ -9,7 +9,7 @@ use std::time::Duration;
 
 /// The value of the first sample of `name` whose labels contain every
 /// one of `labels`, if the page has one.
-fn sample(page: &str, name: &str, labels: &[&str]) -> Option<f64> {
+pub(crate) fn sample(page: &str, name: &str, labels: &[&str]) -> Option<f64> {
     page.lines()
         .filter(|l| !l.starts_with('#'))
         .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))

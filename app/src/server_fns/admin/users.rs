@@ -44,6 +44,9 @@ pub async fn set_user_role(name: String, role: Role) -> Result<(), AppError> {
     );
     let done =
         scanport_portal::users::set_role(&state.portal.db, &name, role, Some(&row.entry())).await;
+    if done.is_ok() {
+        state.portal.note_revocation();
+    }
     row.record_if_failed(&state, &done).await?;
     Ok(done?)
 }

@@ -73,9 +73,7 @@ pub async fn read_tasks(
         .cloned()
         .unwrap_or_else(|| ListTasksRequest::new(list));
     let answer = crate::ops::as_caller(state.hss(account)?.list_tasks(&query)).await?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let now = scanport_wire::clock::now_ms();
     Ok(TaskSnapshot {
         list,
         answer,
