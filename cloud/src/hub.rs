@@ -43,8 +43,9 @@ pub struct Pace {
     /// Shared with other replicas: how often to look for their snapshots
     /// (and whether a refresh has come due).
     pub follow: Duration,
-    /// Shared: how long one replica's refresh may hold the feed before
-    /// another may take it (a replica that died mid-refresh).
+    /// Shared: how long one replica's refresh holds the feed before
+    /// another may take it; renewed every third of it while the refresh
+    /// runs, so only a replica that died mid-refresh loses it.
     pub turn_hold: Duration,
 }
 
@@ -56,7 +57,7 @@ impl Default for Pace {
             after_error: Duration::from_secs(15),
             interest: Duration::from_secs(600),
             follow: Duration::from_secs(1),
-            turn_hold: Duration::from_secs(60),
+            turn_hold: Duration::from_secs(15),
         }
     }
 }
@@ -82,6 +83,9 @@ pub trait SharedFeeds: Send + Sync + std::fmt::Debug + 'static {
     /// it, for at most `hold`; otherwise what others published after
     /// sequence number `seen`.
     fn take_turn(&self, feed: &'static str, seen: i64, hold: Duration) -> Pending<'_, Turn>;
+    /// Holds this replica's turn `hold` from now, while its refresh runs;
+    /// whether it still held it.
+    fn renew(&self, feed: &'static str, hold: Duration) -> Pending<'_, bool>;
     /// Publishes this replica's refresh; the next is due `next_in` from
     /// now. Its sequence number, or `None` if the turn had passed on.
     fn publish(
@@ -92,6 +96,10 @@ pub trait SharedFeeds: Send + Sync + std::fmt::Debug + 'static {
     ) -> Pending<'_, Option<i64>>;
     /// Asks for a refresh as soon as possible, by whichever replica.
     fn want_refresh(&self, feed: &'static str) -> Pending<'_, ()>;
+    /// Resolves when another replica has announced a publication of one
+    /// of this account's feeds (or may have, after a lost connection), so
+    /// the hub looks at once rather than at its next `follow`.
+    fn announced(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
 }
 
 /// What a feed publishes: its answer, how fresh it is, and the error of
@@ -335,9 +343,23 @@ impl<S: Source> Hub<S> {
                 return;
             };
             if due > Instant::now() {
+                let announced = async {
+                    match &self.shared {
+                        Some(shared) => shared.announced().await,
+                        None => std::future::pending().await,
+                    }
+                };
                 tokio::select! {
                     () = tokio::time::sleep_until(due.into()) => {}
                     () = self.wake.notified() => {}
+                    () = announced => {
+                        // Another replica published: show it now.
+                        let now = Instant::now();
+                        for feed in &self.feeds {
+                            let mut due = lock(&feed.due);
+                            *due = (*due).min(now);
+                        }
+                    }
                 }
                 continue;
             }
@@ -360,7 +382,7 @@ impl<S: Source> Hub<S> {
         let follow = Instant::now() + self.pace.follow;
         match turn {
             Ok(Turn::Mine) => {
-                let wait = self.refresh(state).await;
+                let wait = self.refresh_holding_turn(shared, state).await;
                 let json = state
                     .tx
                     .borrow()
@@ -406,6 +428,32 @@ impl<S: Source> Hub<S> {
                 // holds calls back when it cannot reserve a shared slot.
                 tracing::warn!(feed = name, error = %err, "cannot reach the other replicas; refreshing alone");
                 self.refresh(state).await;
+            }
+        }
+    }
+
+    /// [`Self::refresh`], renewing this replica's turn every third of its
+    /// hold until the refresh ends (it may wait on the budget for longer).
+    async fn refresh_holding_turn(
+        &self,
+        shared: &dyn SharedFeeds,
+        state: &FeedState<S>,
+    ) -> Duration {
+        let name = S::name(state.feed);
+        let hold = self.pace.turn_hold;
+        let every = hold / 3;
+        let mut renew = tokio::time::interval_at((Instant::now() + every).into(), every);
+        renew.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let refresh = self.refresh(state);
+        tokio::pin!(refresh);
+        loop {
+            tokio::select! {
+                wait = &mut refresh => return wait,
+                _ = renew.tick() => match shared.renew(name, hold).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(feed = name, "this replica's refresh outlasted its turn; another may refresh meanwhile"),
+                    Err(err) => tracing::warn!(feed = name, error = %err, "cannot renew this replica's turn"),
+                },
             }
         }
     }

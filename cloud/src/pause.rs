@@ -4,10 +4,12 @@
 //! whose calls are refused for authentication twice in a row is paused:
 //! its calls fail at once, without reaching the cloud, until an operator
 //! retries (`POST /api/v1/accounts/retry`) or the server restarts with its
-//! configuration read again.
+//! configuration read again. Replicas of one deployment count together
+//! ([`KeyGuard::share`] and [`KeyGuard::apply`]): the lockout counts the
+//! failures of all callers of a key.
 
 use crate::error::CloudError;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// Authentication refusals in a row that pause an account.
 pub const REFUSALS_BEFORE_PAUSE: u32 = 2;
@@ -25,15 +27,66 @@ struct State {
     paused: Option<PauseReason>,
 }
 
+/// What a guard saw that the other replicas of its account must count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The cloud refused the key.
+    Refused(PauseReason),
+    /// The cloud accepted the key after refusals.
+    Accepted,
+    /// An operator asked for a retry.
+    Resumed,
+}
+
+type Tell = Box<dyn Fn(Outcome) + Send + Sync>;
+
 /// One account's count of refusals and pause. Its clients share it.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct KeyGuard {
     state: Mutex<State>,
+    /// Where outcomes go when other replicas count with this one.
+    tell: OnceLock<Tell>,
+}
+
+impl std::fmt::Debug for KeyGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyGuard")
+            .field("state", &*self.state())
+            .field("shared", &self.tell.get().is_some())
+            .finish()
+    }
 }
 
 impl KeyGuard {
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Hands every outcome the other replicas must count to `tell` (which
+    /// records it and [`KeyGuard::apply`]s the shared count); set once.
+    pub fn share(&self, tell: impl Fn(Outcome) + Send + Sync + 'static) {
+        let _ = self.tell.set(Box::new(tell));
+    }
+
+    /// Takes the count and pause all replicas share as this guard's own.
+    pub fn apply(&self, refusals_in_a_row: u32, paused: Option<PauseReason>) {
+        let mut state = self.state();
+        match (&state.paused, &paused) {
+            (None, Some(reason)) => tracing::warn!(
+                code = %reason.code,
+                "the cloud refused this account's key {REFUSALS_BEFORE_PAUSE} times in a row across the replicas: calls paused"
+            ),
+            (Some(_), None) => tracing::info!("paused account resumed on another replica"),
+            _ => {}
+        }
+        state.refusals_in_a_row = refusals_in_a_row;
+        state.paused = paused;
+    }
+
+    fn tell(&self, outcome: Outcome) {
+        if let Some(tell) = self.tell.get() {
+            tell(outcome);
+        }
     }
 
     /// Fails fast while the account is paused.
@@ -53,6 +106,14 @@ impl KeyGuard {
     /// reached the service (connection, timeout, our own budget) and clock
     /// refusals (the date is checked before the key) say nothing about it.
     pub(crate) fn observe<T>(&self, result: &Result<T, CloudError>) {
+        let outcome = self.count(result);
+        if let Some(outcome) = outcome {
+            self.tell(outcome);
+        }
+    }
+
+    /// [`KeyGuard::observe`] on this replica: what the others must count.
+    fn count<T>(&self, result: &Result<T, CloudError>) -> Option<Outcome> {
         let mut state = self.state();
         match result {
             Err(CloudError::AuthRejected { code, message, .. }) => {
@@ -67,6 +128,10 @@ impl KeyGuard {
                         message: message.clone(),
                     });
                 }
+                Some(Outcome::Refused(PauseReason {
+                    code: code.clone(),
+                    message: message.clone(),
+                }))
             }
             Ok(_)
             | Err(
@@ -75,8 +140,11 @@ impl KeyGuard {
                     upstream_code: Some(_),
                     ..
                 },
-            ) => state.refusals_in_a_row = 0,
-            Err(_) => {}
+            ) => {
+                let counted = std::mem::take(&mut state.refusals_in_a_row);
+                (counted > 0).then_some(Outcome::Accepted)
+            }
+            Err(_) => None,
         }
     }
 
@@ -90,11 +158,16 @@ impl KeyGuard {
     /// account pauses again at once, so each retry costs the key at most
     /// one signature failure.
     pub fn resume(&self) -> bool {
-        let mut state = self.state();
-        let was_paused = state.paused.take().is_some();
-        if was_paused {
-            state.refusals_in_a_row = REFUSALS_BEFORE_PAUSE - 1;
-        }
+        let was_paused = {
+            let mut state = self.state();
+            let was_paused = state.paused.take().is_some();
+            if was_paused {
+                state.refusals_in_a_row = REFUSALS_BEFORE_PAUSE - 1;
+            }
+            was_paused
+        };
+        // Another replica may have paused it before word reached this one.
+        self.tell(Outcome::Resumed);
         was_paused
     }
 }
@@ -153,5 +226,36 @@ mod tests {
         }));
         guard.observe(&refused());
         assert!(guard.check().is_err());
+    }
+
+    #[test]
+    fn a_shared_guard_tells_what_others_must_count_and_takes_their_count() {
+        let told = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let guard = KeyGuard::default();
+        let sink = std::sync::Arc::clone(&told);
+        guard.share(move |outcome| sink.lock().expect("told").push(outcome));
+        guard.observe(&Ok(()));
+        guard.observe(&refused());
+        guard.observe(&Ok(()));
+        guard.observe(&Ok(()));
+        let reason = PauseReason {
+            code: "APIGW.0301".into(),
+            message: "verify aksk signature fail".into(),
+        };
+        assert_eq!(
+            *told.lock().expect("told"),
+            [Outcome::Refused(reason.clone()), Outcome::Accepted],
+            "an accepted call is told only when it ends a run of refusals"
+        );
+        // Another replica's refusals paused the account: this one is too.
+        guard.apply(REFUSALS_BEFORE_PAUSE, Some(reason));
+        assert!(matches!(
+            guard.check(),
+            Err(CloudError::AccountPaused { .. })
+        ));
+        assert!(guard.resume());
+        assert_eq!(told.lock().expect("told").last(), Some(&Outcome::Resumed));
+        guard.apply(0, None);
+        assert!(guard.check().is_ok());
     }
 }

@@ -40,3 +40,14 @@ CREATE TABLE login_failures (
     tat   BIGINT NOT NULL,
     noted INTEGER NOT NULL
 );
+
+-- Each account's authentication refusals in a row and its pause, counted
+-- by all replicas together: the cloud locks a key after a few refusals
+-- from all callers, so every replica pauses at the shared count.
+CREATE TABLE key_guards (
+    account        TEXT PRIMARY KEY,
+    refusals       INTEGER NOT NULL,
+    -- The refusal that paused the account; NULL while it is not paused.
+    paused_code    TEXT,
+    paused_message TEXT
+);

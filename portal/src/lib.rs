@@ -12,6 +12,7 @@ mod error;
 pub mod findings;
 pub mod hashing;
 pub mod idempotency;
+pub mod key_guards;
 pub mod live_feeds;
 pub mod notify;
 pub mod principal;

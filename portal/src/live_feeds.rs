@@ -3,8 +3,9 @@
 //! due first) asks the cloud and the others show what it published,
 //! instead of each polling the cloud itself.
 //!
-//! A turn is held for a bounded time: a replica that dies mid-refresh
-//! loses it then, and another takes the next. A refresh asked for while
+//! A turn is held for a bounded time, which its holder [`renew`]s while its
+//! refresh runs: a replica that dies mid-refresh loses it then, and
+//! another takes the next. A refresh asked for while
 //! another is under way (a launch) is served by a refresh that starts
 //! after it, never by the one already running.
 
@@ -73,6 +74,29 @@ pub async fn take_turn(
         None => None,
     };
     Ok(Turn::Theirs(newer, from_millis(row.try_get("due_in")?)))
+}
+
+/// Holds `holder`'s turn `hold` from now, while its refresh still runs
+/// (a budget wait may outlast one hold). Answers whether it still held the
+/// turn: one that lapsed is not taken back, as another may have it.
+pub async fn renew(
+    db: &Db,
+    account: &str,
+    feed: &str,
+    holder: &str,
+    hold: Duration,
+) -> Result<bool, PortalError> {
+    let renewed = sqlx::query(&format!(
+        "UPDATE live_feeds SET claimed_until = {NOW_MS} + $4 \
+         WHERE account = $1 AND feed = $2 AND holder = $3 AND claimed_until >= {NOW_MS}"
+    ))
+    .bind(account)
+    .bind(feed)
+    .bind(holder)
+    .bind(millis(hold))
+    .execute(db.pool())
+    .await?;
+    Ok(renewed.rows_affected() == 1)
 }
 
 /// Publishes `holder`'s refresh and sets the next one `next_in` from now

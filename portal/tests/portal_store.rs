@@ -1678,6 +1678,30 @@ async fn live_feeds_one_refresh_at_a_time(t: &Target) {
         .expect("want");
     assert_eq!(publish("b", "{\"n\":3}", minute).await, Some(3));
     assert_eq!(turn("a", 3, minute).await, Turn::Mine);
+    // The holder renews its turn while its refresh runs, so it outlasts
+    // one hold; only the holder can, and not once the turn has lapsed.
+    let renew = |holder: &'static str, hold: Duration| {
+        let db = db.clone();
+        async move {
+            live_feeds::renew(&db, "acct", "image_scan", holder, hold)
+                .await
+                .expect("renew")
+        }
+    };
+    let hold = Duration::from_secs(1);
+    assert!(renew("a", hold).await);
+    assert!(!renew("b", minute).await, "only the holder renews");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(renew("a", hold).await);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        turn("b", 3, minute).await,
+        Turn::Theirs(None, Duration::ZERO),
+        "renewed 1.2 s after its one-second hold began: still a's"
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(!renew("a", minute).await, "lapsed: not taken back");
+    assert_eq!(turn("b", 3, minute).await, Turn::Mine);
 }
 
 /// Replicas on one PostgreSQL count failures together: a guesser who

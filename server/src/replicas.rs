@@ -1,18 +1,22 @@
 //! What replicas of one deployment share through PostgreSQL so that,
 //! together, they behave as one caller of each cloud: the spacing of every
-//! account's calls ([`DatabaseSlots`]) and its live feeds, refreshed by one
-//! replica at a time and shown by all ([`DatabaseFeeds`]). On SQLite there
-//! is one process and nothing to share.
+//! account's calls ([`DatabaseSlots`]), its live feeds, refreshed by one
+//! replica at a time and shown by all ([`DatabaseFeeds`]), its read caches
+//! and its key refusals. On SQLite there is one process and nothing to
+//! share.
 
 use scanport_app::state::Account;
 use scanport_cloud::budget::{RateBudget, SharedSlots};
 use scanport_cloud::hub::{Pending, SharedFeeds, Turn};
+use scanport_cloud::pause::{Outcome, PauseReason, REFUSALS_BEFORE_PAUSE};
 use scanport_portal::notify::{self, Heard};
-use scanport_portal::{Db, call_slots, live_feeds};
+use scanport_portal::{Db, call_slots, key_guards, live_feeds};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+use tokio::sync::Notify;
 
 /// How long a call is held back when the database cannot say whether it
 /// fits: long enough not to hammer a struggling database.
@@ -60,6 +64,10 @@ pub fn share(budget: RateBudget, db: &Db, account: &str) -> RateBudget {
     }))
 }
 
+/// The notification channel of live-feed publications; the payload is
+/// `HOLDER ACCOUNT`.
+const FEEDS_CHANNEL: &str = "scanport_feeds";
+
 /// One account's live feeds in the shared database.
 #[derive(Debug)]
 pub struct DatabaseFeeds {
@@ -67,6 +75,8 @@ pub struct DatabaseFeeds {
     account: String,
     /// This process, as the holder of a feed's turn.
     holder: Arc<str>,
+    /// Told when another replica publishes one of the account's feeds.
+    announced: Arc<Notify>,
 }
 
 impl SharedFeeds for DatabaseFeeds {
@@ -83,6 +93,14 @@ impl SharedFeeds for DatabaseFeeds {
         })
     }
 
+    fn renew(&self, feed: &'static str, hold: Duration) -> Pending<'_, bool> {
+        Box::pin(async move {
+            live_feeds::renew(&self.db, &self.account, feed, &self.holder, hold)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
     fn publish(
         &self,
         feed: &'static str,
@@ -90,9 +108,18 @@ impl SharedFeeds for DatabaseFeeds {
         next_in: Duration,
     ) -> Pending<'_, Option<i64>> {
         Box::pin(async move {
-            live_feeds::publish(&self.db, &self.account, feed, &self.holder, &json, next_in)
-                .await
-                .map_err(|e| e.to_string())
+            let seq =
+                live_feeds::publish(&self.db, &self.account, feed, &self.holder, &json, next_in)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            if seq.is_some() {
+                // The others would see it within their `follow` anyway.
+                let payload = format!("{} {}", self.holder, self.account);
+                if let Err(err) = notify::send(&self.db, FEEDS_CHANNEL, &payload).await {
+                    tracing::warn!(feed, error = %err, "cannot announce the live snapshot to the other replicas");
+                }
+            }
+            Ok(seq)
         })
     }
 
@@ -102,6 +129,10 @@ impl SharedFeeds for DatabaseFeeds {
                 .await
                 .map_err(|e| e.to_string())
         })
+    }
+
+    fn announced(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(self.announced.notified())
     }
 }
 
@@ -159,18 +190,147 @@ pub fn share_read_caches(db: &Db, url: &str, accounts: &Arc<Vec<Account>>) {
     });
 }
 
+/// The notification channel of key-guard changes; the payload is
+/// `HOLDER ACCOUNT`.
+const KEYS_CHANNEL: &str = "scanport_keys";
+
+/// Every replica counts an account's key refusals together and pauses
+/// with the others: each refusal, acceptance after refusals and retry is
+/// recorded in `key_guards` (one statement), applied here and announced;
+/// the others read the account's row and apply it. On (re)connecting,
+/// including at start, every account's row is applied, so a pause outlives
+/// a restart until someone retries.
+pub fn share_key_guards(db: &Db, url: &str, accounts: &Arc<Vec<Account>>) {
+    if !call_slots::supported(db) {
+        return;
+    }
+    let me = holder();
+    let (tell, mut told) = tokio::sync::mpsc::unbounded_channel::<(String, Outcome)>();
+    for account in accounts.iter().filter(|a| !a.info.sandbox) {
+        let (tell, id) = (tell.clone(), account.info.id.clone());
+        account.client.guard().share(move |outcome| {
+            let _ = tell.send((id.clone(), outcome));
+        });
+    }
+    let (recorder, from, mine) = (db.clone(), Arc::clone(&me), Arc::clone(accounts));
+    // One at a time and in order, as they happened here.
+    tokio::spawn(async move {
+        while let Some((account, outcome)) = told.recv().await {
+            let shared = match &outcome {
+                Outcome::Refused(reason) => key_guards::refused(
+                    &recorder,
+                    &account,
+                    &reason.code,
+                    &reason.message,
+                    REFUSALS_BEFORE_PAUSE,
+                )
+                .await
+                .map(Some),
+                Outcome::Accepted => key_guards::accepted(&recorder, &account).await,
+                Outcome::Resumed => {
+                    key_guards::resumed(&recorder, &account, REFUSALS_BEFORE_PAUSE).await
+                }
+            };
+            match shared {
+                Ok(Some(guard)) => {
+                    apply_guard(&mine, &account, guard);
+                    let payload = format!("{from} {account}");
+                    if let Err(err) = notify::send(&recorder, KEYS_CHANNEL, &payload).await {
+                        tracing::warn!(account, error = %err, "cannot tell the other replicas of a key refusal");
+                    }
+                }
+                Ok(None) => {}
+                Err(err) => {
+                    tracing::warn!(account, error = %err, "cannot record a key refusal for the other replicas");
+                }
+            }
+        }
+    });
+    let (reader, accounts) = (db.clone(), Arc::clone(accounts));
+    notify::follow(url.to_owned(), KEYS_CHANNEL, "key refusals", move |heard| {
+        let ids: Vec<String> = match heard {
+            Heard::Connected => accounts
+                .iter()
+                .filter(|a| !a.info.sandbox)
+                .map(|a| a.info.id.clone())
+                .collect(),
+            Heard::Message(payload) => match payload.split_once(' ') {
+                Some((from, account)) if *from != *me => vec![account.to_owned()],
+                _ => return,
+            },
+        };
+        let (reader, accounts) = (reader.clone(), Arc::clone(&accounts));
+        tokio::spawn(async move {
+            for id in ids {
+                match key_guards::get(&reader, &id).await {
+                    Ok(Some(guard)) => apply_guard(&accounts, &id, guard),
+                    Ok(None) => {}
+                    Err(err) => {
+                        tracing::warn!(account = id, error = %err, "cannot read another replica's key refusals");
+                    }
+                }
+            }
+        });
+    });
+}
+
+/// Makes the shared count and pause `account`'s own on this replica.
+fn apply_guard(accounts: &[Account], account: &str, guard: key_guards::SharedGuard) {
+    if let Some(found) = accounts.iter().find(|a| a.info.id == account) {
+        let paused = guard
+            .paused
+            .map(|(code, message)| PauseReason { code, message });
+        found.client.guard().apply(guard.refusals, paused);
+    }
+}
+
 /// What an account's hub shares with the other replicas: its feeds, when
 /// `db` is one they all use and the account is a real one (each replica's
-/// embedded sandbox is its own).
-pub fn feeds_for(db: &Db) -> impl Fn(&Account) -> Option<Arc<dyn SharedFeeds>> {
+/// embedded sandbox is its own). Publications are announced on `url`'s
+/// notifications, so the other replicas' viewers see them at once.
+pub fn feeds_for(
+    db: &Db,
+    url: Option<&str>,
+) -> impl Fn(&Account) -> Option<Arc<dyn SharedFeeds>> + use<> {
     let db = call_slots::supported(db).then(|| db.clone());
     let holder = holder();
+    let listeners: Arc<Mutex<HashMap<String, Arc<Notify>>>> = Arc::default();
+    if let (Some(_), Some(url)) = (&db, url) {
+        let (me, listeners) = (Arc::clone(&holder), Arc::clone(&listeners));
+        notify::follow(
+            url.to_owned(),
+            FEEDS_CHANNEL,
+            "live snapshots",
+            move |heard| {
+                let listeners = listeners.lock().unwrap_or_else(PoisonError::into_inner);
+                match heard {
+                    Heard::Connected => listeners.values().for_each(|n| n.notify_one()),
+                    Heard::Message(payload) => match payload.split_once(' ') {
+                        Some((from, account)) if *from != *me => {
+                            if let Some(announced) = listeners.get(account) {
+                                announced.notify_one();
+                            }
+                        }
+                        _ => {}
+                    },
+                }
+            },
+        );
+    }
     move |account: &Account| {
         let db = db.as_ref().filter(|_| !account.info.sandbox)?;
+        let announced = Arc::clone(
+            listeners
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(account.info.id.clone())
+                .or_default(),
+        );
         Some(Arc::new(DatabaseFeeds {
             db: db.clone(),
             account: account.info.id.clone(),
             holder: Arc::clone(&holder),
+            announced,
         }) as Arc<dyn SharedFeeds>)
     }
 }

@@ -220,11 +220,15 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let hubs = Hubs::start_shared(
         &accounts,
         live_pace(&config),
-        crate::replicas::feeds_for(&portal.db),
+        crate::replicas::feeds_for(
+            &portal.db,
+            config.database_url.as_ref().map(|url| url.expose()),
+        ),
     );
     let accounts = Arc::new(accounts);
     if let Some(url) = &config.database_url {
         crate::replicas::share_read_caches(&portal.db, url.expose(), &accounts);
+        crate::replicas::share_key_guards(&portal.db, url.expose(), &accounts);
     }
     let state = AppState {
         accounts,

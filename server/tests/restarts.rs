@@ -1013,6 +1013,223 @@ async fn replicas_poll_the_task_lists_as_one_and_show_the_same_progress() {
     pg.drop_database().await;
 }
 
+/// Two replicas on one PostgreSQL database, the cloud slower than a turn's
+/// 15 s hold: the replica refreshing the feed keeps its turn (it renews
+/// it), so the other never takes a second one meanwhile; killed
+/// mid-refresh, it loses the turn, and the other's viewers get a fresh
+/// answer within 20 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_killed_mid_refresh_hands_the_feed_over_within_twenty_seconds() {
+    let _alone = REPLICA_TESTS.lock().await;
+    let Some(pg) = TestPostgres::create().await else {
+        return;
+    };
+    let site = Site::new().await;
+    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
+    users::add(&db, "watcher", "replica-password-6", Role::Viewer, None)
+        .await
+        .expect("add viewer");
+    let (_, viewer) = tokens::create(&db, "watcher", "handover", None, None)
+        .await
+        .expect("viewer token");
+    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let replicas = [
+        Server::start_with(&site, &env),
+        Server::start_with(&site, &env),
+    ];
+    let seen: Deliveries = Deliveries::default();
+    let mut watchers = watch_tasks(&site, &replicas[0], &viewer, 0, 5, &seen).await;
+    watchers.extend(watch_tasks(&site, &replicas[1], &viewer, 5, 5, &seen).await);
+    let opened = Instant::now();
+    let answered = |seen: &Deliveries| {
+        let seen = seen.lock().expect("seen");
+        seen.iter()
+            .map(|d| d.stream)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    while answered(&seen) < 10 {
+        assert!(
+            opened.elapsed() < Duration::from_secs(20),
+            "the viewers got no first answer"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The cloud now answers after 20 s: the next refresh's holder waits.
+    site.set_faults(json!({"latency_ms": 20_000})).await;
+    let now_ms = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
+    let slowed: i64 = sqlx::query_scalar(&format!("SELECT {now_ms}"))
+        .fetch_one(db.pool())
+        .await
+        .expect("the database's clock");
+    // (holder, claimed_at) of the image-scan feed's running refresh.
+    let turn = || async {
+        sqlx::query_as::<_, (String, i64)>(&format!(
+            "SELECT holder, claimed_at FROM live_feeds \
+             WHERE account = $1 AND feed = 'image_scan' AND claimed_until > {now_ms}"
+        ))
+        .bind(ACCOUNT)
+        .fetch_optional(db.pool())
+        .await
+        .expect("read the feed")
+    };
+    let waiting = Instant::now();
+    let (holder, claimed_at) = loop {
+        if let Some((holder, claimed_at)) = turn().await.filter(|(_, at)| *at >= slowed) {
+            break (holder, claimed_at);
+        }
+        assert!(
+            waiting.elapsed() < Duration::from_secs(20),
+            "no replica began a refresh after the cloud slowed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let pid = holder.split('/').next().unwrap_or_default();
+    let holding = replicas
+        .iter()
+        .position(|r| r.child.id().to_string() == pid)
+        .expect("the holder is one of the replicas");
+
+    // Past one hold, the turn is still the same replica's.
+    tokio::time::sleep(Duration::from_secs(17)).await;
+    assert_eq!(
+        turn().await,
+        Some((holder.clone(), claimed_at)),
+        "17 s into a 20 s refresh, its replica still holds the turn"
+    );
+
+    // Killed mid-refresh: the other replica takes the turn over.
+    let [first, second] = replicas;
+    let (dead, survivor, survivors) = if holding == 0 {
+        (first, second, 5..10)
+    } else {
+        (second, first, 0..5)
+    };
+    dead.kill_9();
+    site.set_faults(json!({})).await;
+    let killed = Instant::now();
+    let fresh = loop {
+        let fresh = seen
+            .lock()
+            .expect("seen")
+            .iter()
+            .find(|d| survivors.contains(&d.stream) && d.arrived > killed)
+            .map(|d| d.arrived - killed);
+        if let Some(fresh) = fresh {
+            break fresh;
+        }
+        assert!(
+            killed.elapsed() < Duration::from_secs(20),
+            "no fresh answer on the other replica within 20 s of the holder's death"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    eprintln!(
+        "the holder killed 17 s into its refresh; the other replica's viewers got a fresh answer after {} ms",
+        fresh.as_millis()
+    );
+    for watcher in watchers {
+        watcher.abort();
+    }
+    survivor.kill_9();
+    db.pool().close().await;
+    pg.drop_database().await;
+}
+
+/// Two replicas on one PostgreSQL database, the cloud refusing the key
+/// (Huawei locks it after five refusals from all its callers together):
+/// the refusals on both count as one run, so both pause after two in all
+/// and answer `account_paused` without a call; a Retry on one lets the
+/// other call again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_count_key_refusals_together_and_a_retry_on_one_resumes_both() {
+    let _alone = REPLICA_TESTS.lock().await;
+    let Some(pg) = TestPostgres::create().await else {
+        return;
+    };
+    let site = Site::new().await;
+    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
+    users::add(&db, "keeper", "replica-password-7", Role::Operator, None)
+        .await
+        .expect("add operator");
+    let (_, token) = tokens::create(&db, "keeper", "keys", None, None)
+        .await
+        .expect("operator token");
+    db.pool().close().await;
+    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let replicas = [
+        Server::start_with(&site, &env),
+        Server::start_with(&site, &env),
+    ];
+    for replica in &replicas {
+        while !replica
+            .next_log_line()
+            .contains("following other replicas' key refusals")
+        {}
+    }
+    // An image list read: (status, error kind).
+    let read = |replica: &Server| {
+        let request = site
+            .http
+            .post(format!("{}/api/v1/hss/images", replica.base))
+            .bearer_auth(&token)
+            .json(&json!({"account": ACCOUNT, "request": {"image_type": "private_image"}}));
+        async move {
+            let answer = request.send().await.expect("read");
+            let status = answer.status();
+            let body: Value = answer.json().await.unwrap_or_default();
+            (status, body["error"]["kind"].as_str().map(str::to_owned))
+        }
+    };
+
+    site.set_faults(json!({"refuse_auth": true})).await;
+    let before = site.upstream_calls(UP_IMAGES).await;
+    let mut last = Vec::new();
+    for i in 0..12 {
+        last.push(read(&replicas[i % 2]).await);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    let reached = site.upstream_calls(UP_IMAGES).await - before;
+    eprintln!(
+        "12 reads across two replicas while the key was refused: {reached} reached the cloud"
+    );
+    assert!(
+        reached <= 3,
+        "{reached} refused calls: the replicas did not pause together (alone each would send 2)"
+    );
+    let paused = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Some("account_paused".to_owned()),
+    );
+    assert_eq!(last[10..], [paused.clone(), paused], "both replicas paused");
+
+    // The key is fixed; a Retry on the second replica resumes the first.
+    site.set_faults(json!({})).await;
+    let retried = site
+        .http
+        .post(format!("{}/api/v1/accounts/retry", replicas[1].base))
+        .bearer_auth(&token)
+        .header("Idempotency-Key", "replica-keys-retry-1")
+        .json(&json!({"account": ACCOUNT}))
+        .send()
+        .await
+        .expect("retry");
+    assert_eq!(retried.status(), StatusCode::OK);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while read(&replicas[0]).await.0 != StatusCode::OK {
+        assert!(
+            Instant::now() < deadline,
+            "the first replica still paused 2 s after a Retry on the second"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let [a, b] = replicas;
+    a.kill_9();
+    b.kill_9();
+    pg.drop_database().await;
+}
+
 /// Two replicas on one PostgreSQL database, each with its read cache: a
 /// launch on one empties the other's cache too, so a viewer there sees
 /// the list as the cloud has it now, not as it was before the launch.
