@@ -97,21 +97,21 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      // For fault tests: its embedded sandbox on a known port (faults are
-      // switched there), no rate limits, watched every second.
-      command: startConsole('faults'),
+      // For fault tests, deployed as a team would: nginx (deploy/nginx.conf)
+      // on the faults port in front of two replicas sharing one PostgreSQL
+      // database, calling a standalone sandbox on a known port (faults are
+      // switched there) without rate limits; watched every second.
+      command: `bash fixtures/start-replicas.sh ${path.join(DATA_DIR, 'faults')} ${PORTS.faults} ${PORTS.faultsSandbox} ${PORTS.faultsReplicas.join(' ')}`,
       env: {
         ...consoleEnv,
-        SCANPORT_LISTEN: `127.0.0.1:${PORTS.faults}`,
-        SCANPORT_SANDBOX__LISTEN: `127.0.0.1:${PORTS.faultsSandbox}`,
         SCANPORT_SANDBOX_CONTROL_TOKEN: FAULTS_SANDBOX_TOKEN,
-        SCANPORT_SANDBOX__RATE_LIMITS: 'false',
         SCANPORT_LIVE__BUSY_SECS: '1',
         SCANPORT_HTTP__TIMEOUT_SECS: '2',
       },
-      url: `http://127.0.0.1:${PORTS.faults}/healthz`,
+      url: `http://127.0.0.1:${PORTS.faults}/readyz`,
       reuseExistingServer: false,
-      timeout: 30_000,
+      timeout: 60_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     },
   ],
 });

@@ -70,6 +70,12 @@ ensure_test_tools() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
+  # The fault tests run behind nginx, in front of two replicas.
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    step "installing nginx (Debian nginx-light)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+  fi
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
     step "installing Playwright (npm; browsers are not downloaded)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)

@@ -38,7 +38,11 @@ pub enum Outcome {
     Resumed,
 }
 
-type Tell = Box<dyn Fn(Outcome) + Send + Sync>;
+/// Told once the other replicas can see an outcome (recorded and
+/// announced).
+pub type Done = tokio::sync::oneshot::Sender<()>;
+
+type Tell = Box<dyn Fn(Outcome, Option<Done>) + Send + Sync>;
 
 /// One account's count of refusals and pause. Its clients share it.
 #[derive(Default)]
@@ -63,8 +67,9 @@ impl KeyGuard {
     }
 
     /// Hands every outcome the other replicas must count to `tell` (which
-    /// records it and [`KeyGuard::apply`]s the shared count); set once.
-    pub fn share(&self, tell: impl Fn(Outcome) + Send + Sync + 'static) {
+    /// records it, [`KeyGuard::apply`]s the shared count and, when given a
+    /// [`Done`], says when that is done); set once.
+    pub fn share(&self, tell: impl Fn(Outcome, Option<Done>) + Send + Sync + 'static) {
         let _ = self.tell.set(Box::new(tell));
     }
 
@@ -85,7 +90,7 @@ impl KeyGuard {
 
     fn tell(&self, outcome: Outcome) {
         if let Some(tell) = self.tell.get() {
-            tell(outcome);
+            tell(outcome, None);
         }
     }
 
@@ -158,16 +163,31 @@ impl KeyGuard {
     /// account pauses again at once, so each retry costs the key at most
     /// one signature failure.
     pub fn resume(&self) -> bool {
-        let was_paused = {
-            let mut state = self.state();
-            let was_paused = state.paused.take().is_some();
-            if was_paused {
-                state.refusals_in_a_row = REFUSALS_BEFORE_PAUSE - 1;
-            }
-            was_paused
-        };
+        let was_paused = self.resume_here();
         // Another replica may have paused it before word reached this one.
         self.tell(Outcome::Resumed);
+        was_paused
+    }
+
+    /// [`KeyGuard::resume`], answering once the other replicas can see it
+    /// (or after `wait`), so a page loaded next from any of them shows the
+    /// account resumed.
+    pub async fn resume_everywhere(&self, wait: std::time::Duration) -> bool {
+        let was_paused = self.resume_here();
+        if let Some(tell) = self.tell.get() {
+            let (done, told) = tokio::sync::oneshot::channel();
+            tell(Outcome::Resumed, Some(done));
+            let _ = tokio::time::timeout(wait, told).await;
+        }
+        was_paused
+    }
+
+    fn resume_here(&self) -> bool {
+        let mut state = self.state();
+        let was_paused = state.paused.take().is_some();
+        if was_paused {
+            state.refusals_in_a_row = REFUSALS_BEFORE_PAUSE - 1;
+        }
         was_paused
     }
 }
@@ -233,7 +253,7 @@ mod tests {
         let told = std::sync::Arc::new(Mutex::new(Vec::new()));
         let guard = KeyGuard::default();
         let sink = std::sync::Arc::clone(&told);
-        guard.share(move |outcome| sink.lock().expect("told").push(outcome));
+        guard.share(move |outcome, _| sink.lock().expect("told").push(outcome));
         guard.observe(&Ok(()));
         guard.observe(&refused());
         guard.observe(&Ok(()));

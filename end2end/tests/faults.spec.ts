@@ -4,8 +4,10 @@ import path from 'node:path';
 import { DATA_DIR, FAULTS_SANDBOX_TOKEN, FAULTS_SANDBOX_URL, FAULTS_URL, PORTS, SERVER_BIN, SITE_ROOT, USERS } from '../fixtures/env';
 import { jsEnabled, waitForApp } from '../fixtures/hydration';
 
-// The Tasks page while the cloud fails, on a console of its own whose
-// embedded sandbox listens on a known port: the page says the refresh
+// The Tasks page while the cloud fails, on a console of its own deployed
+// as a team runs it: nginx in front of two replicas sharing one PostgreSQL
+// database (fixtures/start-replicas.sh), so each page load, action and
+// live stream may land on either replica. The page says the refresh
 // failed, keeps the last good list and stays live, then recovers by itself
 // once the fault clears, without a reload.
 

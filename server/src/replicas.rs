@@ -8,7 +8,7 @@
 use scanport_app::state::Account;
 use scanport_cloud::budget::{RateBudget, SharedSlots};
 use scanport_cloud::hub::{Pending, SharedFeeds, Turn};
-use scanport_cloud::pause::{Outcome, PauseReason, REFUSALS_BEFORE_PAUSE};
+use scanport_cloud::pause::{Done, Outcome, PauseReason, REFUSALS_BEFORE_PAUSE};
 use scanport_portal::notify::{self, Heard};
 use scanport_portal::{Db, call_slots, key_guards, live_feeds};
 use std::collections::HashMap;
@@ -205,17 +205,18 @@ pub fn share_key_guards(db: &Db, url: &str, accounts: &Arc<Vec<Account>>) {
         return;
     }
     let me = holder();
-    let (tell, mut told) = tokio::sync::mpsc::unbounded_channel::<(String, Outcome)>();
+    let (tell, mut told) =
+        tokio::sync::mpsc::unbounded_channel::<(String, Outcome, Option<Done>)>();
     for account in accounts.iter().filter(|a| !a.info.sandbox) {
         let (tell, id) = (tell.clone(), account.info.id.clone());
-        account.client.guard().share(move |outcome| {
-            let _ = tell.send((id.clone(), outcome));
+        account.client.guard().share(move |outcome, done| {
+            let _ = tell.send((id.clone(), outcome, done));
         });
     }
     let (recorder, from, mine) = (db.clone(), Arc::clone(&me), Arc::clone(accounts));
     // One at a time and in order, as they happened here.
     tokio::spawn(async move {
-        while let Some((account, outcome)) = told.recv().await {
+        while let Some((account, outcome, done)) = told.recv().await {
             let shared = match &outcome {
                 Outcome::Refused(reason) => key_guards::refused(
                     &recorder,
@@ -237,6 +238,9 @@ pub fn share_key_guards(db: &Db, url: &str, accounts: &Arc<Vec<Account>>) {
                     let payload = format!("{from} {account}");
                     if let Err(err) = notify::send(&recorder, KEYS_CHANNEL, &payload).await {
                         tracing::warn!(account, error = %err, "cannot tell the other replicas of a key refusal");
+                    }
+                    if let Some(done) = done {
+                        let _ = done.send(());
                     }
                 }
                 Ok(None) => {}

@@ -48,7 +48,13 @@ pub async fn retry_account(
             idempotency_key,
         },
         || async {
-            let resumed = found.client.guard().resume();
+            // Answered once every replica can see it: the page the
+            // browser loads next may come from any of them.
+            let resumed = found
+                .client
+                .guard()
+                .resume_everywhere(std::time::Duration::from_secs(2))
+                .await;
             if resumed {
                 tracing::info!(account = %account, actor = %caller.name, "paused account resumed");
             }
