@@ -613,6 +613,25 @@ impl TestPostgres {
         Some(Self { admin, name, url })
     }
 
+    /// A user of `role` with an API token, written before any replica
+    /// starts; answers the token.
+    async fn user_with_token(&self, name: &str, role: Role) -> String {
+        let db = Db::connect(&self.url).await.expect("open PostgreSQL");
+        users::add(&db, name, &format!("{name}-replica-password"), role, None)
+            .await
+            .expect("add user");
+        let (_, token) = tokens::create(&db, name, "replicas", None, None)
+            .await
+            .expect("user token");
+        db.pool().close().await;
+        token
+    }
+
+    /// What a replica on this database needs in its environment.
+    fn env(&self) -> [(&'static str, &str); 1] {
+        [("SCANPORT_DATABASE_URL", self.url.as_str())]
+    }
+
     async fn drop_database(self) {
         use sqlx::{Connection, Executor};
         let mut conn = sqlx::PgConnection::connect(&self.admin)
@@ -733,15 +752,8 @@ async fn two_replicas_together_stay_inside_the_clouds_call_limit() {
         return;
     };
     let site = Site::with_tencent_limits().await;
-    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
-    users::add(&db, "reader", "replica-password-3", Role::Viewer, None)
-        .await
-        .expect("add viewer");
-    let (_, token) = tokens::create(&db, "reader", "limits", None, None)
-        .await
-        .expect("viewer token");
-    db.pool().close().await;
-    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let token = pg.user_with_token("reader", Role::Viewer).await;
+    let env = pg.env();
     let replicas = [
         Server::start_with(&site, &env),
         Server::start_with(&site, &env),
@@ -869,21 +881,9 @@ async fn replicas_poll_the_task_lists_as_one_and_show_the_same_progress() {
         return;
     };
     let site = Site::new().await;
-    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
-    users::add(&db, "watcher", "replica-password-4", Role::Viewer, None)
-        .await
-        .expect("add viewer");
-    users::add(&db, "launcher", "replica-password-5", Role::Operator, None)
-        .await
-        .expect("add operator");
-    let (_, viewer) = tokens::create(&db, "watcher", "feeds", None, None)
-        .await
-        .expect("viewer token");
-    let (_, operator) = tokens::create(&db, "launcher", "feeds", None, None)
-        .await
-        .expect("operator token");
-    db.pool().close().await;
-    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let viewer = pg.user_with_token("watcher", Role::Viewer).await;
+    let operator = pg.user_with_token("launcher", Role::Operator).await;
+    let env = pg.env();
     let seen: Deliveries = Deliveries::default();
     let window = Duration::from_secs(10);
 
@@ -1025,14 +1025,10 @@ async fn a_replica_killed_mid_refresh_hands_the_feed_over_within_twenty_seconds(
         return;
     };
     let site = Site::new().await;
+    let viewer = pg.user_with_token("watcher", Role::Viewer).await;
+    // Kept open: the test reads who holds the feed.
     let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
-    users::add(&db, "watcher", "replica-password-6", Role::Viewer, None)
-        .await
-        .expect("add viewer");
-    let (_, viewer) = tokens::create(&db, "watcher", "handover", None, None)
-        .await
-        .expect("viewer token");
-    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let env = pg.env();
     let replicas = [
         Server::start_with(&site, &env),
         Server::start_with(&site, &env),
@@ -1149,15 +1145,8 @@ async fn replicas_count_key_refusals_together_and_a_retry_on_one_resumes_both() 
         return;
     };
     let site = Site::new().await;
-    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
-    users::add(&db, "keeper", "replica-password-7", Role::Operator, None)
-        .await
-        .expect("add operator");
-    let (_, token) = tokens::create(&db, "keeper", "keys", None, None)
-        .await
-        .expect("operator token");
-    db.pool().close().await;
-    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let token = pg.user_with_token("keeper", Role::Operator).await;
+    let env = pg.env();
     let replicas = [
         Server::start_with(&site, &env),
         Server::start_with(&site, &env),
@@ -1240,15 +1229,8 @@ async fn a_change_on_one_replica_empties_the_others_read_cache() {
         return;
     };
     let site = Site::new().await;
-    let db = Db::connect(&pg.url).await.expect("open PostgreSQL");
-    users::add(&db, "launcher", "replica-password-6", Role::Operator, None)
-        .await
-        .expect("add operator");
-    let (_, token) = tokens::create(&db, "launcher", "reads", None, None)
-        .await
-        .expect("operator token");
-    db.pool().close().await;
-    let env = [("SCANPORT_DATABASE_URL", pg.url.as_str())];
+    let token = pg.user_with_token("launcher", Role::Operator).await;
+    let env = pg.env();
     let (a, b) = (
         Server::start_with(&site, &env),
         Server::start_with(&site, &env),
