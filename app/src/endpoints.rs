@@ -68,6 +68,8 @@ pub const LIVE_TCSS_SCAN: Endpoint = read("live/tcss-scan", Viewer);
 pub const UI_REGISTRIES: Endpoint = read("ui/registries", Viewer);
 pub const UI_IMAGE_VULNERABILITIES: Endpoint = read("ui/image-vulnerabilities", Viewer);
 pub const UI_IMAGE_FINDINGS: Endpoint = read("ui/image-findings", Viewer);
+pub const UI_VULNERABILITIES: Endpoint = read("ui/vulnerabilities", Viewer);
+pub const UI_VULNERABILITY_IMAGES: Endpoint = read("ui/vulnerability-images", Viewer);
 
 pub const HSS_TASKS: Endpoint = read("hss/tasks", Viewer);
 pub const HSS_IMAGES: Endpoint = read("hss/images", Viewer);
@@ -82,6 +84,8 @@ pub const HSS_IMAGE_VULNERABILITIES: Endpoint = read("hss/image-vulnerabilities"
 pub const HSS_IMAGE_MALWARE: Endpoint = read("hss/image-malware", Viewer);
 pub const HSS_IMAGE_SENSITIVE: Endpoint = read("hss/image-sensitive", Viewer);
 pub const HSS_IMAGE_RISK_CONFIGS: Endpoint = read("hss/image-risk-configs", Viewer);
+pub const HSS_VULNERABILITIES: Endpoint = read("hss/vulnerabilities", Viewer);
+pub const HSS_VULNERABILITY_IMAGES: Endpoint = read("hss/vulnerability-images", Viewer);
 pub const HSS_SCAN_POLICY_UPDATE: Endpoint = change("hss/scan-policy/update", Operator, None);
 pub const HSS_REGISTRY_IMAGES: Endpoint = read("hss/registry-images", Viewer);
 pub const HSS_SYNC_TASK_REGISTRIES: Endpoint = read("hss/image-sync-tasks/registries", Viewer);
@@ -99,6 +103,9 @@ pub const TCSS_NAMESPACES: Endpoint = read("tcss/namespaces", Viewer);
 pub const TCSS_IMAGE_VULNERABILITIES: Endpoint = read("tcss/image-vulnerabilities", Viewer);
 pub const TCSS_IMAGE_VIRUSES: Endpoint = read("tcss/image-viruses", Viewer);
 pub const TCSS_IMAGE_RISKS: Endpoint = read("tcss/image-risks", Viewer);
+pub const TCSS_VULNERABILITIES: Endpoint = read("tcss/vulnerabilities", Viewer);
+pub const TCSS_WEB_VULNERABILITIES: Endpoint = read("tcss/web-vulnerabilities", Viewer);
+pub const TCSS_VULNERABILITY_IMAGES: Endpoint = read("tcss/vulnerability-images", Viewer);
 
 pub const ADMIN_USERS: Endpoint = read("admin/users", Admin);
 pub const ADMIN_USERS_ADD: Endpoint = change("admin/users/add", Admin, None);
@@ -120,6 +127,8 @@ pub const ALL: &[Endpoint] = &[
     UI_REGISTRIES,
     UI_IMAGE_VULNERABILITIES,
     UI_IMAGE_FINDINGS,
+    UI_VULNERABILITIES,
+    UI_VULNERABILITY_IMAGES,
     HSS_TASKS,
     HSS_IMAGES,
     HSS_REGISTRIES,
@@ -134,6 +143,8 @@ pub const ALL: &[Endpoint] = &[
     HSS_IMAGE_MALWARE,
     HSS_IMAGE_SENSITIVE,
     HSS_IMAGE_RISK_CONFIGS,
+    HSS_VULNERABILITIES,
+    HSS_VULNERABILITY_IMAGES,
     HSS_REGISTRY_IMAGES,
     HSS_SYNC_TASK_REGISTRIES,
     TCSS_TIMING_SCAN,
@@ -149,6 +160,9 @@ pub const ALL: &[Endpoint] = &[
     TCSS_IMAGE_VULNERABILITIES,
     TCSS_IMAGE_VIRUSES,
     TCSS_IMAGE_RISKS,
+    TCSS_VULNERABILITIES,
+    TCSS_WEB_VULNERABILITIES,
+    TCSS_VULNERABILITY_IMAGES,
     ADMIN_USERS,
     ADMIN_USERS_ADD,
     ADMIN_USERS_ROLE,

@@ -108,6 +108,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=StaticSegment("vulnerabilities")
+                        view={Lazy::<routes::VulnerabilitiesRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=StaticSegment("schedule")
                         view={Lazy::<routes::ScheduleRoute>::new()}
                         ssr=SsrMode::Async

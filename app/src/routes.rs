@@ -30,6 +30,10 @@ macro_rules! lazy_page {
 
 lazy_page!(ImagesRoute, pages::images::ImagesPage);
 lazy_page!(ImageRoute, pages::image::ImagePage);
+lazy_page!(
+    VulnerabilitiesRoute,
+    pages::vulnerabilities::VulnerabilitiesPage
+);
 lazy_page!(TcssTasksRoute, pages::tcss_tasks::TcssTasksPage);
 lazy_page!(SyncTaskRoute, pages::sync_task::SyncTaskPage);
 lazy_page!(RegistriesRoute, pages::registries::RegistriesPage);

@@ -192,6 +192,17 @@ impl AppState {
         Ok(account)
     }
 
+    /// The cloud of the account named `id`.
+    pub fn provider_of(&self, id: &str) -> Result<Provider, AppError> {
+        self.accounts
+            .iter()
+            .find(|a| a.info.id == id)
+            .map(|a| a.info.provider)
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Account {:?}", shorten(id)),
+            })
+    }
+
     /// The HSS client of an account.
     pub fn hss(&self, id: Option<&str>) -> Result<&HssClient, AppError> {
         match &self.account(id, Provider::Huawei)?.client {

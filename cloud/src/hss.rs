@@ -11,14 +11,15 @@ use crate::signing::huawei;
 use crate::transport::{Call, HttpSettings, RawAnswer, clock_offset, retry_after};
 use reqwest::Method;
 use scanport_wire::hss::{
-    BatchScanRequest, CreateScanTaskRequest, ImageMalware, ImageMalwareList, ImageMalwareRequest,
-    ImageRiskConfig, ImageRiskConfigList, ImageRiskConfigsRequest, ImageSensitiveInfo,
-    ImageSensitiveList, ImageSensitiveRequest, ImageSyncTaskRequest, ImageVulnerabilities,
-    ImageVulnerabilitiesRequest, ImageVulnerability, ListAssociateRegistriesRequest,
-    ListAssociateRegistriesResponse, ListImagesRequest, ListImagesResponse, ListRegistriesRequest,
-    ListRegistriesResponse, ListRegistryImagesRequest, ListRegistryImagesResponse,
-    ListTasksRequest, ListTasksResponse, ScanPolicy, ScanPolicyRequest, SynchronizeRequest,
-    SynchronizeResponse, UpdateScanPolicyRequest, validate_task_id,
+    BatchScanRequest, CreateScanTaskRequest, GeneralImageVulList, GeneralImageVulsRequest,
+    ImageMalware, ImageMalwareList, ImageMalwareRequest, ImageRiskConfig, ImageRiskConfigList,
+    ImageRiskConfigsRequest, ImageSensitiveInfo, ImageSensitiveList, ImageSensitiveRequest,
+    ImageSyncTaskRequest, ImageVulnerabilities, ImageVulnerabilitiesRequest, ImageVulnerability,
+    ListAssociateRegistriesRequest, ListAssociateRegistriesResponse, ListImagesRequest,
+    ListImagesResponse, ListRegistriesRequest, ListRegistriesResponse, ListRegistryImagesRequest,
+    ListRegistryImagesResponse, ListTasksRequest, ListTasksResponse, ScanPolicy, ScanPolicyRequest,
+    SynchronizeRequest, SynchronizeResponse, UpdateScanPolicyRequest, VulRepoImageList,
+    VulRepoImageRequest, validate_task_id,
 };
 use scanport_wire::upstream::{CodeClass, classify};
 use serde::Deserialize;
@@ -361,6 +362,43 @@ impl HssClient {
             let page = self.image_vulnerabilities(&r).await?;
             Ok((page.data_list, page.total_num))
         })
+        .await
+    }
+
+    /// `GET /v5/{project_id}/images/vulnerabilities`
+    /// (`ListGeneralImageVuls`): one page of the account's vulnerabilities
+    /// across images, each with how many images it affects.
+    pub async fn general_image_vulnerabilities(
+        &self,
+        req: &GeneralImageVulsRequest,
+    ) -> Result<GeneralImageVulList, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_general_image_vuls",
+            Method::GET,
+            &["images", "vulnerabilities"],
+            &req.query(),
+            None,
+            true,
+        )
+        .await
+    }
+
+    /// `GET /v5/{project_id}/image/{vul_id}/images` (`ListVulRepoImage`):
+    /// one page of the registry images a vulnerability affects.
+    pub async fn vulnerability_images(
+        &self,
+        req: &VulRepoImageRequest,
+    ) -> Result<VulRepoImageList, CloudError> {
+        req.validate()?;
+        self.call(
+            "list_vul_repo_image",
+            Method::GET,
+            &["image", &req.vul_id, "images"],
+            &req.query(),
+            None,
+            true,
+        )
         .await
     }
 

@@ -17,7 +17,7 @@ use scanport_wire::tcss::{
     ImageVul, ImageVulList, ImageVulListRequest, NamespaceList, RegistryScanStatus,
     RegistryScanStatusRequest, RegistrySyncStatus, RegistrySyncStatusRequest, SERVICE,
     StopRegistryScanRequest, SyncRegistryAssetsRequest, TimingScanTask, UpdateTimingScanRequest,
-    VERSION,
+    VERSION, VulList, VulListRequest, VulRegistryImageList, VulRegistryImageListRequest,
 };
 use scanport_wire::upstream::{CodeClass, classify};
 use serde::Serialize;
@@ -221,6 +221,33 @@ impl TcssClient {
             Ok((page.list, page.total_count))
         })
         .await
+    }
+
+    /// `DescribeSystemVulList`: one page of the account's vulnerabilities
+    /// across images, each with how many images it affects.
+    pub async fn system_vulnerabilities(
+        &self,
+        req: &VulListRequest,
+    ) -> Result<VulList, CloudError> {
+        req.validate()?;
+        self.call("DescribeSystemVulList", req, true).await
+    }
+
+    /// `DescribeWebVulList`: as [`Self::system_vulnerabilities`], for
+    /// applications' packages.
+    pub async fn web_vulnerabilities(&self, req: &VulListRequest) -> Result<VulList, CloudError> {
+        req.validate()?;
+        self.call("DescribeWebVulList", req, true).await
+    }
+
+    /// `DescribeVulRegistryImageList`: one page of the registry images a
+    /// vulnerability (its `PocID`) affects.
+    pub async fn vulnerability_images(
+        &self,
+        req: &VulRegistryImageListRequest,
+    ) -> Result<VulRegistryImageList, CloudError> {
+        req.validate()?;
+        self.call("DescribeVulRegistryImageList", req, true).await
     }
 
     /// `CreateAssetImageRegistryScanTaskOneKey`: a launch, never retried.

@@ -163,6 +163,41 @@ const IMAGE_REPO_REGISTRY_INFO: &[&str] = &[
     "SyncMode",
 ];
 
+/// `VulInfo`.
+const VUL_INFO: &[&str] = &[
+    "Name",
+    "Tags",
+    "CVSSV3Score",
+    "Level",
+    "CVEID",
+    "Category",
+    "FoundTime",
+    "LatestFoundTime",
+    "ID",
+    "LocalImageCount",
+    "ContainerCount",
+    "RegistryImageCount",
+    "PocID",
+    "DefenceStatus",
+    "DefenceScope",
+    "DefenceHostCount",
+    "DefendedCount",
+    "RaspOpenNodeCount",
+    "RaspClosedNodeCount",
+];
+
+/// `VulAffectedRegistryImageInfo`.
+const VUL_AFFECTED_REGISTRY_IMAGE_INFO: &[&str] = &[
+    "ImageID",
+    "ImageName",
+    "ImageTag",
+    "Namespace",
+    "ImageRepoAddress",
+    "ComponentList",
+    "IsLatestImage",
+    "ImageAssetId",
+];
+
 /// `NamespaceInfo`.
 const NAMESPACE_INFO: &[&str] = &["Namespace", "RegistryCnt", "ImageCnt", "RiskImageCnt"];
 
@@ -192,6 +227,9 @@ const TIMING_SCAN_TASK: &[&str] = &[
 
 /// Every paged list's answer (`List`, `TotalCount`).
 const PAGED_LIST: &[&str] = &["List", "TotalCount", "RequestId"];
+
+/// The same, in the order of the vulnerability-centred lists' models.
+const COUNTED_LIST: &[&str] = &["TotalCount", "List", "RequestId"];
 
 /// `CreateAssetImageRegistryScanTaskOneKeyResponse`.
 const SCAN_CREATED: &[&str] = &["TaskID", "RequestId"];
@@ -247,6 +285,17 @@ fn answers() -> Vec<ActionAnswer> {
             "DescribeAssetImageRegistryVulList",
             PAGED_LIST,
             vec![("List", IMAGE_VUL)],
+        ),
+        (
+            "DescribeSystemVulList",
+            COUNTED_LIST,
+            vec![("List", VUL_INFO)],
+        ),
+        ("DescribeWebVulList", COUNTED_LIST, vec![("List", VUL_INFO)]),
+        (
+            "DescribeVulRegistryImageList",
+            COUNTED_LIST,
+            vec![("List", VUL_AFFECTED_REGISTRY_IMAGE_INFO)],
         ),
         (
             "DescribeAssetImageRegistryVirusList",
@@ -424,6 +473,38 @@ async fn every_member_null_decodes_as_absent_for_every_action() {
             vuls.list
                 .iter()
                 .all(|v| v.cve_id.is_none() && v.level.is_none())
+        );
+
+        let system = tc
+            .system_vulnerabilities(&from(json!({})))
+            .await
+            .expect("system vulnerabilities");
+        assert_eq!(system.total_count, 0);
+        assert_eq!(system.list.len(), usize::from(nested));
+        assert!(
+            system
+                .list
+                .iter()
+                .all(|v| v.poc_id.is_none() && v.tags.is_empty())
+        );
+
+        let web = tc
+            .web_vulnerabilities(&from(json!({})))
+            .await
+            .expect("web vulnerabilities");
+        assert_eq!((web.total_count, web.list.len()), (0, usize::from(nested)));
+
+        let affected = tc
+            .vulnerability_images(&from(json!({"PocID": "pcmgr-1"})))
+            .await
+            .expect("affected images");
+        assert_eq!(affected.total_count, 0);
+        assert_eq!(affected.list.len(), usize::from(nested));
+        assert!(
+            affected
+                .list
+                .iter()
+                .all(|i| i.image_asset_id.is_none() && i.component_list.is_empty())
         );
 
         let viruses = tc

@@ -22,6 +22,7 @@ from huaweicloudsdkhss.v5 import (
     CycleImageScanPolicyReqInfo,
     CycleImageScanPolicyReqInfoRegistryInfo,
     ListAssociateRegistriesRequest,
+    ListGeneralImageVulsRequest,
     ListImageMalwareRequest,
     ListImageRiskConfigsRequest,
     ListImageScanPolicyRequest,
@@ -31,6 +32,7 @@ from huaweicloudsdkhss.v5 import (
     ListRegistryImagesRequest,
     ListRegistryRequest,
     ListSwrImageRepositoryRequest,
+    ListVulRepoImageRequest,
     ModifyImageScanPolicyRequest,
     RunImageSynchronizeRequest,
     RunImageSynchronizeRequestInfo,
@@ -990,3 +992,101 @@ def test_malware_sensitive_and_risk_configs_of_an_unscanned_image_are_empty(hss)
 def test_image_findings_refuse_a_page_below_ten(hss, call):
     image = swr_images(hss, scan_status="success").data_list[0]
     expect_hss_error(lambda: call(hss, image, limit=5), 400)
+
+
+# --------------------------------------------------------------------------
+# vulnerabilities across images
+# --------------------------------------------------------------------------
+
+SEVERITY_LEVELS = ["Critical", "High", "Medium", "Low"]
+
+
+def general_vuls(hss: HssHarness, **kwargs):
+    # The SDK's model requires these three.
+    kwargs.setdefault("type", "linux_vul")
+    kwargs.setdefault("handle_status", "unhandled")
+    kwargs.setdefault("image_type", "registry")
+    return hss.call("list_general_image_vuls", ListGeneralImageVulsRequest(**kwargs))
+
+
+def vul_repo_images(hss: HssHarness, vul_id: str, **kwargs):
+    return hss.call("list_vul_repo_image", ListVulRepoImageRequest(vul_id=vul_id, **kwargs))
+
+
+def lists_vul(hss: HssHarness, image_id: str, namespace: str, image_name: str, tag: str,
+              vul_id: str) -> bool:
+    """Whether the image's own list has `vul_id`."""
+    own = hss.call(
+        "list_image_vulnerabilities",
+        ListImageVulnerabilitiesRequest(
+            image_id=image_id, image_type="private_image", namespace=namespace,
+            image_name=image_name, tag_name=tag, vul_id=vul_id, limit=10),
+    )
+    return any(v.vul_id == vul_id for v in own.data_list or [])
+
+
+def test_general_vulnerabilities_agree_with_the_per_image_lists(hss):
+    listed = general_vuls(hss, limit=10)
+    assert listed.total_num > 10 and len(listed.data_list) == 10, listed.total_num
+    for v in listed.data_list:
+        assert v.vul_id and v.vul_id.startswith("CVE-"), v
+        assert v.severity_level in SEVERITY_LEVELS, v
+        assert (v.type, v.image_type) == ("linux_vul", "registry"), v
+        assert [c.cve_id for c in v.cve_list] == [v.vul_id], v
+        assert isinstance(v.max_cvss_score, float) and v.image_num >= 1, v
+        assert v.url and v.solution_detail and v.description, v
+    counts = [v.image_num for v in listed.data_list]
+    assert counts == sorted(counts, reverse=True), "most images first"
+
+    top = listed.data_list[0]
+    repos = vul_repo_images(hss, top.vul_id, limit=200)
+    tags = [(r, t) for r in repos.data_list for t in r.data_list]
+    assert len(tags) == top.image_num, (len(tags), top.image_num)
+    for repo, tag in tags:
+        assert repo.tag_count == len(repo.data_list) and repo.image_id == repo.data_list[0].tag_id
+        assert lists_vul(hss, tag.tag_id, repo.namespace, repo.image_name, tag.tag_name,
+                         top.vul_id), (top.vul_id, tag)
+    # And the other way: a scanned image whose own list has it is named.
+    named = {t.tag_id for _, t in tags}
+    for image in swr_images(hss, scan_status="success", limit=30).data_list:
+        has = lists_vul(hss, image.image_id, image.namespace, image.image_name,
+                        image.image_version, top.vul_id)
+        assert has == (image.image_id in named), (top.vul_id, image.image_id)
+
+
+def test_general_vulnerabilities_filter_and_page(hss):
+    everything = general_vuls(hss, limit=200)
+    critical = general_vuls(hss, limit=200, severity_level="Critical")
+    assert 0 < critical.total_num < everything.total_num
+    assert all(v.severity_level == "Critical" for v in critical.data_list)
+    one = general_vuls(hss, cve_id=critical.data_list[0].vul_id.lower()[2:])
+    assert [v.vul_id for v in one.data_list] == [critical.data_list[0].vul_id]
+    apps = general_vuls(hss, type="app_vul", limit=200)
+    assert apps.total_num and all(v.type == "app_vul" for v in apps.data_list)
+    assert general_vuls(hss, image_type="local").total_num == 0
+    second = general_vuls(hss, limit=10, offset=10)
+    assert [v.vul_id for v in second.data_list] == [
+        v.vul_id for v in everything.data_list[10:20]
+    ]
+
+
+def test_vulnerable_repositories_filter(hss):
+    top = general_vuls(hss).data_list[0]
+    repos = vul_repo_images(hss, top.vul_id, limit=200)
+    assert repos.total_num > 1
+    namespace = repos.data_list[0].namespace
+    same = vul_repo_images(hss, top.vul_id, limit=200, namespace=namespace)
+    assert 0 < same.total_num < repos.total_num
+    assert all(r.namespace == namespace for r in same.data_list)
+    tag = repos.data_list[0].data_list[-1].tag_id
+    assert vul_repo_images(hss, top.vul_id, image_id=tag).total_num == 1
+    assert vul_repo_images(hss, "CVE-1999-0001").total_num == 0
+
+
+@pytest.mark.parametrize("call", [
+    lambda hss: general_vuls(hss, limit=5),
+    lambda hss: vul_repo_images(hss, "CVE-2024-3094", limit=5),
+], ids=["general", "repositories"])
+def test_vulnerability_lists_refuse_a_page_below_ten(hss, call):
+    err = expect_hss_error(lambda: call(hss), 400, code="HSS.0001")
+    assert "limit" in err.error_msg

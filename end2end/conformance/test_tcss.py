@@ -529,3 +529,79 @@ def test_image_risks_match_the_count_page_and_sort(tcss):
 )
 def test_image_viruses_and_risks_of_an_unknown_image_are_refused(tcss, action):
     expect_tc_error(lambda: tcss.call(action, {"Id": 999999}), "ResourceNotFound")
+
+
+# --------------------------------------------------------------------------
+# vulnerabilities across images
+# --------------------------------------------------------------------------
+
+
+def images_listing(tcss: TcssHarness, cve: str) -> set[int]:
+    """The registry images whose own vulnerability list has `cve`."""
+    found = set()
+    for image in registry_images(tcss, limit=100).List:
+        own = tcss.call("DescribeAssetImageRegistryVulList", {"Id": image.Id, "Limit": 100})
+        assert own.TotalCount <= 100, "one page holds every vulnerability here"
+        if any(v.CVEID == cve for v in own.List):
+            found.add(image.Id)
+    return found
+
+
+def test_system_vulnerabilities_agree_with_the_per_image_lists(tcss):
+    listed = tcss.call("DescribeSystemVulList", {"Limit": 10})
+    assert listed.TotalCount > 10 and len(listed.List) == 10
+    for v in listed.List:
+        assert v.CVEID and v.CVEID.startswith("CVE-") and v.PocID, v
+        assert v.Level in VUL_LEVELS and isinstance(v.CVSSV3Score, float), v
+        assert v.RegistryImageCount >= 1 and v.ID > 0, v
+        assert DATETIME.match(v.FoundTime) and v.FoundTime <= v.LatestFoundTime, v
+    counts = [v.RegistryImageCount for v in listed.List]
+    assert counts == sorted(counts, reverse=True), "most images first"
+
+    top = listed.List[0]
+    named = tcss.call("DescribeVulRegistryImageList", {"PocID": top.PocID, "Limit": 100})
+    assert named.TotalCount == top.RegistryImageCount == len(named.List)
+    assert {i.ImageAssetId for i in named.List} == images_listing(tcss, top.CVEID)
+    for image in named.List:
+        own = tcss.call("DescribeAssetImageRegistryVulList", {"Id": image.ImageAssetId, "Limit": 100})
+        [vul] = [v for v in own.List if v.CVEID == top.CVEID]
+        assert vul.POCID == top.PocID
+        assert image.ImageID and image.ImageID.startswith("sha256:"), image
+        assert [c.Name for c in image.ComponentList] == [vul.Component], image
+
+
+def test_system_vulnerabilities_filter_and_sort(tcss):
+    everything = tcss.call("DescribeSystemVulList", {"Limit": 100})
+    high = tcss.call("DescribeSystemVulList", {
+        "Limit": 100, "Filters": [{"Name": "Level", "Values": ["HIGH"]}]})
+    assert 0 < high.TotalCount < everything.TotalCount
+    assert all(v.Level == "HIGH" for v in high.List)
+    cve = everything.List[0].CVEID
+    one = tcss.call("DescribeSystemVulList", {
+        "Filters": [{"Name": "CVEID", "Values": [cve], "ExactMatch": True}]})
+    assert [v.CVEID for v in one.List] == [cve]
+    by_score = tcss.call("DescribeSystemVulList", {
+        "Limit": 100, "By": "CVSSV3Score", "Order": "asc"})
+    scores = [v.CVSSV3Score for v in by_score.List]
+    assert scores == sorted(scores)
+
+
+def test_vulnerable_registry_images_filter(tcss):
+    top = tcss.call("DescribeSystemVulList", {"Limit": 1}).List[0]
+    params = {"PocID": top.PocID, "Limit": 100}
+    every = tcss.call("DescribeVulRegistryImageList", params)
+    newest = tcss.call("DescribeVulRegistryImageList", {
+        **params, "Filters": [{"Name": "OnlyAffectedNewestImage", "Values": ["true"]}]})
+    assert 0 < newest.TotalCount < every.TotalCount
+    assert all(i.IsLatestImage for i in newest.List)
+    unknown = tcss.call("DescribeVulRegistryImageList", {"PocID": "pcmgr-0"})
+    assert unknown.TotalCount == 0 and not unknown.List
+
+
+@pytest.mark.parametrize("action,params,code", [
+    ("DescribeSystemVulList", {"Limit": 101}, "InvalidParameterValue"),
+    ("DescribeVulRegistryImageList", {"PocID": "pcmgr-1", "Limit": 101}, "InvalidParameterValue"),
+    ("DescribeVulRegistryImageList", {"Limit": 10}, "MissingParameter"),
+])
+def test_vulnerability_lists_refuse_bad_requests(tcss, action, params, code):
+    expect_tc_error(lambda: tcss.call(action, params), code)

@@ -18,6 +18,8 @@ const PAGES = [
   { name: 'tcss-images', path: '/images?account=sandbox-tencent', ready: 'table.tcss-images' },
   { name: 'image-tcss', path: '/image?account=sandbox-tencent&cloud=tcss&id=3&image=web/redis&tag=v1.1.1', ready: 'ul.sev-summary' },
   { name: 'tcss-registries', path: '/registries?account=sandbox-tencent', ready: 'table' },
+  { name: 'vulnerabilities', path: '/vulnerabilities?account=sandbox-huawei', ready: 'table.account-vulnerabilities' },
+  { name: 'vulnerabilities-tcss-images', path: '/vulnerabilities?account=sandbox-tencent&severity=critical', ready: 'table.affected-images', link: 'Images affected by' },
   // The launch console's fast sandbox, after a three-image scan with one failure.
   { name: 'tcss-tasks', path: '/tasks/tcss?account=sandbox-tencent', ready: 'section.scan-card', base: LAUNCH_URL, scan: [3, 17, 5] },
   // A sync task's registries: its id has a random suffix, so it is reached
@@ -42,6 +44,8 @@ const LOCALES = [
   { name: 'zh', locale: 'zh-CN', path: '/images?account=sandbox-tencent', ready: 'table.tcss-images' },
   { name: 'zh', locale: 'zh-CN', path: '/image?account=sandbox-tencent&cloud=tcss&id=3&image=web/redis&tag=v1.1.1', ready: 'ul.sev-summary' },
   { name: 'es', locale: 'es-ES', path: '/tasks/tcss?account=sandbox-tencent', ready: 'h1', base: LAUNCH_URL },
+  { name: 'zh', locale: 'zh-CN', path: '/vulnerabilities?account=sandbox-tencent', ready: 'table.account-vulnerabilities' },
+  { name: 'es', locale: 'es-ES', path: '/vulnerabilities?account=sandbox-huawei', ready: 'table.account-vulnerabilities' },
 ];
 
 /** Runs a registry scan of `ids` on the launch console and waits for its end. */
@@ -86,7 +90,7 @@ test.describe('screenshots', () => {
         let target = p.path;
         if (p.link) {
           await page.goto(`${p.base ?? EMBEDDED_URL}${p.path}`);
-          target = (await page.getByRole('link', { name: p.link }).getAttribute('href')) ?? p.path;
+          target = (await page.getByRole('link', { name: p.link }).first().getAttribute('href')) ?? p.path;
         }
         for (const size of SIZES) {
           await page.setViewportSize({ width: size.width, height: size.height });

@@ -48,7 +48,12 @@ fn line(v: &Vulnerability) -> String {
 
 /// `name-tag`, with anything a file name should not hold made `-`.
 fn file_stem(page: &ImagePage) -> String {
-    let raw = format!("{}-{}", page.facts.name, page.facts.tag);
+    file_safe(&format!("{}-{}", page.facts.name, page.facts.tag))
+}
+
+/// `raw` with anything a file name should not hold made `-`, at most 80
+/// characters.
+pub(crate) fn file_safe(raw: &str) -> String {
     let stem: String = raw
         .chars()
         .map(|c| {

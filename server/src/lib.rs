@@ -24,6 +24,7 @@ pub mod security;
 pub mod shutdown;
 pub mod sign_in;
 pub mod task_export;
+pub mod vulnerability_export;
 
 /// mimalloc for the server, its tests and benches alike: server rendering
 /// allocates many small, short-lived buffers, and renders the Tasks page

@@ -108,6 +108,14 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             "/api/v1/export/image-vulnerabilities.csv",
             get(crate::findings_export::image_vulnerabilities_csv),
         )
+        .route(
+            "/api/v1/export/vulnerabilities.csv",
+            get(crate::vulnerability_export::vulnerabilities_csv),
+        )
+        .route(
+            "/api/v1/export/vulnerability-images.csv",
+            get(crate::vulnerability_export::vulnerability_images_csv),
+        )
         // Server functions have their own routes; any other API path is a
         // JSON 404, not the HTML page.
         .route("/api/{*rest}", any(unknown_api_path))

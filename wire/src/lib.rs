@@ -17,5 +17,6 @@ pub mod query;
 pub mod tcss;
 pub mod upstream;
 pub mod validate;
+pub mod vulnerabilities;
 
 pub use validate::FieldError;

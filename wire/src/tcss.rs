@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 mod findings;
 mod image_risks;
 mod registries;
+mod vulnerabilities;
 pub use findings::*;
 pub use image_risks::*;
 pub use registries::*;
+pub use vulnerabilities::*;
 
 pub const VERSION: &str = "2020-11-01";
 pub const SERVICE: &str = "tcss";

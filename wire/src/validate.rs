@@ -137,6 +137,8 @@ validated!(
     crate::hss::ImageMalwareRequest,
     crate::hss::ImageSensitiveRequest,
     crate::hss::ImageRiskConfigsRequest,
+    crate::hss::GeneralImageVulsRequest,
+    crate::hss::VulRepoImageRequest,
     crate::tcss::UpdateTimingScanRequest,
     crate::tcss::DescribeRegistryImagesRequest,
     crate::tcss::CreateRegistryScanRequest,
@@ -149,4 +151,8 @@ validated!(
     crate::tcss::ImageVulListRequest,
     crate::tcss::ImageVirusListRequest,
     crate::tcss::ImageRiskInfoListRequest,
+    crate::tcss::VulListRequest,
+    crate::tcss::VulRegistryImageListRequest,
+    crate::vulnerabilities::AccountVulnerabilityFilter,
+    crate::vulnerabilities::AffectedImagesQuery,
 );

@@ -41,7 +41,9 @@ fn with_account(path: &str, account: Option<&AccountInfo>) -> String {
 /// Other pages take no account (empty).
 pub fn page_providers(path: &str) -> &'static [Provider] {
     match path {
-        "/" | "/tasks" | "/images" | "/registries" => &[Provider::Huawei, Provider::Tencent],
+        "/" | "/tasks" | "/images" | "/vulnerabilities" | "/registries" => {
+            &[Provider::Huawei, Provider::Tencent]
+        }
         TCSS_TASKS | "/schedule" => &[Provider::Tencent, Provider::Huawei],
         _ => &[],
     }
@@ -118,6 +120,7 @@ pub fn Header() -> impl IntoView {
                         <nav aria-label=move || t_string!(i18n, nav_label)>
                             {any.then(|| link("/tasks", t!(i18n, nav_tasks).into_any()))}
                             {any.then(|| link("/images", t!(i18n, nav_images).into_any()))}
+                            {any.then(|| link("/vulnerabilities", t!(i18n, nav_vulnerabilities).into_any()))}
                             {any.then(|| link("/registries", t!(i18n, nav_registries).into_any()))}
                             {any.then(|| link("/schedule", t!(i18n, nav_schedule).into_any()))}
                             {admin.then(|| link("/admin", t!(i18n, nav_admin).into_any()))}
@@ -405,7 +408,7 @@ mod tests {
 
     #[test]
     fn every_account_page_has_a_provider() {
-        for path in ["/", "/tasks", "/images", "/registries"] {
+        for path in ["/", "/tasks", "/images", "/vulnerabilities", "/registries"] {
             assert_eq!(
                 page_providers(path),
                 [Provider::Huawei, Provider::Tencent],

@@ -9,3 +9,4 @@ pub mod setup;
 pub mod sync_task;
 pub mod tasks;
 pub mod tcss_tasks;
+pub mod vulnerabilities;

@@ -333,14 +333,14 @@ const CATALOGUE: &[Cve] = &[
 
 /// One finding of an image: a catalogued CVE, or (past the catalogue's
 /// entries of that severity) a made-up one of the same severity.
-struct Finding {
-    id: String,
-    package: &'static str,
-    version: &'static str,
+pub(super) struct Finding {
+    pub(super) id: String,
+    pub(super) package: &'static str,
+    pub(super) version: &'static str,
     fixed: &'static str,
-    severity: Severity,
-    cvss: &'static str,
-    title: String,
+    pub(super) severity: Severity,
+    pub(super) cvss: &'static str,
+    pub(super) title: String,
 }
 
 /// `count` findings of `severity` for the image with `seed`: the
@@ -396,6 +396,14 @@ fn hss_findings(seed: u64, total: usize) -> Vec<Finding> {
     all
 }
 
+/// Whether a package is an application's library (an ecosystem's name:
+/// `golang.org/x/net`, a Java or Go library), not the distribution's: HSS
+/// lists those as `app_vul`, TCSS as web (application) vulnerabilities.
+pub(super) fn is_application(package: &str) -> bool {
+    const LIBRARIES: [&str; 2] = ["log4j-core", "stdlib (go)"];
+    package.contains('.') || LIBRARIES.contains(&package)
+}
+
 fn repair_necessity(severity: Severity) -> &'static str {
     match severity {
         Critical | High => "immediate_repair",
@@ -409,6 +417,39 @@ fn seed_of(text: &str) -> u64 {
         .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
 }
 
+/// Every finding of the HSS image `image_id` that counts `total`, as
+/// `ListImageVulnerabilities` lists it, beside the finding it shows (whose
+/// severity and CVSS the list has no member for).
+pub(super) fn hss_image_findings(
+    image_id: &str,
+    total: usize,
+) -> Vec<(Finding, ImageVulnerability)> {
+    let seed = seed_of(image_id);
+    hss_findings(seed, total)
+        .into_iter()
+        .enumerate()
+        .map(|(n, f)| {
+            let listed = ImageVulnerability {
+                vul_id: Some(f.id.clone()),
+                repair_necessity: Some(repair_necessity(f.severity).to_owned()),
+                description: Some(f.title.clone()),
+                position: Some(format!("sha256:{:012x}", seed.wrapping_add(n as u64 % 3))),
+                app_name: Some(f.package.to_owned()),
+                app_path: is_application(f.package).then(|| format!("/app/{}", f.package)),
+                version: Some(f.version.to_owned()),
+                solution: Some(if f.fixed.is_empty() {
+                    "No fixed version has been released yet; watch the vendor's advisory."
+                        .to_owned()
+                } else {
+                    format!("Upgrade {} to {} or later.", f.package, f.fixed)
+                }),
+                url: Some(format!("https://nvd.nist.gov/vuln/detail/{}", f.id)),
+            };
+            (f, listed)
+        })
+        .collect()
+}
+
 /// `GET /v5/{project_id}/image/{image_id}/vulnerabilities`: the image's
 /// findings, filtered and paged as the service does. An image the account
 /// does not have has none.
@@ -419,7 +460,7 @@ pub(super) async fn hss_image_vulnerabilities(
 ) -> Response {
     let mut req: ImageVulnerabilitiesRequest = match query_request(
         &request,
-        Some(image_id.as_str()),
+        &[("image_id", &image_id)],
         ImageVulnerabilitiesRequest::validate,
     ) {
         Ok(req) => req,
@@ -427,28 +468,9 @@ pub(super) async fn hss_image_vulnerabilities(
     };
     // SWR and third-party registry images alike: the count their rows show.
     let total = hss_image(&inventory(&state), &image_id).map_or(0, |i| i.vulnerabilities);
-    let seed = seed_of(&image_id);
-    let all: Vec<ImageVulnerability> = hss_findings(seed, total)
+    let all: Vec<ImageVulnerability> = hss_image_findings(&image_id, total)
         .into_iter()
-        .enumerate()
-        .map(|(n, f)| ImageVulnerability {
-            vul_id: Some(f.id.clone()),
-            repair_necessity: Some(repair_necessity(f.severity).to_owned()),
-            description: Some(f.title.clone()),
-            position: Some(format!("sha256:{:012x}", seed.wrapping_add(n as u64 % 3))),
-            app_name: Some(f.package.to_owned()),
-            app_path: f
-                .package
-                .contains('.')
-                .then(|| format!("/app/{}", f.package)),
-            version: Some(f.version.to_owned()),
-            solution: Some(if f.fixed.is_empty() {
-                "No fixed version has been released yet; watch the vendor's advisory.".to_owned()
-            } else {
-                format!("Upgrade {} to {} or later.", f.package, f.fixed)
-            }),
-            url: Some(format!("https://nvd.nist.gov/vuln/detail/{}", f.id)),
-        })
+        .map(|(_, listed)| listed)
         .collect();
     let wanted = ImageVulnerabilitiesRequest {
         offset: None,
@@ -462,6 +484,21 @@ pub(super) async fn hss_image_vulnerabilities(
         total_num: i64::try_from(matching.len()).unwrap_or(0),
         data_list: matching.into_iter().skip(offset).take(limit).collect(),
     })
+}
+
+/// A CVE id's digits as one number (`CVE-2024-3094` is 20243094): the
+/// year always has four digits, so unlike a hash no two ids share one.
+pub(super) fn cve_number(cve: &str) -> i64 {
+    cve.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
+}
+
+/// TCSS's `PocID` of a CVE: the same in every image that has it.
+pub(super) fn poc_id(cve: &str) -> String {
+    format!("pcmgr-{}", cve_number(cve))
 }
 
 /// Every vulnerability of a TCSS registry image, as many of each level as
@@ -481,18 +518,27 @@ pub(super) fn tcss_image_vulnerabilities(image: &RegistryImage) -> Vec<ImageVul>
             .into_iter()
             .map(move |f| (level, f))
     })
-    .map(|(level, f)| ImageVul {
+    .map(|(level, f)| {
+        let (path, category) = if is_application(f.package) {
+            (format!("/app/{}", f.package), "web")
+        } else {
+            (format!("/var/lib/dpkg/status#{}", f.package), "system")
+        };
+        (level, f, path, category)
+    })
+    .map(|(level, f, path, category)| ImageVul {
         cve_id: Some(f.id.clone()),
+        poc_id: Some(poc_id(&f.id)),
         name: Some(f.title.clone()),
         components: vec![ComponentInfo {
             component: Some(f.package.to_owned()),
             version: Some(f.version.to_owned()),
             fixed_version: (!f.fixed.is_empty()).then(|| f.fixed.to_owned()),
-            path: Some(format!("/var/lib/dpkg/status#{}", f.package)),
-            r#type: Some("system".to_owned()),
+            path: Some(path),
+            r#type: Some(category.to_owned()),
             name: Some(f.package.to_owned()),
         }],
-        category: Some("system".to_owned()),
+        category: Some(category.to_owned()),
         level: Some(level.to_owned()),
         des: Some(f.title.clone()),
         official_solution: Some(if f.fixed.is_empty() {
@@ -510,17 +556,17 @@ pub(super) fn tcss_image_vulnerabilities(image: &RegistryImage) -> Vec<ImageVul>
         },
         component: Some(f.package.to_owned()),
         version: Some(f.version.to_owned()),
-        ..ImageVul::default()
     })
     .collect()
 }
 
-/// A findings request read from the query as the service reads it
-/// (numbers from text; the path's image id, when the call has one), then
-/// checked against the documented limits: either failure is `HSS.0001`.
-fn query_request<T: DeserializeOwned>(
+/// A request read from the query as the service reads it (numbers from
+/// text, `label_list` split at its commas, as the SDK joins it) and the
+/// path's parameters, then checked against the documented limits: either
+/// failure is `HSS.0001`.
+pub(super) fn query_request<T: DeserializeOwned>(
     request: &Request,
-    path_image_id: Option<&str>,
+    path: &[(&str, &str)],
     validate: impl Fn(&T) -> Result<(), scanport_wire::FieldError>,
 ) -> Result<T, Response> {
     let pairs: Vec<(String, String)> = query(request)?;
@@ -530,12 +576,13 @@ fn query_request<T: DeserializeOwned>(
             "offset" | "limit" => value
                 .parse::<i64>()
                 .map_or_else(|_| value.into(), Into::into),
+            "label_list" => value.split(',').collect::<Vec<_>>().into(),
             _ => value.into(),
         };
         map.insert(name, value);
     }
-    if let Some(image_id) = path_image_id {
-        map.insert("image_id".into(), image_id.into());
+    for (name, value) in path {
+        map.insert((*name).to_owned(), (*value).into());
     }
     let req: T = serde_json::from_value(map.into()).map_err(invalid)?;
     validate(&req).map_err(invalid)?;
@@ -543,7 +590,7 @@ fn query_request<T: DeserializeOwned>(
 }
 
 /// `offset`/`limit` applied as the list calls do (limit 10 by default).
-fn window<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Vec<T> {
+pub(super) fn window<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Vec<T> {
     let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(0);
     let limit = usize::try_from(limit.unwrap_or(10)).unwrap_or(10);
     items.into_iter().skip(offset).take(limit).collect()
@@ -570,18 +617,18 @@ fn mix(mut x: u64) -> u64 {
 /// What one HSS image's scan counted, from the image lists (SWR's, then
 /// the third-party registries').
 #[derive(Debug, Clone, Default)]
-struct HssImage {
+pub(super) struct HssImage {
     image_id: String,
     image_name: String,
     /// The last scan succeeded.
     scanned: bool,
-    vulnerabilities: usize,
+    pub(super) vulnerabilities: usize,
     malicious: usize,
     unsafe_settings: usize,
     latest_scan_time: Option<i64>,
 }
 
-fn hss_image(inv: &Inventory, image_id: &str) -> Option<HssImage> {
+pub(super) fn hss_image(inv: &Inventory, image_id: &str) -> Option<HssImage> {
     let n = |v: Option<i64>| usize::try_from(v.unwrap_or(0)).unwrap_or(0);
     let swr = inv
         .images
@@ -959,7 +1006,7 @@ pub(super) async fn hss_image_malware(
 ) -> Response {
     let req: ImageMalwareRequest = match query_request(
         &request,
-        Some(image_id.as_str()),
+        &[("image_id", &image_id)],
         ImageMalwareRequest::validate,
     ) {
         Ok(req) => req,
@@ -983,7 +1030,7 @@ pub(super) async fn hss_image_sensitive(
 ) -> Response {
     let req: ImageSensitiveRequest = match query_request(
         &request,
-        Some(image_id.as_str()),
+        &[("image_id", &image_id)],
         ImageSensitiveRequest::validate,
     ) {
         Ok(req) => req,
@@ -1012,7 +1059,7 @@ pub(super) async fn hss_image_risk_configs(
     request: Request,
 ) -> Response {
     let req: ImageRiskConfigsRequest =
-        match query_request(&request, None, ImageRiskConfigsRequest::validate) {
+        match query_request(&request, &[], ImageRiskConfigsRequest::validate) {
             Ok(req) => req,
             Err(rejection) => return rejection,
         };

@@ -63,6 +63,17 @@ pub(crate) fn routes(state: Arc<SandboxState>) -> Router {
             "/v5/{project_id}/image/{image_id}/vulnerabilities",
             get(super::findings::hss_image_vulnerabilities),
         )
+        // The segment carries the vulnerability's id; it keeps the name
+        // its siblings (`…/{image_id}/vulnerabilities`) give it, so the
+        // router never sees two names for one segment.
+        .route(
+            "/v5/{project_id}/image/{image_id}/images",
+            get(super::vulnerabilities::hss_vul_repo_images),
+        )
+        .route(
+            "/v5/{project_id}/images/vulnerabilities",
+            get(super::vulnerabilities::hss_general_vulnerabilities),
+        )
         .route(
             "/v5/{project_id}/image/{image_id}/malwares",
             get(super::findings::hss_image_malware),
@@ -265,7 +276,7 @@ fn page<T: Clone>(items: &[T], offset: Option<i64>, limit: Option<i64>) -> Vec<T
     items.iter().skip(offset).take(limit).cloned().collect()
 }
 
-fn count(n: usize) -> i64 {
+pub(super) fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 

@@ -18,6 +18,7 @@ mod limits;
 mod request_log;
 mod tcss_api;
 mod tcss_registries;
+mod vulnerabilities;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

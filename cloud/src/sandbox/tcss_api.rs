@@ -3,6 +3,7 @@
 
 use super::inventory::{NAMESPACES, is_risky, now_ms, scan_fails};
 use super::limits::Limit;
+use super::vulnerabilities::{VulListKind, describe_vuls};
 use super::{SandboxState, TencentKey, faults::Clock};
 use crate::credentials::TencentCredentials;
 use crate::signing::tencent;
@@ -55,7 +56,7 @@ fn ok(mut response: Value) -> Response {
 }
 
 /// A handler's answer: the `Response` members, or a refusal.
-type Answer = Result<Value, Response>;
+pub(super) type Answer = Result<Value, Response>;
 
 /// The members of each action's answer that Tencent documents as "may
 /// return null" (注意：此字段可能返回 null), as paths: `List[].IsLatestImage`
@@ -238,6 +239,11 @@ async fn dispatch(State(state): State<Arc<SandboxState>>, parts: Parts, body: By
         "DescribeAssetImageRegistryVulList" => describe_image_vuls(&state, &body),
         "DescribeAssetImageRegistryVirusList" => describe_image_viruses(&state, &body),
         "DescribeAssetImageRegistryRiskInfoList" => describe_image_risks(&state, &body),
+        "DescribeSystemVulList" => describe_vuls(&state, &body, VulListKind::System),
+        "DescribeWebVulList" => describe_vuls(&state, &body, VulListKind::Web),
+        "DescribeVulRegistryImageList" => {
+            super::vulnerabilities::describe_vul_registry_images(&state, &body)
+        }
         other => Err(tc_error(
             "InvalidAction",
             &format!("The action `{other}` is not supported by this sandbox."),
@@ -325,7 +331,7 @@ fn update_timing_scan(state: &SandboxState, body: &[u8]) -> Answer {
 /// Parses and validates a request body the way TCSS does: a body that does
 /// not parse is `InvalidParameter`, a value out of range
 /// `InvalidParameterValue`.
-fn parse<T: DeserializeOwned>(
+pub(super) fn parse<T: DeserializeOwned>(
     body: &[u8],
     validate: impl Fn(&T) -> Result<(), scanport_wire::FieldError>,
 ) -> Result<T, Response> {
@@ -349,7 +355,7 @@ fn parse<T: DeserializeOwned>(
 
 /// The inventory, with the registry images brought up to date with the
 /// scans.
-fn inventory(state: &SandboxState) -> std::sync::MutexGuard<'_, super::Inventory> {
+pub(super) fn inventory(state: &SandboxState) -> std::sync::MutexGuard<'_, super::Inventory> {
     let mut inv = state
         .inventory
         .lock()
@@ -645,7 +651,7 @@ fn sync_registry_assets(state: &SandboxState, body: &[u8]) -> Answer {
 }
 
 /// Pages `items` as the TCSS list calls do (`Offset`, `Limit` default 10).
-fn page<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Vec<T> {
+pub(super) fn page<T>(items: Vec<T>, offset: Option<i64>, limit: Option<i64>) -> Vec<T> {
     let offset = usize::try_from(offset.unwrap_or(0)).unwrap_or(0);
     let limit = usize::try_from(limit.unwrap_or(10)).unwrap_or(10);
     items.into_iter().skip(offset).take(limit).collect()

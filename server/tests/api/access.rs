@@ -84,6 +84,11 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("hss/image-risk-configs", Need::Viewer, Call::Post, None),
     ep("tcss/image-viruses", Need::Viewer, Call::Post, None),
     ep("tcss/image-risks", Need::Viewer, Call::Post, None),
+    ep("hss/vulnerabilities", Need::Viewer, Call::Post, None),
+    ep("hss/vulnerability-images", Need::Viewer, Call::Post, None),
+    ep("tcss/vulnerabilities", Need::Viewer, Call::Post, None),
+    ep("tcss/web-vulnerabilities", Need::Viewer, Call::Post, None),
+    ep("tcss/vulnerability-images", Need::Viewer, Call::Post, None),
     ep("hss/registry-images", Need::Viewer, Call::Post, None),
     ep(
         "hss/image-sync-tasks/registries",
@@ -102,6 +107,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("ui/registries", Need::Viewer, Call::Post, None),
     ep("ui/image-vulnerabilities", Need::Viewer, Call::Post, None),
     ep("ui/image-findings", Need::Viewer, Call::Post, None),
+    ep("ui/vulnerabilities", Need::Viewer, Call::Post, None),
+    ep("ui/vulnerability-images", Need::Viewer, Call::Post, None),
     ep("auth/me", Need::Viewer, Call::Post, None),
     ep(
         "events/tasks",
@@ -248,6 +255,16 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
             "image_id": "sha256:0123456789ab", "image_type": "private_image"}}),
         "tcss/image-viruses" => json!({"account": TC, "request": {"Id": 3}}),
         "tcss/image-risks" => json!({"account": TC, "request": {"Id": 3}}),
+        "hss/vulnerabilities" => json!({"account": HW, "request": {"type": "app_vul",
+            "handle_status": "unhandled", "image_type": "registry", "limit": 10}}),
+        "hss/vulnerability-images" => {
+            json!({"account": HW, "request": {"vul_id": "CVE-2024-3094"}})
+        }
+        "tcss/vulnerabilities" => json!({"account": TC, "request": {"Limit": 10}}),
+        "tcss/web-vulnerabilities" => json!({"account": TC, "request": {"Limit": 10}}),
+        "tcss/vulnerability-images" => json!({"account": TC, "request": {"PocID": "pcmgr-1"}}),
+        "ui/vulnerabilities" => json!({"account": TC, "filter": {"search": "CVE-2024-3094"}}),
+        "ui/vulnerability-images" => json!({"account": HW, "query": {"key": "CVE-2024-3094"}}),
         "hss/registry-images" => json!({"account": HW, "request": {"image_type": "harbor"}}),
         "hss/image-sync-tasks/registries" => {
             json!({"account": HW, "request": {"task_id": ctx.sync_task}})

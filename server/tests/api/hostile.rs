@@ -156,6 +156,48 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             true,
         ),
         (
+            "hss/vulnerabilities",
+            json!({"account": HW, "request": {"type": "linux_vul", "handle_status": "unhandled",
+                "severity_level": "High", "cve_id": "CVE-2024",
+                "label_list": ["poc"], "image_type": "registry", "offset": 0, "limit": 10}}),
+            true,
+        ),
+        (
+            "hss/vulnerability-images",
+            json!({"account": HW, "request": {"vul_id": "CVE-2024-3094", "namespace": "payments",
+                "image_name": "checkout", "offset": 0, "limit": 10}}),
+            true,
+        ),
+        (
+            "tcss/vulnerabilities",
+            json!({"account": TC, "request": {"Limit": 10, "Offset": 0, "Order": "desc",
+                "By": "RegistryImageCount", "Filters": [{"Name": "Level", "Values": ["HIGH"]}]}}),
+            true,
+        ),
+        (
+            "tcss/web-vulnerabilities",
+            json!({"account": TC, "request": {"Limit": 10, "Offset": 0, "Order": "asc",
+                "By": "CVSSV3Score", "Filters": [{"Name": "CVEID", "Values": ["CVE-2021-44228"],
+                    "ExactMatch": true}]}}),
+            true,
+        ),
+        (
+            "tcss/vulnerability-images",
+            json!({"account": TC, "request": {"PocID": "pcmgr-1", "Limit": 10, "Offset": 0,
+                "Filters": [{"Name": "ImageName", "Values": ["web"], "ExactMatch": false}]}}),
+            true,
+        ),
+        (
+            "ui/vulnerabilities",
+            json!({"account": HW, "filter": {"severity": "high", "search": "CVE-2024", "page": 1}}),
+            true,
+        ),
+        (
+            "ui/vulnerability-images",
+            json!({"account": TC, "query": {"key": "pcmgr-1", "page": 1}}),
+            true,
+        ),
+        (
             "hss/registry-images",
             json!({"account": HW, "request": {"registry_name": "Harbor (corp)",
                 "severity_level": "High", "risky": true, "sort_key": "latest_scan_time",

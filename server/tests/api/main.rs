@@ -36,6 +36,7 @@ mod registry_images;
 mod scan_policy;
 mod sign_in;
 mod tcss_registries;
+mod vulnerabilities;
 // Shared with the `restarts` binary.
 #[path = "../support/streams.rs"]
 mod streams;

@@ -9,6 +9,7 @@ mod registries;
 mod registry_images;
 mod scan;
 mod tasks;
+mod vulnerabilities;
 
 pub use findings::*;
 pub use image_findings::*;
@@ -18,6 +19,7 @@ pub use registries::*;
 pub use registry_images::*;
 pub use scan::*;
 pub use tasks::*;
+pub use vulnerabilities::*;
 
 use crate::macros::wire_enum;
 use crate::validate::{FieldError, no_control_chars, opt_str_len, str_len};

@@ -2,6 +2,10 @@
 //! cloud the account is on, from the same cache as the public findings
 //! endpoints.
 
+mod across;
+
+pub use across::*;
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;

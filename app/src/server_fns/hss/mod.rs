@@ -9,6 +9,7 @@ mod policy;
 mod read;
 mod registry_images;
 mod sync;
+mod vulnerabilities;
 
 pub use findings::*;
 pub use image_findings::*;
@@ -17,3 +18,4 @@ pub use policy::*;
 pub use read::*;
 pub use registry_images::*;
 pub use sync::*;
+pub use vulnerabilities::*;

@@ -6,8 +6,10 @@ mod findings;
 mod registries;
 mod registry;
 mod schedule;
+mod vulnerabilities;
 
 pub use findings::*;
 pub use registries::*;
 pub use registry::*;
 pub use schedule::*;
+pub use vulnerabilities::*;
