@@ -58,6 +58,8 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "list_image_malware",
         "list_image_sensitive",
         "list_image_risk_configs",
+        "list_general_image_vuls",
+        "list_vul_repo_image",
         "modify_image_scan_policy",
         "list_registry_images",
         "list_associate_registries",
@@ -74,6 +76,9 @@ def test_every_recorded_request_is_one_the_sdk_would_make():
         "tcss DescribeAssetImageRegistryVulList",
         "tcss DescribeAssetImageRegistryVirusList",
         "tcss DescribeAssetImageRegistryRiskInfoList",
+        "tcss DescribeSystemVulList",
+        "tcss DescribeWebVulList",
+        "tcss DescribeVulRegistryImageList",
     ]:
         assert seen[operation] > 0, f"the test run made no {operation} call: {summary}"
 

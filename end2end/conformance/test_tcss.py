@@ -586,6 +586,21 @@ def test_system_vulnerabilities_filter_and_sort(tcss):
     assert scores == sorted(scores)
 
 
+def test_web_vulnerabilities_are_the_applications_and_lead_to_their_images(tcss):
+    """`DescribeWebVulList` answers what `DescribeSystemVulList` does, for
+    applications' packages: the two lists never share a CVE."""
+    web = tcss.call("DescribeWebVulList", {"Limit": 100})
+    system = tcss.call("DescribeSystemVulList", {"Limit": 100})
+    assert web.TotalCount > 0 and system.TotalCount > 0
+    assert not {v.CVEID for v in web.List} & {v.CVEID for v in system.List}
+    top = web.List[0]
+    named = tcss.call("DescribeVulRegistryImageList", {"PocID": top.PocID, "Limit": 100})
+    assert named.TotalCount == top.RegistryImageCount
+    for image in named.List[:3]:
+        own = tcss.call("DescribeAssetImageRegistryVulList", {"Id": image.ImageAssetId, "Limit": 100})
+        assert any(v.CVEID == top.CVEID and v.Category == "web" for v in own.List), image
+
+
 def test_vulnerable_registry_images_filter(tcss):
     top = tcss.call("DescribeSystemVulList", {"Limit": 1}).List[0]
     params = {"PocID": top.PocID, "Limit": 100}
@@ -600,6 +615,8 @@ def test_vulnerable_registry_images_filter(tcss):
 
 @pytest.mark.parametrize("action,params,code", [
     ("DescribeSystemVulList", {"Limit": 101}, "InvalidParameterValue"),
+    ("DescribeWebVulList", {"Filters": [{"Name": "Severity", "Values": ["HIGH"]}]},
+     "InvalidParameterValue"),
     ("DescribeVulRegistryImageList", {"PocID": "pcmgr-1", "Limit": 101}, "InvalidParameterValue"),
     ("DescribeVulRegistryImageList", {"Limit": 10}, "MissingParameter"),
 ])

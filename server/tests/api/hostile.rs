@@ -841,6 +841,78 @@ enum Carrier {
     Body,
 }
 
+/// An id an endpoint puts in the upstream path as one segment.
+struct Segment {
+    endpoint: &'static str,
+    /// The request field that carries it.
+    field: &'static str,
+    /// The upstream API, as the sandbox's request log names it.
+    api: &'static str,
+    /// The upstream path, `{}` where the id goes.
+    path: &'static str,
+}
+
+impl Segment {
+    /// Calls the endpoint with `trick` as the id: either the console
+    /// refuses it, naming the field, and sends nothing (`false`), or it is
+    /// sent once, as exactly one segment of the path, arriving as it was
+    /// given (`true`; the sandbox may then refuse it, `upstream_rejected`).
+    async fn refused_or_sent_whole(
+        &self,
+        h: &Harness,
+        auth: &Auth,
+        trick: &str,
+        body: &Value,
+    ) -> bool {
+        let Self {
+            endpoint,
+            field,
+            api,
+            path,
+        } = self;
+        let before = h.upstream_calls(api).await;
+        let reply = h.call(auth, endpoint, body).await;
+        let made = h.upstream_calls(api).await - before;
+        if reply.status.is_client_error() && reply.kind().as_deref() != Some("upstream_rejected") {
+            reply.expect_error(400, "invalid_input");
+            assert_eq!(
+                reply.field().as_deref(),
+                Some(*field),
+                "{endpoint} {trick:?}"
+            );
+            assert_eq!(made, 0, "{endpoint}: {trick:?} was refused yet sent");
+            return false;
+        }
+        assert_eq!(made, 1, "{endpoint} {trick:?}: {}", reply.body);
+        let request = latest(h, api).await;
+        let target = request["target"].as_str().unwrap_or_default();
+        let sent: Vec<&str> = target
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .split('/')
+            .collect();
+        let expected: Vec<&str> = path.split('/').collect();
+        assert_eq!(
+            sent.len(),
+            expected.len(),
+            "{trick:?} bent the path: {request}"
+        );
+        for (have, want) in sent.iter().zip(&expected) {
+            if *want == "{}" {
+                let decoded = percent_encoding::percent_decode_str(have).decode_utf8_lossy();
+                assert_eq!(
+                    decoded, trick,
+                    "{endpoint}: the id did not arrive as sent: {request}"
+                );
+            } else {
+                assert_eq!(have, want, "{trick:?} bent the path: {request}");
+            }
+        }
+        true
+    }
+}
+
 /// Ids carrying path tricks and header injections are refused, or sent
 /// with the upstream path and headers exactly as for a plain id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -874,6 +946,7 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
     const REGISTRY_IMAGES: &str = "GET /v5/{project_id}/image/registries/images";
     const SYNC_REGISTRIES: &str =
         "GET /v5/{project_id}/image/image-sync/tasks/{task_id}/registries";
+    const VUL_IMAGES: &str = "GET /v5/{project_id}/image/{image_id}/images";
     // Plain calls first: the headers every upstream request keeps.
     h.call(
         &operator,
@@ -920,91 +993,47 @@ async fn path_tricks_in_ids_never_bend_the_upstream_path_or_headers() {
                     assert_eq!(h.upstream().await, before, "account {trick:?} was sent");
                     refused += 1;
                 }
-                // As a task id to stop it is a path segment: refused, or sent
-                // encoded as exactly one segment of the stop path.
-                let before = h.upstream_calls(UP_STOP).await;
-                let reply = h
-                    .call(
-                        &operator,
+                // As an id that is a path segment (a task to stop, a sync
+                // task's registries, a vulnerability's images): refused
+                // naming its field, or sent as exactly that one segment.
+                let segments = [
+                    (
                         "hss/tasks/stop",
-                        &json!({"account": HW, "request": {"task_id": trick}}),
-                    )
-                    .await;
-                let made = h.upstream_calls(UP_STOP).await - before;
-                // The sandbox's own refusal (no such task, HSS.0011: 404
-                // `upstream_rejected`) is a call that was sent.
-                if reply.status.is_client_error()
-                    && reply.kind().as_deref() != Some("upstream_rejected")
-                {
-                    reply.expect_error(400, "invalid_input");
-                    assert_eq!(reply.field().as_deref(), Some("task_id"), "{trick:?}");
-                    assert_eq!(made, 0, "task id {trick:?} was refused yet sent");
-                    refused += 1;
-                } else {
-                    assert_eq!(made, 1, "stop {trick:?}: {}", reply.body);
-                    let request = latest(&h, UP_STOP).await;
-                    let target = request["target"].as_str().unwrap_or_default();
-                    let segments: Vec<&str> = target
-                        .split('?')
-                        .next()
-                        .unwrap_or_default()
-                        .split('/')
-                        .collect();
-                    assert_eq!(segments.len(), 8, "{trick:?} bent the stop path: {request}");
-                    assert_eq!(
-                        segments[..6].join("/") + "/" + segments[7],
-                        "/v5/proj-test-0001/image/image-scan/tasks/stop",
-                        "{trick:?} bent the stop path: {request}"
-                    );
-                    let decoded =
-                        percent_encoding::percent_decode_str(segments[6]).decode_utf8_lossy();
-                    assert_eq!(
-                        decoded, trick,
-                        "the task id did not arrive as sent: {request}"
-                    );
-                    sent += 1;
-                }
-                // As the sync task whose registries are read: a path
-                // segment too, refused or sent as exactly one segment.
-                let before = h.upstream_calls(SYNC_REGISTRIES).await;
-                let reply = h
-                    .call(
-                        &operator,
+                        json!({"account": HW, "request": {"task_id": trick}}),
+                        "task_id",
+                        UP_STOP,
+                        "/v5/proj-test-0001/image/image-scan/tasks/{}/stop",
+                    ),
+                    (
                         "hss/image-sync-tasks/registries",
-                        &json!({"account": HW, "request": {"task_id": trick}}),
-                    )
-                    .await;
-                let made = h.upstream_calls(SYNC_REGISTRIES).await - before;
-                if reply.status.is_client_error()
-                    && reply.kind().as_deref() != Some("upstream_rejected")
-                {
-                    reply.expect_error(400, "invalid_input");
-                    assert_eq!(reply.field().as_deref(), Some("task_id"), "{trick:?}");
-                    assert_eq!(made, 0, "sync task id {trick:?} was refused yet sent");
-                    refused += 1;
-                } else {
-                    assert_eq!(made, 1, "registries of {trick:?}: {}", reply.body);
-                    let request = latest(&h, SYNC_REGISTRIES).await;
-                    let target = request["target"].as_str().unwrap_or_default();
-                    let segments: Vec<&str> = target
-                        .split('?')
-                        .next()
-                        .unwrap_or_default()
-                        .split('/')
-                        .collect();
-                    assert_eq!(segments.len(), 8, "{trick:?} bent the path: {request}");
-                    assert_eq!(
-                        segments[..6].join("/") + "/" + segments[7],
-                        "/v5/proj-test-0001/image/image-sync/tasks/registries",
-                        "{trick:?} bent the path: {request}"
-                    );
-                    let decoded =
-                        percent_encoding::percent_decode_str(segments[6]).decode_utf8_lossy();
-                    assert_eq!(
-                        decoded, trick,
-                        "the task id did not arrive as sent: {request}"
-                    );
-                    sent += 1;
+                        json!({"account": HW, "request": {"task_id": trick}}),
+                        "task_id",
+                        SYNC_REGISTRIES,
+                        "/v5/proj-test-0001/image/image-sync/tasks/{}/registries",
+                    ),
+                    (
+                        "hss/vulnerability-images",
+                        json!({"account": HW, "request": {"vul_id": trick}}),
+                        "vul_id",
+                        VUL_IMAGES,
+                        "/v5/proj-test-0001/image/{}/images",
+                    ),
+                ];
+                for (endpoint, body, field, api, path) in segments {
+                    let segment = Segment {
+                        endpoint,
+                        field,
+                        api,
+                        path,
+                    };
+                    if segment
+                        .refused_or_sent_whole(&h, &operator, trick, &body)
+                        .await
+                    {
+                        sent += 1;
+                    } else {
+                        refused += 1;
+                    }
                 }
             }
             // In a query or a body they may be sent, but encoded: the path,
