@@ -263,6 +263,9 @@ pub struct AffectedImage {
     pub namespace: String,
     pub name: String,
     pub tag: String,
+    /// Where the image is kept, when the cloud says (TCSS's repository
+    /// address): two registries may hold the same name and tag.
+    pub registry: String,
     pub package: String,
     pub version: String,
     pub fixed_version: Option<String>,
@@ -293,6 +296,7 @@ pub fn hss_affected(repo: &VulRepoImage) -> Vec<AffectedImage> {
             namespace: namespace.clone(),
             name: name.clone(),
             tag,
+            registry: String::new(),
             package: text(package.or(repo.app_name.as_ref())),
             version: text(repo.version.as_ref()),
             fixed_version: None,
@@ -327,6 +331,7 @@ impl From<&VulAffectedRegistryImage> for AffectedImage {
             namespace: text(i.namespace.as_ref()),
             name: text(i.image_name.as_ref()),
             tag: text(i.image_tag.as_ref()),
+            registry: text(i.image_repo_address.as_ref()),
             package: part(|c| c.name.as_ref()),
             version: part(|c| c.version.as_ref()),
             fixed_version: component
@@ -392,12 +397,18 @@ impl AffectedImagesQuery {
     }
 }
 
-/// One page of the images a vulnerability affects. HSS counts
-/// repositories (`total`), each with its tags; TCSS counts images.
+/// One page of the images a vulnerability affects. HSS counts and pages
+/// repositories, each with its affected tags (a row each); TCSS counts
+/// and pages images.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AffectedImagePage {
     pub items: Vec<AffectedImage>,
+    /// How many the cloud counts in all: repositories (HSS) or images.
     pub total: i64,
+    /// How many of those this page holds.
+    pub counted: usize,
+    /// Whether the cloud counts repositories (HSS), not images.
+    pub by_repository: bool,
     pub fetched_at_ms: i64,
 }
 

@@ -183,7 +183,7 @@ fn vulnerability_row(
                     {severity_label(i18n, severity)}
                 </span>
             </td>
-            <td class="num">{v.cvss.map(|c| format!("{c:.1}")).unwrap_or_default()}</td>
+            <td class="num cvss">{v.cvss.map(|c| format!("{c:.1}")).unwrap_or_default()}</td>
             <td class="num">
                 <a href=images_href class="affected-link" aria-label=label>
                     {move || crate::format::number(i18n.get_locale(), images)}
@@ -230,7 +230,8 @@ fn affected_images(
             view! { <p class="empty">{t!(i18n, vuls_images_none)}</p> }.into_any()
         }
         Ok(found) => {
-            let (first, last) = range(q.images_page, found.items.len());
+            let (first, last) = range(q.images_page, found.counted);
+            let by_repository = found.by_repository;
             let total = found.total;
             let rows = found
                 .items
@@ -243,7 +244,10 @@ fn affected_images(
                     };
                     view! {
                         <tr>
-                            <td class="image-name">{name_view}</td>
+                            <td class="image-name">
+                                {name_view}
+                                {(!image.registry.is_empty()).then(|| view! { <span class="vul-title">{image.registry.clone()}</span> })}
+                            </td>
                             <td>{image.namespace.clone()}</td>
                             <td><code>{image.tag.clone()}</code></td>
                             <td class="package">{image.package.clone()}</td>
@@ -266,7 +270,12 @@ fn affected_images(
                 <p class="count">
                     {move || {
                         let n = |v: i64| crate::format::number(i18n.get_locale(), v);
-                        t_string!(i18n, vuls_images_count, first = n(first), last = n(last), total = n(total)).to_string()
+                        let (first, last, total) = (n(first), n(last), n(total));
+                        if by_repository {
+                            t_string!(i18n, vuls_repositories_count, first = first, last = last, total = total).to_string()
+                        } else {
+                            t_string!(i18n, vuls_images_count, first = first, last = last, total = total).to_string()
+                        }
                     }}
                 </p>
                 <div class="table-wrap">
@@ -364,7 +373,7 @@ fn vulnerability_list(
                     <tr>
                         <th scope="col">{t!(i18n, vul_col_id)}</th>
                         <th scope="col">{t!(i18n, vul_col_severity)}</th>
-                        <th scope="col">"CVSS"</th>
+                        <th scope="col" class="cvss">"CVSS"</th>
                         <th scope="col">{t!(i18n, col_images)}</th>
                     </tr>
                 </thead>

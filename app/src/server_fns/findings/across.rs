@@ -140,10 +140,12 @@ pub async fn ui_vulnerability_images(
     crate::ops::authorize(&crate::endpoints::UI_VULNERABILITY_IMAGES)?;
     query.validate()?;
     let state = crate::state::app_state()?;
-    let (items, total, _) = affected_images(&state, &account, &query, Rows::Page).await?;
+    let (items, total, counted) = affected_images(&state, &account, &query, Rows::Page).await?;
     Ok(AffectedImagePage {
         items,
         total,
+        counted,
+        by_repository: state.provider_of(&account)? == crate::accounts::Provider::Huawei,
         fetched_at_ms: scanport_wire::clock::now_ms(),
     })
 }
