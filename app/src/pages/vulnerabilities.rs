@@ -4,7 +4,7 @@
 //! any of those images' pages. Plain links and a GET form, so it works the
 //! same without JavaScript.
 
-use crate::accounts::{AccountInfo, Provider};
+use crate::accounts::AccountInfo;
 use crate::components::common::drawn_once::drawn_once;
 use crate::components::common::moment::Moment;
 use crate::components::error_notice::ErrorNotice;
@@ -26,9 +26,6 @@ use scanport_wire::vulnerabilities::{
 };
 use serde::{Deserialize, Serialize};
 
-/// The clouds this page serves, the one it opens with first.
-const PROVIDERS: &[Provider] = &[Provider::Huawei, Provider::Tencent];
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Loaded {
     account: AccountInfo,
@@ -37,7 +34,8 @@ struct Loaded {
 }
 
 async fn load(q: PageQuery) -> Result<Loaded, AppError> {
-    let account = page_account(q.account.clone(), PROVIDERS).await?;
+    let providers = crate::components::layout::page_providers("/vulnerabilities");
+    let account = page_account(q.account.clone(), providers).await?;
     let list = ui_vulnerabilities(account.id.clone(), q.filter.clone()).await?;
     let images = match &q.open {
         Some((key, _)) => Some(
