@@ -70,6 +70,7 @@ pub const UI_IMAGE_VULNERABILITIES: Endpoint = read("ui/image-vulnerabilities", 
 pub const UI_IMAGE_FINDINGS: Endpoint = read("ui/image-findings", Viewer);
 pub const UI_VULNERABILITIES: Endpoint = read("ui/vulnerabilities", Viewer);
 pub const UI_VULNERABILITY_IMAGES: Endpoint = read("ui/vulnerability-images", Viewer);
+pub const UI_OVERVIEW: Endpoint = read("ui/overview", Viewer);
 
 pub const HSS_TASKS: Endpoint = read("hss/tasks", Viewer);
 pub const HSS_IMAGES: Endpoint = read("hss/images", Viewer);
@@ -129,6 +130,7 @@ pub const ALL: &[Endpoint] = &[
     UI_IMAGE_FINDINGS,
     UI_VULNERABILITIES,
     UI_VULNERABILITY_IMAGES,
+    UI_OVERVIEW,
     HSS_TASKS,
     HSS_IMAGES,
     HSS_REGISTRIES,

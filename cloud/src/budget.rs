@@ -17,8 +17,13 @@
 //!   as someone else needs a call, and that someone waits about one
 //!   spacing.
 //!
-//! Who is calling travels with the task ([`on_behalf_of`], [`as_hub`]); a
-//! call made for nobody in particular counts as one shared person.
+//! - background filling (the overview, [`in_background`]) takes at most
+//!   [`BACKGROUND_SHARE`] of each API's budget (HSS: 1 call a minute of
+//!   5; TCSS: 4 a second of 20), and never while a person waits for it.
+//!
+//! Who is calling travels with the task ([`on_behalf_of`], [`as_hub`],
+//! [`in_background`]); a call made for nobody in particular counts as one
+//! shared person.
 //!
 //! Replicas sharing one account also share its spacing: with
 //! [`RateBudget::shared_with`], every call that passes the local checks
@@ -37,12 +42,18 @@ use tokio::time::Instant;
 
 /// Who a call is made for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Caller {
+pub(crate) enum Caller {
     /// The live hub's polling: its share is reserved.
     Hub,
     /// A person (or their token), by user id.
     User(Arc<str>),
+    /// Background filling: a capped share, after people.
+    Background,
 }
+
+/// The part of each API's calls per period that background filling may
+/// take: one in five (at least one).
+pub const BACKGROUND_SHARE: u32 = 5;
 
 tokio::task_local! {
     static CALLER: Caller;
@@ -56,6 +67,13 @@ pub async fn on_behalf_of<F: Future>(user_id: &str, work: F) -> F::Output {
 /// Runs `work` with its cloud calls counted as the live hub's.
 pub async fn as_hub<F: Future>(work: F) -> F::Output {
     CALLER.scope(Caller::Hub, work).await
+}
+
+/// Runs `work` with its cloud calls counted as background filling: at
+/// most one [`BACKGROUND_SHARE`]th of each API's budget, yielding to
+/// people.
+pub async fn in_background<F: Future>(work: F) -> F::Output {
+    CALLER.scope(Caller::Background, work).await
 }
 
 /// The share key of calls made outside any scope (the CLI, exports, work
@@ -79,6 +97,8 @@ struct ApiState {
     made: HashMap<Arc<str>, usize>,
     /// People waiting for a call now, and how many calls each.
     waiting: HashMap<Arc<str>, usize>,
+    /// Background calls within the last period, oldest first.
+    background: VecDeque<Instant>,
     /// Whether the hub polls this API (its share is then reserved).
     polled_by_hub: bool,
 }
@@ -90,12 +110,20 @@ impl ApiState {
             people: VecDeque::new(),
             made: HashMap::new(),
             waiting: HashMap::new(),
+            background: VecDeque::new(),
             polled_by_hub: false,
         }
     }
 
     /// Forgets calls older than `period`.
     fn age(&mut self, now: Instant, period: Duration) {
+        while self
+            .background
+            .front()
+            .is_some_and(|at| *at + period <= now)
+        {
+            self.background.pop_front();
+        }
         while let Some((at, who)) = self.people.front() {
             if *at + period > now {
                 break;
@@ -264,6 +292,16 @@ impl RateBudget {
         let mut start = state.next_slot.max(now);
         match caller {
             Caller::Hub => state.polled_by_hub = true,
+            Caller::Background => {
+                // After people: not while one waits for this API.
+                if !state.waiting.is_empty() {
+                    start = start.max(now + self.interval());
+                }
+                let share = (self.calls / BACKGROUND_SHARE).max(1) as usize;
+                if let Some(freed) = nth_newest(state.background.iter().copied(), share) {
+                    start = start.max(freed + self.period);
+                }
+            }
             Caller::User(who) => {
                 let pool = self.people_pool(state.polled_by_hub);
                 // The pool frees when its oldest surplus call ages out.
@@ -294,9 +332,13 @@ impl RateBudget {
             return Err(start);
         }
         state.next_slot = now + self.interval();
-        if let Caller::User(who) = caller {
-            state.people.push_back((now, Arc::clone(who)));
-            *state.made.entry(Arc::clone(who)).or_insert(0) += 1;
+        match caller {
+            Caller::User(who) => {
+                state.people.push_back((now, Arc::clone(who)));
+                *state.made.entry(Arc::clone(who)).or_insert(0) += 1;
+            }
+            Caller::Background => state.background.push_back(now),
+            Caller::Hub => {}
         }
         Ok(())
     }
@@ -304,7 +346,7 @@ impl RateBudget {
 
 /// A call the budget will not send, counted.
 fn refusal(api: &'static str, caller: &Caller, retry_after: Duration) -> CloudError {
-    crate::telemetry::budget_refusal(api, *caller == Caller::Hub);
+    crate::telemetry::budget_refusal(api, caller);
     CloudError::RateLimited {
         retry_after,
         upstream_code: None,
@@ -541,5 +583,46 @@ mod tests {
         tokio::task::yield_now().await;
         assert!(budget.acquire("x", Duration::from_secs(1)).await.is_err());
         someone.await.expect("joined").expect("a named user fits");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn background_filling_takes_one_call_a_minute_of_five() {
+        let budget = RateBudget::huawei_default();
+        let long = Duration::from_secs(120);
+        let started = Instant::now();
+        in_background(budget.acquire("list_images", long))
+            .await
+            .expect("first");
+        // The second waits for the first to age out, not one spacing.
+        in_background(budget.acquire("list_images", long))
+            .await
+            .expect("second");
+        assert_eq!(started.elapsed(), Duration::from_secs(60));
+        // A person is held only by the spacing, not by the filler's cap.
+        tokio::time::advance(Duration::from_secs(12)).await;
+        let person = take(&budget, "list_images", "ann").await;
+        assert_eq!(person, Ok(Duration::ZERO));
+        // It cannot take more than its share while it waits either.
+        let refused = in_background(budget.acquire("list_images", Duration::from_secs(30))).await;
+        assert!(refused.is_err(), "{refused:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn background_filling_yields_to_a_waiting_person() {
+        let budget = Arc::new(per_minute(60)); // one a second; background 12
+        take(&budget, "x", "ann").await.expect("first");
+        // Ann waits for the next slot (1 s away); the filler asks at once.
+        let ann = tokio::spawn({
+            let budget = Arc::clone(&budget);
+            async move { take(&budget, "x", "ann").await }
+        });
+        tokio::task::yield_now().await;
+        let started = Instant::now();
+        in_background(budget.acquire("x", Duration::from_secs(10)))
+            .await
+            .expect("after ann");
+        let ann = ann.await.expect("joined").expect("ann fits");
+        assert_eq!(ann, Duration::from_secs(1), "ann first");
+        assert_eq!(started.elapsed(), Duration::from_secs(2), "then the filler");
     }
 }

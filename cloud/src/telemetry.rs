@@ -45,8 +45,12 @@ pub(crate) fn budget_wait(api: &'static str) {
 }
 
 /// The budget refused a call.
-pub(crate) fn budget_refusal(api: &'static str, hub: bool) {
-    let caller = if hub { "hub" } else { "person" };
+pub(crate) fn budget_refusal(api: &'static str, caller: &crate::budget::Caller) {
+    let caller = match caller {
+        crate::budget::Caller::Hub => "hub",
+        crate::budget::Caller::User(_) => "person",
+        crate::budget::Caller::Background => "background",
+    };
     metrics::counter!(BUDGET_REFUSALS, "api" => api, "caller" => caller).increment(1);
 }
 

@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod key_guards;
 pub mod live_feeds;
 pub mod notify;
+pub mod overviews;
 pub mod principal;
 pub mod principals;
 pub mod revocations;

@@ -26,7 +26,7 @@ use scanport_portal::throttle::LoginThrottle;
 use scanport_portal::{
     AuditEntry, AuditQuery, Db, Outcome, PortalError, Role, Via, now_ms, tokens, users,
 };
-use scanport_portal::{call_slots, findings};
+use scanport_portal::{call_slots, findings, overviews};
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, Executor, Row};
 use std::io::Write;
@@ -186,6 +186,7 @@ on_each_backend!(
     idempotency_concurrent_claims,
     migrations_run_twice,
     findings_follow_the_scan_time,
+    overviews_one_gathering_at_a_time,
     call_slots_keep_replicas_apart,
     live_feeds_one_refresh_at_a_time,
     throttle_limits_each_name,
@@ -1474,6 +1475,83 @@ async fn sqlite_data_dir_may_hold_url_characters() {
 }
 
 // ---- findings cache ----
+
+async fn overviews_one_gathering_at_a_time(t: &Target) {
+    let hold = Duration::from_secs(60);
+    let later = Duration::from_secs(600);
+    assert!(overviews::all(&t.db).await.expect("all").is_empty());
+    // The first replica takes the first gathering; the second may not.
+    assert!(
+        overviews::take_turn(&t.db, "acct", "a", hold)
+            .await
+            .expect("a")
+    );
+    assert!(
+        !overviews::take_turn(&t.db, "acct", "b", hold)
+            .await
+            .expect("b")
+    );
+    // Nothing is shown until it publishes; another's publication is refused.
+    assert!(overviews::all(&t.db).await.expect("all").is_empty());
+    assert!(
+        !overviews::publish(&t.db, "acct", "b", "{}", later)
+            .await
+            .expect("b")
+    );
+    assert!(
+        overviews::publish(&t.db, "acct", "a", r#"{"n":1}"#, later)
+            .await
+            .expect("a")
+    );
+    let shown = overviews::all(&t.db).await.expect("all");
+    assert_eq!(shown.len(), 1);
+    assert_eq!(
+        (shown[0].account.as_str(), shown[0].body.as_str()),
+        ("acct", r#"{"n":1}"#)
+    );
+    assert!(shown[0].fetched_at_ms > 0);
+    // Not due again for ten minutes, for anyone, unless wanted.
+    assert!(
+        !overviews::take_turn(&t.db, "acct", "a", hold)
+            .await
+            .expect("a")
+    );
+    assert!(
+        !overviews::take_turn(&t.db, "acct", "b", hold)
+            .await
+            .expect("b")
+    );
+    overviews::want(&t.db, "acct").await.expect("want");
+    assert!(
+        overviews::take_turn(&t.db, "acct", "b", hold)
+            .await
+            .expect("b")
+    );
+    // A lapsed turn passes on, and its holder's late publication is fenced off.
+    assert!(
+        overviews::publish(&t.db, "acct", "b", r#"{"n":2}"#, Duration::ZERO)
+            .await
+            .expect("b")
+    );
+    assert!(
+        overviews::take_turn(&t.db, "acct", "a", Duration::ZERO)
+            .await
+            .expect("a")
+    );
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert!(
+        overviews::take_turn(&t.db, "acct", "b", hold)
+            .await
+            .expect("b again")
+    );
+    assert!(
+        !overviews::publish(&t.db, "acct", "a", r#"{"n":3}"#, later)
+            .await
+            .expect("a late")
+    );
+    let shown = overviews::all(&t.db).await.expect("all");
+    assert_eq!(shown[0].body, r#"{"n":2}"#);
+}
 
 async fn findings_follow_the_scan_time(t: &Target) {
     let key = |scanned_at| findings::Key {

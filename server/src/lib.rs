@@ -15,6 +15,7 @@ pub mod detach;
 pub mod events;
 pub mod findings_export;
 pub mod metrics;
+pub mod overview;
 pub mod portal;
 pub mod preferences;
 pub mod replicas;

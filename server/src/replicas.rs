@@ -142,7 +142,7 @@ const READS_CHANNEL: &str = "scanport_reads";
 
 /// A process's name among the replicas: unique across hosts and restarts,
 /// readable in the tables.
-fn holder() -> Arc<str> {
+pub(crate) fn holder() -> Arc<str> {
     format!("{}/{:016x}", std::process::id(), rand::random::<u64>()).into()
 }
 

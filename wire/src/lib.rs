@@ -12,6 +12,7 @@ pub mod clock;
 pub mod findings;
 pub mod hss;
 pub mod live;
+pub mod overview;
 pub mod portal;
 pub mod query;
 pub mod tcss;

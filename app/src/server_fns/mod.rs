@@ -10,6 +10,7 @@ pub mod admin;
 pub mod auth;
 pub mod findings;
 pub mod hss;
+pub mod overview;
 pub mod registries;
 pub mod tasks;
 pub mod tcss;

@@ -109,6 +109,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("ui/image-findings", Need::Viewer, Call::Post, None),
     ep("ui/vulnerabilities", Need::Viewer, Call::Post, None),
     ep("ui/vulnerability-images", Need::Viewer, Call::Post, None),
+    ep("ui/overview", Need::Viewer, Call::Post, None),
     ep("auth/me", Need::Viewer, Call::Post, None),
     ep(
         "events/tasks",
@@ -265,6 +266,7 @@ fn body(name: &str, ctx: &mut Ctx) -> Value {
         "tcss/vulnerability-images" => json!({"account": TC, "request": {"PocID": "pcmgr-1"}}),
         "ui/vulnerabilities" => json!({"account": TC, "filter": {"search": "CVE-2024-3094"}}),
         "ui/vulnerability-images" => json!({"account": HW, "query": {"key": "CVE-2024-3094"}}),
+        "ui/overview" => json!({}),
         "hss/registry-images" => json!({"account": HW, "request": {"image_type": "harbor"}}),
         "hss/image-sync-tasks/registries" => {
             json!({"account": HW, "request": {"task_id": ctx.sync_task}})

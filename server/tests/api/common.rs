@@ -193,6 +193,12 @@ pub struct Options {
     /// `http.read_cache_secs`. Off unless set: most tests count the
     /// upstream calls their reads make.
     pub read_cache_secs: Option<f64>,
+    /// Gather the accounts' overviews in the background, as `serve` does.
+    /// Off unless set: it calls the cloud on its own.
+    pub overview: bool,
+    /// How long the sandbox takes per image of a scan (100 ms unless set;
+    /// zero: every scan is over at once, so nothing changes under a test).
+    pub sandbox_pace: Option<Duration>,
 }
 
 impl Default for Options {
@@ -210,6 +216,8 @@ impl Default for Options {
             hw_calls_per_minute: None,
             metrics_allow: Vec::new(),
             read_cache_secs: None,
+            overview: false,
+            sandbox_pace: None,
         }
     }
 }
@@ -325,7 +333,7 @@ impl Harness {
         );
         sandbox_config.rate_limits = false;
         // Fast, but a scan of many images still runs long enough to stop.
-        sandbox_config.pace = Duration::from_millis(100);
+        sandbox_config.pace = options.sandbox_pace.unwrap_or(Duration::from_millis(100));
         let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind sandbox");
@@ -415,6 +423,9 @@ impl Harness {
             hubs: Arc::new(hubs),
             portal: portal.clone(),
         };
+        if options.overview {
+            scanport::overview::spawn(&state);
+        }
         let router = app(
             state,
             leptos_options(&config),

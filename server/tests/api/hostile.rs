@@ -197,6 +197,7 @@ fn endpoints() -> Vec<(&'static str, Value, bool)> {
             json!({"account": TC, "query": {"key": "pcmgr-1", "page": 1}}),
             true,
         ),
+        ("ui/overview", json!({}), false),
         (
             "hss/registry-images",
             json!({"account": HW, "request": {"registry_name": "Harbor (corp)",

@@ -32,6 +32,7 @@ mod hardening;
 mod hostile;
 mod launch;
 mod metrics;
+mod overview;
 mod registry_images;
 mod scan_policy;
 mod sign_in;
