@@ -76,7 +76,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     // Async: the HTML is sent once the data is in, so the page is
                     // complete without JavaScript (no streamed fragments).
-                    <Route path=StaticSegment("") view=pages::tasks::TasksPage ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("")
+                        view={Lazy::<routes::OverviewRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=StaticSegment("tasks")
                         view=pages::tasks::TasksPage

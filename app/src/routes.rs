@@ -28,6 +28,7 @@ macro_rules! lazy_page {
     };
 }
 
+lazy_page!(OverviewRoute, pages::overview::OverviewPage);
 lazy_page!(ImagesRoute, pages::images::ImagesPage);
 lazy_page!(ImageRoute, pages::image::ImagePage);
 lazy_page!(

@@ -19,7 +19,8 @@
 //!
 //! - background filling (the overview, [`in_background`]) takes at most
 //!   [`BACKGROUND_SHARE`] of each API's budget (HSS: 1 call a minute of
-//!   5; TCSS: 4 a second of 20), and never while a person waits for it.
+//!   5; TCSS: 4 a second of 20), and only of an API no person has called
+//!   within the period or waits for: it uses what people leave.
 //!
 //! Who is calling travels with the task ([`on_behalf_of`], [`as_hub`],
 //! [`in_background`]); a call made for nobody in particular counts as one
@@ -293,9 +294,14 @@ impl RateBudget {
         match caller {
             Caller::Hub => state.polled_by_hub = true,
             Caller::Background => {
-                // After people: not while one waits for this API.
+                // After people: not while one waits for this API, nor
+                // within a period of a person's call of it, so it fills
+                // what people leave and never makes them wait long.
                 if !state.waiting.is_empty() {
                     start = start.max(now + self.interval());
+                }
+                if let Some((last, _)) = state.people.back() {
+                    start = start.max(*last + self.period);
                 }
                 let share = (self.calls / BACKGROUND_SHARE).max(1) as usize;
                 if let Some(freed) = nth_newest(state.background.iter().copied(), share) {
@@ -608,10 +614,29 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn background_filling_leaves_an_api_people_use_alone() {
+        let budget = RateBudget::huawei_default();
+        take(&budget, "list_images", "ann").await.expect("ann");
+        tokio::time::advance(Duration::from_secs(30)).await;
+        // Ann called 30 s ago: the filler may go 30 s from now, not after
+        // one spacing.
+        match in_background(budget.acquire("list_images", Duration::from_secs(1))).await {
+            Err(CloudError::RateLimited { retry_after, .. }) => {
+                assert_eq!(retry_after, Duration::from_secs(30));
+            }
+            other => panic!("expected to wait for the period, got {other:?}"),
+        }
+        // Another API nobody used is free for it.
+        in_background(budget.acquire("list_tasks", Duration::from_secs(1)))
+            .await
+            .expect("an API people left alone");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn background_filling_yields_to_a_waiting_person() {
-        let budget = Arc::new(per_minute(60)); // one a second; background 12
+        let budget = Arc::new(RateBudget::tencent_default()); // one every 50 ms
         take(&budget, "x", "ann").await.expect("first");
-        // Ann waits for the next slot (1 s away); the filler asks at once.
+        // Ann waits for the next slot (50 ms away); the filler asks at once.
         let ann = tokio::spawn({
             let budget = Arc::clone(&budget);
             async move { take(&budget, "x", "ann").await }
@@ -622,7 +647,12 @@ mod tests {
             .await
             .expect("after ann");
         let ann = ann.await.expect("joined").expect("ann fits");
-        assert_eq!(ann, Duration::from_secs(1), "ann first");
-        assert_eq!(started.elapsed(), Duration::from_secs(2), "then the filler");
+        assert_eq!(ann, Duration::from_millis(50), "ann first");
+        // Then a period after Ann's call.
+        assert_eq!(
+            started.elapsed(),
+            Duration::from_millis(1050),
+            "then the filler"
+        );
     }
 }

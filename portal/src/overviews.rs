@@ -102,6 +102,17 @@ pub async fn want(db: &Db, account: &str) -> Result<(), PortalError> {
     Ok(())
 }
 
+/// `account`'s latest overview, if one was gathered.
+pub async fn get(db: &Db, account: &str) -> Result<Option<Stored>, PortalError> {
+    let row = sqlx::query(
+        "SELECT account, body, fetched_at FROM overviews WHERE account = $1 AND body IS NOT NULL",
+    )
+    .bind(account)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(stored).transpose()
+}
+
 /// Every account's latest overview that has been gathered.
 pub async fn all(db: &Db) -> Result<Vec<Stored>, PortalError> {
     let rows = sqlx::query(
@@ -109,13 +120,13 @@ pub async fn all(db: &Db) -> Result<Vec<Stored>, PortalError> {
     )
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Stored {
-                account: row.try_get("account")?,
-                body: row.try_get("body")?,
-                fetched_at_ms: row.try_get("fetched_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(stored).collect()
+}
+
+fn stored(row: &sqlx::any::AnyRow) -> Result<Stored, PortalError> {
+    Ok(Stored {
+        account: row.try_get("account")?,
+        body: row.try_get("body")?,
+        fetched_at_ms: row.try_get("fetched_at")?,
+    })
 }

@@ -23,6 +23,7 @@ pub struct Config {
     pub http: HttpConfig,
     pub sandbox: SandboxConfig,
     pub live: LiveConfig,
+    pub overview: OverviewConfig,
     /// Where the embedded SQLite database lives (created if missing).
     pub data_dir: PathBuf,
     /// `postgres://…` to share one database between replicas, or
@@ -45,6 +46,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             sandbox: SandboxConfig::default(),
             live: LiveConfig::default(),
+            overview: OverviewConfig::default(),
             data_dir: PathBuf::from("data"),
             database_url: None,
             web: WebConfig::default(),
@@ -195,6 +197,21 @@ impl Default for LiveConfig {
             busy_secs: 12.0,
             idle_secs: 120.0,
         }
+    }
+}
+
+/// The Overview page's background gathering (see `crate::overview`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OverviewConfig {
+    /// Off: no background calls, and the Overview says it was never
+    /// gathered (for tests that count every call a cloud receives).
+    pub enabled: bool,
+}
+
+impl Default for OverviewConfig {
+    fn default() -> Self {
+        Self { enabled: true }
     }
 }
 

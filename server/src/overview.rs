@@ -5,21 +5,17 @@
 //! overview never costs more than a fifth of any API's budget and never
 //! holds a person's call back (`scanport_cloud::budget`).
 //!
-//! A complete overview is gathered again after [`EVERY`]; one still
-//! filling (an HSS account's severities come one image at a time) after
-//! [`AGAIN`], until it is complete.
+//! A complete overview is gathered again after ten minutes; one still
+//! filling (an HSS account's severities come one image at a time) a
+//! minute later, until it is complete (`gather::Gathered::next_in`).
 
-use scanport_app::server_fns::overview::gather::{Deadline, gather};
+use scanport_app::server_fns::overview::gather::{AGAIN, Deadline, Gathered, gather};
 use scanport_app::state::AppState;
 use scanport_cloud::budget::in_background;
 use scanport_portal::overviews;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long a complete overview stands before it is gathered again.
-pub const EVERY: Duration = Duration::from_secs(10 * 60);
-/// How soon an incomplete or failed gathering is taken up again.
-pub const AGAIN: Duration = Duration::from_secs(60);
 /// How long one gathering may wait for calls before it publishes what it
 /// has; the turn is held a minute longer.
 const GATHER_FOR: Duration = Duration::from_secs(4 * 60);
@@ -60,19 +56,27 @@ async fn gather_if_due(state: &AppState, account: &str, holder: &str) {
             return;
         }
     }
+    let previous = match overviews::get(db, account).await {
+        Ok(stored) => stored.and_then(|s| serde_json::from_str::<Gathered>(&s.body).ok()),
+        Err(err) => {
+            tracing::warn!(account, error = %err, "cannot read the last overview; counting anew");
+            None
+        }
+    };
     let started = std::time::Instant::now();
-    let gathered = in_background(gather(state, account, Deadline::after(GATHER_FOR))).await;
+    let deadline = Deadline::after(GATHER_FOR);
+    let gathered = in_background(gather(state, account, previous, deadline)).await;
     let published = match gathered {
-        Ok(overview) => {
-            let next = if overview.complete { EVERY } else { AGAIN };
-            let body = serde_json::to_string(&overview).unwrap_or_default();
+        Ok(gathered) => {
             tracing::info!(
                 account,
-                complete = overview.complete,
-                took_ms = started.elapsed().as_millis() as u64,
+                complete = gathered.overview.complete,
+                pending = gathered.pending.len(),
+                took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                 "overview gathered"
             );
-            overviews::publish(db, account, holder, &body, next).await
+            let body = serde_json::to_string(&gathered).unwrap_or_default();
+            overviews::publish(db, account, holder, &body, gathered.next_in()).await
         }
         Err(err) => {
             // The last overview stays shown, with its age.

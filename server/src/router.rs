@@ -243,7 +243,9 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         hubs: Arc::new(hubs),
         portal,
     };
-    crate::overview::spawn(&state);
+    if config.overview.enabled {
+        crate::overview::spawn(&state);
+    }
     let options = leptos_options(&config);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     // The bound address, not the configured one: with port 0 the OS picks

@@ -95,6 +95,7 @@ impl Site {
              site_root = {site:?}\n\
              [http]\ntimeout_secs = 30\nread_cache_secs = {read_cache}\n\
              [live]\nbusy_secs = 1\nidle_secs = 2\n\
+             [overview]\nenabled = false\n\
              [[accounts]]\nid = \"{ACCOUNT}\"\nprovider = \"huawei\"\n\
              region = \"ap-southeast-1\"\nproject_id = \"proj-restart\"\n\
              endpoint = \"{sandbox}\"\ncredentials_file = {creds:?}\n\

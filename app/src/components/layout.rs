@@ -14,7 +14,7 @@ use scanport_wire::portal::{Me, Role};
 /// so its code loads only when a TCSS account is watched) of its own.
 pub fn page_for(path: &str, provider: Provider) -> &str {
     match (path, provider) {
-        ("/" | "/tasks", Provider::Tencent) => TCSS_TASKS,
+        ("/tasks", Provider::Tencent) => TCSS_TASKS,
         (TCSS_TASKS, Provider::Huawei) => "/tasks",
         _ => path,
     }
@@ -38,10 +38,11 @@ fn with_account(path: &str, account: Option<&AccountInfo>) -> String {
 /// The providers whose accounts a page works on, the one it opens with
 /// first: the task monitor, images, registries and the schedule serve
 /// both clouds (the schedule: a TCSS timing scan or an HSS scan policy).
-/// Other pages take no account (empty).
+/// Other pages, the Overview (all accounts at once) among them, take no
+/// account (empty).
 pub fn page_providers(path: &str) -> &'static [Provider] {
     match path {
-        "/" | "/tasks" | "/images" | "/vulnerabilities" | "/registries" => {
+        "/tasks" | "/images" | "/vulnerabilities" | "/registries" => {
             &[Provider::Huawei, Provider::Tencent]
         }
         TCSS_TASKS | "/schedule" => &[Provider::Tencent, Provider::Huawei],
@@ -85,7 +86,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="app-header">
-            <a class="brand" href="/tasks">"Scanport"</a>
+            <a class="brand" href="/">"Scanport"</a>
             <Suspense fallback=|| ()>
                 {drawn_once(move || Suspend::new(async move {
                     let Some(me) = user.await else {
@@ -111,13 +112,14 @@ pub fn Header() -> impl IntoView {
                         let href = move || chosen.with(|c| with_account(path, account_for(path, c.as_ref())));
                         let current = move || {
                             let here = location.pathname.get();
-                            let on = here == path || (path == "/tasks" && (here == "/" || here.starts_with("/tasks/")));
+                            let on = here == path || (path == "/tasks" && here.starts_with("/tasks/"));
                             on.then_some("page")
                         };
                         view! { <a href=href aria-current=current>{label}</a> }
                     };
                     view! {
                         <nav aria-label=move || t_string!(i18n, nav_label)>
+                            {any.then(|| link("/", t!(i18n, nav_overview).into_any()))}
                             {any.then(|| link("/tasks", t!(i18n, nav_tasks).into_any()))}
                             {any.then(|| link("/images", t!(i18n, nav_images).into_any()))}
                             {any.then(|| link("/vulnerabilities", t!(i18n, nav_vulnerabilities).into_any()))}
@@ -408,7 +410,8 @@ mod tests {
 
     #[test]
     fn every_account_page_has_a_provider() {
-        for path in ["/", "/tasks", "/images", "/vulnerabilities", "/registries"] {
+        assert_eq!(page_providers("/"), [], "the overview shows every account");
+        for path in ["/tasks", "/images", "/vulnerabilities", "/registries"] {
             assert_eq!(
                 page_providers(path),
                 [Provider::Huawei, Provider::Tencent],

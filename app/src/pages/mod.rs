@@ -3,6 +3,7 @@ pub mod image;
 pub mod images;
 pub mod login;
 pub mod not_found;
+pub mod overview;
 pub mod registries;
 pub mod schedule;
 pub mod setup;

@@ -266,3 +266,45 @@ async fn before_its_first_gathering_an_account_is_listed_without_figures() {
         .await
         .expect_error(401, "unauthenticated");
 }
+
+/// With HSS's own limit (5 calls a minute per API), the first overview is
+/// there within seconds, still filling in its severities, and took at
+/// most its share, one call, of any API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_the_services_limit_the_overview_takes_one_call_a_minute_of_any_api() {
+    let h = Harness::start_with(Options {
+        overview: true,
+        sandbox_pace: Some(Duration::ZERO),
+        hw_calls_per_minute: Some(5),
+        quiet_hub: true,
+        ..Options::default()
+    })
+    .await;
+    let viewer = h.session(VIEWER).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let hw = loop {
+        let rows = overview(&h, &viewer).await;
+        if !rows[0]["overview"].is_null() {
+            break rows[0]["overview"].clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no HSS overview in 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(hw["complete"], false, "{hw}");
+    let severity = &hw["images"]["severity"];
+    let unknown = severity["unknown"].as_i64().unwrap_or(0);
+    assert!(unknown > 1, "every image's severity came at once: {hw}");
+    let known: i64 = ["critical", "high", "medium", "low"]
+        .iter()
+        .map(|s| severity[*s].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(known, 1, "one image's list read, in its one call: {hw}");
+    for (api, calls) in h.upstream().await {
+        if api.contains("/v5/") {
+            assert!(calls <= 1, "{api}: {calls} calls in the first minute");
+        }
+    }
+}

@@ -1,16 +1,22 @@
 //! Gathering one account's overview from its cloud, in the background:
 //! every call is counted as background filling (at most a fifth of each
-//! API's budget, after people; see `scanport_cloud::budget`), waits for
-//! its slot rather than failing, and stops at a deadline with what it has.
+//! API's budget, after people; see `scanport_cloud::budget`).
 //!
+//! A *count* asks for everything, each call waiting for its slot until a
+//! deadline:
 //! - HSS: the SWR private images (`ListImages`, 200 a page), the running
-//!   scan and sync tasks (`ListImageTasks`), the most widespread CVEs
-//!   (`ListGeneralImageVuls`), and each image's severities from its own
-//!   vulnerability list: from the findings cache, or fetched into it one
-//!   image at a time (HSS's image list carries a count, not severities).
+//!   scan tasks (`ListImageTasks`) and the most widespread CVEs
+//!   (`ListGeneralImageVuls`);
 //! - TCSS: the registry images (`DescribeAssetImageRegistryList`, 100 a
 //!   page, with counts by level), the one-key scan's status and the most
 //!   widespread CVEs (`DescribeSystemVulList`).
+//!
+//! HSS's image list carries a vulnerability count but no severities, so
+//! an HSS image's worst severity comes from its own vulnerability list:
+//! from the findings cache (free when its image page was opened), or
+//! fetched into it while the background share has a call free now. The
+//! images still to do are kept with the overview, and *filling* rounds, a
+//! minute apart, take them up one by one without counting again.
 
 use crate::accounts::Provider;
 use crate::error::AppError;
@@ -26,14 +32,51 @@ use scanport_wire::tcss::{
     DescribeRegistryImagesRequest, RegistryImage, RegistryScanStatusRequest,
 };
 use scanport_wire::vulnerabilities::AccountVulnerabilityFilter;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::time::Instant;
 
 /// At most this many images are counted per account (the lists' pages
 /// cost a call each).
 pub const MAX_IMAGES: i64 = 5_000;
+/// How long a count stands before the images are counted again.
+pub const RECOUNT_AFTER: Duration = Duration::from_secs(10 * 60);
+/// How soon an incomplete overview is taken up again.
+pub const AGAIN: Duration = Duration::from_secs(60);
 
-/// When a gathering stops waiting for calls and publishes what it has.
+/// What is kept of a gathering.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Gathered {
+    pub overview: AccountOverview,
+    /// When the images were last counted (ms since the epoch).
+    pub counted_at_ms: i64,
+    /// HSS images whose severities are still to be fetched (counted as
+    /// `unknown` meanwhile).
+    #[serde(default)]
+    pub pending: Vec<PendingImage>,
+}
+
+/// An HSS image whose vulnerability list is still to be read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingImage {
+    pub image: ImageRef,
+    /// Its last scan time, as the image page passes it (so both share
+    /// the findings cache).
+    pub scanned_at: Option<String>,
+}
+
+impl Gathered {
+    /// When the next round is due.
+    pub fn next_in(&self) -> Duration {
+        if self.overview.complete {
+            RECOUNT_AFTER
+        } else {
+            AGAIN
+        }
+    }
+}
+
+/// When a count stops waiting for calls and publishes what it has.
 #[derive(Debug, Clone, Copy)]
 pub struct Deadline(pub Instant);
 
@@ -61,17 +104,35 @@ where
     }
 }
 
-/// One account's overview. The caller runs it as background filling.
+/// The next round of an account's overview after `previous`: filling in
+/// its pending images if its count is recent, else a new count. The caller
+/// runs it as background filling.
 pub async fn gather(
     state: &AppState,
     account: &str,
+    previous: Option<Gathered>,
     deadline: Deadline,
-) -> Result<AccountOverview, AppError> {
-    let mut overview = match state.provider_of(account)? {
+) -> Result<Gathered, AppError> {
+    let now = scanport_wire::clock::now_ms();
+    let recount_ms = i64::try_from(RECOUNT_AFTER.as_millis()).unwrap_or(i64::MAX);
+    if let Some(mut previous) = previous
+        && !previous.pending.is_empty()
+        && now - previous.counted_at_ms < recount_ms
+    {
+        previous.overview.error = None;
+        fill(state, account, &mut previous).await;
+        return Ok(previous);
+    }
+    let mut gathered = match state.provider_of(account)? {
         Provider::Huawei => hss(state, account, deadline).await?,
-        Provider::Tencent => tcss(state, account, deadline).await?,
+        Provider::Tencent => Gathered {
+            overview: tcss(state, account, deadline).await?,
+            counted_at_ms: now,
+            pending: Vec::new(),
+        },
     };
     let filter = &AccountVulnerabilityFilter::default();
+    let overview = &mut gathered.overview;
     match patiently(deadline, move || {
         account_vulnerabilities(state, account, filter, Rows::Page)
     })
@@ -87,7 +148,8 @@ pub async fn gather(
             overview.error.get_or_insert(err.to_string());
         }
     }
-    Ok(overview)
+    fill(state, account, &mut gathered).await;
+    Ok(gathered)
 }
 
 fn blank() -> AccountOverview {
@@ -100,14 +162,33 @@ fn blank() -> AccountOverview {
     }
 }
 
-async fn hss(
-    state: &AppState,
-    account: &str,
-    deadline: Deadline,
-) -> Result<AccountOverview, AppError> {
+/// Reads pending images' severities while the budget has a call free now
+/// (a refusal ends the round; the next takes up where it stopped).
+async fn fill(state: &AppState, account: &str, gathered: &mut Gathered) {
+    let severity = &mut gathered.overview.images.severity;
+    while let Some(next) = gathered.pending.first() {
+        let scanned_at = next.scanned_at.as_deref();
+        match image_vulnerabilities(state, account, &next.image, scanned_at).await {
+            Ok((vulnerabilities, _, _)) => {
+                severity.unknown -= 1;
+                severity.add(worst(vulnerabilities.iter().map(|v| v.severity)));
+                gathered.pending.remove(0);
+            }
+            Err(AppError::RateLimited { .. }) => break,
+            Err(err) => {
+                gathered.overview.error = Some(err.to_string());
+                break;
+            }
+        }
+    }
+    let overview = &mut gathered.overview;
+    overview.complete = gathered.pending.is_empty() && overview.error.is_none();
+}
+
+async fn hss(state: &AppState, account: &str, deadline: Deadline) -> Result<Gathered, AppError> {
     let client = state.hss(Some(account))?;
     let mut overview = blank();
-    let mut vulnerable: Vec<SwrImage> = Vec::new();
+    let mut pending = Vec::new();
     let mut request = ListImagesRequest::new(SwrImageType::PrivateImage);
     request.limit = Some(200);
     let counts = &mut overview.images;
@@ -118,7 +199,7 @@ async fn hss(
             Ok(client.list_images(asked).await?)
         })
         .await?;
-        for image in page.data_list {
+        for image in &page.data_list {
             counts.total += 1;
             match image.scan_status.as_deref().and_then(ScanStatus::parse) {
                 Some(ScanStatus::Unscan) | None => counts.never_scanned += 1,
@@ -127,16 +208,21 @@ async fn hss(
                 Some(ScanStatus::Success) if image.vul_num.unwrap_or(0) == 0 => {
                     counts.severity.add(None);
                 }
-                Some(ScanStatus::Success) => vulnerable.push(image),
+                Some(ScanStatus::Success) => {
+                    // Unknown until its list is read (or for good, when
+                    // HSS names it too little to ask).
+                    counts.severity.unknown += 1;
+                    pending.extend(pending_image(image));
+                }
                 Some(_) => {}
             }
         }
-        if counts.total >= page.total_num.min(MAX_IMAGES) || request.offset == Some(counts.total) {
+        if counts.total >= page.total_num.min(MAX_IMAGES) || page.data_list.is_empty() {
             break;
         }
     }
-    // Scan tasks only: sync tasks are short, and the list's second type
-    // would take a second minute of this API's background share.
+    // Scan tasks only: sync tasks are short, and a second list type would
+    // take a second minute of this API's background share.
     let mut running = ListTasksRequest::new(TaskListType::ImageScan);
     running.task_status = Some(TaskStatusFilter::Scanning);
     running.limit = Some(10);
@@ -146,69 +232,33 @@ async fn hss(
     })
     .await?;
     overview.running_tasks = tasks.total_num;
-    // Each vulnerable image's worst severity, from its own list: cached
-    // ones cost nothing; the others one call each, until the deadline.
-    let mut stopped = false;
-    for image in &vulnerable {
-        let worst_found = if stopped {
-            None
-        } else {
-            match hss_worst(state, account, image, deadline).await {
-                Ok(worst_found) => worst_found,
-                Err(err) => {
-                    stopped = true;
-                    if !matches!(err, AppError::RateLimited { .. }) {
-                        overview.error = Some(err.to_string());
-                    }
-                    None
-                }
-            }
-        };
-        match worst_found {
-            Some(severity) => overview.images.severity.add(Some(severity)),
-            None => {
-                overview.images.severity.unknown += 1;
-                overview.complete = false;
-            }
-        }
-    }
-    Ok(overview)
+    Ok(Gathered {
+        overview,
+        counted_at_ms: scanport_wire::clock::now_ms(),
+        pending,
+    })
 }
 
-/// An HSS image's worst vulnerability, from its list (`None` when it
-/// names none, or has no findings page).
-async fn hss_worst(
-    state: &AppState,
-    account: &str,
-    image: &SwrImage,
-    deadline: Deadline,
-) -> Result<Option<Severity>, AppError> {
-    let (Some(image_id), Some(image_type)) = (
-        image.image_id.clone().filter(|i| !i.is_empty()),
-        image
-            .image_type
-            .as_deref()
-            .and_then(FindingsImageType::parse),
-    ) else {
-        return Ok(None);
-    };
-    let image_ref = ImageRef::Hss {
-        image_id,
-        image_type,
-        namespace: image.namespace.clone(),
-        image_name: image.image_name.clone(),
-        tag_name: image.image_version.clone(),
-    };
-    // The scan time as the image page passes it, so both share the cache.
-    let scanned_at = image
-        .latest_scan_time
-        .filter(|t| *t > 0)
-        .map(|t| t.to_string());
-    let (vulnerabilities, _, _) = patiently(deadline, async || {
-        image_vulnerabilities(state, account, &image_ref, scanned_at.as_deref()).await
+/// How an image's page names it, if HSS lists findings for it.
+fn pending_image(image: &SwrImage) -> Option<PendingImage> {
+    let image_id = image.image_id.clone().filter(|i| !i.is_empty())?;
+    let image_type = image
+        .image_type
+        .as_deref()
+        .and_then(FindingsImageType::parse)?;
+    Some(PendingImage {
+        image: ImageRef::Hss {
+            image_id,
+            image_type,
+            namespace: image.namespace.clone(),
+            image_name: image.image_name.clone(),
+            tag_name: image.image_version.clone(),
+        },
+        scanned_at: image
+            .latest_scan_time
+            .filter(|t| *t > 0)
+            .map(|t| t.to_string()),
     })
-    .await?;
-    Ok(worst(vulnerabilities.iter().map(|v| v.severity)))
 }
 
 async fn tcss(

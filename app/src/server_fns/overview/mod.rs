@@ -31,7 +31,8 @@ pub async fn ui_overview() -> Result<Vec<OverviewRow>, AppError> {
             // yet: the next gathering replaces it.
             let overview = found
                 .as_ref()
-                .and_then(|s| serde_json::from_str(&s.body).ok());
+                .and_then(|s| serde_json::from_str::<gather::Gathered>(&s.body).ok())
+                .map(|g| g.overview);
             OverviewRow {
                 account: info.id.clone(),
                 provider: info.provider,
