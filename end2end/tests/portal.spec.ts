@@ -55,11 +55,11 @@ async function addUser(page: Page, name: string, password: string, role: 'viewer
 test.describe('signing in and out', () => {
   test.use({ storageState: signedOut });
 
-  test('the sign-in form lands on the tasks page with the name and role in the header', async ({ page }, info) => {
+  test('the sign-in form lands on the overview with the name and role in the header', async ({ page }, info) => {
     await signIn(page, USERS.operator.name, USERS.operator.password);
     await expect(page).toHaveURL(`${BASE}/`);
     await waitForApp(page, info);
-    await expect(page.getByRole('heading', { name: 'Tasks', level: 1 })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
     await expect(header(page).locator('.user-name')).toHaveText(USERS.operator.name);
     await expect(header(page).locator('.role-badge')).toHaveText('operator');
     await expect(header(page).getByRole('button', { name: 'Sign out' })).toBeVisible();

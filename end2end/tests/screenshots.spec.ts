@@ -8,6 +8,7 @@ import { EMBEDDED_URL, LAUNCH_URL, authState } from '../fixtures/env';
 
 const OUT = path.join(__dirname, '..', 'screenshots');
 const PAGES = [
+  { name: 'overview', path: '/', ready: 'ul.overview-figures' },
   { name: 'tasks', path: '/tasks', ready: 'table.tasks' },
   { name: 'sync-tasks', path: '/tasks?type=image_sync', ready: 'table.tasks' },
   { name: 'images', path: '/images', ready: 'table' },
@@ -46,6 +47,7 @@ const LOCALES = [
   { name: 'es', locale: 'es-ES', path: '/tasks/tcss?account=sandbox-tencent', ready: 'h1', base: LAUNCH_URL },
   { name: 'zh', locale: 'zh-CN', path: '/vulnerabilities?account=sandbox-tencent', ready: 'table.account-vulnerabilities' },
   { name: 'es', locale: 'es-ES', path: '/vulnerabilities?account=sandbox-huawei', ready: 'table.account-vulnerabilities' },
+  { name: 'zh', locale: 'zh-CN', path: '/', ready: 'ul.overview-figures' },
 ];
 
 /** Runs a registry scan of `ids` on the launch console and waits for its end. */
@@ -124,7 +126,7 @@ test.describe('screenshots', () => {
         await settle(page);
         await expect(page.locator(l.ready).first()).toBeVisible();
         await expect(page.locator('html')).toHaveAttribute('lang', new RegExp(`^${l.name}`));
-        await page.screenshot({ path: path.join(OUT, `${l.name}-${l.path.split('?')[0].slice(1).replace('/', '-')}.png`), fullPage: true });
+        await page.screenshot({ path: path.join(OUT, `${l.name}-${l.path.split('?')[0].slice(1).replace('/', '-') || 'overview'}.png`), fullPage: true });
       } finally {
         await context.close();
       }

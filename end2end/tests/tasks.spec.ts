@@ -123,7 +123,7 @@ test.describe('task monitor', () => {
   });
 
   test('the embedded sandbox serves tasks with no account configured', async ({ page }, info) => {
-    await page.goto(`${EMBEDDED_URL}/`);
+    await page.goto(`${EMBEDDED_URL}/tasks`);
     await waitForApp(page, info);
     await expect(page.locator('table.tasks[data-list="image_scan"] tbody tr.task').first()).toBeVisible();
   });

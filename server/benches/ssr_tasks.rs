@@ -1,5 +1,6 @@
-//! Server rendering of the Tasks page with 200 tasks in the snapshot, and
-//! of an image page with 500 vulnerabilities in the findings cache: the
+//! Server rendering of the Tasks page with 200 tasks in the snapshot, of
+//! an image page with 500 vulnerabilities in the findings cache, and of the
+//! Overview with 10 accounts' overviews in the database: the
 //! whole router in-process (security layers, bearer-token check, Leptos
 //! SSR), driven with `tower::ServiceExt::oneshot`, no socket on the way in.
 //!
@@ -17,7 +18,7 @@ use scanport::config::{AccountConfig, Config, ProviderName};
 use scanport::router::{WebPolicy, app, leptos_options};
 use scanport_app::state::{AppState, Hubs};
 use scanport_cloud::hub::Pace;
-use scanport_portal::{Role, tokens, users};
+use scanport_portal::{Role, overviews, tokens, users};
 use scanport_wire::hss::{
     ImageScanTaskInfo, ImageVulnerabilities, ImageVulnerability, ListTasksResponse, TaskListType,
 };
@@ -28,6 +29,64 @@ use tower::ServiceExt;
 
 const TASKS: usize = 200;
 const ACCOUNT: &str = "hw-bench";
+/// Accounts on the Overview: [`ACCOUNT`] and nine more.
+const ACCOUNTS: usize = 10;
+
+fn account_id(i: usize) -> String {
+    if i == 0 {
+        ACCOUNT.to_owned()
+    } else {
+        format!("hw-bench-{i}")
+    }
+}
+
+/// An overview as a gathering publishes it: figures of every kind, five
+/// CVEs, an HSS account still filling in.
+fn gathered(i: usize) -> String {
+    use scanport_app::server_fns::overview::gather::Gathered;
+    use scanport_wire::findings::Severity;
+    use scanport_wire::overview::{AccountOverview, ImageCounts, SeverityCounts};
+    use scanport_wire::vulnerabilities::AccountVulnerability;
+    let n = i64::try_from(i).expect("small");
+    let top = (0..5)
+        .map(|k| AccountVulnerability {
+            key: format!("CVE-2024-{:04}", 3094 + k),
+            id: format!("CVE-2024-{:04}", 3094 + k),
+            title: "Backdoor in the xz compression library".to_owned(),
+            severity: Severity::ALL[k % 4],
+            level: "immediate_repair".to_owned(),
+            images: 180 - i64::try_from(k).expect("small") * 7,
+            cvss: Some(9.8),
+            link: Some("https://nvd.nist.gov/vuln/detail/CVE-2024-3094".to_owned()),
+        })
+        .collect();
+    let overview = AccountOverview {
+        images: ImageCounts {
+            total: 1200 + n,
+            never_scanned: 40 + n,
+            failed: 16,
+            scanning: 3,
+            severity: SeverityCounts {
+                critical: 12,
+                high: 117 + n,
+                medium: 240,
+                low: 7,
+                none: 400,
+                unknown: 9,
+            },
+        },
+        running_tasks: n % 3,
+        top_vulnerabilities: top,
+        complete: i.is_multiple_of(2),
+        error: None,
+    };
+    serde_json::to_string(&Gathered {
+        overview,
+        counted_at_ms: 1_767_225_600_000,
+        pending: Vec::new(),
+    })
+    .expect("an overview encodes")
+}
 
 /// 200 tasks of every state the page draws: running, finished, stopped,
 /// failed with a reason.
@@ -150,22 +209,24 @@ async fn console() -> (axum::Router, String, tempfile::TempDir) {
     let config = Config {
         site_root: dir.path().join("site"),
         data_dir: dir.path().join("data"),
-        accounts: vec![AccountConfig {
-            id: ACCOUNT.to_owned(),
-            provider: ProviderName::Huawei,
-            region: "ap-southeast-1".to_owned(),
-            project_id: Some("proj-bench-0001".to_owned()),
-            enterprise_project_id: None,
-            endpoint: Some(upstream),
-            credentials_file: Some(creds),
-            max_calls_per_minute: Some(60_000),
-            ak_env: None,
-            sk_env: None,
-            security_token_env: None,
-            secret_id_env: None,
-            secret_key_env: None,
-            token_env: None,
-        }],
+        accounts: (0..ACCOUNTS)
+            .map(|i| AccountConfig {
+                id: account_id(i),
+                provider: ProviderName::Huawei,
+                region: "ap-southeast-1".to_owned(),
+                project_id: Some("proj-bench-0001".to_owned()),
+                enterprise_project_id: None,
+                endpoint: Some(upstream.clone()),
+                credentials_file: Some(creds.clone()),
+                max_calls_per_minute: Some(60_000),
+                ak_env: None,
+                sk_env: None,
+                security_token_env: None,
+                secret_id_env: None,
+                secret_key_env: None,
+                token_env: None,
+            })
+            .collect(),
         ..Config::default()
     };
     let db = scanport::portal::open_db(&config).await.expect("database");
@@ -175,6 +236,23 @@ async fn console() -> (axum::Router, String, tempfile::TempDir) {
     let (_, token) = tokens::create(&db, "vera", "bench", Some(1), None)
         .await
         .expect("create token");
+    // The overviews, as the background gathering would have left them.
+    for i in 0..ACCOUNTS {
+        let id = account_id(i);
+        let hold = Duration::from_secs(60);
+        assert!(
+            overviews::take_turn(&db, &id, "bench", hold)
+                .await
+                .expect("turn")
+        );
+        let body = gathered(i);
+        let next = Duration::from_secs(3600);
+        assert!(
+            overviews::publish(&db, &id, "bench", &body, next)
+                .await
+                .expect("publish")
+        );
+    }
     let portal = scanport::portal::start(&config, db).await.expect("portal");
     let accounts = scanport::accounts::build(&config, &portal.db)
         .await
@@ -266,6 +344,16 @@ fn ssr_tasks(c: &mut Criterion) {
     eprintln!("image page: {} bytes of HTML", page.len());
     c.bench_function("ssr_image_500", |b| {
         b.iter(|| rt.block_on(fetch(&router, &token, IMAGE_PAGE)));
+    });
+    // The Overview: every account's overview from the database.
+    let (status, page) = rt.block_on(get(&router, &token, "/"));
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let cards = page.matches("class=\"account-overview\"").count();
+    assert_eq!(cards, ACCOUNTS, "the overview shows every account");
+    assert!(page.contains("CVE-2024-3094"), "with its vulnerabilities");
+    eprintln!("overview: {} bytes of HTML", page.len());
+    c.bench_function("ssr_overview_10", |b| {
+        b.iter(|| rt.block_on(fetch(&router, &token, "/")));
     });
     // The security layers and token check alone, for scale.
     c.bench_function("ssr_healthz", |b| {
