@@ -48,6 +48,7 @@ const LOCALES = [
   { name: 'zh', locale: 'zh-CN', path: '/vulnerabilities?account=sandbox-tencent', ready: 'table.account-vulnerabilities' },
   { name: 'es', locale: 'es-ES', path: '/vulnerabilities?account=sandbox-huawei', ready: 'table.account-vulnerabilities' },
   { name: 'zh', locale: 'zh-CN', path: '/', ready: 'ul.overview-figures' },
+  { name: 'es', locale: 'es-ES', path: '/', ready: 'ul.overview-figures' },
 ];
 
 /** Runs a registry scan of `ids` on the launch console and waits for its end. */
