@@ -3,6 +3,7 @@
 //! replica gathers an account at a time ([`take_turn`]), then
 //! [`publish`]es and says when the next gathering is due.
 
+use crate::call_slots::millis;
 use crate::{Db, PortalError, now_ms};
 use sqlx::Row;
 use std::time::Duration;
@@ -14,10 +15,6 @@ pub struct Stored {
     /// Its JSON.
     pub body: String,
     pub fetched_at_ms: i64,
-}
-
-fn millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Takes `account`'s gathering for `holder`, for at most `hold`, if it is
