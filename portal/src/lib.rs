@@ -27,7 +27,7 @@ pub mod users;
 
 pub use db::Db;
 pub use error::PortalError;
-pub use principal::{Principal, Via};
+pub use principal::{Principal, Scope, Via};
 pub use scanport_wire::portal::{AuditEntry, AuditQuery, Me, Outcome, Role, TokenInfo, UserInfo};
 
 /// Milliseconds since the Unix epoch, the portal's one time format.

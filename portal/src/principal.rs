@@ -10,6 +10,25 @@ pub struct Principal {
     /// empties, `principals`), never from the cookie.
     pub role: Role,
     pub via: Via,
+    /// What a token narrows its user to; unlimited for a session.
+    pub scope: Scope,
+}
+
+/// A token's limits beyond its user's role. The caller's `role` already
+/// has the cap applied; it is kept here to name it in a refusal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub role: Option<Role>,
+    /// The accounts the token works on; `None`: every account.
+    pub accounts: Option<Vec<String>>,
+}
+
+impl Scope {
+    pub fn allows_account(&self, account: &str) -> bool {
+        self.accounts
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|a| a == account))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +48,12 @@ impl Principal {
             Via::Session { .. } => "session".to_owned(),
             Via::Token { id } => format!("token:{id}"),
         }
+    }
+
+    /// Whether the caller may act on `account` (a token may be limited
+    /// to some accounts).
+    pub fn allows_account(&self, account: &str) -> bool {
+        self.scope.allows_account(account)
     }
 
     pub fn me(&self) -> Me {

@@ -107,6 +107,7 @@ mod tests {
             via: Via::Token {
                 id: "t1".to_owned(),
             },
+            scope: crate::Scope::default(),
         }
     }
 

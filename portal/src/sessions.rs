@@ -88,6 +88,7 @@ pub async fn authenticate(
         name: row.try_get("name")?,
         role: parse_role(&row.try_get::<String, _>("role")?),
         via: Via::Session { id_hash },
+        scope: crate::Scope::default(),
     }))
 }
 

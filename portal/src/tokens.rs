@@ -1,9 +1,11 @@
 //! API tokens for scripts: `Authorization: Bearer spt_…`, acting with
-//! their user's current role. Shown once at creation, stored hashed.
+//! their user's current role, or less: a token may be capped at a role
+//! and limited to some accounts ([`Scope`]). Shown once at creation,
+//! stored hashed.
 
 use crate::audit::{self, NewEntry};
 use crate::users::parse_role;
-use crate::{Db, PortalError, Principal, TokenInfo, Via, now_ms, secret, users};
+use crate::{Db, PortalError, Principal, Role, Scope, TokenInfo, Via, now_ms, secret, users};
 use sqlx::Row;
 
 /// Every token starts with this, so a leaked one is easy to recognise
@@ -11,18 +13,71 @@ use sqlx::Row;
 pub const PREFIX: &str = "spt_";
 pub const MAX_EXPIRY_DAYS: u32 = 3650;
 pub const LABEL_MAX_CHARS: usize = 100;
+/// The most accounts one token may name (a console has a handful).
+pub const MAX_ACCOUNTS: usize = 100;
+pub const ACCOUNT_MAX_CHARS: usize = 64;
 
 const TOUCH_EVERY_MS: i64 = 60_000;
 
-/// Creates a token for `user_name`; returns its listing and the token
-/// itself, which is not stored and cannot be shown again. With `audit`,
-/// its `ok` row commits with the token, and its request (a JSON object)
-/// gains the new token's `id`.
+/// Creates a token with its user's whole role on every account; see
+/// [`create_scoped`].
 pub async fn create(
     db: &Db,
     user_name: &str,
     label: &str,
     expires_days: Option<u32>,
+    audit: Option<&NewEntry<'_>>,
+) -> Result<(TokenInfo, String), PortalError> {
+    create_scoped(db, user_name, label, expires_days, &Scope::default(), audit).await
+}
+
+/// Checks a scope's own shape: a listed account is a plausible name, none
+/// twice, at least one. Whether each account exists is the console's
+/// configuration to say, not the store's.
+pub fn validate_scope(scope: &Scope) -> Result<(), PortalError> {
+    let Some(accounts) = &scope.accounts else {
+        return Ok(());
+    };
+    if accounts.is_empty() {
+        return Err(PortalError::invalid(
+            "accounts",
+            "name at least one account, or leave it out for every account",
+        ));
+    }
+    if accounts.len() > MAX_ACCOUNTS {
+        return Err(PortalError::invalid(
+            "accounts",
+            format!("at most {MAX_ACCOUNTS} accounts"),
+        ));
+    }
+    for (i, account) in accounts.iter().enumerate() {
+        if account.is_empty() || account.chars().count() > ACCOUNT_MAX_CHARS {
+            return Err(PortalError::invalid(
+                "accounts",
+                format!("each account name must be 1 to {ACCOUNT_MAX_CHARS} characters"),
+            ));
+        }
+        if accounts[..i].contains(account) {
+            return Err(PortalError::invalid(
+                "accounts",
+                format!("{account:?} is listed twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a token for `user_name`, at most `scope` allows; returns its
+/// listing and the token itself, which is not stored and cannot be shown
+/// again. A role above the user's is refused. With `audit`, its `ok` row
+/// commits with the token, and its request (a JSON object) gains the new
+/// token's `id`.
+pub async fn create_scoped(
+    db: &Db,
+    user_name: &str,
+    label: &str,
+    expires_days: Option<u32>,
+    scope: &Scope,
     audit: Option<&NewEntry<'_>>,
 ) -> Result<(TokenInfo, String), PortalError> {
     if label.chars().count() > LABEL_MAX_CHARS {
@@ -39,15 +94,29 @@ pub async fn create(
             format!("must be 1 to {MAX_EXPIRY_DAYS}"),
         ));
     }
-    let user_id = users::id_of(db, user_name).await?;
+    validate_scope(scope)?;
+    let (user_id, user_role) = users::id_and_role_of(db, user_name).await?;
+    if let Some(role) = scope.role
+        && !user_role.allows(role)
+    {
+        return Err(PortalError::invalid(
+            "role",
+            format!("cannot be above {user_name}'s own role, {user_role}"),
+        ));
+    }
+    let accounts = scope
+        .accounts
+        .as_ref()
+        .map(|list| serde_json::Value::from(list.clone()).to_string());
     let raw = format!("{PREFIX}{}", secret::random_hex());
     let id = secret::new_id();
     let created_at = now_ms();
     let expires_at = expires_days.map(|d| created_at + i64::from(d) * 86_400_000);
     let mut tx = db.pool().begin().await?;
     sqlx::query(
-        "INSERT INTO api_tokens (id, token_hash, user_id, label, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO api_tokens \
+           (id, token_hash, user_id, label, created_at, expires_at, role, accounts) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(secret::sha256_hex(&raw))
@@ -55,6 +124,8 @@ pub async fn create(
     .bind(label)
     .bind(created_at)
     .bind(expires_at)
+    .bind(scope.role.map(Role::as_str))
+    .bind(&accounts)
     .execute(&mut *tx)
     .await?;
     if let Some(entry) = audit {
@@ -82,18 +153,34 @@ pub async fn create(
             expires_at_ms: expires_at,
             last_used_at_ms: None,
             revoked: false,
+            role: scope.role,
+            accounts: scope.accounts.clone(),
         },
         raw,
     ))
 }
 
-/// The user behind a bearer token, if it is live and the user enabled.
+/// A stored scope: the role cap and the JSON list of accounts. A list
+/// that does not read (never written so) limits the token to nothing.
+fn scope_of(row: &sqlx::any::AnyRow) -> Result<Scope, PortalError> {
+    let role = row
+        .try_get::<Option<String>, _>("token_role")?
+        .map(|r| parse_role(&r));
+    let accounts = row
+        .try_get::<Option<String>, _>("accounts")?
+        .map(|json| serde_json::from_str::<Vec<String>>(&json).unwrap_or_default());
+    Ok(Scope { role, accounts })
+}
+
+/// The user behind a bearer token, if it is live and the user enabled,
+/// with the token's role cap applied.
 pub async fn authenticate(db: &Db, raw: &str) -> Result<Option<Principal>, PortalError> {
     if !raw.starts_with(PREFIX) || raw.len() != PREFIX.len() + 64 {
         return Ok(None);
     }
     let row = sqlx::query(
-        "SELECT t.id, t.user_id, t.expires_at, t.last_used_at, u.name, u.role \
+        "SELECT t.id, t.user_id, t.expires_at, t.last_used_at, t.role AS token_role, \
+                t.accounts, u.name, u.role \
          FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
     )
@@ -117,11 +204,14 @@ pub async fn authenticate(db: &Db, raw: &str) -> Result<Option<Principal>, Porta
             .execute(db.pool())
             .await?;
     }
+    let scope = scope_of(&row)?;
+    let user_role = parse_role(&row.try_get::<String, _>("role")?);
     Ok(Some(Principal {
         user_id: row.try_get("user_id")?,
         name: row.try_get("name")?,
-        role: parse_role(&row.try_get::<String, _>("role")?),
+        role: scope.role.map_or(user_role, |cap| cap.min(user_role)),
         via: Via::Token { id },
+        scope,
     }))
 }
 
@@ -145,7 +235,8 @@ pub async fn is_live(db: &Db, id: &str) -> Result<bool, PortalError> {
 
 pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, PortalError> {
     let rows = sqlx::query(
-        "SELECT t.id, u.name, t.label, t.created_at, t.expires_at, t.last_used_at, t.revoked_at \
+        "SELECT t.id, u.name, t.label, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, \
+                t.role AS token_role, t.accounts \
          FROM api_tokens t JOIN users u ON u.id = t.user_id \
          ORDER BY t.created_at DESC, t.id DESC",
     )
@@ -153,6 +244,7 @@ pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, PortalError> {
     .await?;
     rows.iter()
         .map(|row| {
+            let scope = scope_of(row)?;
             Ok(TokenInfo {
                 id: row.try_get("id")?,
                 user: row.try_get("name")?,
@@ -161,6 +253,8 @@ pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, PortalError> {
                 expires_at_ms: row.try_get("expires_at")?,
                 last_used_at_ms: row.try_get("last_used_at")?,
                 revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+                role: scope.role,
+                accounts: scope.accounts,
             })
         })
         .collect()

@@ -103,17 +103,43 @@ pub async fn add(
     validate_name(name)?;
     validate_password(password)?;
     let hash = hash_password(password).await?;
+    insert(db, name, Some(&hash), role, audit).await
+}
+
+/// Adds a service user: a bot's identity, with no password (it cannot
+/// sign in), which acts through the tokens made for it.
+pub async fn add_service(
+    db: &Db,
+    name: &str,
+    role: Role,
+    audit: Option<&NewEntry<'_>>,
+) -> Result<UserInfo, PortalError> {
+    validate_name(name)?;
+    insert(db, name, None, role, audit).await
+}
+
+/// The one insert of a user: with a password hash, a person; without, a
+/// service user (its hash is empty, which no password matches).
+async fn insert(
+    db: &Db,
+    name: &str,
+    hash: Option<&str>,
+    role: Role,
+    audit: Option<&NewEntry<'_>>,
+) -> Result<UserInfo, PortalError> {
     let created_at = now_ms();
+    let service = hash.is_none();
     let mut tx = db.pool().begin().await?;
     let result = sqlx::query(
-        "INSERT INTO users (id, name, password_hash, role, disabled, created_at) \
-         VALUES ($1, $2, $3, $4, 0, $5)",
+        "INSERT INTO users (id, name, password_hash, role, disabled, created_at, service) \
+         VALUES ($1, $2, $3, $4, 0, $5, $6)",
     )
     .bind(secret::new_id())
     .bind(name)
-    .bind(hash)
+    .bind(hash.unwrap_or(""))
     .bind(role.as_str())
     .bind(created_at)
+    .bind(i64::from(service))
     .execute(&mut *tx)
     .await;
     match result {
@@ -127,6 +153,7 @@ pub async fn add(
                 role,
                 disabled: false,
                 created_at_ms: created_at,
+                service,
             })
         }
         Err(e) if PortalError::is_unique_violation(&e) => Err(PortalError::Conflict(format!(
@@ -144,9 +171,10 @@ pub async fn count(db: &Db) -> Result<i64, PortalError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<UserInfo>, PortalError> {
-    let rows = sqlx::query("SELECT name, role, disabled, created_at FROM users ORDER BY name")
-        .fetch_all(db.pool())
-        .await?;
+    let rows =
+        sqlx::query("SELECT name, role, disabled, created_at, service FROM users ORDER BY name")
+            .fetch_all(db.pool())
+            .await?;
     rows.iter()
         .map(|row| {
             Ok(UserInfo {
@@ -154,6 +182,7 @@ pub async fn list(db: &Db) -> Result<Vec<UserInfo>, PortalError> {
                 role: parse_role(&row.try_get::<String, _>("role")?),
                 disabled: row.try_get::<i64, _>("disabled")? != 0,
                 created_at_ms: row.try_get("created_at")?,
+                service: row.try_get::<i64, _>("service")? != 0,
             })
         })
         .collect()
@@ -168,6 +197,19 @@ pub async fn id_of(db: &Db, name: &str) -> Result<String, PortalError> {
         .map(|row| row.try_get(0))
         .transpose()?
         .ok_or_else(|| PortalError::NotFound(format!("user {name:?}")))
+}
+
+/// The user's id and current role, or NotFound.
+pub async fn id_and_role_of(db: &Db, name: &str) -> Result<(String, Role), PortalError> {
+    let row = sqlx::query("SELECT id, role FROM users WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| PortalError::NotFound(format!("user {name:?}")))?;
+    Ok((
+        row.try_get("id")?,
+        parse_role(&row.try_get::<String, _>("role")?),
+    ))
 }
 
 /// Serializes changes that must see every admin (PostgreSQL; SQLite has
@@ -192,14 +234,17 @@ fn last_admin(name: &str) -> PortalError {
 }
 
 /// Whether `name` is an enabled admin and no other enabled admin exists.
+/// Service users do not count: a bot cannot sign in to the Admin page.
 async fn is_last_active_admin(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     name: &str,
 ) -> Result<bool, PortalError> {
     let row = sqlx::query(
         "SELECT \
-           (SELECT COUNT(*) FROM users WHERE name = $1 AND role = 'admin' AND disabled = 0), \
-           (SELECT COUNT(*) FROM users WHERE name <> $1 AND role = 'admin' AND disabled = 0)",
+           (SELECT COUNT(*) FROM users \
+             WHERE name = $1 AND role = 'admin' AND disabled = 0 AND service = 0), \
+           (SELECT COUNT(*) FROM users \
+             WHERE name <> $1 AND role = 'admin' AND disabled = 0 AND service = 0)",
     )
     .bind(name)
     .fetch_one(&mut **tx)
@@ -313,13 +358,26 @@ pub async fn add_first_admin(
         role: Role::Admin,
         disabled: false,
         created_at_ms: created_at,
+        service: false,
     }))
 }
 
-/// A new password ends every session the user had.
+/// A new password ends every session the user had. A service user has
+/// none to set.
 pub async fn set_password(db: &Db, name: &str, password: &str) -> Result<(), PortalError> {
     validate_password(password)?;
     let id = id_of(db, name).await?;
+    let service: i64 = sqlx::query("SELECT service FROM users WHERE id = $1")
+        .bind(&id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get(0)?;
+    if service != 0 {
+        return Err(PortalError::invalid(
+            "name",
+            format!("{name} is a service user: it has no password and acts through its tokens"),
+        ));
+    }
     let hash = hash_password(password).await?;
     let mut tx = db.pool().begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -337,13 +395,15 @@ pub async fn set_password(db: &Db, name: &str, password: &str) -> Result<(), Por
 }
 
 /// The enabled user with this name and password, or None. Takes as long
-/// for an unknown name as for a wrong password.
+/// for an unknown name, or a service user's, as for a wrong password.
 pub async fn verify(db: &Db, name: &str, password: &str) -> Result<Option<Verified>, PortalError> {
-    let row =
-        sqlx::query("SELECT id, name, role, disabled, password_hash FROM users WHERE name = $1")
-            .bind(name)
-            .fetch_optional(db.pool())
-            .await?;
+    let row = sqlx::query(
+        "SELECT id, name, role, disabled, password_hash FROM users \
+         WHERE name = $1 AND service = 0",
+    )
+    .bind(name)
+    .fetch_optional(db.pool())
+    .await?;
     let found = match row {
         Some(row) => Some((
             Verified {

@@ -24,7 +24,7 @@ use scanport_portal::live_feeds::{self, Turn};
 use scanport_portal::sessions::{self, SessionPolicy};
 use scanport_portal::throttle::LoginThrottle;
 use scanport_portal::{
-    AuditEntry, AuditQuery, Db, Outcome, PortalError, Role, Via, now_ms, tokens, users,
+    AuditEntry, AuditQuery, Db, Outcome, PortalError, Role, Scope, Via, now_ms, tokens, users,
 };
 use scanport_portal::{call_slots, findings, overviews};
 use sha2::{Digest, Sha256};
@@ -173,6 +173,8 @@ on_each_backend!(
     tokens_revoke,
     tokens_expiry,
     tokens_input_rules,
+    tokens_scoped_to_a_role_and_accounts,
+    service_users_act_only_through_tokens,
     secrets_are_stored_hashed,
     audit_begin_then_finish,
     audit_filters_pages_and_order,
@@ -772,6 +774,106 @@ async fn tokens_input_rules(t: &Target) {
     for raw in bogus {
         assert!(!token_ok(db, &raw).await, "{raw:?}");
     }
+}
+
+async fn tokens_scoped_to_a_role_and_accounts(t: &Target) {
+    let db = &t.db;
+    user(db, "rita", Role::Operator).await;
+    let scope = Scope {
+        role: Some(Role::Viewer),
+        accounts: Some(vec!["prod-hss".to_owned(), "prod-tcss".to_owned()]),
+    };
+    let (info, raw) = tokens::create_scoped(db, "rita", "dashboards", Some(30), &scope, None)
+        .await
+        .expect("scoped token");
+    assert_eq!(info.role, Some(Role::Viewer));
+    assert_eq!(info.accounts, scope.accounts);
+    let p = tokens::authenticate(db, &raw).await.expect("auth");
+    let p = p.expect("live token");
+    assert_eq!(
+        p.role,
+        Role::Viewer,
+        "the token's cap, below its user's role"
+    );
+    assert_eq!(p.scope, scope);
+    assert!(p.allows_account("prod-tcss"));
+    assert!(!p.allows_account("staging-hss"));
+    let listed = tokens::list(db).await.expect("list");
+    assert_eq!(
+        (listed[0].role, listed[0].accounts.clone()),
+        (Some(Role::Viewer), scope.accounts.clone()),
+        "the listing shows the scope"
+    );
+
+    // A cap above the user's role is refused; demoting the user later
+    // lowers the token with them.
+    let above = Scope {
+        role: Some(Role::Admin),
+        accounts: None,
+    };
+    let refused = tokens::create_scoped(db, "rita", "", None, &above, None).await;
+    assert_invalid(refused, "role");
+    let operator = Scope {
+        role: Some(Role::Operator),
+        accounts: None,
+    };
+    let (_, capped) = tokens::create_scoped(db, "rita", "", None, &operator, None)
+        .await
+        .expect("a cap equal to the user's role");
+    users::set_role(db, "rita", Role::Viewer, None)
+        .await
+        .expect("demote");
+    let p = tokens::authenticate(db, &capped).await.expect("auth");
+    assert_eq!(p.expect("live").role, Role::Viewer, "never above its user");
+
+    // The account list's own shape.
+    let with_accounts = |accounts: Vec<&str>| Scope {
+        role: None,
+        accounts: Some(accounts.into_iter().map(str::to_owned).collect()),
+    };
+    for bad in [vec![], vec![""], vec!["a", "a"], vec!["x"; 101]] {
+        let refused = tokens::create_scoped(db, "rita", "", None, &with_accounts(bad), None).await;
+        assert_invalid(refused, "accounts");
+    }
+    assert_eq!(
+        tokens::list(db).await.expect("list").len(),
+        2,
+        "none written"
+    );
+}
+
+async fn service_users_act_only_through_tokens(t: &Target) {
+    let db = &t.db;
+    let bot = users::add_service(db, "ci-bot", Role::Operator, None)
+        .await
+        .expect("service user");
+    assert!(bot.service);
+    assert!(
+        !password_ok(db, "ci-bot", "").await,
+        "no password signs it in"
+    );
+    assert_invalid(users::set_password(db, "ci-bot", PASSWORD).await, "name");
+    assert!(!password_ok(db, "ci-bot", PASSWORD).await);
+    let (_, raw) = new_token(db, "ci-bot", "pipeline", Some(30)).await;
+    let p = tokens::authenticate(db, &raw).await.expect("auth");
+    assert_eq!(p.expect("its token works").role, Role::Operator);
+    let listed = users::list(db).await.expect("list");
+    assert!(listed.iter().any(|u| u.name == "ci-bot" && u.service));
+    assert!(matches!(
+        users::add_service(db, "ci-bot", Role::Viewer, None).await,
+        Err(PortalError::Conflict(_))
+    ));
+
+    // A service admin is not a person who can sign in: the last person
+    // who is an admin stays one.
+    user(db, "root", Role::Admin).await;
+    users::add_service(db, "admin-bot", Role::Admin, None)
+        .await
+        .expect("service admin");
+    assert!(matches!(
+        users::set_role(db, "root", Role::Viewer, None).await,
+        Err(PortalError::Conflict(_))
+    ));
 }
 
 async fn secrets_are_stored_hashed(t: &Target) {

@@ -65,6 +65,9 @@ pub struct UserInfo {
     pub role: Role,
     pub disabled: bool,
     pub created_at_ms: i64,
+    /// A service user (a bot): no password, it acts through its tokens.
+    #[serde(default)]
+    pub service: bool,
 }
 
 /// An API token, as the admin page lists it (never the token itself).
@@ -77,6 +80,12 @@ pub struct TokenInfo {
     pub expires_at_ms: Option<i64>,
     pub last_used_at_ms: Option<i64>,
     pub revoked: bool,
+    /// The most the token may do; `None`: its user's role.
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// The accounts it works on; `None`: every account.
+    #[serde(default)]
+    pub accounts: Option<Vec<String>>,
 }
 
 /// How an audited action ended.
