@@ -18,6 +18,11 @@ pub enum AppError {
     #[error("Your role does not allow this.")]
     Forbidden,
 
+    /// The caller's token is narrower than its user: `limit` names what
+    /// it is limited to (a role, or some accounts).
+    #[error("This token is limited to {limit}.")]
+    OutOfScope { limit: String },
+
     #[error("{field}: {message}")]
     InvalidInput { field: String, message: String },
 
@@ -133,7 +138,7 @@ impl AppError {
         use scanport_wire::upstream::{CodeClass, classify};
         match self {
             Self::Unauthenticated => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::OutOfScope { .. } => 403,
             Self::InvalidInput { .. } => 400,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
@@ -157,6 +162,7 @@ impl AppError {
         match self {
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
+            Self::OutOfScope { .. } => "out_of_scope",
             Self::InvalidInput { .. } => "invalid_input",
             Self::NotFound { .. } => "not_found",
             Self::Conflict { .. } => "conflict",
@@ -273,7 +279,8 @@ impl From<AppError> for ErrorEnvelope {
             AppError::Unavailable { message, .. } => body.upstream_message = Some(message),
             AppError::Transport { message }
             | AppError::Internal { message }
-            | AppError::TooLarge { message } => {
+            | AppError::TooLarge { message }
+            | AppError::OutOfScope { limit: message } => {
                 body.detail = Some(message);
             }
             AppError::Conflict { .. } => {}
@@ -294,6 +301,9 @@ impl TryFrom<ErrorEnvelope> for AppError {
         Ok(match b.kind.as_str() {
             "unauthenticated" => Self::Unauthenticated,
             "forbidden" => Self::Forbidden,
+            "out_of_scope" => Self::OutOfScope {
+                limit: raw(b.detail),
+            },
             "invalid_input" => Self::InvalidInput {
                 field: b.field.unwrap_or_default(),
                 message: b.message,

@@ -48,9 +48,42 @@ pub fn authorize(endpoint: &Endpoint) -> Result<Option<Principal>, AppError> {
     endpoint.role.map(crate::auth::require).transpose()
 }
 
-/// The caller of an endpoint that needs a role, checked against it.
-pub fn caller_for(endpoint: &Endpoint) -> Result<Principal, AppError> {
-    authorize(endpoint)?.ok_or(AppError::Unauthenticated)
+/// The caller of an endpoint that needs a role, checked against it. A
+/// change refused because the caller's token is limited records a
+/// `denied` row naming the token.
+pub async fn caller_for(endpoint: &Endpoint) -> Result<Principal, AppError> {
+    let checked = authorize(endpoint).and_then(|c| c.ok_or(AppError::Unauthenticated));
+    if let Err(err) = &checked {
+        record_beyond_scope(endpoint, None, err).await;
+    }
+    checked
+}
+
+/// Writes the `denied` audit row of a change refused for its token's
+/// scope: who tried what, with which token, and the limit. Reads are not
+/// recorded, as no read is.
+pub async fn record_beyond_scope(endpoint: &Endpoint, account: Option<&str>, err: &AppError) {
+    if endpoint.kind == Kind::Read || !matches!(err, AppError::OutOfScope { .. }) {
+        return;
+    }
+    let (Some(caller), Ok(state)) = (crate::auth::caller(), crate::state::app_state()) else {
+        return;
+    };
+    let entry = NewEntry {
+        actor: &caller.name,
+        via: &caller.via_label(),
+        action: endpoint.path,
+        account,
+        request: None,
+    };
+    let detail = err.to_string();
+    let finish = Finish {
+        detail: Some(&detail),
+        upstream_request_id: None,
+    };
+    if let Err(e) = audit::record(&state.portal.db, entry, Outcome::Denied, finish).await {
+        tracing::error!(error = %e, action = endpoint.path, "cannot record a denied change");
+    }
 }
 
 /// Runs a read endpoint: role, validation, then `call` with the account's
@@ -230,10 +263,16 @@ where
         Kind::Change { refresh } => refresh,
         Kind::Read => None,
     };
-    let caller = caller_for(endpoint)?;
+    let caller = caller_for(endpoint).await?;
     request.validate()?;
     let state = crate::state::app_state()?;
-    let client = C::of(&state, account)?;
+    let client = match C::of(&state, account) {
+        Ok(client) => client,
+        Err(err) => {
+            record_beyond_scope(endpoint, Some(account), &err).await;
+            return Err(err);
+        }
+    };
     let answer = mutate(
         Mutation {
             state: &state,

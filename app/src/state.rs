@@ -169,12 +169,27 @@ impl SessionCookie {
 }
 
 impl AppState {
-    /// The account named `id`, or the first of `provider` when `id` is
-    /// absent.
+    /// The accounts the caller may see (a token may be limited to some),
+    /// in the configuration's order.
+    pub fn visible_accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts
+            .iter()
+            .filter(|a| crate::auth::sees_account(&a.info.id))
+    }
+
+    /// The account named `id`, or the first of `provider` the caller may
+    /// use when `id` is absent. A token limited to other accounts is
+    /// refused (403) whether or not the account exists.
     pub fn account(&self, id: Option<&str>, provider: Provider) -> Result<&Account, AppError> {
+        if let Some(id) = id {
+            crate::auth::may_use_account(id)?;
+        }
         let found = match id {
             Some(id) => self.accounts.iter().find(|a| a.info.id == id),
-            None => self.accounts.iter().find(|a| a.info.provider == provider),
+            None => self
+                .accounts
+                .iter()
+                .find(|a| a.info.provider == provider && crate::auth::sees_account(&a.info.id)),
         };
         let account = found.ok_or_else(|| AppError::NotFound {
             what: id.map_or_else(
@@ -192,15 +207,20 @@ impl AppState {
         Ok(account)
     }
 
-    /// The cloud of the account named `id`.
-    pub fn provider_of(&self, id: &str) -> Result<Provider, AppError> {
+    /// The account named `id`, if the caller may use it.
+    pub fn named(&self, id: &str) -> Result<&Account, AppError> {
+        crate::auth::may_use_account(id)?;
         self.accounts
             .iter()
             .find(|a| a.info.id == id)
-            .map(|a| a.info.provider)
             .ok_or_else(|| AppError::NotFound {
                 what: format!("Account {:?}", shorten(id)),
             })
+    }
+
+    /// The cloud of the account named `id`.
+    pub fn provider_of(&self, id: &str) -> Result<Provider, AppError> {
+        Ok(self.named(id)?.info.provider)
     }
 
     /// The HSS client of an account.
@@ -237,6 +257,7 @@ impl AppState {
             answer,
             Err(AppError::Unauthenticated
                 | AppError::Forbidden
+                | AppError::OutOfScope { .. }
                 | AppError::InvalidInput { .. }
                 | AppError::NotFound { .. }
                 | AppError::Conflict { .. }

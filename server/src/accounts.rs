@@ -18,6 +18,19 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The embedded sandbox's two demo accounts.
+const SANDBOX_HUAWEI: &str = "sandbox-huawei";
+const SANDBOX_TENCENT: &str = "sandbox-tencent";
+
+/// The names of the accounts the console will serve with this
+/// configuration, in its order (what a token may be limited to).
+pub fn names(config: &Config) -> Vec<String> {
+    if config.sandbox.runs(&config.accounts) {
+        return vec![SANDBOX_HUAWEI.to_owned(), SANDBOX_TENCENT.to_owned()];
+    }
+    config.accounts.iter().map(|a| a.id.clone()).collect()
+}
+
 pub fn http_settings(config: &Config) -> HttpSettings {
     HttpSettings {
         connect_timeout: Duration::from_secs_f64(config.http.connect_timeout_secs),
@@ -203,7 +216,7 @@ async fn embedded_sandbox(
     Ok(vec![
         Account {
             info: AccountInfo {
-                id: "sandbox-huawei".to_owned(),
+                id: SANDBOX_HUAWEI.to_owned(),
                 provider: Provider::Huawei,
                 region: "ap-southeast-1".to_owned(),
                 sandbox: true,
@@ -213,7 +226,7 @@ async fn embedded_sandbox(
         },
         Account {
             info: AccountInfo {
-                id: "sandbox-tencent".to_owned(),
+                id: SANDBOX_TENCENT.to_owned(),
                 provider: Provider::Tencent,
                 region: "ap-guangzhou".to_owned(),
                 sandbox: true,

@@ -7,16 +7,20 @@ use crate::cli::CliError;
 use crate::config::Config;
 use clap::Subcommand;
 use scanport_portal::audit::{self, Finish, NewEntry};
-use scanport_portal::{Db, Outcome, PortalError, Role, tokens, users};
+use scanport_portal::{Db, Outcome, PortalError, Role, Scope, tokens, users};
 use std::io::{BufRead, IsTerminal, Write};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Add a user; the password is read from standard input.
+    /// Add a user; the password is read from standard input. With
+    /// `--service`, a service user (a bot): no password, it acts only
+    /// through the tokens made for it.
     Add {
         name: String,
         #[arg(long)]
         role: Role,
+        #[arg(long)]
+        service: bool,
     },
     /// Change a user's role (on PostgreSQL, from their next request; on
     /// SQLite, within 5 s of it, as a running console remembers callers
@@ -49,6 +53,14 @@ pub enum TokenCommand {
         /// A token that never expires (a deliberate choice, audited).
         #[arg(long)]
         no_expiry: bool,
+        /// The most the token may do (never more than its user's role);
+        /// default: its user's role.
+        #[arg(long)]
+        role: Option<Role>,
+        /// The accounts it works on, comma-separated; default: every
+        /// account.
+        #[arg(long, value_delimiter = ',')]
+        accounts: Vec<String>,
     },
     /// List tokens (never the tokens themselves).
     List,
@@ -123,17 +135,28 @@ fn read_password() -> Result<String, CliError> {
 pub async fn run_user(config: &Config, command: UserCommand) -> Result<(), CliError> {
     let db = crate::portal::open_db(config).await?;
     match command {
-        UserCommand::Add { name, role } => {
+        UserCommand::Add {
+            name,
+            role,
+            service,
+        } => {
             users::validate_name(&name).map_err(storage)?;
-            let password = read_password()?;
             let row = CliRow::new(
                 "admin/users/add",
-                serde_json::json!({"name": name, "role": role}),
+                serde_json::json!({"name": name, "role": role, "service": service}),
             );
-            users::add(&db, &name, &password, role, Some(&row.entry()))
-                .await
-                .map_err(storage)?;
-            println!("added {name} ({role})");
+            if service {
+                users::add_service(&db, &name, role, Some(&row.entry()))
+                    .await
+                    .map_err(storage)?;
+                println!("added service user {name} ({role}); it signs in only with tokens");
+            } else {
+                let password = read_password()?;
+                users::add(&db, &name, &password, role, Some(&row.entry()))
+                    .await
+                    .map_err(storage)?;
+                println!("added {name} ({role})");
+            }
         }
         UserCommand::SetRole { name, role } => {
             let row = CliRow::new(
@@ -175,9 +198,10 @@ pub async fn run_user(config: &Config, command: UserCommand) -> Result<(), CliEr
         UserCommand::List => {
             for user in users::list(&db).await.map_err(storage)? {
                 println!(
-                    "{}\t{}{}",
+                    "{}\t{}{}{}",
                     user.name,
                     user.role,
+                    if user.service { "\tservice" } else { "" },
                     if user.disabled { "\tdisabled" } else { "" }
                 );
             }
@@ -194,16 +218,35 @@ pub async fn run_token(config: &Config, command: TokenCommand) -> Result<(), Cli
             label,
             expires_days,
             no_expiry,
+            role,
+            accounts,
         } => {
             let expires_days =
                 (!no_expiry).then(|| expires_days.unwrap_or(config.auth.token_expiry_days));
+            let scope = Scope {
+                role,
+                accounts: (!accounts.is_empty()).then_some(accounts),
+            };
+            let known = crate::accounts::names(config);
+            if let Some(unknown) = scope.accounts.iter().flatten().find(|a| !known.contains(a)) {
+                return Err(CliError::Usage(format!(
+                    "accounts: no account is named {unknown:?} (configured: {})",
+                    known.join(", ")
+                )));
+            }
             // The store adds the new token's id to the row.
             let row = CliRow::new(
                 "admin/tokens/create",
-                serde_json::json!({"user": user, "label": label, "expires_days": expires_days}),
+                serde_json::json!({
+                    "user": user,
+                    "label": label,
+                    "expires_days": expires_days,
+                    "role": scope.role,
+                    "accounts": scope.accounts,
+                }),
             );
             let (info, token) =
-                tokens::create(&db, &user, &label, expires_days, Some(&row.entry()))
+                tokens::create_scoped(&db, &user, &label, expires_days, &scope, Some(&row.entry()))
                     .await
                     .map_err(storage)?;
             eprintln!("token {} for {user}; shown once, store it now:", info.id);
@@ -212,10 +255,13 @@ pub async fn run_token(config: &Config, command: TokenCommand) -> Result<(), Cli
         TokenCommand::List => {
             for t in tokens::list(&db).await.map_err(storage)? {
                 println!(
-                    "{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}",
                     t.id,
                     t.user,
                     t.label,
+                    t.role.map_or("user's role", Role::as_str),
+                    t.accounts
+                        .map_or_else(|| "all accounts".to_owned(), |a| a.join(",")),
                     if t.revoked { "revoked" } else { "active" }
                 );
             }
@@ -303,6 +349,8 @@ mod tests {
                 label: format!("{expires_days:?} {no_expiry}"),
                 expires_days,
                 no_expiry,
+                role: None,
+                accounts: Vec::new(),
             };
             run_token(&config, command).await.expect("create");
         }
@@ -347,5 +395,81 @@ mod tests {
             .is_err(),
             "a figure and --no-expiry together are refused"
         );
+    }
+
+    /// The issue's own commands: a service user, then a token for it
+    /// capped at viewer on two accounts; an account the console does not
+    /// serve, or a role above the user's, is refused and writes nothing.
+    #[tokio::test]
+    async fn cli_makes_a_service_user_and_a_scoped_token() {
+        use clap::Parser;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data_dir = dir.path().join("data");
+        let mut text = format!("data_dir = {:?}\n", data_dir.display().to_string());
+        for id in ["prod-hss", "prod-tcss", "dev"] {
+            text += &format!(
+                "[[accounts]]\nid = \"{id}\"\nprovider = \"tencent\"\nregion = \"ap-guangzhou\"\n"
+            );
+        }
+        let config = Config::parse(&text).expect("config");
+        let run = async |args: &[&str]| {
+            let cli = crate::cli::Cli::try_parse_from(args).expect("parses");
+            match cli.command {
+                Some(crate::cli::Command::User(c)) => run_user(&config, c).await,
+                Some(crate::cli::Command::Token(c)) => run_token(&config, c).await,
+                other => panic!("not a user or token command: {other:?}"),
+            }
+        };
+        run(&[
+            "scanport",
+            "user",
+            "add",
+            "ci-bot",
+            "--service",
+            "--role",
+            "operator",
+        ])
+        .await
+        .expect("service user");
+        let scoped = [
+            "scanport",
+            "token",
+            "create",
+            "--user",
+            "ci-bot",
+            "--role",
+            "viewer",
+            "--accounts",
+            "prod-hss,prod-tcss",
+            "--expires-days",
+            "30",
+        ];
+        run(&scoped).await.expect("scoped token");
+        let mut unknown = scoped;
+        unknown[8] = "prod-hss,staging";
+        match run(&unknown).await {
+            Err(CliError::Usage(m)) => assert!(m.contains("\"staging\""), "{m}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let mut above = scoped;
+        above[6] = "admin";
+        match run(&above).await {
+            Err(CliError::Usage(m)) => assert!(m.starts_with("role:"), "{m}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+
+        let db = crate::portal::open_db(&config).await.expect("open");
+        let bot = users::list(&db).await.expect("users");
+        assert!(bot[0].name == "ci-bot" && bot[0].service, "{bot:?}");
+        let listed = tokens::list(&db).await.expect("tokens");
+        assert_eq!(listed.len(), 1, "the refused ones wrote nothing");
+        assert_eq!(listed[0].role, Some(Role::Viewer));
+        assert_eq!(
+            listed[0].accounts.as_deref(),
+            Some(&["prod-hss".to_owned(), "prod-tcss".to_owned()][..])
+        );
+        let days =
+            (listed[0].expires_at_ms.expect("expires") - listed[0].created_at_ms) / 86_400_000;
+        assert_eq!(days, 30);
     }
 }

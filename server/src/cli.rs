@@ -18,11 +18,11 @@ pub struct Cli {
     config: Option<PathBuf>,
 
     #[command(subcommand)]
-    command: Option<Command>,
+    pub(crate) command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Serve the console (the default).
     Serve,
     /// Run the HSS/TCSS sandbox alone, for tests or to try the console.
@@ -40,7 +40,7 @@ enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-struct SandboxArgs {
+pub(crate) struct SandboxArgs {
     /// Where it listens: a loopback address unless `--public`.
     #[arg(long, default_value = "127.0.0.1:8600")]
     listen: SocketAddr,

@@ -10,6 +10,7 @@ pub fn error_title(i18n: I18n, error: &AppError) -> String {
     match error {
         E::Unauthenticated => t_string!(i18n, err_unauthenticated).to_owned(),
         E::Forbidden => t_string!(i18n, err_forbidden).to_owned(),
+        E::OutOfScope { limit } => t_string!(i18n, err_out_of_scope, limit = limit).to_string(),
         E::InvalidInput { field, message } => {
             t_string!(i18n, err_invalid_input, field = field, message = message).to_string()
         }

@@ -16,7 +16,7 @@ const OBJECT_MEMBERS: [&str; 4] = ["request", "query", "image", "filter"];
 /// `request` and `query` is checked by their types, which refuse unknown
 /// fields.) An argument added to a server function goes here too; the API
 /// tests send every endpoint's arguments.
-const ARGUMENT_NAMES: [&str; 19] = [
+const ARGUMENT_NAMES: [&str; 21] = [
     "account",
     "request",
     "idempotency_key",
@@ -36,6 +36,8 @@ const ARGUMENT_NAMES: [&str; 19] = [
     "image",
     "filter",
     "kind",
+    "service",
+    "accounts",
 ];
 
 /// The field and the reason when `body` (a JSON API body) has an array

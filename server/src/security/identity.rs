@@ -24,11 +24,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     }
     let bearer = bearer(&req).map(str::to_owned);
     let cookie = session_cookie(&req, state.portal.cookie.name()).map(str::to_owned);
-    match caller(&state, bearer.as_deref(), cookie.as_deref()).await {
-        Ok(Some(principal)) => {
-            req.extensions_mut().insert(principal);
-        }
-        Ok(None) => {}
+    let principal = match caller(&state, bearer.as_deref(), cookie.as_deref()).await {
+        Ok(principal) => principal,
         Err(err) => {
             tracing::error!(error = %err, "cannot check the caller: database unavailable");
             return refuse(
@@ -37,8 +34,13 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
                 "The console's database is unavailable; try again shortly.",
             );
         }
+    };
+    if let Some(principal) = &principal {
+        req.extensions_mut().insert(principal.clone());
     }
-    next.run(req).await
+    // Handlers outside Leptos (the live stream, the exports) find the
+    // caller's token scope there too.
+    scanport_app::auth::serving(principal, next.run(req)).await
 }
 
 async fn caller(

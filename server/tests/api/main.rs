@@ -17,6 +17,8 @@
 //! - `registry_images`: HSS registry images and a sync task's registries:
 //!   filters, a chosen Harbor image scanned, checks.
 //! - `scan_policy`: the HSS scan policy: roles, audit, idempotency, checks.
+//! - `token_scopes`: service users, and tokens limited to a role and to
+//!   some accounts.
 //! - `sign_in`: first-admin setup, sign-in throttling, session cookies,
 //!   signing out, and where `next` may lead.
 //!
@@ -37,6 +39,7 @@ mod registry_images;
 mod scan_policy;
 mod sign_in;
 mod tcss_registries;
+mod token_scopes;
 mod vulnerabilities;
 // Shared with the `restarts` binary.
 #[path = "../support/streams.rs"]

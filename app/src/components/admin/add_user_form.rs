@@ -1,5 +1,6 @@
-//! Adding a user: name, first password and role. The server's refusal
-//! shows beside the field it concerns.
+//! Adding a user: name, first password and role, or a service user (a
+//! bot) with no password. The server's refusal shows beside the field it
+//! concerns.
 
 use super::feedback::{field_of, sentence, use_interactive};
 use crate::error::AppError;
@@ -37,8 +38,8 @@ fn field(err: &AppError) -> &str {
 }
 
 /// The server's rules, checked first for a quicker answer (the server
-/// checks again).
-fn check(locale: Locale, name: &str, password: &str) -> Option<(&'static str, String)> {
+/// checks again). A service user has no password to check.
+fn check(locale: Locale, name: &str, password: Option<&str>) -> Option<(&'static str, String)> {
     let refuse = |field, message: &str| Some((field, message.to_owned()));
     if name.is_empty() {
         return refuse("name", td_string!(locale, user_err_name_empty));
@@ -52,7 +53,7 @@ fn check(locale: Locale, name: &str, password: &str) -> Option<(&'static str, St
     {
         return refuse("name", td_string!(locale, user_err_name_chars));
     }
-    match password.chars().count() {
+    match password?.chars().count() {
         0..8 => refuse("password", td_string!(locale, user_err_password_short)),
         129.. => refuse("password", td_string!(locale, user_err_password_long)),
         _ => None,
@@ -66,6 +67,7 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Viewer);
+    let service = RwSignal::new(false);
     let result = add.value();
     let pending = add.pending();
 
@@ -93,7 +95,11 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
         _ if local_error.get().is_some() => None,
         Some(Ok(user)) => {
             let role = role_word(i18n.get_locale(), user.role);
-            Some(t_string!(i18n, user_added, name = &user.name, role = role).to_string())
+            Some(if user.service {
+                t_string!(i18n, user_added_service, name = &user.name, role = role).to_string()
+            } else {
+                t_string!(i18n, user_added, name = &user.name, role = role).to_string()
+            })
         }
         _ => None,
     };
@@ -104,8 +110,14 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
             return;
         }
         let typed = name.get_untracked().trim().to_owned();
-        let secret = password.get_untracked();
-        if let Some(refusal) = check(i18n.get_locale_untracked(), &typed, &secret) {
+        let bot = service.get_untracked();
+        let secret = if bot {
+            String::new()
+        } else {
+            password.get_untracked()
+        };
+        let typed_password = (!bot).then_some(secret.as_str());
+        if let Some(refusal) = check(i18n.get_locale_untracked(), &typed, typed_password) {
             local_error.set(Some(refusal));
             return;
         }
@@ -114,6 +126,7 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
             name: typed,
             password: secret,
             role: role.get_untracked(),
+            service: bot,
         });
     };
     let described = |hint: &'static str, error: &'static str, has_error: Signal<Option<String>>| {
@@ -146,7 +159,7 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
                     <p id="new-user-name-hint" class="hint">{t!(i18n, user_name_hint)}</p>
                     {move || name_error.get().map(|m| view! { <p id="new-user-name-error" class="field-error" role="alert">{m}</p> })}
                 </div>
-                <div class="field">
+                <div class="field" hidden=move || service.get()>
                     <label for="new-user-password">{t!(i18n, login_password)}</label>
                     <input
                         id="new-user-password"
@@ -188,6 +201,18 @@ pub fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
                     </select>
                     <p id="new-user-role-hint" class="hint">{t!(i18n, user_role_hint)}</p>
                     {move || role_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <div class="field check">
+                    <label>
+                        <input
+                            type="checkbox"
+                            name="service"
+                            aria-describedby="new-user-service-hint"
+                            bind:checked=service
+                        />
+                        {t!(i18n, user_service)}
+                    </label>
+                    <p id="new-user-service-hint" class="hint">{t!(i18n, user_service_hint)}</p>
                 </div>
             </div>
             <div class="form-actions">

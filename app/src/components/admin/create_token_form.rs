@@ -1,7 +1,7 @@
-//! Creating an API token for a user, and showing it the one time it can
-//! be shown.
+//! Creating an API token for a user, at most a role and on some accounts
+//! if chosen, and showing it the one time it can be shown.
 
-use super::add_user_form::role_word;
+use super::add_user_form::{role_label, role_word};
 use super::data::AdminData;
 use super::feedback::{field_of, sentence, use_interactive};
 use crate::error::AppError;
@@ -10,6 +10,7 @@ use crate::server_fns::admin::{CreateToken, NewToken};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
+use scanport_wire::portal::Role;
 
 const MAX_EXPIRY_DAYS: u32 = 3650;
 
@@ -21,6 +22,8 @@ fn field(err: &AppError) -> &str {
             Some("user" | "user_name" | "name") => "user",
             Some("label") => "label",
             Some("expires_days") => "expires",
+            Some("role") => "role",
+            Some("accounts") => "accounts",
             _ => "form",
         },
     }
@@ -49,6 +52,9 @@ pub fn CreateTokenForm(
     let user = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
     let expires = RwSignal::new(String::new());
+    // `None`: its user's role; the accounts ticked, none for every account.
+    let role = RwSignal::new(None::<Role>);
+    let accounts = RwSignal::new(Vec::<String>::new());
     // What the form itself refuses, before asking the server: (field, message).
     let local_error = RwSignal::new(None::<(&'static str, String)>);
     let result = create.value();
@@ -58,6 +64,8 @@ pub fn CreateTokenForm(
         if let Some(Ok(_)) = result.get() {
             label.set(String::new());
             expires.set(String::new());
+            role.set(None);
+            accounts.set(Vec::new());
         }
     });
     let error_in = move |which: &'static str| {
@@ -70,6 +78,8 @@ pub fn CreateTokenForm(
     let user_error = error_in("user");
     let label_error = error_in("label");
     let expires_error = error_in("expires");
+    let role_error = error_in("role");
+    let accounts_error = error_in("accounts");
     let form_error = error_in("form");
 
     let on_submit = move |ev: SubmitEvent| {
@@ -101,6 +111,8 @@ pub fn CreateTokenForm(
                     label: text,
                     expires_days,
                     no_expiry: false,
+                    role: role.get_untracked(),
+                    accounts: Some(accounts.get_untracked()).filter(|a| !a.is_empty()),
                 });
             }
         }
@@ -198,6 +210,70 @@ pub fn CreateTokenForm(
                     <p id="token-expires-hint" class="hint">{t!(i18n, token_expires_hint)}</p>
                     {move || expires_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
+                <div class="field">
+                    <label for="token-role">{t!(i18n, token_role)}</label>
+                    <select
+                        id="token-role"
+                        name="role"
+                        aria-describedby="token-role-hint"
+                        aria-invalid=move || role_error.get().map(|_| "true")
+                        on:change=move |ev| role.set(event_target_value(&ev).parse::<Role>().ok())
+                    >
+                        <option value="" selected=move || role.get().is_none()>
+                            {t!(i18n, token_role_user)}
+                        </option>
+                        {Role::ALL
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <option value=r.as_str() selected=move || role.get() == Some(r)>
+                                        {role_label(i18n.get_locale_untracked(), r)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p id="token-role-hint" class="hint">{t!(i18n, token_role_hint)}</p>
+                    {move || role_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+                <fieldset class="accounts" aria-describedby="token-accounts-hint">
+                    <legend>{t!(i18n, token_accounts)}</legend>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            data.await
+                                .accounts
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|a| {
+                                    let id = a.id.clone();
+                                    let ticked = id.clone();
+                                    view! {
+                                        <label>
+                                            <input
+                                                type="checkbox"
+                                                name="accounts"
+                                                value=a.id.clone()
+                                                prop:checked=move || accounts.with(|l| l.contains(&ticked))
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    accounts.update(|list| {
+                                                        list.retain(|x| x != &id);
+                                                        if on {
+                                                            list.push(id.clone());
+                                                        }
+                                                    });
+                                                }
+                                            />
+                                            {a.id}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()
+                        })}
+                    </Transition>
+                    <p id="token-accounts-hint" class="hint">{t!(i18n, token_accounts_hint)}</p>
+                    {move || accounts_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </fieldset>
             </div>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || !interactive.get()>

@@ -6,7 +6,9 @@
 //! built. One creation leaves one chance for that race instead of three.
 
 use super::audit_filters::AuditFilters;
+use crate::accounts::AccountInfo;
 use crate::error::AppError;
+use crate::server_fns::accounts::list_accounts;
 use crate::server_fns::admin::{AuditPage, audit_log, list_tokens, list_users};
 use scanport_wire::portal::{TokenInfo, UserInfo};
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,8 @@ pub struct AdminData {
     pub users: Result<Vec<UserInfo>, AppError>,
     pub tokens: Result<Vec<TokenInfo>, AppError>,
     pub audit: Result<AuditPage, AppError>,
+    /// What a token may be limited to.
+    pub accounts: Result<Vec<AccountInfo>, AppError>,
 }
 
 impl AdminData {
@@ -25,6 +29,7 @@ impl AdminData {
             users: list_users().await,
             tokens: list_tokens().await,
             audit: audit_log(filters.query()).await,
+            accounts: list_accounts().await,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The API tokens (never the tokens themselves), each revocable after a
 //! confirmation in a modal dialog.
 
+use super::add_user_form::role_word;
 use super::feedback::use_interactive;
 use crate::components::common::moment::Moment;
 use crate::dates::now_ms;
@@ -80,6 +81,7 @@ pub fn TokenTable(tokens: Vec<TokenInfo>, revoke: RevokeToken) -> impl IntoView 
                         <th scope="col">{t!(i18n, col_id)}</th>
                         <th scope="col">{t!(i18n, token_user)}</th>
                         <th scope="col">{t!(i18n, token_label)}</th>
+                        <th scope="col">{t!(i18n, token_col_limits)}</th>
                         <th scope="col">{t!(i18n, col_created)}</th>
                         <th scope="col">{t!(i18n, col_expires)}</th>
                         <th scope="col">{t!(i18n, col_last_used)}</th>
@@ -159,6 +161,21 @@ fn TokenRow(token: TokenInfo, now: i64, ask: Callback<TokenInfo>) -> impl IntoVi
         move || t_string!(i18n, token_revoke_label, label = label(), user = &user).to_string()
     };
     let revocable = !token.revoked;
+    let limits = {
+        let (role, accounts) = (token.role, token.accounts.clone());
+        move || {
+            let locale = i18n.get_locale();
+            let role = match role {
+                Some(role) => role_word(locale, role),
+                None => td_string!(locale, token_role_users),
+            };
+            let accounts = match &accounts {
+                Some(list) => list.join(", "),
+                None => td_string!(locale, token_every_account).to_owned(),
+            };
+            format!("{role} · {accounts}")
+        }
+    };
     let row = token.clone();
     view! {
         <tr data-token-id=token.id.clone() class:revoked=token.revoked>
@@ -167,6 +184,7 @@ fn TokenRow(token: TokenInfo, now: i64, ask: Callback<TokenInfo>) -> impl IntoVi
             </td>
             <td>{token.user.clone()}</td>
             <th scope="row" class="label">{label}</th>
+            <td class="limits">{limits}</td>
             <td>
                 <Moment ms=token.created_at_ms />
             </td>

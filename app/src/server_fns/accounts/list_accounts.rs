@@ -10,8 +10,7 @@ pub async fn list_accounts() -> Result<Vec<AccountInfo>, AppError> {
     crate::ops::authorize(&crate::endpoints::ACCOUNTS)?;
     let state = crate::state::app_state()?;
     Ok(state
-        .accounts
-        .iter()
+        .visible_accounts()
         .map(crate::state::Account::current_info)
         .collect())
 }

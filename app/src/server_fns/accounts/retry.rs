@@ -29,15 +29,16 @@ pub async fn retry_account(
 ) -> Result<RetryAccountAnswer, AppError> {
     use crate::ops::{Mutation, mutate};
     use scanport_wire::hss::TaskListType;
-    let caller = crate::ops::caller_for(&crate::endpoints::ACCOUNTS_RETRY)?;
+    let caller = crate::ops::caller_for(&crate::endpoints::ACCOUNTS_RETRY).await?;
     let state = crate::state::app_state()?;
-    let found = state
-        .accounts
-        .iter()
-        .find(|a| a.info.id == account)
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("Account {:?}", account.chars().take(64).collect::<String>()),
-        })?;
+    let found = match state.named(&account) {
+        Ok(found) => found,
+        Err(err) => {
+            let endpoint = &crate::endpoints::ACCOUNTS_RETRY;
+            crate::ops::record_beyond_scope(endpoint, Some(&account), &err).await;
+            return Err(err);
+        }
+    };
     let answer = mutate(
         Mutation {
             state: &state,

@@ -11,21 +11,38 @@ pub async fn list_users() -> Result<Vec<UserInfo>, AppError> {
     Ok(scanport_portal::users::list(&state.portal.db).await?)
 }
 
-/// `admin/users/add`: a new user with a password (admin).
+/// `admin/users/add`: a new user with a password, or with `service` a
+/// service user (a bot) with none, which acts only through its tokens
+/// (admin).
 #[server(prefix = "/api/v1", endpoint = "admin/users/add", input = Json)]
-pub async fn add_user(name: String, password: String, role: Role) -> Result<UserInfo, AppError> {
+pub async fn add_user(
+    name: String,
+    #[server(default)] password: String,
+    role: Role,
+    #[server(default)] service: bool,
+) -> Result<UserInfo, AppError> {
+    use scanport_portal::users;
     let endpoint = &crate::endpoints::ADMIN_USERS_ADD;
-    let caller = crate::ops::caller_for(endpoint)?;
+    let caller = crate::ops::caller_for(endpoint).await?;
     let state = crate::state::app_state()?;
     let name = name.trim().to_owned();
+    if service && !password.is_empty() {
+        return Err(AppError::invalid(
+            "password",
+            "a service user has no password: leave it out",
+        ));
+    }
     let row = super::ChangeRow::new(
         &caller,
         endpoint.path,
-        serde_json::json!({ "name": name, "role": role }),
+        serde_json::json!({ "name": name, "role": role, "service": service }),
     );
-    let added =
-        scanport_portal::users::add(&state.portal.db, &name, &password, role, Some(&row.entry()))
-            .await;
+    let db = &state.portal.db;
+    let added = if service {
+        users::add_service(db, &name, role, Some(&row.entry())).await
+    } else {
+        users::add(db, &name, &password, role, Some(&row.entry())).await
+    };
     row.record_if_failed(&state, &added).await?;
     Ok(added?)
 }
@@ -35,7 +52,7 @@ pub async fn add_user(name: String, password: String, role: Role) -> Result<User
 #[server(prefix = "/api/v1", endpoint = "admin/users/role", input = Json)]
 pub async fn set_user_role(name: String, role: Role) -> Result<(), AppError> {
     let endpoint = &crate::endpoints::ADMIN_USERS_ROLE;
-    let caller = crate::ops::caller_for(endpoint)?;
+    let caller = crate::ops::caller_for(endpoint).await?;
     let state = crate::state::app_state()?;
     let row = super::ChangeRow::new(
         &caller,
@@ -56,7 +73,7 @@ pub async fn set_user_role(name: String, role: Role) -> Result<(), AppError> {
 #[server(prefix = "/api/v1", endpoint = "admin/users/disable", input = Json)]
 pub async fn set_user_disabled(name: String, disabled: bool) -> Result<(), AppError> {
     let endpoint = &crate::endpoints::ADMIN_USERS_DISABLE;
-    let caller = crate::ops::caller_for(endpoint)?;
+    let caller = crate::ops::caller_for(endpoint).await?;
     if disabled && name == caller.name {
         return Err(AppError::invalid("name", "you cannot disable yourself"));
     }

@@ -19,8 +19,7 @@ pub async fn ui_overview() -> Result<Vec<OverviewRow>, AppError> {
     let state = crate::state::app_state()?;
     let mut stored = overviews::all(&state.portal.db).await?;
     Ok(state
-        .accounts
-        .iter()
+        .visible_accounts()
         .map(|account| {
             let info = &account.info;
             let found = stored
