@@ -327,6 +327,58 @@ test.describe('the admin page', () => {
     await api.dispose();
   });
 
+  test('makes a service user and a token limited to viewer on one account, which is refused beyond that', async ({ page, browser, playwright }, info) => {
+    test.skip(!jsEnabled(info), 'changes need JavaScript');
+    const bot = unique('bot', info);
+    await page.goto(`${BASE}/admin`);
+    await waitForApp(page, info);
+
+    // A service user: ticking the box takes the password field away.
+    const addForm = usersSection(page).getByRole('form', { name: 'Add a user' });
+    await addForm.getByLabel('Name', { exact: true }).fill(bot);
+    await addForm.getByLabel('Service user (a bot)').check();
+    await expect(addForm.getByLabel('Password', { exact: true })).toBeHidden();
+    await addForm.getByLabel('Role', { exact: true }).selectOption('operator');
+    await addForm.getByRole('button', { name: 'Add user' }).click();
+    await expect(addForm.getByText(`Added ${bot}, a service user (operator). Create a token for it below.`)).toBeVisible();
+    await expect(userRow(page, bot)).toContainText('service');
+
+    // A token for it: at most viewer, on the first account only.
+    const accounts: { id: string }[] = await (await page.request.get(`${BASE}/api/v1/accounts`)).json();
+    expect(accounts.length).toBeGreaterThan(1);
+    const [only, other] = [accounts[0].id, accounts[1].id];
+    const section = tokensSection(page);
+    const form = section.getByRole('form', { name: 'Create a token' });
+    await form.getByLabel('User').selectOption(bot);
+    await form.getByLabel('Label').fill('dashboards');
+    await form.getByLabel('Role at most').selectOption('viewer');
+    await form.getByRole('group', { name: 'Accounts' }).getByLabel(only, { exact: true }).check();
+    await form.getByRole('button', { name: 'Create token' }).click();
+    const shown = section.getByRole('region', { name: new RegExp(`New token for ${escape(bot)}: dashboards`) });
+    const token = await shown.getByLabel('API token').inputValue();
+    const row = section.getByRole('row').filter({ hasText: bot });
+    await expect(row).toContainText(`viewer · ${only}`);
+
+    // The token sees its one account and may not reach the other.
+    const api = await playwright.request.newContext({ storageState: signedOut });
+    const bearer = { Authorization: `Bearer ${token}` };
+    const seen: { id: string }[] = await (await api.get(`${BASE}/api/v1/accounts`, { headers: bearer })).json();
+    expect(seen.map((a) => a.id)).toEqual([only]);
+    const refused = await api.post(`${BASE}/api/v1/accounts/retry`, { headers: bearer, data: { account: other } });
+    expect(refused.status()).toBe(403);
+    expect((await refused.json()).error.message).toBe('This token is limited to the viewer role.');
+    const stream = await api.get(`${BASE}/api/v1/events/tasks?account=${other}`, { headers: bearer });
+    expect(stream.status()).toBe(403);
+    expect((await stream.json()).error.message).toBe(`This token is limited to the account ${only}.`);
+    await api.dispose();
+
+    // And the bot cannot sign in with any password.
+    const fresh = await freshPage(browser, info);
+    await signIn(fresh.page, bot, 'any-password-at-all');
+    await expect(fresh.page).toHaveURL(/\/login\?error=credentials/);
+    await fresh.context.close();
+  });
+
   test('the audit log shows sign-ins and user changes, filters by actor across reloads, pages, and exports CSV', async ({
     page,
     playwright,
