@@ -39,7 +39,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const userRow = (page: Page, name: string) =>
   usersSection(page)
     .getByRole('row')
-    .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${escape(name)}( \\(you\\))?$`) }) });
+    .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${escape(name)}( \\(you\\))?( service)?$`) }) });
 
 /// Adds a user through the admin page's form; the page must be /admin.
 async function addUser(page: Page, name: string, password: string, role: 'viewer' | 'operator' | 'admin') {

@@ -158,7 +158,8 @@ fn UserRow(user: UserInfo, is_me: bool, change: ChangeUser) -> impl IntoView {
             <th scope="row">
                 {user.name.clone()}
                 {is_me.then(|| view! { <span class="you">{t!(i18n, user_you)}</span> })}
-                {user.service.then(|| view! { <span class="service-badge">{t!(i18n, user_service_badge)}</span> })}
+                // The space keeps the badge a word of its own in the row's name.
+                {user.service.then(|| view! { " " <span class="service-badge">{t!(i18n, user_service_badge)}</span> })}
             </th>
             <td>
                 <span class="role-badge">{move || role_word(i18n.get_locale(), role)}</span>
