@@ -11,7 +11,7 @@ ensure_test_tools
 ensure_conformance_tools
 ensure_postgres_tools
 
-SERVER_CRATES=(-p scanport-wire -p scanport-cloud -p scanport-portal -p scanport-app -p scanport)
+SERVER_CRATES=(-p scanport-wire -p scanport-cloud -p scanport-sandbox -p scanport-portal -p scanport-app -p scanport)
 
 step "format"
 cargo fmt --all -- --check

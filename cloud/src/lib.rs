@@ -3,8 +3,11 @@
 //! - [`signing`]: Huawei `SDK-HMAC-SHA256` and Tencent `TC3-HMAC-SHA256`.
 //! - [`hss`]: the typed Huawei HSS client.
 //! - [`tcss`]: the typed Tencent TCSS client.
-//! - [`sandbox`]: an HTTP server that speaks both services' wire protocols,
-//!   used as the embedded default and as the tests' upstream.
+//! - [`budget`], [`hub`], [`read_cache`]: per-account call budgets, the
+//!   live task lists shared by every viewer, and the short read cache.
+//!
+//! The sandbox that imitates both services is its own crate,
+//! `scanport-sandbox`, built on these signers.
 //!
 //! Credentials live in [`credentials`] types that are not `Serialize` and
 //! print redacted, so they cannot reach the browser or a log by accident.
@@ -18,7 +21,6 @@ pub mod hss;
 pub mod hub;
 pub mod pause;
 pub mod read_cache;
-pub mod sandbox;
 pub mod signing;
 pub mod tcss;
 pub mod telemetry;

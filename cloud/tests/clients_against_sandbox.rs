@@ -6,11 +6,11 @@ mod support;
 
 use scanport_cloud::budget::RateBudget;
 use scanport_cloud::hss::HssClient;
-use scanport_cloud::sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use scanport_cloud::tcss::TcssClient;
 use scanport_cloud::{
     CloudError, HttpSettings, HuaweiCredentials, TencentCredentials, http_client,
 };
+use scanport_sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use scanport_wire::hss::{
     BatchScanImage, BatchScanRequest, CreateScanTaskRequest, ImageSyncTaskRequest, ImageType,
     ListImagesRequest, ListRegistriesRequest, ListTasksRequest, PolicyRegistryRef, RegistryRef,
@@ -1006,7 +1006,7 @@ async fn the_sandbox_controls_need_its_control_token() {
             .json(&serde_json::json!({}));
         let wrong = http
             .request(method.clone(), &url)
-            .header(scanport_cloud::sandbox::CONTROL_HEADER, "guess")
+            .header(scanport_sandbox::CONTROL_HEADER, "guess")
             .json(&serde_json::json!({}));
         for attempt in [bare, wrong] {
             let answer = attempt.send().await.expect("answer");

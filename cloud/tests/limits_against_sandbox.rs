@@ -9,9 +9,9 @@ mod support;
 
 use scanport_cloud::budget::RateBudget;
 use scanport_cloud::hss::HssClient;
-use scanport_cloud::sandbox::{HuaweiKey, Lockout, SandboxConfig, TencentKey};
 use scanport_cloud::tcss::TcssClient;
 use scanport_cloud::{CloudError, HttpSettings, HuaweiCredentials, TencentCredentials};
+use scanport_sandbox::{HuaweiKey, Lockout, SandboxConfig, TencentKey};
 use scanport_wire::hss::{
     BatchScanImage, BatchScanRequest, ImageType, ListTasksRequest, TaskListType,
 };

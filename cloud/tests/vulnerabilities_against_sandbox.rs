@@ -5,9 +5,9 @@
 mod support;
 
 use scanport_cloud::hss::HssClient;
-use scanport_cloud::sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use scanport_cloud::tcss::TcssClient;
 use scanport_cloud::{HuaweiCredentials, TencentCredentials, http_client};
+use scanport_sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use scanport_wire::hss::{
     FindingsImageType, GeneralImageVulsRequest, ImageVulnerabilitiesRequest, VulRepoImageRequest,
     VulType,

@@ -9,7 +9,7 @@ action `X` has a model `XRequest` whose docstring lists the fields
 (`:type Name: …`).
 
 A recorded request (one line of the sandbox's record file, see
-`cloud/src/sandbox/request_log.rs`) passes when the SDK has an operation
+`sandbox/src/request_log.rs`) passes when the SDK has an operation
 with its method and path, takes every query name it carries, and takes
 every body field at every depth, with the fields the SDK requires present.
 """

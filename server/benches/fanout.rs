@@ -79,8 +79,8 @@ async fn upstream_polls(http: &reqwest::Client, sandbox: &str) -> u64 {
     let stats: BTreeMap<String, serde_json::Value> = http
         .get(format!("{sandbox}/__sandbox/stats"))
         .header(
-            scanport_cloud::sandbox::CONTROL_HEADER,
-            env(scanport_cloud::sandbox::CONTROL_TOKEN_ENV),
+            scanport_sandbox::CONTROL_HEADER,
+            env(scanport_sandbox::CONTROL_TOKEN_ENV),
         )
         .send()
         .await

@@ -10,10 +10,10 @@ use scanport_app::accounts::{AccountInfo, Provider};
 use scanport_app::state::{Account, AccountClient};
 use scanport_cloud::budget::RateBudget;
 use scanport_cloud::hss::{self, HssClient};
-use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
 use scanport_cloud::tcss::{self, TcssClient};
 use scanport_cloud::{HttpSettings, HuaweiCredentials, TencentCredentials};
 use scanport_portal::Db;
+use scanport_sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -182,14 +182,14 @@ async fn embedded_sandbox(
     sandbox_config.rate_limits = config.sandbox.rate_limits;
     sandbox_config.pace = Duration::from_millis(config.sandbox.pace_ms);
     sandbox_config.null_percent = config.sandbox.null_percent;
-    sandbox_config.control_token = sandbox::control_token_from_env();
-    let running = sandbox::spawn(listener, sandbox_config)
+    sandbox_config.control_token = scanport_sandbox::control_token_from_env();
+    let running = scanport_sandbox::spawn(listener, sandbox_config)
         .map_err(|e| ConfigError::Invalid(format!("cannot start the embedded sandbox: {e}")))?;
     // Loud: its data is made up, and a console showing it must not be
     // mistaken for one watching a real cloud.
     tracing::warn!(
         endpoint = %running.endpoint(),
-        control_header = sandbox::CONTROL_HEADER,
+        control_header = scanport_sandbox::CONTROL_HEADER,
         control_token = %running.control_token,
         "EMBEDDED SANDBOX RUNNING: every account, image and task shown is DEMO DATA from a \
          built-in fake cloud, not a real one; configure [[accounts]] (or set \

@@ -2,7 +2,7 @@
 
 use crate::config::{Config, ConfigError};
 use clap::{Parser, Subcommand};
-use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
+use scanport_sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -189,7 +189,7 @@ async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
     let mut config = SandboxConfig::new(huawei, tencent);
     config.seed = args.seed;
     config.rate_limits = !args.no_rate_limits;
-    config.lockout = sandbox::Lockout {
+    config.lockout = scanport_sandbox::Lockout {
         after: args.ak_lockout_after,
         duration: std::time::Duration::from_secs(args.ak_lockout_secs),
     };
@@ -199,10 +199,10 @@ async fn run_sandbox(args: SandboxArgs) -> Result<(), CliError> {
         config.control_token = token;
     }
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
-    let running = sandbox::spawn(listener, config)?;
+    let running = scanport_sandbox::spawn(listener, config)?;
     tracing::info!(
         endpoint = %running.endpoint(),
-        control_header = sandbox::CONTROL_HEADER,
+        control_header = scanport_sandbox::CONTROL_HEADER,
         control_token = %running.control_token,
         "sandbox listening"
     );

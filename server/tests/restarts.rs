@@ -17,8 +17,8 @@ mod streams;
 use streams::ends_within;
 
 use reqwest::StatusCode;
-use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
 use scanport_portal::{Db, Role, tokens, users};
+use scanport_sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -80,7 +80,7 @@ impl Site {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind sandbox");
-        let sandbox = sandbox::spawn(listener, sandbox_config)
+        let sandbox = scanport_sandbox::spawn(listener, sandbox_config)
             .expect("spawn sandbox")
             .endpoint();
 
@@ -153,7 +153,7 @@ impl Site {
     async fn set_faults(&self, faults: Value) {
         self.http
             .put(format!("{}/__sandbox/faults", self.sandbox))
-            .header(sandbox::CONTROL_HEADER, CONTROL_TOKEN)
+            .header(scanport_sandbox::CONTROL_HEADER, CONTROL_TOKEN)
             .json(&faults)
             .send()
             .await
@@ -165,7 +165,7 @@ impl Site {
         let stats: Value = self
             .http
             .get(format!("{}/__sandbox/stats", self.sandbox))
-            .header(sandbox::CONTROL_HEADER, CONTROL_TOKEN)
+            .header(scanport_sandbox::CONTROL_HEADER, CONTROL_TOKEN)
             .send()
             .await
             .expect("stats")

@@ -5,7 +5,7 @@
 
 use scanport_cloud::HttpSettings;
 use scanport_cloud::budget::RateBudget;
-use scanport_cloud::sandbox::{self, SandboxConfig};
+use scanport_sandbox::SandboxConfig;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,7 +40,7 @@ pub const CONTROL_TOKEN: &str = "cloud-tests-control-token";
 pub fn control(method: reqwest::Method, endpoint: &str, control: &str) -> reqwest::RequestBuilder {
     reqwest::Client::new()
         .request(method, format!("{endpoint}/__sandbox/{control}"))
-        .header(sandbox::CONTROL_HEADER, CONTROL_TOKEN)
+        .header(scanport_sandbox::CONTROL_HEADER, CONTROL_TOKEN)
 }
 
 /// Starts the sandbox on a free loopback port, scans pacing 40 ms an image
@@ -51,7 +51,9 @@ pub async fn spawn_sandbox(mut config: SandboxConfig) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    sandbox::spawn(listener, config).expect("spawn").endpoint()
+    scanport_sandbox::spawn(listener, config)
+        .expect("spawn")
+        .endpoint()
 }
 
 /// Serves `app` on a free loopback port; answers its `http://` address.

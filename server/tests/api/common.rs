@@ -9,8 +9,8 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use scanport::config::{AccountConfig, Config, ProviderName};
 use scanport::router::{WebPolicy, app, leptos_options};
 use scanport_app::state::{AppState, Hubs, Portal};
-use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
 use scanport_portal::{Db, Role, TokenInfo, tokens, users};
+use scanport_sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -337,7 +337,8 @@ impl Harness {
         let sandbox_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind sandbox");
-        let running = sandbox::spawn(sandbox_listener, sandbox_config).expect("spawn sandbox");
+        let running =
+            scanport_sandbox::spawn(sandbox_listener, sandbox_config).expect("spawn sandbox");
         let sandbox = running.endpoint();
 
         // The credentials, owner-only files.
@@ -678,7 +679,7 @@ impl Harness {
     pub fn sandbox_control(&self, method: Method, control: &str) -> reqwest::RequestBuilder {
         self.http
             .request(method, format!("{}/__sandbox/{control}", self.sandbox))
-            .header(sandbox::CONTROL_HEADER, &self.sandbox_token)
+            .header(scanport_sandbox::CONTROL_HEADER, &self.sandbox_token)
     }
 
     /// Calls per upstream API so far.

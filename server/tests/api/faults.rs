@@ -9,7 +9,7 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use scanport_cloud::sandbox::{self, HuaweiKey, SandboxConfig, TencentKey};
+use scanport_sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -242,7 +242,7 @@ async fn end_outage(h: &Harness) {
         }],
     );
     config.rate_limits = false;
-    sandbox::spawn(listener, config).expect("spawn the late upstream");
+    scanport_sandbox::spawn(listener, config).expect("spawn the late upstream");
 }
 
 /// The request id the sandbox answered its latest `api` call with.

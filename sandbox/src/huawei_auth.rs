@@ -1,11 +1,11 @@
 //! `SDK-HMAC-SHA256` verification as the Huawei API gateway does it.
 
 use super::{HuaweiKey, faults::Clock, hss_api::hss_error};
-use crate::credentials::HuaweiCredentials;
-use crate::signing::huawei;
 use axum::http::{StatusCode, request::Parts};
 use axum::response::Response;
 use percent_encoding::percent_decode_str;
+use scanport_cloud::credentials::HuaweiCredentials;
+use scanport_cloud::signing::huawei;
 use std::time::Duration;
 
 /// The gateway refuses an `X-Sdk-Date` further than this from its clock.

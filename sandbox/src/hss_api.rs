@@ -210,7 +210,7 @@ async fn authenticate(
         .headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(crate::signing::huawei::parse_authorization)
+        .and_then(scanport_cloud::signing::huawei::parse_authorization)
         .map(|a| a.access.to_owned());
     if let Some(left) = access.as_deref().and_then(|ak| state.lockouts.locked(ak)) {
         return huawei_auth::rejection(&format!(

@@ -5,8 +5,6 @@ use super::inventory::{NAMESPACES, is_risky, now_ms, scan_fails};
 use super::limits::Limit;
 use super::vulnerabilities::{VulListKind, describe_vuls};
 use super::{SandboxState, TencentKey, faults::Clock};
-use crate::credentials::TencentCredentials;
-use crate::signing::tencent;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -14,6 +12,8 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use scanport_cloud::credentials::TencentCredentials;
+use scanport_cloud::signing::tencent;
 use scanport_wire::findings::ImageFindingsRequest;
 use scanport_wire::tcss::{
     AssetFilter, CreateRegistryScanRequest, DescribeNamespacesRequest, DescribeRegistriesRequest,
