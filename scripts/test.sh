@@ -16,6 +16,9 @@ SERVER_CRATES=(-p scanport-wire -p scanport-cloud -p scanport-sandbox -p scanpor
 step "format"
 cargo fmt --all -- --check
 
+step "unused dependencies (cargo machete)"
+cargo machete
+
 step "clippy: server build (ssr)"
 cargo clippy --locked "${SERVER_CRATES[@]}" --all-targets --features scanport-app/ssr -- -D warnings
 
