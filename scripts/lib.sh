@@ -11,6 +11,7 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
 BINARYEN_VERSION=132.0.0       # Debian's binaryen is too old for this wasm-opt use
 PLAYWRIGHT_VERSION=1.65.1
 CARGO_MACHETE_VERSION=0.9.2
+CARGO_DENY_VERSION=0.20.2
 
 # Each step says how long the script has run and the disk left, so a slow
 # step or a filling disk shows in the log.
@@ -80,6 +81,10 @@ ensure_test_tools() {
   if ! cargo machete --version 2>/dev/null | grep -q "$CARGO_MACHETE_VERSION"; then
     step "installing cargo-machete $CARGO_MACHETE_VERSION (one-time, ~1 min)"
     cargo install cargo-machete --version "$CARGO_MACHETE_VERSION" --locked
+  fi
+  if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+    step "installing cargo-deny $CARGO_DENY_VERSION (one-time, ~3 min)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
   fi
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
     step "installing Playwright (npm; browsers are not downloaded)"

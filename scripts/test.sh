@@ -26,6 +26,12 @@ step "clippy: browser build (hydrate, wasm32)"
 cargo clippy --locked -p scanport-frontend -p scanport-app --target wasm32-unknown-unknown \
   --features scanport-app/hydrate -- -D warnings
 
+# Licences, sources and duplicate versions of every crate both builds use
+# (deny.toml). Offline: the crates are fetched by now, and the advisory
+# database lives on GitHub, out of this CI's reach.
+step "dependency policy (cargo deny: bans, licenses, sources)"
+cargo deny --offline check bans licenses sources
+
 # The portal's store tests run on SQLite and on this PostgreSQL (stopped on
 # exit); they fail rather than skip if it does not answer.
 start_test_postgres
