@@ -879,3 +879,23 @@ pub async fn running_tasks(h: &Harness, auth: &Auth, total: i64) -> Vec<String> 
     ids.sort();
     ids
 }
+
+/// The body of an HSS launch on the test account.
+pub fn launch(request: Value) -> Value {
+    json!({"account": HW, "request": request})
+}
+
+/// The audit rows of `action`, newest first.
+pub async fn audit_rows(h: &Harness, action: &str) -> Vec<scanport_portal::AuditEntry> {
+    scanport_portal::audit::list(
+        &h.db,
+        &scanport_portal::AuditQuery {
+            action: Some(action.to_owned()),
+            limit: Some(500),
+            ..scanport_portal::AuditQuery::default()
+        },
+    )
+    .await
+    .expect("audit list")
+    .0
+}

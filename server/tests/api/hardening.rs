@@ -1,5 +1,7 @@
-//! Issue 21: no cache keeps an API answer, only known `Host` names are
-//! answered, and an oversize body gets a 413 the client can read.
+//! No cache keeps an API answer, only known `Host` names are answered, an
+//! oversize body gets a 413 the client can read, every answer carries the
+//! security headers, health checks are public, and unknown API paths get
+//! a JSON 404.
 
 use crate::common::*;
 use reqwest::Method;
@@ -429,4 +431,161 @@ async fn a_reread_tcss_schedule_is_cached_until_it_is_edited() {
         "the edit shows: {}",
         after.body
     );
+}
+
+/// 9. Health checks answer without sign-in; pages send a signed-out
+/// browser to the sign-in page, remembering where it was going.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_checks_are_public_and_pages_redirect_to_sign_in() {
+    let h = Harness::start().await;
+    let health = h.get(&Auth::Anonymous, "/healthz").await;
+    health.expect_ok();
+    assert_eq!(health.body, "ok");
+    let ready = h.get(&Auth::Anonymous, "/readyz").await;
+    ready.expect_ok();
+    assert_eq!(ready.body, "ready");
+
+    for (path, next) in [
+        ("/", "%2F"),
+        ("/tasks?tab=sync", "%2Ftasks%3Ftab%3Dsync"),
+        ("/admin", "%2Fadmin"),
+    ] {
+        for auth in [
+            Auth::Anonymous,
+            Auth::Cookie("ab".repeat(32)),
+            Auth::Bearer("spt_nope".into()),
+        ] {
+            let reply = h.get(&auth, path).await;
+            assert!(
+                reply.status.is_redirection(),
+                "GET {path} as {}: {reply:?}",
+                describe(&auth)
+            );
+            assert_eq!(
+                reply.header("location"),
+                Some(format!("/login?next={next}").as_str()),
+                "GET {path}"
+            );
+        }
+    }
+    // Signed in, the page renders; the sign-in page renders for anyone.
+    let viewer = h.session(VIEWER).await;
+    let page = h.get(&viewer, "/").await;
+    page.expect_ok();
+    assert!(page.body.contains("<html"), "{}", page.body);
+    let login = h.get(&Auth::Anonymous, "/login").await;
+    login.expect_ok();
+    assert!(login.body.contains("<form"), "{}", login.body);
+    h.assert_no_secret_leaked();
+}
+
+fn csp_nonce(csp: &str) -> Option<String> {
+    let start = csp.find("'nonce-")? + "'nonce-".len();
+    let rest = &csp[start..];
+    Some(rest[..rest.find('\'')?].to_owned())
+}
+
+/// 10. Security headers on API answers (successful or not) and on the
+/// sign-in page, whose script policy rests on a per-request nonce.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_headers_on_api_answers_and_the_sign_in_page() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    let read = json!({"account": HW, "request": {"type": "image_scan"}});
+    let api = [
+        h.call(&viewer, "hss/tasks", &read).await,
+        h.call(&Auth::Anonymous, "hss/tasks", &read).await,
+        h.call(
+            &viewer,
+            "hss/batch-scan",
+            &json!({"account": HW, "request": batch_scan_all("payments")}),
+        )
+        .await,
+        h.get(&viewer, "/api/v1/accounts").await,
+    ];
+    for reply in &api {
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{}",
+            reply.what
+        );
+        assert_eq!(
+            reply.header("x-frame-options"),
+            Some("DENY"),
+            "{}",
+            reply.what
+        );
+        let csp = reply.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{}: CSP {csp:?}",
+            reply.what
+        );
+        assert!(
+            reply.header("strict-transport-security").is_none(),
+            "no HSTS over plain HTTP"
+        );
+    }
+    assert!(
+        api[0]
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/json")),
+        "{:?}",
+        api[0].headers
+    );
+
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let page = h.get(&Auth::Anonymous, "/login").await;
+        page.expect_ok();
+        assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(page.header("cache-control"), Some("no-store"));
+        let csp = page
+            .header("content-security-policy")
+            .expect("the page has a CSP")
+            .to_owned();
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        let script_src = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src"))
+            .unwrap_or_default();
+        assert!(
+            !script_src.contains("'unsafe-inline'") && !script_src.contains("'unsafe-eval'"),
+            "{csp}"
+        );
+        let nonce = csp_nonce(&csp).unwrap_or_else(|| panic!("no nonce in {csp}"));
+        assert!(nonce.len() >= 16, "a nonce worth its name: {nonce}");
+        assert!(
+            page.body.contains(&format!("nonce=\"{nonce}\"")),
+            "the page's scripts carry the header's nonce"
+        );
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a fresh nonce per page");
+
+    // The session cookie is out of scripts' and other sites' reach.
+    let login = h.login(VIEWER, PASSWORD).await;
+    let cookie = login.header("set-cookie").unwrap_or_default();
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} missing: {cookie}");
+    }
+    h.assert_no_secret_leaked();
+}
+
+/// An unknown `/api/…` path is an API answer too: JSON 404, not the
+/// console's HTML page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_api_paths_answer_a_json_404() {
+    let h = Harness::start().await;
+    let viewer = h.session(VIEWER).await;
+    h.get(&viewer, "/api/v1/hss/nope")
+        .await
+        .expect_error(404, "not_found");
+    h.call(&viewer, "hss/nope", &json!({}))
+        .await
+        .expect_error(404, "not_found");
+    h.assert_no_secret_leaked();
 }
