@@ -8,10 +8,8 @@ use scanport_cloud::pause::KeyGuard;
 use scanport_cloud::read_cache::ReadCache;
 use scanport_cloud::tcss::TcssClient;
 use scanport_portal::Db;
-use scanport_portal::sessions::SessionPolicy;
-use scanport_portal::throttle::LoginThrottle;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A configured cloud account and its client.
 #[derive(Debug, Clone)]
@@ -103,23 +101,17 @@ pub struct AppState {
     pub portal: Portal,
 }
 
-/// The team portal: its database and sign-in settings.
+/// The team portal as server functions use it: its database, the
+/// revocations that open streams watch, and the token lifetime. Sign-in
+/// itself (cookie, throttle, setup token, who each credential is) is the
+/// server's alone (`scanport::auth`).
 #[derive(Debug, Clone)]
 pub struct Portal {
     pub db: Db,
-    pub sessions: SessionPolicy,
-    pub throttle: Arc<LoginThrottle>,
-    /// Bounds password hashing for sign-in and setup.
-    pub hashing: Arc<scanport_portal::hashing::HashingGate>,
-    pub cookie: SessionCookie,
-    /// Printed to the log at first start; creates the first admin once.
-    pub setup_token: Arc<Mutex<Option<String>>>,
     /// Sign-outs, disabled users, revoked tokens, new passwords and changed
     /// roles in this process:
     /// open live streams check their caller again at once when it moves.
     pub revocations: scanport_portal::revocations::Revocations,
-    /// Who each recent credential belongs to, forgotten at every revocation.
-    pub principals: Arc<scanport_portal::principals::Principals>,
     /// Days a new API token lives unless its creator says otherwise.
     pub token_expiry_days: u32,
 }
@@ -128,43 +120,6 @@ impl Portal {
     /// Someone may have lost access: open streams check again.
     pub fn note_revocation(&self) {
         self.revocations.note();
-    }
-}
-
-/// How the session cookie is named and flagged.
-#[derive(Debug, Clone)]
-pub struct SessionCookie {
-    /// Over HTTPS: `Secure` and the `__Host-` name, which browsers only
-    /// accept from a secure origin for the whole host.
-    pub secure: bool,
-}
-
-impl SessionCookie {
-    pub fn name(&self) -> &'static str {
-        if self.secure {
-            "__Host-scanport_session"
-        } else {
-            "scanport_session"
-        }
-    }
-
-    /// The `Set-Cookie` value that stores `id` for the session's life.
-    pub fn set(&self, id: &str, policy: &SessionPolicy) -> String {
-        format!(
-            "{}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-            self.name(),
-            policy.absolute.as_secs(),
-            if self.secure { "; Secure" } else { "" }
-        )
-    }
-
-    /// The `Set-Cookie` value that deletes it.
-    pub fn clear(&self) -> String {
-        format!(
-            "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-            self.name(),
-            if self.secure { "; Secure" } else { "" }
-        )
     }
 }
 

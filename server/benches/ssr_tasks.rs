@@ -253,7 +253,7 @@ async fn console() -> (axum::Router, String, tempfile::TempDir) {
                 .expect("publish")
         );
     }
-    let portal = scanport::portal::start(&config, db).await.expect("portal");
+    let (portal, sign_in) = scanport::portal::start(&config, db).await.expect("portal");
     let accounts = scanport::accounts::build(&config, &portal.db)
         .await
         .expect("accounts");
@@ -276,6 +276,7 @@ async fn console() -> (axum::Router, String, tempfile::TempDir) {
     };
     let router = app(
         state,
+        sign_in,
         leptos_options(&config),
         WebPolicy::from_config(&config),
     );

@@ -43,6 +43,7 @@ fn refuse(status: StatusCode, kind: &str, message: &str) -> Response {
 
 pub async fn task_events(
     Extension(state): Extension<AppState>,
+    Extension(sign_in): Extension<crate::auth::SignIn>,
     caller: Option<Extension<scanport_portal::Principal>>,
     shutdown: Option<Extension<Shutdown>>,
     Query(q): Query<EventsQuery>,
@@ -75,7 +76,11 @@ pub async fn task_events(
         .iter()
         .find(|a| Some(a.info.id.as_str()) == q.account.as_deref())
         .map(|a| a.info.provider);
-    let watcher = Watcher { state, caller };
+    let watcher = Watcher {
+        state,
+        caller,
+        sessions: sign_in.sessions,
+    };
     // A router without a shutdown signal (tests' in-process servers) never
     // ends streams for it.
     let stopping = shutdown.map(|Extension(s)| s);
@@ -141,6 +146,8 @@ fn event_stream(
 struct Watcher {
     state: AppState,
     caller: Principal,
+    /// How long sessions live, to tell whether the caller's still does.
+    sessions: scanport_portal::sessions::SessionPolicy,
 }
 
 /// How often a stream re-checks its caller (and tells the hub it is still
@@ -160,9 +167,7 @@ impl Watcher {
     async fn check(&self) -> bool {
         let portal = &self.state.portal;
         let live = match &self.caller.via {
-            Via::Session { id_hash } => {
-                sessions::is_live(&portal.db, id_hash, portal.sessions).await
-            }
+            Via::Session { id_hash } => sessions::is_live(&portal.db, id_hash, self.sessions).await,
             Via::Token { id } => tokens::is_live(&portal.db, id).await,
         };
         // A database hiccup does not end streams; a definite "no" does.

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin_cli;
 pub mod assets;
 pub mod audit_export;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod credentials;

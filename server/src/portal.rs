@@ -1,8 +1,9 @@
 //! Opens the portal's database and keeps it tidy.
 
+use crate::auth::{SessionCookie, SignIn};
 use crate::cli::CliError;
 use crate::config::Config;
-use scanport_app::state::{Portal, SessionCookie};
+use scanport_app::state::Portal;
 use scanport_portal::db::Backend;
 use scanport_portal::sessions::SessionPolicy;
 use scanport_portal::throttle::LoginThrottle;
@@ -149,10 +150,10 @@ async fn prune_audit(db: &Db, keep_days: Option<u32>) {
     }
 }
 
-/// The portal for serving: closes audit rows a previous crash left
-/// pending, prints the setup token when there is no user yet, and purges
-/// expired sessions every few minutes.
-pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
+/// The portal for serving, and the sign-in state beside it: closes audit
+/// rows a previous crash left pending, prints the setup token when there
+/// is no user yet, and purges expired sessions every few minutes.
+pub async fn start(config: &Config, db: Db) -> Result<(Portal, SignIn), CliError> {
     let policy = SessionPolicy {
         idle: Duration::from_secs(config.auth.idle_minutes * 60),
         absolute: Duration::from_secs(config.auth.absolute_hours * 3600),
@@ -218,8 +219,7 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
     if let Some(url) = &config.database_url {
         revocations.follow_postgres(&db, url.expose().to_owned());
     }
-    Ok(Portal {
-        db,
+    let sign_in = SignIn {
         sessions: policy,
         throttle,
         hashing: Arc::new(scanport_portal::hashing::HashingGate::new(
@@ -233,7 +233,11 @@ pub async fn start(config: &Config, db: Db) -> Result<Portal, CliError> {
         principals: Arc::new(scanport_portal::principals::Principals::new(
             revocations.clone(),
         )),
+    };
+    let portal = Portal {
+        db,
         revocations,
         token_expiry_days: config.auth.token_expiry_days,
-    })
+    };
+    Ok((portal, sign_in))
 }

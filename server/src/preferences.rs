@@ -9,7 +9,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use scanport_app::i18n::{I18nLocaleTrait as _, Locale};
 use scanport_app::prefs::{LANG_COOKIE, THEME_COOKIE, Theme, set_cookie};
-use scanport_app::state::AppState;
 use serde::Deserialize;
 use std::str::FromStr;
 
@@ -35,12 +34,12 @@ fn cookies(form: &PreferencesForm, secure: bool) -> Vec<String> {
 }
 
 pub async fn set_preferences(
-    Extension(state): Extension<AppState>,
+    Extension(sign_in): Extension<crate::auth::SignIn>,
     Form(form): Form<PreferencesForm>,
 ) -> Response {
     let back = crate::sign_in::safe_next(&form.back).to_owned();
     let mut response = Redirect::to(&back).into_response();
-    for cookie in cookies(&form, state.portal.cookie.secure) {
+    for cookie in cookies(&form, sign_in.cookie.secure) {
         if let Ok(value) = header::HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

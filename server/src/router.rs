@@ -2,6 +2,7 @@
 //! the public API), sign-in forms, the live stream and health checks,
 //! behind the security layers.
 
+use crate::auth::SignIn;
 use crate::cli::CliError;
 use crate::config::Config;
 use crate::security::{api_errors, body_limit, client_addr, gate, headers, host, identity, origin};
@@ -79,7 +80,7 @@ impl WebPolicy {
 }
 
 /// The whole application router.
-pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router {
+pub fn app(state: AppState, sign_in: SignIn, options: LeptosOptions, policy: WebPolicy) -> Router {
     let routes = generate_route_list(App);
     // Installed before the first request, so nothing goes uncounted.
     crate::metrics::handle();
@@ -145,8 +146,14 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
     pages_and_api
         .layer(from_fn(crate::detach::run_changes_to_their_end))
         .layer(from_fn(api_errors::fit_status))
-        .layer(from_fn_with_state(state.clone(), gate::require_sign_in))
-        .layer(from_fn_with_state(state.clone(), identity::identify))
+        .layer(from_fn_with_state(
+            (state.clone(), sign_in.clone()),
+            gate::require_sign_in,
+        ))
+        .layer(from_fn_with_state(
+            (state.clone(), sign_in.clone()),
+            identity::identify,
+        ))
         .layer(from_fn_with_state(
             client_addr::TrustedProxies {
                 nets: Arc::new(policy.trusted_proxies),
@@ -155,6 +162,7 @@ pub fn app(state: AppState, options: LeptosOptions, policy: WebPolicy) -> Router
             client_addr::resolve,
         ))
         .layer(Extension(state))
+        .layer(Extension(sign_in))
         .layer(Extension(crate::metrics::MetricsAccess {
             allow: Arc::new(policy.metrics_allow),
         }))
@@ -223,7 +231,7 @@ pub fn live_pace(config: &Config) -> Pace {
 
 pub async fn serve(config: Config) -> Result<(), CliError> {
     let db = crate::portal::open_db(&config).await?;
-    let portal = crate::portal::start(&config, db).await?;
+    let (portal, sign_in) = crate::portal::start(&config, db).await?;
     let accounts = crate::accounts::build(&config, &portal.db).await?;
     let hubs = Hubs::start_shared(
         &accounts,
@@ -254,8 +262,8 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let shutdown = Shutdown::new();
     // Live streams watch `shutdown` and end when it fires, so the drain
     // below is not held open by them.
-    let app =
-        app(state, options, WebPolicy::from_config(&config)).layer(Extension(shutdown.clone()));
+    let app = app(state, sign_in, options, WebPolicy::from_config(&config))
+        .layer(Extension(shutdown.clone()));
     let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

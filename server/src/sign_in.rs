@@ -3,6 +3,7 @@
 //! back to the form as `?error=…`; the messages never say whether a name
 //! exists.
 
+use crate::auth::SignIn;
 use axum::extract::Request;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -73,11 +74,14 @@ async fn audit_sign_in(state: &AppState, actor: &str, outcome: Outcome, detail: 
 }
 
 /// Starts a session and answers with its cookie and a redirect.
-async fn start_session(state: &AppState, user_id: &str, to: &str) -> Response {
+async fn start_session(state: &AppState, sign_in: &SignIn, user_id: &str, to: &str) -> Response {
     let portal = &state.portal;
     match sessions::create(&portal.db, user_id).await {
         Ok(id) => (
-            [(header::SET_COOKIE, portal.cookie.set(&id, &portal.sessions))],
+            [(
+                header::SET_COOKIE,
+                sign_in.cookie.set(&id, &sign_in.sessions),
+            )],
             Redirect::to(to),
         )
             .into_response(),
@@ -101,6 +105,7 @@ fn busy() -> Response {
 
 pub async fn login(
     Extension(state): Extension<AppState>,
+    Extension(sign_in): Extension<SignIn>,
     addr: Option<Extension<ClientAddr>>,
     current: Option<Extension<Principal>>,
     Form(form): Form<LoginForm>,
@@ -114,7 +119,7 @@ pub async fn login(
         crate::metrics::sign_in("refused");
         return back_to_login("credentials", &next);
     }
-    if let Err(throttled) = state.portal.throttle.check(name, addr).await {
+    if let Err(throttled) = sign_in.throttle.check(name, addr).await {
         // One row per burst: a flood of refused attempts is one event.
         if throttled.first_of_burst {
             audit_sign_in(
@@ -133,7 +138,7 @@ pub async fn login(
     let verified = if form.password.chars().count() > users::PASSWORD_MAX_CHARS {
         Ok(None)
     } else {
-        let Some(_pass) = state.portal.hashing.enter().await else {
+        let Some(_pass) = sign_in.hashing.enter().await else {
             crate::metrics::sign_in("busy");
             return busy();
         };
@@ -141,7 +146,7 @@ pub async fn login(
     };
     match verified {
         Ok(Some(user)) => {
-            state.portal.throttle.succeeded(name, addr).await;
+            sign_in.throttle.succeeded(name, addr).await;
             crate::metrics::sign_in("ok");
             audit_sign_in(&state, &user.name, Outcome::Ok, None).await;
             // The browser's previous session ends: one browser, one
@@ -154,10 +159,10 @@ pub async fn login(
                 }
                 state.portal.note_revocation();
             }
-            start_session(&state, &user.id, &next).await
+            start_session(&state, &sign_in, &user.id, &next).await
         }
         Ok(None) => {
-            state.portal.throttle.failed(name, addr).await;
+            sign_in.throttle.failed(name, addr).await;
             crate::metrics::sign_in("refused");
             audit_sign_in(
                 &state,
@@ -176,7 +181,11 @@ pub async fn login(
     }
 }
 
-pub async fn logout(Extension(state): Extension<AppState>, req: Request) -> Response {
+pub async fn logout(
+    Extension(state): Extension<AppState>,
+    Extension(sign_in): Extension<SignIn>,
+    req: Request,
+) -> Response {
     let portal = &state.portal;
     if let Some(principal) = req.extensions().get::<Principal>()
         && let Via::Session { id_hash } = &principal.via
@@ -197,20 +206,24 @@ pub async fn logout(Extension(state): Extension<AppState>, req: Request) -> Resp
         }
     }
     (
-        [(header::SET_COOKIE, portal.cookie.clear())],
+        [(header::SET_COOKIE, sign_in.cookie.clear())],
         Redirect::to("/login?error=signed_out"),
     )
         .into_response()
 }
 
 /// A user exists: setup is over for good.
-pub(crate) fn spend_setup_token(state: &AppState) {
-    if let Ok(mut token) = state.portal.setup_token.lock() {
+pub(crate) fn spend_setup_token(sign_in: &SignIn) {
+    if let Ok(mut token) = sign_in.setup_token.lock() {
         token.take();
     }
 }
 
-pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<SetupForm>) -> Response {
+pub async fn setup(
+    Extension(state): Extension<AppState>,
+    Extension(sign_in): Extension<SignIn>,
+    Form(form): Form<SetupForm>,
+) -> Response {
     let portal = &state.portal;
     let back = |error: &str| Redirect::to(&format!("/setup?error={error}")).into_response();
     let matches = |token: &Option<String>| {
@@ -219,7 +232,7 @@ pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<Setup
             .is_some_and(|t| bool::from(form.token.trim().as_bytes().ct_eq(t.as_bytes())))
     };
     // The token first: without it, nothing else is worth telling.
-    match portal.setup_token.lock().as_deref() {
+    match sign_in.setup_token.lock().as_deref() {
         Ok(None) => return Redirect::to("/login").into_response(),
         Ok(token) if !matches(token) => return back("token"),
         Ok(_) => {}
@@ -232,7 +245,7 @@ pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<Setup
     if users::validate_password(&form.password).is_err() {
         return back("password");
     }
-    let Some(_pass) = portal.hashing.enter().await else {
+    let Some(_pass) = sign_in.hashing.enter().await else {
         return busy();
     };
     // "No user yet" is checked in the transaction that creates the admin:
@@ -240,7 +253,7 @@ pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<Setup
     match users::add_first_admin(&portal.db, name, &form.password).await {
         Ok(Some(_)) => {}
         Ok(None) => {
-            spend_setup_token(&state);
+            spend_setup_token(&sign_in);
             return Redirect::to("/login").into_response();
         }
         Err(err) => {
@@ -249,7 +262,7 @@ pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<Setup
             return back("unavailable");
         }
     }
-    spend_setup_token(&state);
+    spend_setup_token(&sign_in);
     let entry = NewEntry {
         actor: name,
         via: "setup",
@@ -262,7 +275,7 @@ pub async fn setup(Extension(state): Extension<AppState>, Form(form): Form<Setup
     }
     tracing::info!(user = name, "first admin created; the setup token is spent");
     match users::id_of(&portal.db, name).await {
-        Ok(id) => start_session(&state, &id, "/").await,
+        Ok(id) => start_session(&state, &sign_in, &id, "/").await,
         Err(_) => Redirect::to("/login").into_response(),
     }
 }

@@ -4,6 +4,7 @@
 //! by the server functions themselves.
 
 use super::refuse;
+use crate::auth::SignIn;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
@@ -37,14 +38,14 @@ fn is_static_asset(path: &str) -> bool {
 /// Whether setup is still open: a token was printed and still no user
 /// exists. A user added meanwhile (the CLI, another replica) closes it
 /// for good.
-async fn setup_open(state: &AppState) -> bool {
-    if !state.portal.setup_token.lock().is_ok_and(|t| t.is_some()) {
+async fn setup_open(state: &AppState, sign_in: &SignIn) -> bool {
+    if !sign_in.setup_token.lock().is_ok_and(|t| t.is_some()) {
         return false;
     }
     match scanport_portal::users::count(&state.portal.db).await {
         Ok(0) => true,
         Ok(_) => {
-            if let Ok(mut token) = state.portal.setup_token.lock() {
+            if let Ok(mut token) = sign_in.setup_token.lock() {
                 token.take();
             }
             false
@@ -54,10 +55,17 @@ async fn setup_open(state: &AppState) -> bool {
     }
 }
 
-pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn require_sign_in(
+    State((state, sign_in)): State<(AppState, SignIn)>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     // Once a user exists the setup page is gone: off to sign in.
-    if path == "/setup" && req.method() == axum::http::Method::GET && !setup_open(&state).await {
+    if path == "/setup"
+        && req.method() == axum::http::Method::GET
+        && !setup_open(&state, &sign_in).await
+    {
         return Redirect::to("/login").into_response();
     }
     if req.extensions().get::<Principal>().is_some() || is_public(path) {
@@ -71,7 +79,7 @@ pub async fn require_sign_in(State(state): State<AppState>, req: Request, next: 
         );
     }
     // Before the first user exists, everything leads to the setup page.
-    if setup_open(&state).await {
+    if setup_open(&state, &sign_in).await {
         return Redirect::to("/setup").into_response();
     }
     let next_path = req

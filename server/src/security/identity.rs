@@ -6,6 +6,7 @@
 //! server functions.
 
 use super::refuse;
+use crate::auth::SignIn;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -15,7 +16,11 @@ use scanport_app::state::AppState;
 use scanport_portal::{Principal, sessions, tokens};
 use std::net::SocketAddr;
 
-pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn identify(
+    State((state, sign_in)): State<(AppState, SignIn)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     // Normally set by `client_addr` already (from trusted proxies).
     if req.extensions().get::<ClientAddr>().is_none()
         && let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied()
@@ -23,8 +28,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         req.extensions_mut().insert(ClientAddr(addr.ip()));
     }
     let bearer = bearer(&req).map(str::to_owned);
-    let cookie = session_cookie(&req, state.portal.cookie.name()).map(str::to_owned);
-    let principal = match caller(&state, bearer.as_deref(), cookie.as_deref()).await {
+    let cookie = session_cookie(&req, sign_in.cookie.name()).map(str::to_owned);
+    let principal = match caller(&state, &sign_in, bearer.as_deref(), cookie.as_deref()).await {
         Ok(principal) => principal,
         Err(err) => {
             tracing::error!(error = %err, "cannot check the caller: database unavailable");
@@ -45,22 +50,23 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
 
 async fn caller(
     state: &AppState,
+    sign_in: &SignIn,
     bearer: Option<&str>,
     cookie: Option<&str>,
 ) -> Result<Option<Principal>, scanport_portal::PortalError> {
     let portal = &state.portal;
     if let Some(token) = bearer {
-        return portal
+        return sign_in
             .principals
             .get(token, || tokens::authenticate(&portal.db, token))
             .await;
     }
     match cookie {
         Some(id) => {
-            portal
+            sign_in
                 .principals
                 .get(id, || {
-                    sessions::authenticate(&portal.db, id, portal.sessions)
+                    sessions::authenticate(&portal.db, id, sign_in.sessions)
                 })
                 .await
         }

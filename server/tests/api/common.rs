@@ -8,7 +8,7 @@ use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use scanport::config::{AccountConfig, Config, ProviderName};
 use scanport::router::{WebPolicy, app, leptos_options};
-use scanport_app::state::{AppState, Hubs, Portal};
+use scanport_app::state::{AppState, Hubs};
 use scanport_portal::{Db, Role, TokenInfo, tokens, users};
 use scanport_sandbox::{HuaweiKey, SandboxConfig, TencentKey};
 use serde_json::{Value, json};
@@ -232,8 +232,8 @@ pub struct Harness {
     /// [`Options::fault_accounts`]); a test may start an upstream there.
     pub down_addr: Option<SocketAddr>,
     pub db: Db,
-    /// The server's portal (its setup token, its cookie settings).
-    pub portal: Portal,
+    /// The server's sign-in state (its setup token, its hashing gate).
+    pub sign_in: scanport::auth::SignIn,
     pub http: reqwest::Client,
     /// Every response the tests received through the harness.
     log: Mutex<Vec<Reply>>,
@@ -412,7 +412,7 @@ impl Harness {
                 .await
                 .expect("add user");
         }
-        let portal = scanport::portal::start(&config, db.clone())
+        let (portal, sign_in) = scanport::portal::start(&config, db.clone())
             .await
             .expect("start the portal");
         let accounts = scanport::accounts::build(&config, &portal.db)
@@ -422,13 +422,14 @@ impl Harness {
         let state = AppState {
             accounts: Arc::new(accounts),
             hubs: Arc::new(hubs),
-            portal: portal.clone(),
+            portal,
         };
         if options.overview {
             scanport::overview::spawn(&state);
         }
         let router = app(
             state,
+            sign_in.clone(),
             leptos_options(&config),
             WebPolicy::from_config(&config),
         );
@@ -452,7 +453,7 @@ impl Harness {
             sandbox_token: running.control_token,
             down_addr,
             db,
-            portal,
+            sign_in,
             http,
             log: Mutex::new(Vec::new()),
             sessions: tokio::sync::Mutex::new(BTreeMap::new()),
@@ -626,7 +627,7 @@ impl Harness {
     /// The setup token the portal holds now (None once spent, or when
     /// users existed at start).
     pub fn setup_token(&self) -> Option<String> {
-        self.portal
+        self.sign_in
             .setup_token
             .lock()
             .expect("setup token lock")

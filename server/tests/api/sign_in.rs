@@ -1223,7 +1223,7 @@ async fn a_flood_of_1000_sign_ins_stays_within_the_hashing_bounds() {
     use futures::StreamExt;
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let h = Harness::start().await;
-    let gate = h.portal.hashing.clone();
+    let gate = h.sign_in.hashing.clone();
     let (running, peak) = (
         std::sync::Arc::new(AtomicBool::new(true)),
         std::sync::Arc::new(AtomicUsize::new(0)),
